@@ -1,0 +1,30 @@
+"""Writing a Report: the chosen format to stdout or --output, the receipt to stderr."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from guard.errors import InputError
+from guard.models import Report
+from guard.report import REPORTERS
+from guard.report.text import receipt_line
+
+FORMATS = click.Choice(sorted(REPORTERS))
+
+
+def emit(report: Report, fmt: str, output: Path | None, quiet: bool = False) -> int:
+    writer = REPORTERS[fmt]
+    if output is None:
+        writer(report, sys.stdout)
+        sys.stdout.flush()
+    else:
+        try:
+            with open(output, 'w', encoding='utf-8', errors='replace', newline='\n') as fh:
+                writer(report, fh)
+        except OSError as e:
+            raise InputError(f'cannot write {output}: {e.strerror}') from None
+    if not quiet:
+        click.echo(receipt_line(report), err=True)
+    return report.exit_code

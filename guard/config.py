@@ -1,0 +1,243 @@
+"""`.guard.yaml` / `[tool.guard]` loading and validation.
+
+Validated by hand rather than with pydantic: config is read on every commit, and
+pydantic's import alone costs more than the whole pre-commit budget.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from guard.detectors.rules import Rule, rules_from_file, rules_from_yaml
+from guard.errors import ConfigError
+from guard.filters import Allowlist
+from guard.models import Confidence, Severity
+
+CONFIG_FILE = '.guard.yaml'
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+KNOWN_DETECTORS = ('detect-secrets',)
+
+# key → what it holds, for messages naming the fix
+SCHEMA: dict[str, str] = {
+    'rules': 'mapping: disable (rule ids), extra (a YAML rules file or a list of rules), '
+             'min_severity, min_confidence',
+    'allow': 'mapping: paths (globs), regexes, stopwords',
+    'max_file_size': 'bytes, or a size such as 10MB',
+    'baseline': 'path of the baseline file',
+    'detectors': f'list of extra detectors: {", ".join(KNOWN_DETECTORS)}',
+    'own_secrets': 'true/false: block the values of your local env files anywhere',
+    'env': 'mapping for the hygiene checks (see README)',
+}
+RULES_KEYS = ('disable', 'extra', 'min_severity', 'min_confidence')
+ALLOW_KEYS = ('paths', 'regexes', 'stopwords')
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    root: Path                              # paths in the config are relative to this
+    source: str = ''                        # where it came from; '' = built-in defaults
+    disabled_rules: frozenset[str] = frozenset()
+    extra_rules: tuple[Rule, ...] = ()
+    min_severity: Severity = Severity.LOW
+    min_confidence: Confidence = Confidence.LOW
+    allow: Allowlist = dataclasses.field(default_factory=Allowlist)
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    baseline: str | None = None
+    detectors: tuple[str, ...] = ()
+    own_secrets: bool = True
+    env: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest .guard.yaml or pyproject.toml with [tool.guard], up to the repository top."""
+    for directory in (start, *start.parents):
+        candidate = directory / CONFIG_FILE
+        if candidate.is_file():
+            return candidate
+        pyproject = directory / 'pyproject.toml'
+        if pyproject.is_file() and '[tool.guard' in _read(pyproject):
+            return pyproject
+        if (directory / '.git').exists():
+            return None
+    return None
+
+
+def load_config(path: Path | None = None, start: Path | None = None) -> Config:
+    """Load the named file, or discover one from `start` (default: cwd), or defaults."""
+    start = start or Path.cwd()
+    if path is None:
+        path = find_config_file(start)
+        if path is None:
+            return Config(root=start)
+    elif not path.is_file():
+        raise ConfigError(f'{path}: config file not found; pass an existing file to --config')
+    text = _read(path)
+    if path.name == 'pyproject.toml':
+        data = _tool_guard(text, path)
+    else:
+        from guard import yamlio
+        data = yamlio.load(text, str(path))
+    return parse_config(data or {}, source=str(path), root=path.parent, text=text)
+
+
+def parse_config(data: Any, *, source: str, root: Path, text: str = '') -> Config:
+    where = _Where(source, text)
+    if not isinstance(data, Mapping):
+        raise ConfigError(f'{source}: expected a mapping of settings ({", ".join(SCHEMA)})')
+    _reject_unknown(data, SCHEMA, where, ())
+    rules = _mapping(data.get('rules'), 'rules', where)
+    _reject_unknown(rules, RULES_KEYS, where, ('rules',))
+    allow = _mapping(data.get('allow'), 'allow', where)
+    _reject_unknown(allow, ALLOW_KEYS, where, ('allow',))
+    detectors = tuple(_strings(data.get('detectors'), 'detectors', where))
+    for name in detectors:
+        if name not in KNOWN_DETECTORS:
+            raise ConfigError(f'{where.at(("detectors",))}: unknown detector {name!r}; '
+                              f'known: {", ".join(KNOWN_DETECTORS)}')
+    try:
+        min_severity = Severity.parse(rules.get('min_severity', 'low'))
+        min_confidence = Confidence.parse(rules.get('min_confidence', 'low'))
+    except ValueError as e:
+        raise ConfigError(f'{where.at(("rules",))}: {e}') from None
+    regexes = tuple(_strings(allow.get('regexes'), 'allow.regexes', where))
+    for regex in regexes:
+        try:
+            re.compile(regex)
+        except re.error as e:
+            raise ConfigError(f'{where.at(("allow", "regexes"))}: bad regex {regex!r}: {e}') from None
+    own_secrets = data.get('own_secrets', True)
+    if not isinstance(own_secrets, bool):
+        raise ConfigError(f'{where.at(("own_secrets",))}: own_secrets must be true or false')
+    baseline = data.get('baseline')
+    if baseline is not None and not isinstance(baseline, str):
+        raise ConfigError(f'{where.at(("baseline",))}: baseline must be a path')
+    return Config(
+        root=root,
+        source=source,
+        disabled_rules=frozenset(_strings(rules.get('disable'), 'rules.disable', where)),
+        extra_rules=_extra_rules(rules.get('extra'), root, where),
+        min_severity=min_severity,
+        min_confidence=min_confidence,
+        allow=Allowlist(
+            paths=tuple(_strings(allow.get('paths'), 'allow.paths', where)),
+            regexes=regexes,
+            stopwords=tuple(w.lower() for w in _strings(allow.get('stopwords'), 'allow.stopwords', where)),
+        ),
+        max_file_size=_size(data.get('max_file_size', DEFAULT_MAX_FILE_SIZE), where),
+        baseline=baseline,
+        detectors=detectors,
+        own_secrets=own_secrets,
+        env=_mapping(data.get('env'), 'env', where),
+    )
+
+
+def parse_size(value: object) -> int:
+    """10485760, '10MB', '512 KiB' → bytes."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    match = re.fullmatch(r'\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)\s*', str(value), re.IGNORECASE)
+    if not match:
+        raise ValueError(f'{value!r} is not a size: use bytes or e.g. 10MB')
+    unit = match.group(2).lower().rstrip('b').rstrip('i')
+    factor = {'': 1, 'k': 1024, 'm': 1024 ** 2, 'g': 1024 ** 3}[unit]
+    return int(float(match.group(1)) * factor)
+
+
+class _Where:
+    """Turns a key path into 'file:line' for error messages."""
+
+    def __init__(self, source: str, text: str) -> None:
+        self.source = source
+        self.text = text
+
+    def at(self, keys: tuple[str, ...]) -> str:
+        line = _key_line(self.text, keys) if self.text and not self.source.endswith('.toml') else None
+        return f'{self.source}:{line}' if line else self.source
+
+
+def _key_line(text: str, keys: tuple[str, ...]) -> int | None:
+    import yaml
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for key in keys:
+        if not isinstance(node, yaml.MappingNode):
+            break
+        for key_node, value_node in node.value:
+            if key_node.value == key:
+                line = key_node.start_mark.line + 1
+                node = value_node
+                break
+        else:
+            break
+    return line
+
+
+def _reject_unknown(data: Mapping[str, Any], known: Mapping[str, str] | tuple[str, ...],
+                    where: _Where, parent: tuple[str, ...]) -> None:
+    for key in data:
+        if key not in known:
+            name = '.'.join((*parent, str(key)))
+            raise ConfigError(f'{where.at((*parent, str(key)))}: unknown setting {name!r}; '
+                              f'known: {", ".join(known)}')
+
+
+def _mapping(value: Any, name: str, where: _Where) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(f'{where.at(tuple(name.split(".")))}: {name} must be a mapping')
+    return value
+
+
+def _strings(value: Any, name: str, where: _Where) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f'{where.at(tuple(name.split(".")))}: {name} must be a list of strings')
+    return value
+
+
+def _size(value: Any, where: _Where) -> int:
+    try:
+        return parse_size(value)
+    except ValueError as e:
+        raise ConfigError(f'{where.at(("max_file_size",))}: {e}') from None
+
+
+def _extra_rules(value: Any, root: Path, where: _Where) -> tuple[Rule, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(rules_from_file(root / value))
+    if isinstance(value, list):
+        import yaml
+        return tuple(rules_from_yaml(yaml.safe_dump(value), where.at(('rules', 'extra'))))
+    raise ConfigError(f'{where.at(("rules", "extra"))}: rules.extra must be a rules file path or a list of rules')
+
+
+def _tool_guard(text: str, path: Path) -> Any:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f'{path}: malformed TOML: {e}') from None
+    return data.get('tool', {}).get('guard', {})
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding='utf-8-sig')
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f'{path}: cannot read config: {e}') from None

@@ -1,0 +1,183 @@
+"""Rules as data: YAML under guard/rules/, turned into detectors.
+
+A rule's regex is compiled the first time its keywords occur in a fragment, so
+a run that sees only a few keywords (a 20-line commit) never pays for the rest.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from collections.abc import Iterator, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from guard.detectors.base import secret_finding
+from guard.detectors.entropy import shannon_entropy
+from guard.detectors.placeholders import is_placeholder
+from guard.detectors.validators import VALIDATORS
+from guard.errors import ConfigError
+from guard.models import Confidence, Finding, Fragment, Severity
+
+RULE_KEYS = frozenset({
+    'id', 'description', 'severity', 'confidence', 'keywords', 'pattern', 'secret_group',
+    'min_entropy', 'allow', 'validate', 'paths', 'placeholder_check', 'samples',
+})
+REQUIRED_KEYS = ('id', 'description', 'pattern', 'samples')
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    description: str
+    pattern: str
+    severity: Severity = Severity.HIGH
+    confidence: Confidence = Confidence.HIGH
+    keywords: frozenset[str] = frozenset()
+    secret_group: int | str = 0
+    min_entropy: float | None = None
+    allow: tuple[str, ...] = ()          # regexes; a secret matching any is not reported
+    validate: str | None = None          # name in validators.VALIDATORS
+    paths: str | None = None             # regex on the path: the rule runs only on matching files
+    placeholder_check: bool = True       # drop obvious placeholders ('ghp_xxxx…')
+    positive: tuple[str, ...] = ()       # samples that must produce a finding
+    negative: tuple[str, ...] = ()       # samples that must not
+
+
+class RuleDetector:
+    """A detector driven by one Rule."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self.id = rule.id
+        self.keywords = rule.keywords
+
+    @functools.cached_property
+    def _regex(self) -> re.Pattern[str]:
+        return re.compile(self.rule.pattern)
+
+    @functools.cached_property
+    def _allow(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p) for p in self.rule.allow)
+
+    @functools.cached_property
+    def _paths(self) -> re.Pattern[str] | None:
+        return re.compile(self.rule.paths) if self.rule.paths else None
+
+    def detect(self, fragment: Fragment) -> Iterator[Finding]:
+        rule = self.rule
+        if self._paths is not None and not self._paths.search(fragment.path):
+            return
+        for match in self._regex.finditer(fragment.text):
+            secret = match.group(rule.secret_group)
+            if secret and self._accepts(secret):
+                yield secret_finding(
+                    fragment, match.start(rule.secret_group), secret,
+                    rule_id=rule.id, severity=rule.severity, confidence=rule.confidence,
+                    message=rule.description,
+                )
+
+    def _accepts(self, secret: str) -> bool:
+        rule = self.rule
+        if rule.min_entropy is not None and shannon_entropy(secret) < rule.min_entropy:
+            return False
+        if any(allow.search(secret) for allow in self._allow):
+            return False
+        if rule.placeholder_check and is_placeholder(secret):
+            return False
+        return rule.validate is None or VALIDATORS[rule.validate](secret)
+
+
+def rule_from_mapping(data: Mapping[str, Any], where: str) -> Rule:
+    """Validate one rule's YAML mapping; every problem names the file and the rule."""
+    if not isinstance(data, Mapping):
+        raise ConfigError(f'{where}: each rule must be a mapping with id, description, pattern, samples')
+    name = data.get('id', '?')
+    unknown = set(data) - RULE_KEYS
+    if unknown:
+        raise ConfigError(f'{where}: rule {name}: unknown key(s) {", ".join(sorted(unknown))}; '
+                          f'allowed: {", ".join(sorted(RULE_KEYS))}')
+    missing = [k for k in REQUIRED_KEYS if k not in data]
+    if missing:
+        raise ConfigError(f'{where}: rule {name}: missing {", ".join(missing)}')
+    try:
+        pattern = re.compile(data['pattern'])
+        for allow in data.get('allow', ()):
+            re.compile(allow)
+        if data.get('paths'):
+            re.compile(data['paths'])
+    except re.error as e:
+        raise ConfigError(f'{where}: rule {name}: bad regex: {e}') from None
+    group = data.get('secret_group', 1 if pattern.groups else 0)
+    known_group = group <= pattern.groups if isinstance(group, int) else group in pattern.groupindex
+    if not known_group:
+        raise ConfigError(f'{where}: rule {name}: secret_group {group!r} is not a group of the pattern')
+    validate = data.get('validate')
+    if validate is not None and validate not in VALIDATORS:
+        raise ConfigError(f'{where}: rule {name}: unknown validator {validate!r}; known: {", ".join(VALIDATORS)}')
+    samples = data['samples'] or {}
+    positive = tuple(samples.get('positive') or ())
+    negative = tuple(samples.get('negative') or ())
+    if not positive or not negative:
+        raise ConfigError(f'{where}: rule {name}: samples need at least one positive and one negative')
+    try:
+        severity = Severity.parse(data.get('severity', 'high'))
+        confidence = Confidence.parse(data.get('confidence', 'high'))
+    except ValueError as e:
+        raise ConfigError(f'{where}: rule {name}: {e}') from None
+    return Rule(
+        id=str(name),
+        description=str(data['description']),
+        pattern=data['pattern'],
+        severity=severity,
+        confidence=confidence,
+        keywords=frozenset(k.lower() for k in data.get('keywords') or ()),
+        secret_group=group,
+        min_entropy=data.get('min_entropy'),
+        allow=tuple(data.get('allow') or ()),
+        validate=validate,
+        paths=data.get('paths'),
+        placeholder_check=bool(data.get('placeholder_check', True)),
+        positive=positive,
+        negative=negative,
+    )
+
+
+def rules_from_yaml(text: str, where: str) -> list[Rule]:
+    from guard import yamlio
+    data = yamlio.load(text, where)
+    if data is None:
+        return []
+    if isinstance(data, Mapping) and 'rules' in data:
+        data = data['rules']
+    if not isinstance(data, list):
+        raise ConfigError(f'{where}: expected a list of rules')
+    return [rule_from_mapping(item, where) for item in data]
+
+
+@functools.cache
+def builtin_rules() -> tuple[Rule, ...]:
+    """Every rule shipped in guard/rules/*.yaml, ids unique."""
+    rules: list[Rule] = []
+    for entry in sorted(resources.files('guard.rules').iterdir(), key=lambda p: p.name):
+        if entry.name.endswith('.yaml'):
+            rules += rules_from_yaml(entry.read_text(encoding='utf-8'), f'guard/rules/{entry.name}')
+    check_unique(rules)
+    return tuple(rules)
+
+
+def rules_from_file(path: Path) -> list[Rule]:
+    try:
+        text = path.read_text(encoding='utf-8')
+    except OSError as e:
+        raise ConfigError(f'{path}: cannot read rules: {e.strerror}') from None
+    return rules_from_yaml(text, str(path))
+
+
+def check_unique(rules: list[Rule]) -> None:
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise ConfigError(f'rule id {rule.id!r} is defined twice')
+        seen.add(rule.id)

@@ -1,0 +1,27 @@
+"""Typed errors, each with its exit code and a message that names the fix."""
+from __future__ import annotations
+
+from typing import ClassVar
+
+CLEAN = 0
+FINDINGS = 1
+COULD_NOT_CHECK = 2
+INTERNAL_ERROR = 3
+INTERRUPTED = 130
+
+
+class GuardError(Exception):
+    """guard could not check: usage, config, not a repository, malformed input."""
+    exit_code: ClassVar[int] = COULD_NOT_CHECK
+
+
+class UsageError(GuardError): ...
+
+
+class ConfigError(GuardError): ...
+
+
+class GitError(GuardError): ...
+
+
+class InputError(GuardError): ...

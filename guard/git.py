@@ -1,0 +1,52 @@
+"""The only module that runs git. Output is read NUL-separated and decoded safely."""
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from guard.errors import GitError
+
+NOT_A_REPO = 'not a git repository'
+
+
+def run(args: list[str], cwd: Path | str | None = None, *, stdin: bytes | None = None,
+        check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    """Run git with `args`; a missing git or a failing command raises GitError."""
+    try:
+        proc = subprocess.run(
+            ['git', *args], cwd=cwd, input=stdin, capture_output=True, check=False,
+        )
+    except FileNotFoundError:
+        raise GitError('git is not installed or not on PATH: install git, or pass files to scan') from None
+    if check and proc.returncode != 0:
+        raise GitError(f'git {args[0]} failed: {decode(proc.stderr).strip() or proc.returncode}')
+    return proc
+
+
+def decode(data: bytes) -> str:
+    """Bytes from git (paths, diffs) as text; undecodable bytes are kept as surrogates."""
+    return data.decode('utf-8', 'surrogateescape')
+
+
+def split_nul(data: bytes) -> list[str]:
+    return [decode(item) for item in data.split(b'\0') if item]
+
+
+def is_not_a_repo(proc: subprocess.CompletedProcess[bytes]) -> bool:
+    return proc.returncode != 0 and NOT_A_REPO in decode(proc.stderr).lower()
+
+
+def listed_files(directory: Path) -> list[str] | None:
+    """Tracked and untracked-but-not-ignored files below `directory`, relative to it;
+    None when `directory` is not inside a git work tree (or git is missing)."""
+    try:
+        proc = run(['-C', os.fspath(directory), 'ls-files', '-z', '--cached', '--others',
+                    '--exclude-standard', '--deduplicate'], check=False)
+    except GitError:
+        return None
+    if proc.returncode != 0:
+        if is_not_a_repo(proc) or b'outside repository' in proc.stderr:
+            return None
+        raise GitError(f'git ls-files failed in {directory}: {decode(proc.stderr).strip()}')
+    return split_nul(proc.stdout)

@@ -1,0 +1,107 @@
+"""The values that flow through guard: fragments in, findings out.
+
+Every check (secret scan, gitignore, env template, env schema) emits the same
+secret-free `Finding`, so reporters, baselines and exit codes handle one type.
+"""
+from __future__ import annotations
+
+import dataclasses
+import enum
+
+
+class Severity(enum.IntEnum):
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, name: str) -> Severity:
+        try:
+            return cls[name.upper()]
+        except KeyError:
+            choices = ', '.join(str(s) for s in cls)
+            raise ValueError(f'unknown severity {name!r}: use one of {choices}') from None
+
+
+class Confidence(enum.IntEnum):
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, name: str) -> Confidence:
+        try:
+            return cls[name.upper()]
+        except KeyError:
+            choices = ', '.join(str(c) for c in cls)
+            raise ValueError(f'unknown confidence {name!r}: use one of {choices}') from None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    author: str = ''
+    date: str = ''          # ISO 8601, as git prints it with %aI
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Fragment:
+    """A piece of text to scan: a whole file, or the added lines of one diff hunk."""
+    path: str
+    text: str
+    start_line: int = 1     # line number of the text's first line in the file
+    commit: Commit | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str            # 'github-pat', 'env-file-tracked', 'env-schema-invalid'
+    severity: Severity
+    message: str
+    path: str
+    line: int | None
+    preview: str = ''       # 'ghp_…(40)'; the raw secret never leaves the detector
+    secret_hash: str = ''   # sha256 hex of the secret, '' for findings that are not secrets
+    secret_sha1: str = ''   # sha1 hex, only to match detect-secrets baselines
+    confidence: Confidence = Confidence.HIGH
+    column: int | None = None
+    end_column: int | None = None
+    commit: Commit | None = None
+    allowed: str | None = None   # why it is allowed ('' = no reason given); None = not allowed
+
+    @property
+    def fingerprint(self) -> str:
+        """Identity across runs: no line number, so it survives code moving."""
+        key = self.secret_hash[:16] if self.secret_hash else self.message
+        return f'{self.rule_id}:{self.path}:{key}'
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Receipt:
+    """What a run looked at, so a run that scanned nothing can say so."""
+    mode: str
+    files: int = 0
+    commits: int = 0
+    bytes: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    notes: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Report:
+    findings: tuple[Finding, ...]
+    receipt: Receipt
+    suppressed: tuple[Finding, ...] = ()   # allowed inline, by allowlist or by baseline
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.findings else 0

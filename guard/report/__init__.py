@@ -1,0 +1,20 @@
+"""One writer per output format, chosen by name."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import IO
+
+from guard.models import Report
+from guard.report.as_json import write_json
+from guard.report.github import write_github
+from guard.report.sarif import write_sarif
+from guard.report.text import write_text
+
+Writer = Callable[[Report, IO[str]], None]
+
+REPORTERS: dict[str, Writer] = {
+    'text': write_text,
+    'json': write_json,
+    'sarif': write_sarif,
+    'github': write_github,
+}
