@@ -1,0 +1,253 @@
+"""A pure unified-diff parser: git patch text in, Fragments of added lines out.
+
+Reads what `git diff -p -U0` and `git log -p -U0` print (see REFERENCE §2): one
+Fragment per run of contiguous added lines, numbered on the new side. Binary
+diffs and submodule pointers carry no text to scan; they are counted, not parsed.
+Paths come from the `+++ b/…` line (C-unquoted), falling back to `rename to` and
+the `diff --git` line for changes without hunks (pure renames, mode changes).
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator
+
+from guard.models import Commit, Fragment
+
+SUBMODULE_MODE = '160000'
+_HUNK = re.compile(r'@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@')
+_ESCAPES = {'a': 7, 'b': 8, 't': 9, 'n': 10, 'v': 11, 'f': 12, 'r': 13, '"': 34, '\\': 92}
+_FILE_HEADERS = re.compile(r'^(diff --git |new file mode |deleted file mode |rename from |rename to )(.*)$',
+                           re.MULTILINE)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FileChange:
+    """One file's entry in a patch: what happened to it, not its lines."""
+    path: str               # the new path; the old one for deletions
+    old_path: str = ''
+    added: bool = False     # new file
+    deleted: bool = False
+    binary: bool = False
+    submodule: bool = False
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Patch:
+    fragments: tuple[Fragment, ...]
+    files: tuple[FileChange, ...]
+
+    @property
+    def binary(self) -> int:
+        return sum(1 for f in self.files if f.binary)
+
+    @property
+    def submodules(self) -> int:
+        return sum(1 for f in self.files if f.submodule)
+
+
+def c_unquote(text: str) -> str:
+    """A path as git prints it: `"a\\tb\\303\\251"` → 'a\tbé'; unquoted text is returned as is."""
+    if len(text) < 2 or not (text.startswith('"') and text.endswith('"')):
+        return text
+    out = bytearray()
+    body = text[1:-1]
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char != '\\' or i + 1 == len(body):
+            out += char.encode('utf-8', 'surrogateescape')
+            i += 1
+            continue
+        nxt = body[i + 1]
+        if nxt in _ESCAPES:
+            out.append(_ESCAPES[nxt])
+            i += 2
+        elif body[i + 1:i + 4].isdigit():
+            out.append(int(body[i + 1:i + 4], 8) & 0xFF)
+            i += 4
+        else:
+            out += nxt.encode('utf-8', 'surrogateescape')
+            i += 2
+    return out.decode('utf-8', 'surrogateescape')
+
+
+def _quoted_end(text: str) -> int:
+    """Index just past the closing quote of the quoted string that starts `text`."""
+    i = 1
+    while i < len(text):
+        if text[i] == '\\':
+            i += 2
+        elif text[i] == '"':
+            return i + 1
+        else:
+            i += 1
+    return len(text)
+
+
+def _strip_prefix(path: str, prefix: str) -> str:
+    return path[len(prefix):] if path.startswith(prefix) else path
+
+
+def diff_git_paths(rest: str) -> tuple[str, str]:
+    """(old, new) from what follows `diff --git `, quoted or not, spaces included."""
+    if rest.startswith('"'):
+        end = _quoted_end(rest)
+        a, b = rest[:end], rest[end + 1:]
+    elif rest.endswith('"'):
+        cut = rest.rfind(' "')
+        a, b = rest[:cut], rest[cut + 1:]
+    else:
+        half = (len(rest) - 1) // 2
+        if len(rest) % 2 == 1 and rest[half] == ' ' and rest[2:half] == rest[half + 3:]:
+            a, b = rest[:half], rest[half + 1:]
+        else:   # a rename with spaces is ambiguous here; `rename to` / `+++` lines settle it
+            cut = rest.find(' b/')
+            a, b = (rest[:cut], rest[cut + 1:]) if cut >= 0 else (rest, rest)
+    return _strip_prefix(c_unquote(a), 'a/'), _strip_prefix(c_unquote(b), 'b/')
+
+
+def _side_path(rest: str, prefix: str) -> str | None:
+    """The path of a `--- a/x` / `+++ b/x` line (without its marker); None for /dev/null."""
+    if rest.startswith('"'):
+        return _strip_prefix(c_unquote(rest[:_quoted_end(rest)]), prefix)
+    rest = rest.rstrip('\t')    # git appends a TAB when an unquoted name holds a space
+    if rest == '/dev/null':
+        return None
+    return _strip_prefix(rest, prefix)
+
+
+class _Parser:
+    """State of one pass over a patch; kept small so the hot loop stays in `feed`."""
+
+    def __init__(self, commit: Commit | None) -> None:
+        self.commit = commit
+        self.fragments: list[Fragment] = []
+        self.files: list[FileChange] = []
+        self.file: dict[str, object] | None = None
+        self.run: list[str] = []
+        self.run_start = 0
+
+    def start_file(self, rest: str) -> None:
+        self.end_file()
+        old, new = diff_git_paths(rest)
+        self.file = {'path': new, 'old_path': old, 'added': False, 'deleted': False,
+                     'binary': False, 'submodule': False}
+
+    def end_file(self) -> None:
+        self.flush()
+        if self.file is not None:
+            info = self.file
+            if info['deleted']:
+                info['path'] = info['old_path']
+            self.files.append(FileChange(**info))  # type: ignore[arg-type]
+            self.file = None
+
+    def flush(self) -> None:
+        if self.run:
+            if self.file is not None and not self.file['submodule']:
+                self.fragments.append(Fragment(path=str(self.file['path']), text='\n'.join(self.run),
+                                               start_line=self.run_start, commit=self.commit))
+            self.run = []
+
+    def header(self, line: str) -> None:
+        """An extended header line between `diff --git` and the first hunk."""
+        info = self.file
+        if info is None:
+            return
+        if line.startswith('+++ '):
+            path = _side_path(line[4:], 'b/')
+            if path is None:
+                info['deleted'] = True
+            else:
+                info['path'] = path
+        elif line.startswith('--- '):
+            path = _side_path(line[4:], 'a/')
+            if path is None:
+                info['added'] = True
+            else:
+                info['old_path'] = path
+        elif line.startswith('new file mode '):
+            info['added'] = True
+            info['submodule'] = line.endswith(SUBMODULE_MODE)
+        elif line.startswith('deleted file mode '):
+            info['deleted'] = True
+            info['submodule'] = line.endswith(SUBMODULE_MODE)
+        elif line.startswith('index '):
+            if line.endswith(' ' + SUBMODULE_MODE):
+                info['submodule'] = True
+        elif line.startswith(('rename to ', 'copy to ')):
+            info['path'] = c_unquote(line.split(' ', 2)[2])
+        elif line.startswith(('rename from ', 'copy from ')):
+            info['old_path'] = c_unquote(line.split(' ', 2)[2])
+        elif line.startswith(('Binary files ', 'GIT binary patch')):
+            info['binary'] = True
+
+
+def parse_patch(text: str, commit: Commit | None = None) -> Patch:
+    """Fragments of added lines and the file changes in `text` (one or many files)."""
+    parser = _Parser(commit)
+    old_left = new_left = 0
+    new_line = 0
+    for line in text.split('\n'):
+        if old_left > 0 or new_left > 0:
+            first = line[:1]
+            if first == '+':
+                if not parser.run:
+                    parser.run_start = new_line
+                parser.run.append(line[1:])
+                new_line += 1
+                new_left -= 1
+            elif first == '-':
+                old_left -= 1
+            elif first == ' ':
+                parser.flush()
+                new_line += 1
+                new_left -= 1
+                old_left -= 1
+            elif first != '\\':     # `\ No newline at end of file` is a marker, not content
+                old_left = new_left = 0
+                parser.flush()
+            if old_left > 0 or new_left > 0:
+                continue
+            parser.flush()
+            continue
+        if line.startswith('@@ '):
+            match = _HUNK.match(line)
+            if match is None:
+                continue
+            old_count, new_start, new_count = match.groups()
+            old_left = 1 if old_count is None else int(old_count)
+            new_left = 1 if new_count is None else int(new_count)
+            new_line = int(new_start)
+        elif line.startswith('diff --git '):
+            parser.start_file(line[11:])
+        else:
+            parser.header(line)
+    parser.end_file()
+    return Patch(tuple(parser.fragments), tuple(parser.files))
+
+
+def file_changes(text: str) -> Iterator[FileChange]:
+    """The file changes of a patch without reading its hunks: cheap, for tracking paths
+    (env files) in commits whose text holds no keyword worth a full parse."""
+    current: FileChange | None = None
+    for match in _FILE_HEADERS.finditer(text):
+        kind, rest = match.group(1), match.group(2)
+        if kind == 'diff --git ':
+            if current is not None:
+                yield current
+            old, new = diff_git_paths(rest)
+            current = FileChange(path=new, old_path=old)
+        elif current is None:
+            continue
+        elif kind == 'new file mode ':
+            current = dataclasses.replace(current, added=True)
+        elif kind == 'deleted file mode ':
+            current = dataclasses.replace(current, deleted=True, path=current.old_path)
+        elif kind == 'rename from ':
+            current = dataclasses.replace(current, old_path=c_unquote(rest))
+        else:
+            current = dataclasses.replace(current, path=c_unquote(rest))
+    if current is not None:
+        yield current
