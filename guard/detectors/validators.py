@@ -48,7 +48,38 @@ def jwt(token: str) -> bool:
     return isinstance(header, dict) and 'alg' in header and str(header['alg']).lower() != 'none'
 
 
+def _b64_prefix(blob: str, size: int) -> bytes:
+    """Decode the first `size` characters (rounded down to whole quanta) of standard or url-safe base64."""
+    head = blob[: size - size % 4] if len(blob) >= size else blob + '=' * (-len(blob) % 4)
+    try:
+        return base64.b64decode(head.replace('-', '+').replace('_', '/'), validate=False)
+    except (ValueError, binascii.Error):
+        return b''
+
+
+def gcp_service_account_base64(blob: str) -> bool:
+    """A base64 blob that decodes to a service-account key file: the type and a private key."""
+    decoded = _b64_prefix(blob, len(blob) + 3)
+    return b'"service_account"' in decoded and b'PRIVATE KEY' in decoded
+
+
+def pem_private_key_base64(blob: str) -> bool:
+    """Base64 of a PEM block whose BEGIN line names a private key (not a certificate or public key)."""
+    header = _b64_prefix(blob, 80).split(b'\n', 1)[0]
+    return header.startswith(b'-----BEGIN ') and b'PRIVATE KEY' in header
+
+
+def discord_bot_token(token: str) -> bool:
+    """The first part of a Discord bot token is the base64 of the bot's numeric snowflake ID."""
+    first = token.split('.', 1)[0]
+    decoded = _b64_prefix(first + '=' * (-len(first) % 4), len(first) + 3)
+    return 17 <= len(decoded) <= 20 and decoded.isdigit()
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     'github-crc32': github_crc32,
     'jwt': jwt,
+    'gcp-service-account-base64': gcp_service_account_base64,
+    'pem-private-key-base64': pem_private_key_base64,
+    'discord-bot-token': discord_bot_token,
 }
