@@ -4,16 +4,33 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 
-from guard import sources
+from guard import baseline, sources
 from guard.config import Config
 from guard.detectors import build_detectors
+from guard.detectors.base import Detector
 from guard.filters import partition
 from guard.models import Finding, Receipt, Report
 from guard.scanner import Scanner
 
 
 def make_scanner(config: Config) -> Scanner:
-    return Scanner(build_detectors(config.disabled_rules, config.extra_rules), config.allow)
+    detectors = build_detectors(config.disabled_rules, config.extra_rules)
+    return Scanner([*detectors, *configured_detectors(config)], config.allow)
+
+
+def configured_detectors(config: Config) -> list[Detector]:
+    """Detectors the config switches on: detect-secrets' plugins (imported only when asked,
+    it is slow to import) and the values of the developer's own env files."""
+    extra: list[Detector] = []
+    if 'detect-secrets' in config.detectors:
+        from guard.detectors.ds_adapter import DetectSecretsDetector
+        extra.append(DetectSecretsDetector())
+    if config.own_secrets:
+        from guard.own_secrets import own_secrets_detector
+        own = own_secrets_detector(config)
+        if own is not None:
+            extra.append(own)
+    return extra
 
 
 def finish(findings: Iterable[Finding], receipt: Receipt, config: Config) -> Report:
@@ -21,7 +38,8 @@ def finish(findings: Iterable[Finding], receipt: Receipt, config: Config) -> Rep
     kept = [f for f in findings
             if f.severity >= config.min_severity and f.confidence >= config.min_confidence]
     reported, suppressed = partition(kept)
-    return Report(findings=tuple(reported), suppressed=tuple(suppressed), receipt=receipt)
+    settled = baseline.settle(reported, suppressed, receipt, config)
+    return Report(findings=settled.reported, suppressed=settled.suppressed, receipt=settled.receipt)
 
 
 def scan_paths(paths: Sequence[str], config: Config, *, use_gitignore: bool = True) -> Report:

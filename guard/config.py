@@ -29,7 +29,8 @@ SCHEMA: dict[str, str] = {
     'max_file_size': 'bytes, or a size such as 10MB',
     'baseline': 'path of the baseline file',
     'detectors': f'list of extra detectors: {", ".join(KNOWN_DETECTORS)}',
-    'own_secrets': 'true/false: block the values of your local env files anywhere',
+    'own_secrets': 'true/false, or a list of the local env files (globs) whose values are blocked anywhere',
+    'require_allow_reason': 'true/false: an inline guard:allow without a reason does not allow',
     'env': 'mapping for the hygiene checks (see README)',
 }
 RULES_KEYS = ('disable', 'extra', 'min_severity', 'min_confidence')
@@ -49,6 +50,10 @@ class Config:
     baseline: str | None = None
     detectors: tuple[str, ...] = ()
     own_secrets: bool = True
+    own_secret_files: tuple[str, ...] = ()  # globs at the repository top; () = the defaults
+    require_allow_reason: bool = False
+    report_unused: bool = False             # run options (CLI), not settings
+    fail_on_unused: bool = False
     env: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
@@ -110,8 +115,15 @@ def parse_config(data: Any, *, source: str, root: Path, text: str = '') -> Confi
         except re.error as e:
             raise ConfigError(f'{where.at(("allow", "regexes"))}: bad regex {regex!r}: {e}') from None
     own_secrets = data.get('own_secrets', True)
+    own_secret_files: tuple[str, ...] = ()
+    if isinstance(own_secrets, list):
+        own_secret_files = tuple(_strings(own_secrets, 'own_secrets', where))
+        own_secrets = bool(own_secret_files)
     if not isinstance(own_secrets, bool):
-        raise ConfigError(f'{where.at(("own_secrets",))}: own_secrets must be true or false')
+        raise ConfigError(f'{where.at(("own_secrets",))}: own_secrets must be true, false or a list of env files')
+    require_allow_reason = data.get('require_allow_reason', False)
+    if not isinstance(require_allow_reason, bool):
+        raise ConfigError(f'{where.at(("require_allow_reason",))}: require_allow_reason must be true or false')
     baseline = data.get('baseline')
     if baseline is not None and not isinstance(baseline, str):
         raise ConfigError(f'{where.at(("baseline",))}: baseline must be a path')
@@ -131,6 +143,8 @@ def parse_config(data: Any, *, source: str, root: Path, text: str = '') -> Confi
         baseline=baseline,
         detectors=detectors,
         own_secrets=own_secrets,
+        own_secret_files=own_secret_files,
+        require_allow_reason=require_allow_reason,
         env=_mapping(data.get('env'), 'env', where),
     )
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 import click
 
 from guard import __version__
+from guard.cli.baseline import baseline
 from guard.cli.rules import rules
 from guard.cli.scan import scan
 from guard.errors import INTERNAL_ERROR, INTERRUPTED, GuardError
@@ -25,6 +26,7 @@ def cli() -> None:
 
 cli.add_command(scan)
 cli.add_command(rules)
+cli.add_command(baseline)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,75 @@
+"""detect-secrets' plugins as one guard detector: the only module that imports detect_secrets.
+
+Opt-in (`detectors: [detect-secrets]`) and imported lazily: detect_secrets costs
+~150 ms to import, more than the whole pre-commit budget. It runs offline: its
+network verification filter is never enabled. Findings get rule ids
+`ds:<secret type>` and go through `secret_finding` like guard's own, so the
+scanner's dedupe (same line, same secret hash) merges them with guard's; they rank
+below guard's rules there (medium severity), so a duplicate keeps guard's rule id.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from guard.detectors.base import secret_finding
+from guard.models import Confidence, Finding, Fragment, Severity
+
+VERIFICATION_FILTER = 'detect_secrets.filters.common.is_ignored_due_to_verification_policies'
+MIN_SECRET = 8      # some plugins capture only a prefix group ('ghp'): nothing to report from that
+# Plugins that only guess from entropy or a variable name: less sure than format-specific ones.
+GUESSES = frozenset({'Base64 High Entropy String', 'Hex High Entropy String', 'Secret Keyword'})
+_configured = False
+
+
+def rule_id(secret_type: str) -> str:
+    """'AWS Access Key' → 'ds:aws-access-key'."""
+    return 'ds:' + re.sub(r'[^a-z0-9]+', '-', secret_type.lower()).strip('-')
+
+
+def configure() -> None:
+    """Every built-in plugin, default heuristic filters, no verification (process-wide, once)."""
+    global _configured
+    if _configured:
+        return
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+    from detect_secrets.settings import cache_bust, configure_settings_from_baseline, get_settings
+
+    cache_bust()
+    classes: list[type] = list(get_mapping_from_secret_type_to_class().values())
+    plugins = [{'name': cls.__name__} for cls in classes]
+    configure_settings_from_baseline({'plugins_used': plugins})
+    get_settings().disable_filters(VERIFICATION_FILTER)
+    _configured = True
+
+
+def potential_secrets(path: str, numbered_lines: list[tuple[int, str]]) -> Iterator[Any]:
+    from detect_secrets.core import scan
+    yield from scan._process_line_based_plugins(numbered_lines, filename=path)
+
+
+class DetectSecretsDetector:
+    id = 'detect-secrets'
+    keywords: frozenset[str] = frozenset()     # its plugins have no keyword prefilter: always run
+
+    def detect(self, fragment: Fragment) -> Iterator[Finding]:
+        configure()
+        lines = fragment.text.split('\n')
+        starts = [0]
+        for line in lines[:-1]:
+            starts.append(starts[-1] + len(line) + 1)
+        numbered = [(fragment.start_line + i, line) for i, line in enumerate(lines)]
+        for found in potential_secrets(fragment.path, numbered):
+            secret = found.secret_value
+            index = found.line_number - fragment.start_line
+            if not secret or len(secret) < MIN_SECRET or not 0 <= index < len(lines):
+                continue
+            column = lines[index].find(secret)
+            if column < 0:
+                continue
+            guess = found.type in GUESSES
+            yield secret_finding(
+                fragment, starts[index] + column, secret, rule_id=rule_id(found.type),
+                severity=Severity.MEDIUM, confidence=Confidence.LOW if guess else Confidence.MEDIUM,
+                message=f'{found.type} (detect-secrets)')

@@ -1,0 +1,188 @@
+"""Your own secrets, anywhere: the values of the developer's local, untracked env files.
+
+A token pasted from `.env` into a test or a notebook has whatever entropy it has;
+no rule may know its format. Knowing the values is enough: they are read at the
+start of a run, kept only in memory (an Aho-Corasick automaton for the exact,
+case-sensitive match) and reported like any secret, by preview and hash.
+
+Cheap on the pre-commit path: one directory listing of the repository top, and one
+`git ls-files` only when env files exist there.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import urllib.parse
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import ahocorasick
+
+from guard import git
+from guard.detectors.base import secret_finding
+from guard.detectors.placeholders import is_placeholder
+from guard.models import Confidence, Finding, Fragment, Severity
+
+if TYPE_CHECKING:
+    from guard.config import Config
+
+RULE_ID = 'own-secret'
+MIN_LENGTH = 8
+DEFAULT_FILES = ('.env', '.env.*', '*.env')
+TEMPLATE_SUFFIXES = ('.example', '.sample', '.template', '.tmpl', '.dist', '.defaults', '.schema', '.md')
+_ASSIGNMENT = re.compile(r'^\s*(?:export\s+)?([^\s=#]+)\s*[=:]\s?(.*)$')
+# Keys that name a secret: their value is blocked whatever it looks like.
+_SECRET_KEY = re.compile(r'(?i)pass|pwd|secret|token|key|auth|cred|private|salt|sign|dsn|cookie|session|cert')
+# Values that are plainly configuration, not secrets, when the key does not say otherwise:
+# numbers, booleans, lowercase words/hosts/regions ('development', 'eu-west-1'), paths, e-mails.
+_MUNDANE = re.compile(r"""(?x)^(?:
+    [-+]?\d+(?:[.,:]\d+)*[a-zA-Z]{0,3}
+  | (?i:true|false|yes|no|on|off|none|null)
+  | [a-z]+(?:[._-][a-z0-9]+)*
+  | [A-Z]+(?:_[A-Z0-9]+)*
+  | (?:~|\.{1,2})?/[^\s:@]*
+  | [\w.+-]+@[\w-]+(?:\.[\w-]+)+
+)$""")
+
+
+def env_files(top: Path, patterns: Sequence[str]) -> list[str]:
+    """Untracked env files at the repository top matching `patterns`, templates excluded."""
+    try:
+        names = os.listdir(top)
+    except OSError:
+        return []
+    found = sorted(n for n in names
+                   if any(fnmatch.fnmatchcase(n, p) for p in patterns)
+                   and not n.lower().endswith(TEMPLATE_SUFFIXES) and (top / n).is_file())
+    if not found:
+        return []
+    tracked = git.tracked(found, top)
+    return [n for n in found if n not in tracked]
+
+
+def parse_env(text: str) -> Iterator[tuple[str, str]]:
+    """(key, value) pairs of a dotenv file; multi-line quoted values give one pair per line."""
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        match = _ASSIGNMENT.match(lines[i])
+        i += 1
+        if match is None:
+            continue
+        key, raw = match.group(1), match.group(2).strip()
+        quote = raw[:1] if raw[:1] in ('"', "'") else ''
+        if not quote:
+            yield key, re.sub(r'\s+#.*$', '', raw).strip()
+            continue
+        body = raw[1:]
+        if quote in body:
+            yield key, body.split(quote, 1)[0]
+            continue
+        yield key, body.strip()
+        while i < len(lines):          # a quoted value spanning lines (a PEM key): each line
+            line = lines[i]
+            i += 1
+            yield key, line.split(quote, 1)[0].strip()
+            if quote in line:
+                break
+
+
+def blockable(key: str, value: str) -> list[tuple[str, str]]:
+    """(what, string) pairs of this value worth blocking: the value, and a URL's password."""
+    out = []
+    if _worth(key, value):
+        out.append((f'the value of {key}', value))
+    if '://' in value:
+        try:
+            password = urllib.parse.urlsplit(value).password
+        except ValueError:
+            password = None
+        if password and _worth('password', urllib.parse.unquote(password)):
+            out.append((f'the password in {key}', urllib.parse.unquote(password)))
+    return out
+
+
+def _worth(key: str, value: str) -> bool:
+    if len(value) < MIN_LENGTH or '\n' in value or value.startswith('-----') or is_placeholder(value):
+        return False
+    if _SECRET_KEY.search(key):
+        return True
+    if _MUNDANE.match(value):
+        return False
+    return not _is_url_without_password(value)
+
+
+def _is_url_without_password(value: str) -> bool:
+    if not re.match(r'^[a-zA-Z][\w+.-]*://', value) or re.search(r'\s', value):
+        return False
+    try:
+        parts = urllib.parse.urlsplit(value)
+    except ValueError:
+        return False
+    return parts.password is None and not parts.query
+
+
+class OwnSecretsDetector:
+    """Exact values of local env files, wherever they appear (except in those files)."""
+    id = RULE_ID
+
+    def __init__(self, values: dict[str, tuple[str, str]], sources: frozenset[str]) -> None:
+        # value → (what it is, file); lowercase keywords feed the scanner's prefilter
+        self.keywords = frozenset(v.lower() for v in values)
+        self._sources = sources
+        self._automaton = ahocorasick.Automaton()
+        for value, origin in values.items():
+            self._automaton.add_word(value, (len(value), value, *origin))
+        self._automaton.make_automaton()
+
+    def detect(self, fragment: Fragment) -> Iterator[Finding]:
+        if _normal(fragment.path) in self._sources:
+            return
+        for end, (length, value, what, origin) in self._automaton.iter(fragment.text):
+            yield secret_finding(
+                fragment, end - length + 1, value, rule_id=RULE_ID, severity=Severity.HIGH,
+                confidence=Confidence.HIGH,
+                message=f'{what} from your local {origin}: reference the variable instead')
+
+
+def own_secrets_detector(config: Config) -> OwnSecretsDetector | None:
+    top = repository_top(Path.cwd())
+    if top is None:
+        return None
+    names = env_files(top, config.own_secret_files or DEFAULT_FILES)
+    values: dict[str, tuple[str, str]] = {}
+    for name in names:
+        try:
+            text = (top / name).read_text(encoding='utf-8', errors='replace')
+        except OSError:
+            continue
+        for key, value in parse_env(text):
+            for what, secret in blockable(key, value):
+                values.setdefault(secret, (what, name))
+    if not values:
+        return None
+    return OwnSecretsDetector(values, _source_names(top, names))
+
+
+def repository_top(start: Path) -> Path | None:
+    """The work tree top, found on disk (no subprocess: this runs on every commit)."""
+    for directory in (start, *start.parents):
+        if (directory / '.git').exists():
+            return directory
+    return None
+
+
+def _source_names(top: Path, names: Sequence[str]) -> frozenset[str]:
+    """The env files as fragments may name them: from the top, from cwd, absolute."""
+    cwd = Path.cwd()
+    out = set()
+    for name in names:
+        absolute = top / name
+        out.update({name, str(absolute), _normal(os.path.relpath(absolute, cwd))})
+    return frozenset(out)
+
+
+def _normal(path: str) -> str:
+    return path.replace('\\', '/').removeprefix('./')

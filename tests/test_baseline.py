@@ -1,0 +1,179 @@
+"""Baselines: known findings by fingerprint, stable bytes, detect-secrets import, allow policies."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from guard import api
+from guard.config import load_config
+from tests.conftest import commit_all, run_guard, write
+from tests.secrets import github_token
+
+BASELINE = '.guard-baseline.json'
+
+
+def use_baseline(repo: Path, extra: str = '') -> None:
+    write(repo / '.guard.yaml', f'baseline: {BASELINE}\n{extra}')
+
+
+def scan_json(*args: str) -> tuple[int, dict]:
+    result = run_guard('scan', '--format', 'json', *args)
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def test_create_writes_sorted_entries_without_lines(repo: Path) -> None:
+    write(repo / 'b.py', f'T = "{github_token()}"\n')
+    write(repo / 'a' / 'x.py', f'\n\nT = "{github_token()}"\n')
+    result = run_guard('baseline', 'create')
+    assert result.returncode == 0, result.stderr
+    assert '2 entries written to .guard-baseline.json' in result.stderr
+    raw = (repo / BASELINE).read_bytes()
+    data = json.loads(raw)
+    assert data['version'] == 1
+    assert [e['path'] for e in data['entries']] == ['a/x.py', 'b.py']
+    assert all(set(e) == {'path', 'rule', 'hash'} for e in data['entries'])
+    assert b'line' not in raw and raw.endswith(b'}\n')
+    # the same findings give the same bytes, wherever the lines moved
+    write(repo / 'b.py', f'import os\n\n\n{(repo / "b.py").read_text()}')
+    assert run_guard('baseline', 'update').returncode == 0
+    assert (repo / BASELINE).read_bytes() == raw
+
+
+def test_baselined_findings_are_suppressed_and_new_ones_reported(repo: Path) -> None:
+    old = github_token()
+    write(repo / 'app.py', f'A = "{old}"\n')
+    use_baseline(repo)
+    assert run_guard('baseline', 'create').returncode == 0
+    code, report = scan_json()
+    assert code == 0
+    assert [(f['path'], f['allowed']) for f in report['suppressed']] == [('app.py', 'baseline')]
+    assert '1 in baseline' in report['receipt']['notes']
+    # code moves: still known; a new secret on the baselined line: reported
+    new = github_token()
+    write(repo / 'app.py', f'# moved\n\nA = "{old}"; B = "{new}"\n')
+    code, report = scan_json()
+    assert code == 1
+    assert [(f['path'], f['line'], f['column']) for f in report['findings']] == [('app.py', 3, 54)]
+    assert len(report['suppressed']) == 1
+
+
+def test_same_secret_in_another_file_is_not_covered(repo: Path) -> None:
+    token = github_token()
+    write(repo / 'a.py', f'A = "{token}"\n')
+    use_baseline(repo)
+    run_guard('baseline', 'create')
+    write(repo / 'b.py', f'B = "{token}"\n')
+    code, report = scan_json()
+    assert code == 1
+    assert [f['path'] for f in report['findings']] == ['b.py']
+
+
+def test_update_drops_entries_that_match_nothing(repo: Path) -> None:
+    write(repo / 'a.py', f'A = "{github_token()}"\n')
+    write(repo / 'b.py', f'B = "{github_token()}"\n')
+    run_guard('baseline', 'create')
+    (repo / 'a.py').unlink()
+    write(repo / 'c.py', f'C = "{github_token()}"\n')
+    result = run_guard('baseline', 'update')
+    assert '(1 added, 1 removed)' in result.stderr
+    paths = [e['path'] for e in json.loads((repo / BASELINE).read_text())['entries']]
+    assert paths == ['b.py', 'c.py']
+
+
+def test_unused_entries_are_listed_and_can_fail(repo: Path) -> None:
+    write(repo / 'a.py', f'A = "{github_token()}"\n')
+    use_baseline(repo)
+    run_guard('baseline', 'create')
+    (repo / 'a.py').write_text('A = os.environ["A"]\n')
+    config = load_config()
+    listed = api.scan_paths(['.'], dataclasses.replace(config, report_unused=True))
+    assert listed.exit_code == 0
+    assert any(n.startswith('1 unused baseline entries: github-pat:a.py:') for n in listed.receipt.notes)
+    failed = api.scan_paths(['.'], dataclasses.replace(config, fail_on_unused=True))
+    assert failed.exit_code == 1
+    assert [f.rule_id for f in failed.findings] == ['baseline-unused']
+
+
+def test_require_allow_reason(repo: Path) -> None:
+    write(repo / 'a.py', f'A = "{github_token()}"  # guard:allow\n'
+                         f'B = "{github_token()}"  # guard:allow test fixture, revoked\n')
+    assert run_guard('scan').returncode == 0
+    write(repo / '.guard.yaml', 'require_allow_reason: true\n')
+    result = run_guard('scan')
+    assert result.returncode == 1
+    assert result.stdout.count('\n') == 1
+    assert result.stdout.startswith('a.py:1: github-pat') and 'needs a reason' in result.stdout
+
+
+@pytest.mark.parametrize(('content', 'message'), [
+    ('{not json', 'not valid JSON'),
+    ('{"results": {}}', 'looks like a detect-secrets baseline'),
+    ('{"version": 99, "entries": []}', 'version 99 is not supported'),
+])
+def test_bad_baseline_is_exit_2_naming_the_fix(repo: Path, content: str, message: str) -> None:
+    use_baseline(repo)
+    write(repo / BASELINE, content)
+    result = run_guard('scan')
+    assert result.returncode == 2
+    assert message in result.stderr and result.stderr.startswith('guard: ')
+
+
+def test_missing_baseline_says_how_to_create_it(repo: Path) -> None:
+    use_baseline(repo)
+    result = run_guard('scan')
+    assert result.returncode == 2
+    assert 'guard baseline create' in result.stderr
+
+
+def detect_secrets_baseline(repo: Path) -> dict:
+    exe = shutil.which('detect-secrets')
+    assert exe, 'detect-secrets is a dependency of guard'
+    proc = subprocess.run([exe, 'scan', '--no-verify'], cwd=repo, capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
+
+
+def test_import_from_a_real_detect_secrets_baseline(repo: Path) -> None:
+    accepted, audited_real = github_token(), github_token()
+    write(repo / 'a.py', f'A = "{accepted}"\n')
+    write(repo / 'b.py', f'B = "{audited_real}"\n')
+    commit_all(repo)                     # detect-secrets scans tracked files
+    data = detect_secrets_baseline(repo)
+    by_file = data['results']
+    assert hashlib.sha1(accepted.encode()).hexdigest() in {e['hashed_secret'] for e in by_file['a.py']}
+    for entry in by_file['b.py']:
+        entry['is_secret'] = True
+    write(repo / '.secrets.baseline', json.dumps(data))
+    write(repo / 'c.py', f'C = "{github_token()}"\n')   # after the detect-secrets run: not accepted
+    result = run_guard('baseline', 'create', '--from-detect-secrets', '.secrets.baseline')
+    assert result.returncode == 0, result.stderr
+    assert ('b.py: github-pat confirmed as a real secret (audited in detect-secrets): '
+            'accepted, but rotate it\n') in result.stdout
+    assert 'a.py' not in result.stdout
+    assert '1 findings detect-secrets did not accept are not baselined' in result.stderr
+    entries = json.loads((repo / BASELINE).read_text())['entries']
+    guard_entries = [(e['path'], e['rule'], e.get('confirmed', False)) for e in entries if 'rule' in e]
+    assert guard_entries == [('a.py', 'github-pat', False), ('b.py', 'github-pat', True)]
+    # what only detect-secrets saw (its GitHub plugin hashes the 'ghp' group) stays, by SHA-1
+    assert all(e['path'] in ('a.py', 'b.py') and len(e['sha1']) == 40 for e in entries if 'rule' not in e)
+    use_baseline(repo)
+    code, report = scan_json()
+    assert code == 1
+    assert [f['path'] for f in report['findings']] == ['c.py']
+    assert sorted((f['path'], f['allowed']) for f in report['suppressed']) == [
+        ('a.py', 'baseline'), ('b.py', 'baseline: confirmed secret, rotate it')]
+    assert '1 baselined secrets are confirmed real: rotate them' in report['receipt']['notes']
+
+
+def test_detect_secrets_entries_no_guard_rule_matches_are_kept_by_sha1(repo: Path) -> None:
+    write(repo / '.secrets.baseline', json.dumps({'version': '1.5.0', 'results': {'x.py': [
+        {'type': 'Secret Keyword', 'filename': 'x.py', 'hashed_secret': 'ab' * 20, 'is_verified': False}]}}))
+    assert run_guard('baseline', 'create', '--from-detect-secrets', '.secrets.baseline').returncode == 0
+    entries = json.loads((repo / BASELINE).read_text())['entries']
+    assert entries == [{'path': 'x.py', 'sha1': 'ab' * 20, 'type': 'Secret Keyword'}]
