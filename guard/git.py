@@ -54,7 +54,7 @@ def listed_files(directory: Path) -> list[str] | None:
 
 # ---- hooks, own secrets and CI (guard install, guard.own_secrets, guard ci) ----
 
-def tracked(names: Sequence[str], cwd: Path) -> set[str]:
+def tracked(names: list[str], cwd: Path) -> set[str]:
     """Which of `names` (relative to `cwd`) are tracked; empty outside a repository."""
     proc = run(['--literal-pathspecs', 'ls-files', '-z', '--cached', '--', *names], cwd=cwd, check=False)
     return set(split_nul(proc.stdout)) if proc.returncode == 0 else set()
@@ -74,7 +74,7 @@ def config_get(key: str, cwd: Path | None = None) -> str | None:
     return decode(proc.stdout).strip() if proc.returncode == 0 else None
 
 
-def fetch(args: Sequence[str], cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+def fetch(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
     """`git fetch` (only CI calls this, to deepen a shallow checkout); never raises."""
     return run(['fetch', '--no-tags', '--quiet', *args], cwd=cwd, check=False)
 
