@@ -64,7 +64,7 @@ def hooks_dir(cwd: Path | None = None) -> Path:
     """Where git looks for hooks (core.hooksPath honoured), absolute."""
     proc = run(['rev-parse', '--git-path', 'hooks'], cwd=cwd, check=False)
     if proc.returncode != 0:
-        raise not_a_repo_or(proc, 'git rev-parse --git-path hooks')
+        raise GitError(f'not a git repository ({decode(proc.stderr).strip()}): run this inside one')
     path = Path(decode(proc.stdout).strip())
     return path if path.is_absolute() else (Path(cwd or Path.cwd()) / path).resolve()
 
