@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from guard import baseline, sources
 from guard.config import Config
@@ -11,6 +12,9 @@ from guard.detectors.base import Detector
 from guard.filters import partition
 from guard.models import Finding, Receipt, Report
 from guard.scanner import Scanner
+
+if TYPE_CHECKING:
+    from guard import gitsources, history
 
 
 def make_scanner(config: Config) -> Scanner:
@@ -62,3 +66,90 @@ def scan_stdin(data: bytes, name: str, config: Config) -> Report:
     receipt = Receipt(mode='scan --stdin', files=tally.files, bytes=tally.bytes, skipped=tally.skipped,
                       seconds=time.perf_counter() - started, notes=tally.notes())
     return finish(findings, receipt, config)
+
+
+# ---- git sources: staged, ranges, pre-push, history (see guard/gitsources.py, guard/history.py) ----
+
+def scan_staged(paths: Sequence[str], config: Config) -> Report:
+    """Lines the next commit adds (pre-commit); files named but not staged are read whole."""
+    from guard import gitsources
+    started = time.perf_counter()
+    tally = sources.Tally()
+    scanner = make_scanner(config)
+    fragments = gitsources.staged_fragments(paths, max_size=config.max_file_size, tally=tally)
+    findings = list(scanner.scan_all(fragments))
+    receipt = Receipt(mode='scan --staged', files=tally.files, bytes=tally.bytes, skipped=tally.skipped,
+                      seconds=time.perf_counter() - started,
+                      notes=tally.notes() or (('nothing staged',) if not tally.files else ()))
+    return finish(findings, receipt, config)
+
+
+def scan_range(spec: str, config: Config) -> Report:
+    """Every commit of `A..B`: each commit's added lines and its message."""
+    from guard import gitsources
+    started = time.perf_counter()
+    return _scan_selection(gitsources.range_commits(spec), f'scan --range {spec}', config, started)
+
+
+def scan_since(rev: str, config: Config) -> Report:
+    from guard import gitsources
+    started = time.perf_counter()
+    return _scan_selection(gitsources.commits_between(rev, 'HEAD'), f'scan --since {rev}', config, started)
+
+
+def scan_pre_push(stdin_text: str, remote: str | None, config: Config) -> Report:
+    """The commits a push sends: git's pre-push stdin, or pre-commit's FROM/TO refs."""
+    from guard import gitsources
+    started = time.perf_counter()
+    selection = gitsources.pre_commit_selection()
+    if selection is None:
+        selection = gitsources.pre_push_commits(stdin_text, remote)
+    return _scan_selection(selection, 'scan --pre-push', config, started)
+
+
+def _scan_selection(selection: gitsources.Selection, mode: str, config: Config, started: float) -> Report:
+    from guard import gitsources
+    scanner = make_scanner(config)
+    findings: list[Finding] = []
+    files = size = binary = 0
+    for scan in gitsources.scan_commits(selection.commits, scanner):
+        findings += scan.findings
+        files += scan.files
+        size += scan.bytes
+        binary += scan.binary
+    notes = list(selection.notes)
+    if not selection.commits:
+        notes.append('empty range: no commits to scan')
+    if binary:
+        notes.append(f'{binary} binary skipped')
+    receipt = Receipt(mode=mode, files=files, commits=len(selection.commits), bytes=size, skipped=binary,
+                      seconds=time.perf_counter() - started, notes=tuple(notes))
+    return finish(findings, receipt, config)
+
+
+def rules_version(scanner: Scanner) -> str:
+    """What decides findings, hashed: rule ids and patterns, other detectors, the allowlist."""
+    from guard.store import rules_version as digest
+    parts = [f'{d.id}\0{getattr(getattr(d, "rule", None), "pattern", type(d).__name__)}' for d in scanner.detectors]
+    return digest([*sorted(parts), repr(scanner.allowlist)])
+
+
+def scan_history(config: Config, *, branches: Sequence[str] = (), since: str | None = None, jobs: int = 0,
+                 use_cache: bool = True, progress: Callable[[int, int], None] | None = None,
+                 warn: Callable[[str], None] | None = None) -> tuple[Report, tuple[history.Group, ...]]:
+    """Every commit of every ref (or `branches`), findings grouped by fingerprint; the report
+    holds each group's first occurrence."""
+    from guard import history
+    started = time.perf_counter()
+    scanner = make_scanner(config)
+    result = history.audit(scanner, rules_version(scanner), branches=branches, since=since, jobs=jobs,
+                           use_cache=use_cache, progress=progress, warn=warn)
+    cached = result.commits - result.scanned
+    notes = [f'{result.refs} refs', f'{result.scanned} commits scanned, {cached} from the store']
+    if result.binary:
+        notes.append(f'{result.binary} binary skipped')
+    receipt = Receipt(mode='scan-history', files=result.files, commits=result.commits, bytes=result.bytes,
+                      skipped=result.binary, seconds=time.perf_counter() - started, notes=tuple(notes))
+    report = finish([g.finding for g in result.groups], receipt, config)
+    shown = {f.fingerprint for f in report.findings}
+    return report, tuple(g for g in result.groups if g.finding.fingerprint in shown)

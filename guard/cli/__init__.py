@@ -13,6 +13,7 @@ import click
 
 from guard import __version__
 from guard.cli.baseline import baseline
+from guard.cli.history import scan_history
 from guard.cli.rules import rules
 from guard.cli.scan import scan
 from guard.errors import INTERNAL_ERROR, INTERRUPTED, GuardError
@@ -26,6 +27,7 @@ def cli() -> None:
 
 cli.add_command(scan)
 cli.add_command(rules)
+cli.add_command(scan_history)
 cli.add_command(baseline)
 
 

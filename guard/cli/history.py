@@ -1,0 +1,114 @@
+"""`guard scan-history`: audit every commit of every ref."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+import time
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import click
+
+from guard import api
+from guard.cli.output import FORMATS, emit
+from guard.config import load_config
+from guard.errors import InputError
+from guard.models import Report
+
+if TYPE_CHECKING:     # guard.history is imported only when the command runs
+    from guard.history import Group
+
+
+@click.command('scan-history')
+@click.option('--branch', 'branches', multiple=True, metavar='REF', help='Only commits reachable from REF '
+              '(repeatable; default: every ref).')
+@click.option('--since', metavar='DATE|REV', help='Only commits after a revision, or since a date (2024-01-31).')
+@click.option('--jobs', '-j', type=click.IntRange(min=1), help='Worker processes (default: CPU cores).')
+@click.option('--no-cache', is_flag=True, help='Rescan every commit, ignoring the store in .git/guard/.')
+@click.option('--format', 'fmt', type=FORMATS, default='text', show_default=True)
+@click.option('--output', type=click.Path(dir_okay=False, path_type=Path), help='Write the report here.')
+@click.option('--config', 'config_path', type=click.Path(path_type=Path), help='Config file (.guard.yaml).')
+@click.option('-q', '--quiet', is_flag=True, help='No progress and no receipt on stderr.')
+def scan_history(branches: tuple[str, ...], since: str | None, jobs: int | None, no_cache: bool, fmt: str,
+                 output: Path | None, config_path: Path | None, quiet: bool) -> int:
+    """Scan every commit of every ref; findings grouped by fingerprint with the commits that
+    added them. Re-runs scan only new commits (store in .git/guard/)."""
+    config = load_config(config_path)
+    progress = Progress() if not quiet and sys.stderr.isatty() else None
+    report, groups = api.scan_history(config, branches=branches, since=since, jobs=jobs or 0,
+                                      use_cache=not no_cache, progress=progress,
+                                      warn=lambda line: click.echo(f'guard: warning: {line}', err=True))
+    if progress is not None:
+        progress.clear()
+    if fmt == 'text':
+        _write(output, lambda out: write_groups(groups, out))
+        return _receipt(report, quiet)
+    if fmt == 'json':
+        _write(output, lambda out: write_json(report, groups, out))
+        return _receipt(report, quiet)
+    return emit(report, fmt, output, quiet)
+
+
+def _receipt(report: Report, quiet: bool) -> int:
+    from guard.report.text import receipt_line
+    if not quiet:
+        click.echo(receipt_line(report), err=True)
+    return report.exit_code
+
+
+def _write(output: Path | None, writer: Any) -> None:
+    if output is None:
+        writer(sys.stdout)
+        sys.stdout.flush()
+        return
+    try:
+        with open(output, 'w', encoding='utf-8', errors='replace', newline='\n') as fh:
+            writer(fh)
+    except OSError as e:
+        raise InputError(f'cannot write {output}: {e.strerror}') from None
+
+
+def write_groups(groups: tuple[Group, ...], out: IO[str]) -> None:
+    """`path:line: rule message (preview)` then the group's history on an indented line."""
+    from guard.report.text import finding_line
+    for group in groups:
+        out.write(finding_line(group.finding) + '\n')
+        out.write(f'    {group.describe()}\n')
+
+
+def write_json(report: Report, groups: tuple[Group, ...], out: IO[str]) -> None:
+    from guard.report.as_json import finding_dict, report_dict
+    data = report_dict(report)
+    data['groups'] = [{
+        **finding_dict(g.finding),
+        'first_commit': dataclasses.asdict(g.first),
+        'last_commit': dataclasses.asdict(g.last),
+        'removed_in': dataclasses.asdict(g.removed) if g.removed else None,
+        'occurrences': g.occurrences,
+        'at_head': g.at_head,
+    } for g in groups]
+    json.dump(data, out, indent=2, ensure_ascii=False)
+    out.write('\n')
+
+
+class Progress:
+    """`commits done/total, rate, ETA` on one stderr line, at most a few times a second."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.shown = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if now - self.shown < 0.2 and done < total:
+            return
+        self.shown = now
+        rate = done / max(now - self.started, 1e-6)
+        eta = (total - done) / rate if rate > 0 else 0
+        click.echo(f'\rguard scan-history: {done}/{total} commits, {rate:,.0f}/s, ETA {eta:,.0f} s  ',
+                   err=True, nl=False)
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo('\r\033[K', err=True, nl=False)

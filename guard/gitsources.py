@@ -1,0 +1,249 @@
+"""Fragments from git: the staged change, commit ranges and pre-push updates.
+
+Everything here reads git through guard.git and turns patches into Fragments with
+guard.diff; the history audit (guard.history) reuses `scan_record` per commit.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from guard import git
+from guard.diff import FileChange, file_changes, parse_patch
+from guard.errors import GitError, InputError, UsageError
+from guard.models import Commit, Finding, Fragment
+from guard.scanner import Scanner
+from guard.sources import Tally, read_file
+
+MESSAGE_PATH = '<commit-message>'
+_TEMPLATE_SUFFIXES = frozenset({'example', 'sample', 'template', 'dist', 'tmpl', 'tpl'})
+
+
+# ---- staged ---------------------------------------------------------------------------------
+
+def staged_fragments(paths: Sequence[str], *, max_size: int, tally: Tally) -> Iterator[Fragment]:
+    """Added lines of the staged change; files passed but not staged at all are read whole,
+    so `pre-commit run --all-files` still checks every file it names."""
+    data = git.staged_patch(paths)
+    tally.bytes += len(data)
+    patch = parse_patch(git.decode(data))
+    for change in patch.files:
+        count_change(change, tally)
+    yield from patch.fragments
+    if paths:
+        yield from _unstaged_files(paths, patch.files, max_size, tally)
+
+
+def count_change(change: FileChange, tally: Tally) -> None:
+    if change.submodule:
+        tally.skip('submodules (not scanned)')
+    elif change.binary:
+        tally.skip('binary')
+    elif not change.deleted:
+        tally.files += 1
+
+
+def _unstaged_files(paths: Sequence[str], changes: Sequence[FileChange], max_size: int,
+                    tally: Tally) -> Iterator[Fragment]:
+    staged = {c.path for c in changes} | {c.old_path for c in changes}
+    missing = [p for p in paths if _normal(p) not in staged]
+    if missing and _in_subdir():    # names are relative to cwd, diff paths to the top
+        prefix = _prefix()
+        missing = [p for p in missing if _normal(os.path.join(prefix, p)) not in staged]
+    whole = 0
+    for path in missing:
+        if os.path.isdir(path):     # a submodule, or a directory pre-commit should not pass
+            tally.skip('directories')
+            continue
+        fragment = read_file(Path(path), path.replace(os.sep, '/'), max_size, tally)
+        if fragment is not None:
+            whole += 1
+            yield fragment
+    if whole:
+        tally.reasons['files not staged, scanned whole'] = whole
+
+
+def _normal(path: str) -> str:
+    return os.path.normpath(path).replace(os.sep, '/')
+
+
+def _in_subdir() -> bool:
+    return not os.path.exists('.git')
+
+
+def _prefix() -> str:
+    return git.decode(git.run(['rev-parse', '--show-prefix']).stdout).strip()
+
+
+# ---- commits --------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EnvEvent:
+    """An env file touched by a commit: 'A' added, 'M' modified, 'D' removed."""
+    path: str
+    kind: str
+    commit: Commit
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CommitScan:
+    sha: str
+    commit: Commit
+    findings: tuple[Finding, ...]
+    env_events: tuple[EnvEvent, ...]
+    bytes: int
+    files: int
+    binary: int
+
+
+def is_env_file(path: str) -> bool:
+    """`.env`, `.env.production`, `prod.env`…, but not templates such as `.env.example`."""
+    name = path.rsplit('/', 1)[-1]
+    if name == '.env' or (name.endswith('.env') and len(name) > 4 and not name.startswith('.')):
+        return True
+    if not name.startswith('.env.'):
+        return False
+    return not (_TEMPLATE_SUFFIXES & set(name.lower().split('.')[2:]))
+
+
+def env_events(changes: Iterable[FileChange], commit: Commit) -> Iterator[EnvEvent]:
+    for change in changes:
+        if change.old_path != change.path and not change.added and is_env_file(change.old_path):
+            yield EnvEvent(change.old_path, 'D', commit)      # renamed away
+        if is_env_file(change.path):
+            kind = 'D' if change.deleted else 'A' if change.added or change.old_path != change.path else 'M'
+            yield EnvEvent(change.path, kind, commit)
+
+
+def scan_record(record: bytes, scanner: Scanner) -> CommitScan:
+    """One commit of a log stream: its message and added lines, scanned only when the
+    keyword prefilter finds something in the whole record; env files tracked always."""
+    sha, author, date, message, patch_bytes = git.split_record(record)
+    commit = Commit(sha, author, date)
+    patch_text = git.decode(patch_bytes)
+    findings: list[Finding] = []
+    if scanner.candidates(message) or scanner.candidates(patch_text):
+        findings += scanner.scan(Fragment(MESSAGE_PATH, message.rstrip('\n'), 1, commit))
+        patch = parse_patch(patch_text, commit)
+        for fragment in patch.fragments:
+            findings += scanner.scan(fragment)
+        changes: Iterable[FileChange] = patch.files
+    elif '.env' in patch_text:
+        changes = file_changes(patch_text)
+    else:
+        changes = ()
+    return CommitScan(
+        sha=sha, commit=commit, findings=tuple(findings),
+        env_events=tuple(env_events(changes, commit)), bytes=len(record),
+        files=patch_bytes.count(b'diff --git '), binary=patch_bytes.count(b'\nBinary files '),
+    )
+
+
+def scan_commits(commits: Sequence[str], scanner: Scanner) -> Iterator[CommitScan]:
+    """Each commit's message and added lines, streamed from one `git log -p`."""
+    if not commits:
+        return
+    with git.log_stream(commits) as out:
+        for record in git.commit_records(out):
+            yield scan_record(record, scanner)
+
+
+# ---- which commits a range means ------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Selection:
+    commits: tuple[str, ...]     # oldest first
+    notes: tuple[str, ...] = ()
+
+
+def range_commits(spec: str) -> Selection:
+    """The commits of `A..B` (or `A...B`), handling a zero or missing base as CI sees them."""
+    match = re.fullmatch(r'(.*?)(\.\.\.?)(.*)', spec)
+    if match is None:
+        raise UsageError(f'--range {spec!r}: expected BASE..HEAD, e.g. origin/main..HEAD')
+    base, dots, head = match.group(1) or 'HEAD', match.group(2), match.group(3) or 'HEAD'
+    return commits_between(base, head, dots)
+
+
+def commits_between(base: str, head: str, dots: str = '..') -> Selection:
+    head_sha = git.rev_parse(head)
+    if head_sha is None:
+        raise GitError(f'{head!r} is not a commit here: check the name, or fetch it (git fetch origin {head})')
+    if base in git.ZERO_OIDS:
+        return _not_on_remotes(head_sha, None, f'new branch (zero base): scanning commits of {head} '
+                                                'not on any remote-tracking branch')
+    base_sha = git.rev_parse(base)
+    if base_sha is None:
+        if git.is_shallow():
+            raise GitError(shallow_fix(base))
+        return _not_on_remotes(head_sha, None, f'base {base} is not in this repository (force-push?): '
+                                               f'scanning commits of {head} not on any remote-tracking branch')
+    commits = git.rev_list(['--reverse', '--topo-order', f'{base_sha}{dots}{head_sha}'])
+    _check_shallow(commits, base)
+    return Selection(tuple(commits))
+
+
+def _not_on_remotes(head_sha: str, remote: str | None, note: str) -> Selection:
+    flag = f'--remotes={remote}' if remote else '--remotes'
+    commits = git.rev_list(['--reverse', '--topo-order', head_sha, '--not', flag])
+    _check_shallow(commits, head_sha)
+    return Selection(tuple(commits), (note,))
+
+
+def _check_shallow(commits: Sequence[str], base: str) -> None:
+    """A range through a shallow boundary would blame the whole tree on one commit."""
+    boundary = git.shallow_boundary() if commits and git.is_shallow() else frozenset()
+    if boundary & set(commits):
+        raise GitError(shallow_fix(base))
+
+
+def shallow_fix(base: str) -> str:
+    remote = _default_remote()
+    return (f'{base} is not in this shallow clone, so the range cannot be scanned: '
+            f'run `git fetch --unshallow {remote}` (or use fetch-depth: 0 in actions/checkout), then retry')
+
+
+def _default_remote() -> str:
+    names = git.remotes()
+    return 'origin' if 'origin' in names or not names else names[0]
+
+
+def pre_push_commits(lines: str, remote: str | None) -> Selection:
+    """Commits a push sends, from git's pre-push stdin (`<lref> <loid> <rref> <roid>` lines)."""
+    commits: list[str] = []
+    notes: list[str] = []
+    for raw in lines.splitlines():
+        if not raw.strip():
+            continue
+        parts = raw.rsplit(maxsplit=3)
+        if len(parts) != 4:
+            raise InputError(f'pre-push input line {raw!r}: expected <local-ref> <local-oid> <remote-ref> <remote-oid>')
+        _local_ref, local_oid, remote_ref, remote_oid = parts
+        if local_oid in git.ZERO_OIDS:
+            notes.append(f'{remote_ref}: deletion, nothing to scan')
+            continue
+        if remote_oid not in git.ZERO_OIDS and git.has_commit(remote_oid):
+            selection = Selection(tuple(git.rev_list(['--reverse', '--topo-order', f'{remote_oid}..{local_oid}'])))
+        else:
+            selection = _not_on_remotes(local_oid, remote, f'{remote_ref}: new or force-pushed, scanning commits '
+                                                           'not on the remote')
+        commits += [c for c in selection.commits if c not in commits]
+    return Selection(tuple(commits), tuple(notes))
+
+
+def pre_commit_selection() -> Selection | None:
+    """Under pre-commit's pre-push stage git's stdin is not passed on: pre-commit exports the
+    range instead, or nothing when the push starts at a root commit (then: all unpushed)."""
+    if not os.environ.get('PRE_COMMIT'):
+        return None
+    start, end = os.environ.get('PRE_COMMIT_FROM_REF'), os.environ.get('PRE_COMMIT_TO_REF')
+    if start and end:
+        return commits_between(start, end)
+    remote = os.environ.get('PRE_COMMIT_REMOTE_NAME')
+    head = git.rev_parse('HEAD')
+    if head is None:
+        return Selection(())
+    return _not_on_remotes(head, remote, 'pre-commit gave no range: scanning commits not on the remote')

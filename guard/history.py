@@ -1,0 +1,282 @@
+"""`guard scan-history`: every commit of every ref, split among worker processes,
+findings grouped by fingerprint.
+
+Merge commits: like `git log -p`, their diffs are not scanned (their messages are).
+Every line a merge brings in was added by a non-merge commit of one of its sides,
+which is scanned on its own, so nothing is reported twice; the one blind spot is
+text that exists only in a conflict resolution (an "evil merge").
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import datetime
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from guard import git
+from guard.gitsources import MESSAGE_PATH, CommitScan, EnvEvent, scan_commits
+from guard.models import Commit, Finding, Fragment, Severity
+from guard.scanner import Scanner
+from guard.sources import decode_text
+
+ENV_RULE = 'env-file-in-history'
+ENV_MESSAGE = 'env file committed to git history'
+MIN_CHUNK = 64          # commits per worker task: enough to amortise a `git log` start
+TASKS_PER_JOB = 4       # more tasks than workers, so progress is saved often and loads balance
+
+Progress = Callable[[int, int], None]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ChunkResult:
+    """What one worker task found in its share of the commits."""
+    scans: tuple[CommitScan, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Group:
+    """All occurrences of one fingerprint across history."""
+    finding: Finding            # the first occurrence
+    first: Commit
+    last: Commit
+    occurrences: int
+    at_head: bool | None        # None: not a file (commit messages)
+    removed: Commit | None = None   # env files: the commit that last removed it
+
+    def describe(self) -> str:
+        span = f'first {_short(self.first)}'
+        if self.last.sha != self.first.sha:
+            span += f', last {_short(self.last)}'
+        if self.removed is not None:
+            span += f', removed in {_short(self.removed)}'
+        head = {True: 'still at HEAD', False: 'not at HEAD', None: 'in a commit message'}[self.at_head]
+        return f'{span}; {self.occurrences} occurrence{"s" if self.occurrences != 1 else ""}; {head}'
+
+
+def _short(commit: Commit) -> str:
+    return f'{commit.sha[:12]} ({commit.author}, {commit.date[:10]})'
+
+
+# ---- which commits ---------------------------------------------------------------------------
+
+def rev_list_args(branches: Sequence[str], since: str | None) -> list[str]:
+    """rev-list arguments for every ref (or the named branches), after `since` (a rev or a date)."""
+    args = list(branches) if branches else ['--all']
+    if since:
+        since_sha = git.rev_parse(since)
+        args += [f'^{since_sha}'] if since_sha else [f'--since={since}']
+    return args
+
+
+# ---- parallel scan ---------------------------------------------------------------------------
+
+_worker_scanner: Scanner | None = None
+_worker_counter: Any = None
+
+
+def _init_worker(counter: Any) -> None:
+    global _worker_counter
+    _worker_counter = counter
+
+
+def _scan_chunk(commits: Sequence[str]) -> ChunkResult:
+    """Runs in a worker (forked: the scanner is inherited, not pickled)."""
+    assert _worker_scanner is not None
+    scans = []
+    pending = 0
+    for scan in scan_commits(commits, _worker_scanner):
+        scans.append(scan)
+        pending += 1
+        if pending == 16 and _worker_counter is not None:
+            with _worker_counter.get_lock():
+                _worker_counter.value += pending
+            pending = 0
+    if pending and _worker_counter is not None:
+        with _worker_counter.get_lock():
+            _worker_counter.value += pending
+    return ChunkResult(tuple(scans))
+
+
+def chunks(commits: Sequence[str], jobs: int) -> list[Sequence[str]]:
+    """Contiguous slices (neighbouring commits share pack deltas, which git then reuses)."""
+    size = max(MIN_CHUNK, -(-len(commits) // (jobs * TASKS_PER_JOB)))
+    return [commits[i:i + size] for i in range(0, len(commits), size)]
+
+
+def scan_parallel(commits: Sequence[str], scanner: Scanner, jobs: int,
+                  progress: Progress | None = None) -> Iterator[ChunkResult]:
+    """Chunk results as they finish. Interrupting stops the workers; results already
+    yielded stay valid, so the caller can save them."""
+    global _worker_scanner
+    _worker_scanner = scanner
+    parts = chunks(commits, jobs)
+    if jobs <= 1 or len(parts) <= 1 or 'fork' not in multiprocessing.get_all_start_methods():
+        done = 0
+        for part in parts:
+            result = _scan_chunk(part)
+            done += len(part)
+            if progress is not None:
+                progress(done, len(commits))
+            yield result
+        return
+    context = multiprocessing.get_context('fork')
+    counter = context.Value('l', 0)
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(parts)), mp_context=context,
+                                                  initializer=_init_worker, initargs=(counter,))
+    try:
+        pending = {pool.submit(_scan_chunk, part) for part in parts}
+        while pending:
+            finished, pending = concurrent.futures.wait(pending, timeout=0.25,
+                                                        return_when=concurrent.futures.FIRST_COMPLETED)
+            if progress is not None:
+                progress(counter.value, len(commits))
+            for future in finished:
+                yield future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+# ---- grouping --------------------------------------------------------------------------------
+
+def _when(commit: Commit) -> tuple[datetime.datetime, str]:
+    try:
+        moment = datetime.datetime.fromisoformat(commit.date)
+    except ValueError:
+        moment = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment, commit.sha
+
+
+def group_findings(findings: Iterable[Finding], head_files: Callable[[Sequence[str]], dict[str, str | None]],
+                   scanner: Scanner) -> list[Group]:
+    """One group per fingerprint, with first/last commit and whether HEAD still holds it."""
+    by_print: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_print.setdefault(finding.fingerprint, []).append(finding)
+    paths = sorted({f[0].path for f in by_print.values() if f[0].path != MESSAGE_PATH})
+    contents = head_files(paths)
+    at_head = _present_at_head(by_print, contents, scanner)
+    groups = []
+    for fingerprint, found in by_print.items():
+        ordered = sorted(found, key=lambda f: _when(f.commit or Commit('')))
+        first, last = ordered[0], ordered[-1]
+        groups.append(Group(finding=first, first=first.commit or Commit(''), last=last.commit or Commit(''),
+                            occurrences=len(found), at_head=at_head.get(fingerprint)))
+    return groups
+
+
+def _present_at_head(by_print: dict[str, list[Finding]], contents: dict[str, str | None],
+                     scanner: Scanner) -> dict[str, bool | None]:
+    head_prints: set[str] = set()
+    for path, text in contents.items():
+        if text is not None:
+            head_prints.update(f.fingerprint for f in scanner.scan(Fragment(path, text)))
+    return {fp: (None if found[0].path == MESSAGE_PATH else fp in head_prints) for fp, found in by_print.items()}
+
+
+def env_groups(events: Iterable[EnvEvent], present: Callable[[Sequence[str]], dict[str, str | None]]) -> list[Group]:
+    """A group per env file ever committed: the commit that first added it and the last
+    that removed it (if it is gone at HEAD)."""
+    by_path: dict[str, list[EnvEvent]] = {}
+    for event in events:
+        by_path.setdefault(event.path, []).append(event)
+    heads = present(sorted(by_path))
+    groups = []
+    for path, found in sorted(by_path.items()):
+        ordered = sorted(found, key=lambda e: _when(e.commit))
+        adds = [e for e in ordered if e.kind != 'D'] or ordered
+        removals = [e for e in ordered if e.kind == 'D']
+        still = heads.get(path) is not None
+        first = adds[0].commit
+        finding = Finding(rule_id=ENV_RULE, severity=Severity.HIGH, message=ENV_MESSAGE, path=path, line=None,
+                          commit=first)
+        groups.append(Group(finding=finding, first=first, last=ordered[-1].commit,
+                            occurrences=len([e for e in ordered if e.kind != 'D']), at_head=still,
+                            removed=None if still or not removals else removals[-1].commit))
+    return groups
+
+
+def head_texts(paths: Sequence[str]) -> dict[str, str | None]:
+    """Text of each path at HEAD (None when absent or binary), in one git call."""
+    if not paths or git.rev_parse('HEAD') is None:
+        return dict.fromkeys(paths)
+    blobs = git.cat_files([f'HEAD:{p}' for p in paths])
+    out: dict[str, str | None] = {}
+    for path in paths:
+        data = blobs.get(f'HEAD:{path}')
+        out[path] = None if data is None else (decode_text(data) or '')
+    return out
+
+
+def elapsed(started: float) -> float:
+    return time.perf_counter() - started
+
+
+# ---- the audit -------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Audit:
+    groups: tuple[Group, ...]
+    commits: int            # in the picture (scanned now or earlier)
+    scanned: int            # scanned by this run
+    refs: int
+    bytes: int
+    files: int
+    binary: int
+    warnings: tuple[str, ...]
+
+
+def audit(scanner: Scanner, version: str, *, branches: Sequence[str] = (), since: str | None = None,
+          jobs: int = 0, use_cache: bool = True, progress: Progress | None = None,
+          warn: Callable[[str], None] | None = None) -> Audit:
+    """Scan the commits the store does not know yet, save them as they finish, and group
+    everything in range (stored and new) by fingerprint."""
+    from guard.store import Store
+
+    args = rev_list_args(branches, since)
+    commits = git.rev_list(args)
+    wanted = set(commits)
+    warnings: list[str] = []
+    store = Store.open(git.common_dir() / 'guard' if use_cache else None, version, warnings)
+    _flush(warnings, warn)
+    try:
+        known = store.scanned() & wanted
+        todo = [c for c in commits if c not in known]
+        files = binary = total_bytes = 0
+        findings: list[Finding] = []
+        events: list[EnvEvent] = []
+        for result in scan_parallel(todo, scanner, jobs or default_jobs(), progress):
+            store.save(result.scans, warnings)
+            _flush(warnings, warn)
+            for scan in result.scans:
+                files += scan.files
+                binary += scan.binary
+                total_bytes += scan.bytes
+                findings += scan.findings
+                events += scan.env_events
+        # this run's results come from memory, so a store that failed mid-run loses nothing
+        findings += store.findings(known)
+        events += store.env_events(known)
+        stored_bytes, stored_files = store.sizes(known)
+        total_bytes += stored_bytes
+        files += stored_files
+    finally:
+        store.close()
+    groups = [*env_groups(events, head_texts), *group_findings(findings, head_texts, scanner)]
+    groups.sort(key=lambda g: (g.finding.path, g.finding.rule_id, _when(g.first)))
+    return Audit(groups=tuple(groups), commits=len(wanted), scanned=len(todo), refs=git.ref_count(args),
+                 bytes=total_bytes, files=files, binary=binary, warnings=tuple(warnings))
+
+
+def _flush(warnings: list[str], warn: Callable[[str], None] | None) -> None:
+    while warnings and warn is not None:
+        warn(warnings.pop(0))

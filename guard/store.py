@@ -1,0 +1,184 @@
+"""The scan-history audit store: SQLite in `<git-common-dir>/guard/`.
+
+It records which commits were scanned and what they held, per rules version, so a
+re-run scans only new commits. Findings are stored as hashes and previews (what a
+Finding holds), never a secret. A corrupted file is replaced; a locked one (another
+run holds it) is left alone and this run works in memory. Either way the run goes
+on and the caller gets one line saying so.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from guard.gitsources import CommitScan, EnvEvent
+from guard.models import Commit, Confidence, Finding, Severity
+
+SCHEMA_VERSION = '2'
+FILE_NAME = 'history.sqlite3'
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS commits (sha TEXT PRIMARY KEY, bytes INTEGER NOT NULL, files INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS findings (
+    sha TEXT NOT NULL, author TEXT NOT NULL, date TEXT NOT NULL,
+    rule_id TEXT NOT NULL, severity INTEGER NOT NULL, confidence INTEGER NOT NULL, message TEXT NOT NULL,
+    path TEXT NOT NULL, line INTEGER, col INTEGER, end_col INTEGER,
+    preview TEXT NOT NULL, secret_hash TEXT NOT NULL, secret_sha1 TEXT NOT NULL, allowed TEXT);
+CREATE TABLE IF NOT EXISTS env_events (sha TEXT NOT NULL, author TEXT NOT NULL, date TEXT NOT NULL,
+    path TEXT NOT NULL, kind TEXT NOT NULL);
+"""
+
+
+def rules_version(parts: Iterable[str]) -> str:
+    """A hash of what decides findings (rule ids and patterns, detectors, allowlist)."""
+    digest = hashlib.sha256(SCHEMA_VERSION.encode())
+    for part in parts:
+        digest.update(part.encode('utf-8', 'surrogateescape') + b'\0')
+    return digest.hexdigest()[:32]
+
+
+class Store:
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        self.conn = conn
+        self.path = path
+        self.broken = False     # set when a write fails: the run goes on, unsaved
+
+    # -- opening
+
+    @classmethod
+    def open(cls, directory: Path | None, version: str, warn: list[str]) -> Store:
+        """The store for `version` (emptied when the rules changed), or an in-memory one
+        when there is no directory or the file is locked; a corrupt file is rebuilt."""
+        if directory is None:
+            return cls._memory(version)
+        path = directory / FILE_NAME
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            return cls._connect(path, version)
+        except sqlite3.OperationalError as e:
+            if 'locked' in str(e) or 'busy' in str(e):
+                warn.append(f'history store {path} is locked by another run: scanning without it this time')
+                return cls._memory(version)
+            return cls._rebuild(path, version, e, warn)
+        except sqlite3.DatabaseError as e:
+            return cls._rebuild(path, version, e, warn)
+        except OSError as e:
+            warn.append(f'history store {path} cannot be opened ({e.strerror}): scanning without it')
+            return cls._memory(version)
+
+    @classmethod
+    def _rebuild(cls, path: Path, version: str, error: Exception, warn: list[str]) -> Store:
+        warn.append(f'history store {path} was unreadable ({error}): rebuilt it, rescanning')
+        for suffix in ('', '-journal', '-wal', '-shm'):
+            with contextlib.suppress(OSError):
+                Path(f'{path}{suffix}').unlink()
+        try:
+            return cls._connect(path, version)
+        except (sqlite3.DatabaseError, OSError):
+            return cls._memory(version)
+
+    @classmethod
+    def _memory(cls, version: str) -> Store:
+        conn = sqlite3.connect(':memory:', isolation_level=None)
+        conn.executescript(_SCHEMA)
+        store = cls(conn, None)
+        store._set_version(version)
+        return store
+
+    @classmethod
+    def _connect(cls, path: Path, version: str) -> Store:
+        conn = sqlite3.connect(path, timeout=0.5, isolation_level=None)
+        try:
+            conn.execute('PRAGMA journal_mode=DELETE')
+            check = conn.execute('PRAGMA quick_check').fetchone()
+            if check is None or check[0] != 'ok':
+                raise sqlite3.DatabaseError(f'integrity check failed: {check}')
+            conn.executescript(_SCHEMA)
+            store = cls(conn, path)
+            row = conn.execute("SELECT value FROM meta WHERE key = 'rules'").fetchone()
+            if row is None or row[0] != version:
+                store._set_version(version)
+            return store
+        except BaseException:
+            conn.close()
+            raise
+
+    def _set_version(self, version: str) -> None:
+        """Start over for another rules version (or store layout): old results do not apply."""
+        self.conn.executescript('DROP TABLE IF EXISTS commits; DROP TABLE IF EXISTS findings; '
+                                'DROP TABLE IF EXISTS env_events;' + _SCHEMA)
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('rules', ?)", (version,))
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self.conn.execute('BEGIN IMMEDIATE')
+        try:
+            yield
+        except BaseException:
+            self.conn.execute('ROLLBACK')
+            raise
+        self.conn.execute('COMMIT')
+
+    # -- reading and writing
+
+    def scanned(self) -> set[str]:
+        return {row[0] for row in self.conn.execute('SELECT sha FROM commits')}
+
+    def sizes(self, shas: set[str]) -> tuple[int, int]:
+        """(bytes of patch, files changed) of the stored commits among `shas`."""
+        size = files = 0
+        for sha, n, f in self.conn.execute('SELECT sha, bytes, files FROM commits'):
+            if sha in shas:
+                size += n
+                files += f
+        return size, files
+
+    def save(self, scans: Sequence[CommitScan], warn: list[str]) -> None:
+        """Record a batch of scanned commits; a failure is reported once and the run goes on."""
+        if self.broken:
+            return
+        try:
+            with self._transaction():
+                self.conn.executemany('INSERT OR REPLACE INTO commits VALUES (?, ?, ?)',
+                                      [(s.sha, s.bytes, s.files) for s in scans])
+                self.conn.executemany('INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+                                      [_finding_row(f) for s in scans for f in s.findings])
+                self.conn.executemany('INSERT INTO env_events VALUES (?,?,?,?,?)',
+                                      [(e.commit.sha, e.commit.author, e.commit.date, e.path, e.kind)
+                                       for s in scans for e in s.env_events])
+        except sqlite3.Error as e:
+            self.broken = True
+            where = self.path or '(in memory)'
+            warn.append(f'history store {where}: cannot save progress ({e}); this run goes on unsaved')
+
+    def findings(self, shas: set[str]) -> list[Finding]:
+        return [_finding(row) for row in self.conn.execute('SELECT * FROM findings') if row[0] in shas]
+
+    def env_events(self, shas: set[str]) -> list[EnvEvent]:
+        return [EnvEvent(path, kind, Commit(sha, author, date))
+                for sha, author, date, path, kind in self.conn.execute('SELECT * FROM env_events') if sha in shas]
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+
+
+def _finding_row(f: Finding) -> tuple[object, ...]:
+    commit = f.commit or Commit('')
+    return (commit.sha, commit.author, commit.date, f.rule_id, int(f.severity), int(f.confidence), f.message,
+            f.path, f.line, f.column, f.end_column, f.preview, f.secret_hash, f.secret_sha1, f.allowed)
+
+
+def _finding(row: tuple[Any, ...]) -> Finding:
+    sha, author, date, rule_id, severity, confidence, message, path, line, col, end_col, preview, h, h1, allowed = row
+    return Finding(rule_id=str(rule_id), severity=Severity(severity), message=str(message), path=str(path),
+                   line=line if isinstance(line, int) else None, preview=str(preview), secret_hash=str(h),
+                   secret_sha1=str(h1), confidence=Confidence(confidence),
+                   column=col if isinstance(col, int) else None,
+                   end_column=end_col if isinstance(end_col, int) else None,
+                   commit=Commit(str(sha), str(author), str(date)),
+                   allowed=None if allowed is None else str(allowed))
