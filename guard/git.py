@@ -1,9 +1,13 @@
 """The only module that runs git. Output is read NUL-separated and decoded safely."""
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import IO
 
 from guard.errors import GitError
 
@@ -50,6 +54,183 @@ def listed_files(directory: Path) -> list[str] | None:
             return None
         raise GitError(f'git ls-files failed in {directory}: {decode(proc.stderr).strip()}')
     return split_nul(proc.stdout)
+
+
+# ---- git sources: staged changes, commit ranges, history ------------------------------------
+
+# Options that pin the patch format whatever the user's config says (diff.noprefix,
+# diff.mnemonicPrefix, diff.relative, diff.external, color.diff, diff.submodule=log).
+PATCH_OPTIONS = ('-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/',
+                 '--no-relative', '--submodule=short')
+COMMIT_MARK = b'\0guard-commit\0'
+# One record per commit: sha, author, ISO date, message, then its patch (log.showSignature off,
+# --root so root commits show their files even with log.showRoot=false).
+LOG_OPTIONS = ('--format=%x00guard-commit%x00%H%x00%an <%ae>%x00%aI%x00%B%x00', '--no-show-signature', '--root',
+               *PATCH_OPTIONS)
+READ_SIZE = 1 << 20
+ZERO_OIDS = frozenset({'0' * 40, '0' * 64})
+
+
+def staged_patch(paths: Sequence[str] = ()) -> bytes:
+    """What the next commit adds, against HEAD or (first commit) everything staged.
+
+    Runs in the caller's environment, so GIT_INDEX_FILE set by `git commit -a` or
+    `git commit <paths>` is honoured: the index is read only through git."""
+    args = ['--literal-pathspecs', 'diff', '--cached', *PATCH_OPTIONS, '--diff-filter=d']
+    if paths:
+        args += ['--', *paths]
+    proc = run(args, check=False)
+    if proc.returncode != 0:
+        raise not_a_repo_or(proc, 'git diff --cached')
+    return proc.stdout
+
+
+def not_a_repo_or(proc: subprocess.CompletedProcess[bytes], what: str) -> GitError:
+    # outside a repository `git diff` turns into `diff --no-index` and complains about options
+    if is_not_a_repo(proc) or is_not_a_repo(run(['rev-parse', '--git-dir'], check=False)):
+        return GitError('not a git repository: run guard inside one, or pass files to scan without --staged')
+    return GitError(f'{what} failed: {decode(proc.stderr).strip() or proc.returncode}')
+
+
+def rev_parse(rev: str) -> str | None:
+    """The commit `rev` names, or None when it does not resolve to a commit here."""
+    proc = run(['rev-parse', '--verify', '--quiet', '--end-of-options', f'{rev}^{{commit}}'], check=False)
+    if proc.returncode != 0:
+        if is_not_a_repo(proc):
+            raise not_a_repo_or(proc, 'git rev-parse')
+        return None
+    return decode(proc.stdout).strip()
+
+
+def has_commit(oid: str) -> bool:
+    return run(['cat-file', '-e', f'{oid}^{{commit}}'], check=False).returncode == 0
+
+
+def is_shallow() -> bool:
+    proc = run(['rev-parse', '--is-shallow-repository'], check=False)
+    return decode(proc.stdout).strip() == 'true'
+
+
+def shallow_boundary() -> frozenset[str]:
+    """Commits whose parents this shallow clone lacks (they look like roots)."""
+    path = Path(git_dir()) / 'shallow'
+    try:
+        return frozenset(path.read_text().split())
+    except OSError:
+        return frozenset()
+
+
+def git_dir() -> str:
+    return decode(run(['rev-parse', '--absolute-git-dir']).stdout).strip()
+
+
+def common_dir() -> Path:
+    """The directory shared by all worktrees (.git of the main one)."""
+    out = decode(run(['rev-parse', '--git-common-dir']).stdout).strip()
+    return Path(out).resolve()
+
+
+def rev_list(args: Sequence[str]) -> list[str]:
+    proc = run(['rev-list', *args], check=False)
+    if proc.returncode != 0:
+        raise not_a_repo_or(proc, f'git rev-list {" ".join(args)}')
+    return decode(proc.stdout).split()
+
+
+def remotes() -> list[str]:
+    return decode(run(['remote']).stdout).split()
+
+
+def ref_count(args: Sequence[str]) -> int:
+    """How many refs `git rev-list <args>` starts from (for the receipt)."""
+    if '--all' in args:
+        proc = run(['for-each-ref', '--format=x'], check=False)
+        return len(proc.stdout.split()) or (1 if rev_parse('HEAD') else 0)
+    return len([a for a in args if not a.startswith('-')])
+
+
+@contextlib.contextmanager
+def log_stream(commits: Sequence[str]) -> Iterator[IO[bytes]]:
+    """`git log -p` records (see LOG_OPTIONS) for exactly `commits`, in their order, streamed."""
+    args = ['git', 'log', '-p', *LOG_OPTIONS, '--no-walk=unsorted', '--stdin']
+    import tempfile  # not on the pre-commit path
+
+    stdin = ''.join(f'{c}\n' for c in commits).encode()
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err)
+        assert proc.stdin is not None and proc.stdout is not None
+        writer = threading.Thread(target=_feed, args=(proc.stdin, stdin), daemon=True)
+        writer.start()
+        finished = False
+        try:
+            yield proc.stdout
+            finished = True
+        finally:
+            if not finished:
+                proc.kill()
+            proc.stdout.close()
+            code = proc.wait()
+            writer.join()
+        if code != 0:
+            err.seek(0)
+            raise GitError(f'git log failed: {decode(err.read()).strip() or code}')
+
+
+def _feed(pipe: IO[bytes], data: bytes) -> None:
+    with contextlib.suppress(BrokenPipeError, OSError):
+        pipe.write(data)
+        pipe.close()
+
+
+def commit_records(out: IO[bytes]) -> Iterator[bytes]:
+    """Split a log stream into one bytes record per commit without holding more than one
+    commit (plus a read buffer) in memory, however long the history."""
+    keep = len(COMMIT_MARK) - 1
+    parts: list[bytes] = []
+    while chunk := out.read(READ_SIZE):
+        if parts:       # a marker may straddle two reads
+            last = parts[-1]
+            chunk, parts[-1] = last[-keep:] + chunk, last[:-keep]
+        pos = 0
+        while (i := chunk.find(COMMIT_MARK, pos)) >= 0:
+            record = b''.join([*parts, chunk[pos:i]])
+            parts = []
+            if record:
+                yield record
+            pos = i + len(COMMIT_MARK)
+        parts.append(chunk[pos:])
+    record = b''.join(parts)
+    if record:
+        yield record
+
+
+def split_record(record: bytes) -> tuple[str, str, str, str, bytes]:
+    """(sha, author, date, message, patch) of one commit record."""
+    sha, author, date, message, patch = record.split(b'\0', 4)
+    return decode(sha), decode(author), decode(date), decode(message), patch.lstrip(b'\n')
+
+
+def cat_files(specs: Sequence[str]) -> dict[str, bytes | None]:
+    """Contents of `<rev>:<path>` objects in one `git cat-file --batch`; None when missing.
+    Specs holding a newline cannot go through --batch and are reported missing."""
+    usable = [s for s in specs if '\n' not in s]
+    result: dict[str, bytes | None] = dict.fromkeys(specs)
+    if not usable:
+        return result
+    proc = run(['cat-file', '--batch'], stdin=''.join(f'{s}\n' for s in usable).encode('utf-8', 'surrogateescape'))
+    data, pos = proc.stdout, 0
+    for spec in usable:
+        end = data.index(b'\n', pos)
+        line = data[pos:end]
+        pos = end + 1
+        header = line.split()
+        if line.endswith((b' missing', b' ambiguous')) or len(header) != 3 or not header[2].isdigit():
+            continue
+        size = int(header[2])
+        if header[1] == b'blob':
+            result[spec] = data[pos:pos + size]
+        pos += size + 1
+    return result
 
 
 # ---- hooks, own secrets and CI (guard install, guard.own_secrets, guard ci) ----
