@@ -13,6 +13,7 @@ import click
 
 from guard import __version__
 from guard.cli.baseline import baseline
+from guard.cli.install import install, uninstall
 from guard.cli.history import scan_history
 from guard.cli.rules import rules
 from guard.cli.scan import scan
@@ -29,6 +30,8 @@ cli.add_command(scan)
 cli.add_command(rules)
 cli.add_command(scan_history)
 cli.add_command(baseline)
+cli.add_command(install)
+cli.add_command(uninstall)
 
 
 @contextlib.contextmanager
