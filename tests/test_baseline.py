@@ -177,3 +177,38 @@ def test_detect_secrets_entries_no_guard_rule_matches_are_kept_by_sha1(repo: Pat
     assert run_guard('baseline', 'create', '--from-detect-secrets', '.secrets.baseline').returncode == 0
     entries = json.loads((repo / BASELINE).read_text())['entries']
     assert entries == [{'path': 'x.py', 'sha1': 'ab' * 20, 'type': 'Secret Keyword'}]
+
+
+def test_scan_flags_baseline_unused_and_reason(repo: Path) -> None:
+    write(repo / 'a.py', f'A = "{github_token()}"\n')
+    write(repo / 'b.py', f'B = "{github_token()}"\n')
+    assert run_guard('baseline', 'create', '--output', 'known.json').returncode == 0
+    assert run_guard('scan').returncode == 1
+    assert run_guard('scan', '--baseline', 'known.json').returncode == 0
+    (repo / 'b.py').write_text('B = None\n')
+    listed = run_guard('scan', '--baseline', 'known.json', '--report-unused')
+    assert listed.returncode == 0
+    assert '1 unused baseline entries: github-pat:b.py:' in listed.stderr
+    failed = run_guard('scan', '--baseline', 'known.json', '--fail-on-unused')
+    assert failed.returncode == 1
+    assert failed.stdout.startswith('b.py: baseline-unused baseline entry github-pat:b.py:')
+    write(repo / 'c.py', f'C = "{github_token()}"  # guard:allow\n')
+    assert run_guard('scan', '--baseline', 'known.json').returncode == 0
+    strict = run_guard('scan', '--baseline', 'known.json', '--require-allow-reason')
+    assert strict.returncode == 1 and strict.stdout.startswith('c.py:1: github-pat')
+
+
+def test_staged_and_range_scans_apply_the_baseline(repo: Path) -> None:
+    token = github_token()
+    write(repo / 'a.py', f'A = "{token}"\n')
+    use_baseline(repo)
+    run_guard('baseline', 'create')
+    base = commit_all(repo, 'known secret')
+    write(repo / 'a.py', f'import os\n\nA = "{token}"\n')      # the line moves: still known
+    commit_all(repo, 'move it')
+    assert run_guard('scan', '--range', f'{base}..HEAD').returncode == 0
+    write(repo / 'a.py', f'import os\n\nA = "{token}"\nB = "{github_token()}"\n')
+    subprocess.run(['git', 'add', 'a.py'], check=True)
+    staged = run_guard('scan', '--staged')
+    assert staged.returncode == 1
+    assert staged.stdout.startswith('a.py:4: github-pat')

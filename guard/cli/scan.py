@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from guard import api
+from guard.cli.baseline import Suppression, suppression_options
 from guard.cli.output import FORMATS, emit
 from guard.config import load_config
 from guard.errors import UsageError
@@ -26,9 +27,10 @@ from guard.errors import UsageError
 @click.option('--output', type=click.Path(dir_okay=False, path_type=Path), help='Write the report here.')
 @click.option('--config', 'config_path', type=click.Path(path_type=Path), help='Config file (.guard.yaml).')
 @click.option('-q', '--quiet', is_flag=True, help='No receipt on stderr.')
+@suppression_options
 def scan(paths: tuple[str, ...], use_stdin: bool, stdin_name: str, no_gitignore: bool, staged: bool,
          commit_range: str | None, since: str | None, pre_push: bool, fmt: str,
-         output: Path | None, config_path: Path | None, quiet: bool) -> int:
+         output: Path | None, config_path: Path | None, quiet: bool, suppression: Suppression) -> int:
     """Scan files or directories (default: the current directory) for secrets."""
     modes = [name for name, on in (('--stdin', use_stdin), ('--staged', staged), ('--range', commit_range),
                                    ('--since', since), ('--pre-push', pre_push)) if on]
@@ -36,7 +38,7 @@ def scan(paths: tuple[str, ...], use_stdin: bool, stdin_name: str, no_gitignore:
         raise UsageError(f'{" and ".join(modes)} cannot be combined: pick one')
     if (commit_range or since) and paths:
         raise UsageError(f'{modes[0]} scans commits, not paths: drop {paths[0]!r}')
-    config = load_config(config_path)
+    config = suppression.apply(load_config(config_path))
     if staged:
         report = api.scan_staged(paths, config)
     elif commit_range:
