@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
-import datetime
 import multiprocessing
 import os
 import time
@@ -146,18 +145,8 @@ def default_jobs() -> int:
 
 # ---- grouping --------------------------------------------------------------------------------
 
-def _when(commit: Commit) -> tuple[datetime.datetime, str]:
-    try:
-        moment = datetime.datetime.fromisoformat(commit.date)
-    except ValueError:
-        moment = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment, commit.sha
-
-
 def group_findings(findings: Iterable[Finding], head_files: Callable[[Sequence[str]], dict[str, str | None]],
-                   scanner: Scanner) -> list[Group]:
+                   scanner: Scanner, age: Callable[[Commit], int]) -> list[Group]:
     """One group per fingerprint, with first/last commit and whether HEAD still holds it."""
     by_print: dict[str, list[Finding]] = {}
     for finding in findings:
@@ -167,7 +156,7 @@ def group_findings(findings: Iterable[Finding], head_files: Callable[[Sequence[s
     at_head = _present_at_head(by_print, contents, scanner)
     groups = []
     for fingerprint, found in by_print.items():
-        ordered = sorted(found, key=lambda f: _when(f.commit or Commit('')))
+        ordered = sorted(found, key=lambda f: age(f.commit or Commit('')))
         first, last = ordered[0], ordered[-1]
         groups.append(Group(finding=first, first=first.commit or Commit(''), last=last.commit or Commit(''),
                             occurrences=len(found), at_head=at_head.get(fingerprint)))
@@ -183,7 +172,8 @@ def _present_at_head(by_print: dict[str, list[Finding]], contents: dict[str, str
     return {fp: (None if found[0].path == MESSAGE_PATH else fp in head_prints) for fp, found in by_print.items()}
 
 
-def env_groups(events: Iterable[EnvEvent], present: Callable[[Sequence[str]], dict[str, str | None]]) -> list[Group]:
+def env_groups(events: Iterable[EnvEvent], present: Callable[[Sequence[str]], dict[str, str | None]],
+               age: Callable[[Commit], int]) -> list[Group]:
     """A group per env file ever committed: the commit that first added it and the last
     that removed it (if it is gone at HEAD)."""
     by_path: dict[str, list[EnvEvent]] = {}
@@ -192,7 +182,7 @@ def env_groups(events: Iterable[EnvEvent], present: Callable[[Sequence[str]], di
     heads = present(sorted(by_path))
     groups = []
     for path, found in sorted(by_path.items()):
-        ordered = sorted(found, key=lambda e: _when(e.commit))
+        ordered = sorted(found, key=lambda e: age(e.commit))
         adds = [e for e in ordered if e.kind != 'D'] or ordered
         removals = [e for e in ordered if e.kind == 'D']
         still = heads.get(path) is not None
@@ -243,7 +233,7 @@ def audit(scanner: Scanner, version: str, *, branches: Sequence[str] = (), since
     from guard.store import Store
 
     args = rev_list_args(branches, since)
-    commits = git.rev_list(args)
+    commits = git.rev_list(['--date-order', *args])
     wanted = set(commits)
     warnings: list[str] = []
     store = Store.open(git.common_dir() / 'guard' if use_cache else None, version, warnings)
@@ -271,8 +261,14 @@ def audit(scanner: Scanner, version: str, *, branches: Sequence[str] = (), since
         files += stored_files
     finally:
         store.close()
-    groups = [*env_groups(events, head_texts), *group_findings(findings, head_texts, scanner)]
-    groups.sort(key=lambda g: (g.finding.path, g.finding.rule_id, _when(g.first)))
+    # rev-list (--date-order) lists children before parents: its reverse position is the age
+    position = {sha: i for i, sha in enumerate(reversed(commits))}
+
+    def age(commit: Commit) -> int:
+        return position.get(commit.sha, -1)
+
+    groups = [*env_groups(events, head_texts, age), *group_findings(findings, head_texts, scanner, age)]
+    groups.sort(key=lambda g: (g.finding.path, g.finding.rule_id, age(g.first)))
     return Audit(groups=tuple(groups), commits=len(wanted), scanned=len(todo), refs=git.ref_count(args),
                  bytes=total_bytes, files=files, binary=binary, warnings=tuple(warnings))
 

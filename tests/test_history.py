@@ -1,0 +1,193 @@
+"""`guard scan-history`: grouped findings over every ref, env files, merges, the store."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from tests.conftest import commit_all, git, run_guard, write
+from tests.secrets import github_token
+
+STORE = Path('.git') / 'guard' / 'history.sqlite3'
+
+
+def history(*args: str, cwd: Path | None = None) -> tuple[int, dict, str]:
+    result = run_guard('scan-history', '--format', 'json', *args, cwd=cwd)
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, json.loads(result.stdout), result.stderr
+
+
+def fast_import(repo: Path, count: int, secret_every: int = 0) -> list[str]:
+    """`count` commits on main, each adding one file, made in one `git fast-import`."""
+    chunks = []
+    for i in range(1, count + 1):
+        body = f'value = {i}\n'
+        if secret_every and i % secret_every == 0:
+            body += f'token = "{github_token()}"\n'
+        message = f'commit {i}\n'
+        parent = f'from :{i - 1}\n' if i > 1 else ''
+        chunks.append(
+            f'commit refs/heads/main\nmark :{i}\n'
+            f'author Test <test@example.com> {1700000000 + i} +0000\n'
+            f'committer Test <test@example.com> {1700000000 + i} +0000\n'
+            f'data {len(message)}\n{message}{parent}'
+            f'M 100644 inline file{i}.py\ndata {len(body.encode())}\n{body}\n')
+    subprocess.run(['git', 'fast-import', '--quiet'], input=''.join(chunks).encode(), cwd=repo, check=True)
+    return git('rev-list', '--reverse', 'main', cwd=repo).split()
+
+
+def groups_by_path(data: dict) -> dict[str, dict]:
+    return {g['path']: g for g in data['groups']}
+
+
+def test_groups_by_fingerprint_with_first_last_and_head(repo: Path) -> None:
+    token = github_token()
+    write(repo / 'app.py', f'T = "{token}"\n')
+    first = commit_all(repo, 'add')
+    write(repo / 'app.py', 'T = None\n')
+    commit_all(repo, 'remove')
+    write(repo / 'app.py', f'T = None\nT = "{token}"\n')
+    last = commit_all(repo, 'add again')
+    write(repo / 'gone.py', f'G = "{github_token()}"\n')
+    commit_all(repo, 'gone')
+    (repo / 'gone.py').unlink()
+    commit_all(repo, 'delete gone')
+    code, data, stderr = history()
+    assert code == 1
+    by_path = groups_by_path(data)
+    app = by_path['app.py']
+    assert (app['first_commit']['sha'], app['last_commit']['sha'], app['occurrences'], app['at_head']) == (
+        first, last, 2, True)
+    assert by_path['gone.py']['at_head'] is False
+    assert len(data['findings']) == 2
+    assert 'guard scan-history: 5 commits' in stderr
+    text = run_guard('scan-history').stdout
+    assert f'{first[:12]}:app.py:1: github-pat' in text
+    assert '2 occurrences; still at HEAD' in text
+
+
+def test_deleted_env_file_is_a_finding_with_adding_and_removing_commits(repo: Path) -> None:
+    write(repo / '.env', 'DB_PASSWORD=hunter2\n')
+    write(repo / 'config' / '.env.production', 'A=1\n')
+    write(repo / '.env.example', 'DB_PASSWORD=\n')
+    write(repo / 'prod.env.sample', 'X=\n')
+    added = commit_all(repo, 'oops')
+    (repo / '.env').unlink()
+    removed = commit_all(repo, 'remove .env')
+    code, data, _ = history()
+    assert code == 1
+    by_path = groups_by_path(data)
+    assert sorted(by_path) == ['.env', 'config/.env.production']
+    env = by_path['.env']
+    assert (env['rule_id'], env['first_commit']['sha'], env['removed_in']['sha'], env['at_head']) == (
+        'env-file-in-history', added, removed, False)
+    assert by_path['config/.env.production']['at_head'] is True
+    assert by_path['config/.env.production']['removed_in'] is None
+
+
+def test_merges_are_not_double_reported_and_messages_are_scanned(repo: Path) -> None:
+    write(repo / 'base.txt', 'base\n')
+    commit_all(repo)
+    git('checkout', '-q', '-b', 'side')
+    write(repo / 'side.py', f'S = "{github_token()}"\n')
+    side = commit_all(repo, 'side')
+    git('checkout', '-q', 'main')
+    write(repo / 'main.txt', 'main\n')
+    commit_all(repo, 'main')
+    git('merge', '-q', '--no-ff', '-m', f'merge side, token {github_token()}', 'side')
+    _, data, _ = history()
+    by_path = groups_by_path(data)
+    assert by_path['side.py']['occurrences'] == 1
+    assert by_path['side.py']['first_commit']['sha'] == side
+    assert by_path['<commit-message>']['at_head'] is None
+
+
+def test_every_ref_by_default_and_branch_narrows(repo: Path) -> None:
+    write(repo / 'a.txt', 'a\n')
+    commit_all(repo)
+    git('checkout', '-q', '-b', 'topic')
+    write(repo / 'topic.py', f'T = "{github_token()}"\n')
+    commit_all(repo, 'topic')
+    git('checkout', '-q', 'main')
+    assert [g['path'] for g in history()[1]['groups']] == ['topic.py']
+    code, data, _ = history('--branch', 'main')
+    assert (code, data['groups']) == (0, [])
+
+
+def test_binary_files_are_skipped(repo: Path) -> None:
+    (repo / 'blob.bin').write_bytes(b'\0\1' + github_token().encode())
+    commit_all(repo)
+    code, _, stderr = history()
+    assert code == 0
+    assert '1 binary skipped' in stderr
+
+
+def test_parallel_workers_find_the_same_as_one(repo: Path) -> None:
+    fast_import(repo, 300, secret_every=50)
+    _, one, _ = history('--jobs', '1', '--no-cache')
+    _, two, stderr = history('--jobs', '2', '--no-cache')
+    assert len(one['groups']) == 6
+    assert one['groups'] == two['groups']
+    assert '300 commits scanned' in stderr
+
+
+def test_rerun_scans_only_new_commits(repo: Path) -> None:
+    fast_import(repo, 20, secret_every=10)
+    _, first, stderr = history()
+    assert '20 commits scanned, 0 from the store' in stderr
+    _, again, stderr = history()
+    assert '0 commits scanned, 20 from the store' in stderr
+    assert again['groups'] == first['groups']
+    git('checkout', '-q', 'main')
+    write(repo / 'new.py', f'N = "{github_token()}"\n')
+    commit_all(repo, 'new')
+    _, data, stderr = history()
+    assert '1 commits scanned, 20 from the store' in stderr
+    assert len(data['groups']) == 3
+    _, data, stderr = history('--no-cache')
+    assert '21 commits scanned, 0 from the store' in stderr
+
+
+def test_interrupted_scan_resumes_from_the_store(repo: Path) -> None:
+    commits = fast_import(repo, 30, secret_every=5)
+    _, full, _ = history()
+    with sqlite3.connect(repo / STORE) as db:      # as if the run stopped after the first 12
+        for sha in commits[12:]:
+            db.execute('DELETE FROM commits WHERE sha = ?', (sha,))
+            db.execute('DELETE FROM findings WHERE sha = ?', (sha,))
+    _, resumed, stderr = history()
+    assert '18 commits scanned, 12 from the store' in stderr
+    assert resumed['groups'] == full['groups']
+    stored = sqlite3.connect(repo / STORE).execute('SELECT secret_hash, preview FROM findings').fetchall()
+    assert len(stored) == 6 and all(len(h) == 64 and p.endswith('(40)') for h, p in stored)
+
+
+def test_corrupted_store_is_reported_and_rebuilt(repo: Path) -> None:
+    fast_import(repo, 10, secret_every=5)
+    _, full, _ = history()
+    (repo / STORE).write_bytes(b'this is not a database' * 100)
+    _, data, stderr = history()
+    warnings = [line for line in stderr.splitlines() if 'warning' in line]
+    assert len(warnings) == 1 and 'rebuilt' in warnings[0]
+    assert data['groups'] == full['groups']
+    assert '0 commits scanned, 10 from the store' in history()[2]
+
+
+def test_rules_change_invalidates_the_store(repo: Path) -> None:
+    fast_import(repo, 10, secret_every=5)
+    git('checkout', '-q', 'main')
+    history()
+    write(repo / '.guard.yaml', 'rules:\n  disable: [github-pat]\n')
+    code, data, stderr = history()
+    assert '10 commits scanned, 0 from the store' in stderr
+    assert (code, data['groups']) == (0, [])
+
+
+def test_since_a_revision_or_a_date(repo: Path) -> None:
+    commits = fast_import(repo, 10, secret_every=3)
+    _, data, stderr = history('--since', commits[5], '--no-cache')
+    assert '4 commits scanned' in stderr
+    assert len(data['groups']) == 1            # only commit 9 holds a token after commit 6
+    _, data, stderr = history('--since', '2100-01-01', '--no-cache')
+    assert (data['groups'], '0 commits scanned' in stderr) == ([], True)
