@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guard import baseline, sources
@@ -15,6 +16,7 @@ from guard.scanner import Scanner
 
 if TYPE_CHECKING:
     from guard import gitsources, history
+    from guard.checks import CheckOptions
 
 
 def make_scanner(config: Config) -> Scanner:
@@ -153,3 +155,33 @@ def scan_history(config: Config, *, branches: Sequence[str] = (), since: str | N
     report = finish([g.finding for g in result.groups], receipt, config)
     shown = {f.fingerprint for f in report.findings}
     return report, tuple(g for g in result.groups if g.finding.fingerprint in shown)
+
+
+def run_checks(names: Sequence[str], config: Config, options: CheckOptions | None = None) -> Report:
+    """Config hygiene checks (gitignore, env-example, env-schema): one report, one exit code."""
+    from guard.checks import CheckOptions, Workspace, registry
+    started = time.perf_counter()
+    workspace = Workspace(config, options or CheckOptions())
+    checks = registry()
+    findings: list[Finding] = []
+    notes: list[str] = []
+    for name in names:
+        result = checks[name](workspace)
+        findings.extend(result.findings)
+        notes.extend(result.notes)
+    receipt = Receipt(mode=f'check {"+".join(names)}', files=workspace.read_files, bytes=workspace.read_bytes,
+                      seconds=time.perf_counter() - started, notes=tuple(notes))
+    return finish(findings, receipt, config)
+
+
+def env_example(config: Config, schema: Path | None = None) -> str:
+    """The text of a documented .env.example written from the env schema."""
+    from guard.checks import CheckOptions, Workspace
+    from guard.checks.env_schema import example_text, schema_path
+    from guard.checks.schema_model import load_schema
+    from guard.errors import UsageError
+    workspace = Workspace(config, CheckOptions(schema=schema))
+    path = schema_path(workspace)
+    if path is None:
+        raise UsageError('no env.schema.yaml here: pass --schema FILE or set env.schema in .guard.yaml')
+    return example_text(load_schema(path, workspace.relative(path)))

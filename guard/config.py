@@ -33,6 +33,22 @@ SCHEMA: dict[str, str] = {
     'require_allow_reason': 'true/false: an inline guard:allow without a reason does not allow',
     'env': 'mapping for the hygiene checks (see README)',
 }
+ENV_KEYS: dict[str, str] = {
+    'templates': 'list of env template names (default .env.example, .env.sample, .env.template, .env.dist)',
+    'files': 'list of more env file names or globs that must be ignored',
+    'key_files': 'list of key file globs that must be ignored ([] turns that off)',
+    'local_files': 'list of local env files compared with the template (default .env, .env.local)',
+    'docs': 'list of docs files or globs that document keys (default README.md, docs/**/*.md)',
+    'schema': 'path of the env schema (default env.schema.yaml)',
+    'settings': 'a pydantic-settings class, module:Class',
+    'env_files': 'list of env files env-schema validates (later wins)',
+    'environment': 'the environment whose schema requirements apply',
+    'scopes': 'mapping of code directory to the env template it reads',
+    'ignore_keys': 'list of keys (globs) never reported missing or unused',
+    'unused': 'true/false: report template keys nothing reads',
+    'exclude': 'list of globs of code not read for env usage',
+}
+ENV_LISTS = ('templates', 'files', 'key_files', 'local_files', 'docs', 'env_files', 'ignore_keys', 'exclude')
 RULES_KEYS = ('disable', 'extra', 'min_severity', 'min_confidence')
 ALLOW_KEYS = ('paths', 'regexes', 'stopwords')
 
@@ -145,8 +161,34 @@ def parse_config(data: Any, *, source: str, root: Path, text: str = '') -> Confi
         own_secrets=own_secrets,
         own_secret_files=own_secret_files,
         require_allow_reason=require_allow_reason,
-        env=_mapping(data.get('env'), 'env', where),
+        env=_env_section(data.get('env'), where),
     )
+
+
+def _env_section(value: Any, where: _Where) -> Mapping[str, Any]:
+    """The `env:` mapping for the hygiene checks, each key checked for its type."""
+    env = _mapping(value, 'env', where)
+    _reject_unknown(env, ENV_KEYS, where, ('env',))
+    out: dict[str, Any] = {}
+    for key, item in env.items():
+        at = where.at(('env', key))
+        if key in ENV_LISTS:
+            out[key] = _strings(item, f'env.{key}', where)
+        elif key == 'unused':
+            if not isinstance(item, bool):
+                raise ConfigError(f'{at}: env.unused must be true or false')
+            out[key] = item
+        elif key == 'scopes':
+            if not isinstance(item, Mapping) or not all(isinstance(v, str) for v in item.values()):
+                raise ConfigError(f'{at}: env.scopes must map code directories to template paths')
+            out[key] = {str(k): v for k, v in item.items()}
+        elif not isinstance(item, str) or not item:
+            raise ConfigError(f'{at}: env.{key} must be {ENV_KEYS[key]}')
+        elif key == 'settings' and ':' not in item:
+            raise ConfigError(f'{at}: env.settings must be module:Class, e.g. app.config:Settings')
+        else:
+            out[key] = item
+    return out
 
 
 def parse_size(value: object) -> int:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import subprocess
 import threading
@@ -263,3 +264,53 @@ def fetch(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProce
 def merge_base(a: str, b: str) -> str | None:
     proc = run(['merge-base', a, b], check=False)
     return decode(proc.stdout).strip() or None if proc.returncode == 0 else None
+
+
+def toplevel(directory: Path | str) -> Path | None:
+    """The work-tree top holding `directory`, or None outside a work tree (or without git)."""
+    try:
+        proc = run(['-C', os.fspath(directory), 'rev-parse', '--show-toplevel'], check=False)
+    except GitError:
+        return None
+    if proc.returncode != 0:
+        return None
+    return Path(decode(proc.stdout).rstrip('\n'))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class IgnoreMatch:
+    """The exclude pattern that decides a path, as `git check-ignore -v` reports it."""
+    source: str        # '.gitignore', 'backend/.gitignore', '.git/info/exclude', a global file
+    line: int
+    pattern: str       # as written, with its leading '!' for a negation
+
+    @property
+    def ignored(self) -> bool:
+        return not self.pattern.startswith('!')
+
+
+def check_ignore(top: Path, paths: list[str]) -> dict[str, IgnoreMatch | None]:
+    """For each path (relative to the work-tree top `top`), the pattern deciding it, or None.
+
+    `--no-index` so tracked files are judged too; `-v -n` reports negations and unmatched
+    paths, since with `-v` the exit code alone cannot tell a negation from an ignore.
+    """
+    if not paths:
+        return {}
+    data = b''.join(p.encode('utf-8', 'surrogateescape') + b'\0' for p in paths)
+    proc = run(['-C', os.fspath(top), 'check-ignore', '--no-index', '-v', '-n', '-z', '--stdin'],
+               stdin=data, check=False)
+    if proc.returncode not in (0, 1):
+        raise GitError(f'git check-ignore failed in {top}: {decode(proc.stderr).strip()}')
+    fields = [decode(f) for f in proc.stdout.split(b'\0')]
+    result: dict[str, IgnoreMatch | None] = {}
+    for i in range(0, len(fields) - 3, 4):
+        source, line, pattern, path = fields[i:i + 4]
+        result[path] = IgnoreMatch(source, int(line), pattern) if source else None
+    return result
+
+
+def tracked_files(top: Path) -> list[str]:
+    """Every path in the index, relative to `top`."""
+    proc = run(['-C', os.fspath(top), 'ls-files', '-z', '--cached', '--deduplicate'])
+    return split_nul(proc.stdout)

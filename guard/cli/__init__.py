@@ -13,8 +13,10 @@ import click
 
 from guard import __version__
 from guard.cli.baseline import baseline
-from guard.cli.install import install, uninstall
+from guard.cli.check import check
+from guard.cli.env import env
 from guard.cli.history import scan_history
+from guard.cli.install import install, uninstall
 from guard.cli.rules import rules
 from guard.cli.scan import scan
 from guard.errors import INTERNAL_ERROR, INTERRUPTED, GuardError
@@ -32,6 +34,8 @@ cli.add_command(scan_history)
 cli.add_command(baseline)
 cli.add_command(install)
 cli.add_command(uninstall)
+cli.add_command(check)
+cli.add_command(env)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,163 @@
+"""Config hygiene checks: each takes a Workspace and returns findings, like a detector does.
+
+The registry is explicit. No module here imports pydantic at import time: the env-schema
+check imports it inside the functions that build and validate models.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from guard import git
+from guard.config import Config
+from guard.models import Finding
+
+TEMPLATE_NAMES = ('.env.example', '.env.sample', '.env.template', '.env.dist')
+ENV_FILE_PATTERNS = ('.env', '.env.local', '.env.*.local')
+ENV_FILE_PROBES = ('.env', '.env.local', '.env.development.local', '.env.production.local', '.env.test.local')
+KEY_FILE_PATTERNS = ('*.pem', '*.key', 'id_rsa', 'id_ecdsa', 'id_ed25519', 'service-account*.json',
+                     '*-service-account.json')
+LOCAL_FILES = ('.env', '.env.local')
+DOCS = ('README.md', 'docs/**/*.md')
+SCHEMA_FILE = 'env.schema.yaml'
+# Never walked outside git (and skipped inside it): dependencies and build output, not the project.
+SKIP_DIRS = frozenset({'.git', 'node_modules', '.venv', 'venv', '__pycache__', '.tox', '.nox', '.mypy_cache',
+                       '.ruff_cache', '.pytest_cache', 'site-packages', 'dist', 'build', '.next', '.nuxt',
+                       'vendor', 'bower_components', '.terraform', 'target'})
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckOptions:
+    """Run options from the command line (None: take the config's value)."""
+    fix: bool = False
+    schema: Path | None = None
+    settings: str | None = None
+    env_files: tuple[Path, ...] = ()
+    environ: bool | None = None
+    environment: str | None = None
+    explicit: bool = False          # the check was named: a missing input is an error, not a skip
+
+
+@dataclasses.dataclass(frozen=True)
+class EnvSettings:
+    """The `env:` section of the config, with defaults filled in."""
+    templates: tuple[str, ...] = TEMPLATE_NAMES
+    files: tuple[str, ...] = ()                 # more env files that must be ignored
+    key_files: tuple[str, ...] = KEY_FILE_PATTERNS
+    local_files: tuple[str, ...] = LOCAL_FILES
+    docs: tuple[str, ...] = DOCS
+    schema: str | None = None
+    settings: str | None = None
+    env_files: tuple[str, ...] = ()
+    environment: str | None = None
+    scopes: Mapping[str, str] = dataclasses.field(default_factory=dict)   # code directory → template
+    ignore_keys: tuple[str, ...] = ()
+    unused: bool = True
+    exclude: tuple[str, ...] = ()
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> EnvSettings:
+        """From an `env:` mapping that guard.config has already validated."""
+        fields = {f.name for f in dataclasses.fields(cls)}
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in fields}
+        return cls(**values)
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckResult:
+    findings: tuple[Finding, ...] = ()
+    files: int = 0
+    bytes: int = 0
+    notes: tuple[str, ...] = ()
+
+
+class Workspace:
+    """What every check looks at, computed once: the root, its files, the settings.
+
+    Paths are '/'-separated and relative to `root` (the work-tree top inside git)."""
+
+    def __init__(self, config: Config, options: CheckOptions, cwd: Path | None = None) -> None:
+        self.cwd = cwd or Path.cwd()
+        self.git_top = git.toplevel(self.cwd)
+        self.root = self.git_top or (config.root if config.source else self.cwd)
+        self.config = config
+        self.options = options
+        self.env = EnvSettings.from_mapping(config.env)
+        self.read_files = 0
+        self.read_bytes = 0
+
+    @functools.cached_property
+    def files(self) -> list[str]:
+        """Tracked and untracked files git does not ignore (a pruned walk outside git)."""
+        listed = git.listed_files(self.root) if self.git_top is not None else None
+        if listed is None:
+            return list(_walk(self.root))
+        return [p for p in listed if not SKIP_DIRS.intersection(p.split('/')[:-1])]
+
+    @functools.cached_property
+    def templates(self) -> list[str]:
+        names = set(self.env.templates)
+        found = {p for p in self.files if p.rsplit('/', 1)[-1] in names}
+        for directory in {parent(p) for p in self.files}:   # templates git ignores exist too
+            for name in names:
+                candidate = join(directory, name)
+                if candidate not in found and (self.root / candidate).is_file():
+                    found.add(candidate)
+        return sorted(found)
+
+    def read(self, relative: str, max_size: int | None = None) -> bytes | None:
+        """A file's bytes (None when missing, unreadable or over the cap), counted for the receipt."""
+        path = self.root / relative
+        try:
+            if not path.is_file() or path.is_symlink():
+                return None
+            if path.stat().st_size > (max_size or self.config.max_file_size):
+                return None
+            data = path.read_bytes()
+        except OSError:
+            return None
+        self.read_files += 1
+        self.read_bytes += len(data)
+        return data
+
+    def relative(self, path: Path) -> str:
+        """A path as findings show it: relative to the root when below it."""
+        absolute = path if path.is_absolute() else self.cwd / path
+        try:
+            return absolute.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def parent(path: str) -> str:
+    return path.rsplit('/', 1)[0] if '/' in path else '.'
+
+
+def join(directory: str, name: str) -> str:
+    return name if directory in ('', '.') else f'{directory}/{name}'
+
+
+def _walk(root: Path) -> list[str]:
+    out: list[str] = []
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        rel = os.path.relpath(directory, root).replace(os.sep, '/')
+        out.extend(name if rel == '.' else f'{rel}/{name}' for name in sorted(files))
+    return out
+
+
+Check = Callable[[Workspace], CheckResult]
+
+
+def registry() -> dict[str, Check]:
+    """Check name → function, in the order `guard check all` runs them."""
+    # imported here: the check modules import this one
+    from guard.checks import env_example, env_schema, gitignore
+    return {'gitignore': gitignore.check, 'env-example': env_example.check, 'env-schema': env_schema.check}
+
+
+CHECK_NAMES = ('gitignore', 'env-example', 'env-schema')

@@ -1,0 +1,516 @@
+"""`guard check env-schema`: validate the environment and env files against env.schema.yaml
+(turned into a pydantic-settings model) or a project's own BaseSettings class.
+
+pydantic and pydantic_settings are imported only inside the functions that need them: the
+scan path imports guard.checks and must not pay for them. pydantic's raw error text is never
+printed, because it echoes input values: messages are built from each error's location and
+message, and every value shown is masked.
+"""
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import importlib
+import ipaddress
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
+
+from guard import dotenv
+from guard.checks import SCHEMA_FILE, CheckResult, Workspace
+from guard.checks.schema_model import Schema, Variable, describe, load_schema
+from guard.errors import InputError, UsageError
+from guard.models import Finding, Severity
+from guard.redact import preview
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+DEFAULT_MIN_ENTROPY = 3.0      # bits per character; 32 random hex digits score about 3.8
+TLS_PARAMS = ('sslmode', 'ssl', 'ssl-mode', 'ssl_mode', 'tls')
+TLS_ON = ('require', 'required', 'verify-ca', 'verify-full', 'verify_ca', 'verify_full', 'verify_identity',
+          'true', '1')
+GENERATE_HINT = "generate one: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Supplied:
+    """A value and where it came from: an env file and line, or 'environment'."""
+    value: str
+    source: str
+    line: int | None = None
+
+    @property
+    def where(self) -> str:
+        return f'{self.source}:{self.line}' if self.line else self.source
+
+
+@dataclasses.dataclass(frozen=True)
+class Sources:
+    values: dict[str, Supplied]
+    files: tuple[str, ...]          # env files read, in order
+    environ: bool                   # the process environment was included
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        parts = list(self.files) + (['the environment'] if self.environ else [])
+        return ', '.join(parts) or 'no source'
+
+
+# --- entry point ----------------------------------------------------------------------------
+
+def schema_path(ws: Workspace) -> Path | None:
+    if ws.options.schema is not None:
+        return ws.options.schema
+    if ws.env.schema:
+        return ws.config.root / ws.env.schema
+    for base in dict.fromkeys((ws.cwd, ws.config.root, ws.root)):
+        if (base / SCHEMA_FILE).is_file():
+            return base / SCHEMA_FILE
+    return None
+
+
+def check(ws: Workspace) -> CheckResult:
+    options = ws.options
+    if options.schema is not None and options.settings:
+        raise UsageError('pass either --schema or --settings, not both')
+    settings = options.settings or (None if options.schema is not None else ws.env.settings)
+    path = None if settings else schema_path(ws)
+    if settings is None and path is None:
+        if options.explicit:
+            raise UsageError(f'env-schema: no schema: add {SCHEMA_FILE}, pass --schema FILE or '
+                             '--settings module:Class, or set env.schema / env.settings in .guard.yaml')
+        return CheckResult(notes=(f'env-schema: skipped, no {SCHEMA_FILE} (or --schema / --settings)',))
+    sources = gather(ws)
+    if settings:
+        findings = validate_settings(load_settings_class(settings, ws.cwd), sources)
+        notes = (f'env-schema: {settings} against {sources.describe()}',)
+    else:
+        assert path is not None
+        schema = load_schema(path, ws.relative(path))
+        environment = choose_environment(ws, schema, sources)
+        findings = validate_schema(schema, sources, environment)
+        profile = f' ({environment})' if environment else ''
+        notes = (f'env-schema: {schema.path}{profile} against {sources.describe()}',)
+    return CheckResult(findings=(*sources.findings, *findings), notes=(*sources.notes, *notes))
+
+
+def choose_environment(ws: Workspace, schema: Schema, sources: Sources) -> str | None:
+    """--environment, else the config's, else the value of the schema's environment_variable."""
+    environment = ws.options.environment or ws.env.environment
+    if environment is None and schema.environment_variable:
+        supplied = sources.values.get(schema.environment_variable)
+        environment = supplied.value if supplied is not None else None
+        if environment is not None and schema.environments and environment not in schema.environments:
+            return None      # an invalid ENVIRONMENT is reported by its own validation
+    elif environment is not None and schema.environments and environment not in schema.environments:
+        raise UsageError(f'unknown environment {environment!r}: {schema.path} declares '
+                         f'{", ".join(schema.environments)}')
+    return environment
+
+
+# --- sources --------------------------------------------------------------------------------
+
+def gather(ws: Workspace) -> Sources:
+    """Env files in order (later wins), then the process environment over them, as
+    pydantic-settings ranks them. Files are parsed with interpolation off."""
+    explicit = bool(ws.options.env_files)
+    paths = list(ws.options.env_files) or [ws.config.root / p for p in ws.env.env_files]
+    values: dict[str, Supplied] = {}
+    files: list[str] = []
+    findings: list[Finding] = []
+    notes: list[str] = []
+    for path in paths:
+        shown = ws.relative(path)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            if explicit:
+                raise InputError(f'{shown}: env file not found; pass an existing file to --env-file') from None
+            notes.append(f'env-schema: {shown} not found, skipped')
+            continue
+        except OSError as e:
+            raise InputError(f'{shown}: cannot read env file: {e.strerror}') from None
+        ws.read_files += 1
+        ws.read_bytes += len(data)
+        files.append(shown)
+        parsed = dotenv.parse_bytes(data)
+        findings += [Finding(rule_id='env-file-malformed', severity=Severity.MEDIUM, message=p.message,
+                             path=shown, line=p.line) for p in parsed.problems]
+        for entry in parsed.entries:
+            if entry.value is not None:
+                values[entry.key] = Supplied(entry.value, shown, entry.line)
+    use_environ = ws.options.environ if ws.options.environ is not None else not files
+    if use_environ:
+        values.update({k: Supplied(v, 'environment') for k, v in os.environ.items()})
+    return Sources(values, tuple(files), use_environ, tuple(findings), tuple(notes))
+
+
+# --- the schema as a pydantic-settings model --------------------------------------------------
+
+def build_model(schema: Schema, environment: str | None) -> type[Any]:
+    from pydantic import Field, create_model
+    fields: dict[str, Any] = {}
+    for index, variable in enumerate(schema.variables):
+        applied = variable.for_environment(environment)
+        annotation = field_type(applied)
+        if applied.required:
+            fields[f'v{index}'] = (annotation, Field(validation_alias=applied.name))
+        else:
+            fields[f'v{index}'] = (annotation | None, Field(default=applied.default, validation_alias=applied.name))
+    return create_model('EnvSchema', __base__=_base_class(), **fields)
+
+
+def _base_class() -> type[Any]:
+    from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+    class GuardSettings(BaseSettings):
+        """Validates only the data it is given: no environment, no dotenv, no secrets dir."""
+        model_config = SettingsConfigDict(extra='ignore', case_sensitive=True, env_file=None)
+
+        @classmethod
+        def settings_customise_sources(
+            cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            return (init_settings,)
+
+    return GuardSettings
+
+
+def field_type(variable: Variable) -> Any:
+    """The pydantic annotation for one variable, constraints included."""
+    from typing import Annotated
+
+    from pydantic import AfterValidator, BeforeValidator, Field, Json, SecretStr
+    c = variable.constraints
+    kind = variable.type
+    if kind == 'list':
+        item = _item_type(str(c.get('items', 'str')))
+        sizes = {k: v for k, v in (('min_length', c.get('min_items')), ('max_length', c.get('max_items')))
+                 if v is not None}
+        return Annotated[list[item], BeforeValidator(_splitter(str(c.get('separator', ',')))),  # type: ignore[valid-type]
+                         Field(**sizes)]
+    if kind == 'json':
+        return Json
+    if kind == 'secret':
+        return Annotated[SecretStr, AfterValidator(_secret_check(variable))]
+    if kind == 'database_url':
+        return Annotated[str, AfterValidator(_database_url_check(c))]
+    if kind == 'enum':
+        return Annotated[str, AfterValidator(_choice_check(c['choices'], bool(c.get('case_sensitive', True))))]
+    if kind == 'str':
+        limits = {k: c[k] for k in ('min_length', 'max_length', 'pattern') if k in c}
+        return Annotated[str, Field(**limits)] if limits else str
+    if kind in ('int', 'float'):
+        bounds = {k: c[m] for k, m in (('ge', 'min'), ('le', 'max')) if m in c}
+        base: Any = int if kind == 'int' else float
+        return Annotated[base, Field(**bounds)] if bounds else base
+    return _item_type(kind)
+
+
+def _item_type(kind: str) -> Any:
+    from typing import Annotated
+
+    from pydantic import AfterValidator, Field
+    simple: dict[str, Any] = {
+        'str': str, 'int': int, 'float': float, 'bool': bool,
+        'port': Annotated[int, Field(ge=1, le=65535)],
+        'url': Annotated[str, AfterValidator(_url_check(None))],
+        'email': Annotated[str, AfterValidator(_email_check)],
+    }
+    return simple[kind]
+
+
+def _splitter(separator: str) -> Callable[[Any], Any]:
+    def split(value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(separator) if part.strip()]
+        return value
+    return split
+
+
+def _choice_check(choices: Iterable[Any], case_sensitive: bool) -> Callable[[str], str]:
+    allowed = [str(c) for c in choices]
+
+    def check(value: str) -> str:
+        if value in allowed or (not case_sensitive and value.lower() in {a.lower() for a in allowed}):
+            return value
+        raise ValueError(f'must be one of {", ".join(allowed)}')
+    return check
+
+
+def _email_check(value: str) -> str:
+    if not re.fullmatch(r'[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+', value):
+        raise ValueError('not an email address (name@example.com)')
+    return value
+
+
+def _url_check(schemes: Iterable[str] | None) -> Callable[[str], str]:
+    allowed = list(schemes) if schemes else None
+
+    def check(value: str) -> str:
+        parts = urlsplit(value)
+        if not parts.scheme or not (parts.netloc or parts.path):
+            raise ValueError('not a URL (scheme://host/...)')
+        if allowed and parts.scheme not in allowed:
+            raise ValueError(f'scheme {parts.scheme!r} is not allowed: use {", ".join(allowed)}')
+        if not allowed and not parts.netloc:
+            raise ValueError('not a URL: no host (scheme://host/...)')
+        return value
+    return check
+
+
+def _secret_check(variable: Variable) -> Callable[[Any], Any]:
+    from guard.detectors.entropy import shannon_entropy
+    from guard.detectors.placeholders import is_placeholder
+    c = variable.constraints
+    floor = float(c.get('min_entropy', DEFAULT_MIN_ENTROPY))
+
+    def check(secret: Any) -> Any:
+        value = secret.get_secret_value()
+        if 'min_length' in c and len(value) < c['min_length']:
+            raise ValueError(f'too short: {len(value)} characters, at least {c["min_length"]}; {GENERATE_HINT}')
+        if 'max_length' in c and len(value) > c['max_length']:
+            raise ValueError(f'too long: {len(value)} characters, at most {c["max_length"]}')
+        if is_placeholder(value):
+            raise ValueError(f'a placeholder, not a secret; {GENERATE_HINT}')
+        if 'pattern' in c and not re.search(str(c['pattern']), value):
+            raise ValueError(f'does not match the pattern {c["pattern"]!r}')
+        entropy = shannon_entropy(value)
+        if entropy < floor:
+            raise ValueError(f'too predictable: {entropy:.1f} bits per character, at least {floor:.1f}; '
+                             f'{GENERATE_HINT}')
+        return secret
+    return check
+
+
+def _database_url_check(c: Mapping[str, Any]) -> Callable[[str], str]:
+    schemes = [str(s) for s in c.get('schemes', [])]
+    policy = str(c.get('tls', 'non-local'))
+    host_policies = {str(k): str(v) for k, v in (c.get('tls_hosts') or {}).items()}
+
+    def check(value: str) -> str:
+        try:
+            parts = urlsplit(value)
+            host = parts.hostname or ''
+        except ValueError:
+            raise ValueError('not a database URL (scheme://user:password@host:port/name)') from None
+        if not parts.scheme or '://' not in value:
+            raise ValueError('not a database URL (scheme://user:password@host:port/name)')
+        if schemes and parts.scheme not in schemes:
+            raise ValueError(f'scheme {parts.scheme!r} is not allowed: use {", ".join(schemes)}')
+        if parts.scheme.startswith('sqlite'):
+            return value
+        rule = next((p for pattern, p in host_policies.items() if fnmatch.fnmatch(host, pattern)), policy)
+        needs_tls = rule == 'required' or (rule == 'non-local' and not is_local_host(host))
+        if needs_tls and not _has_tls(parts.query):
+            why = f'host {host} is not local' if rule == 'non-local' else f'host {host} requires TLS'
+            raise ValueError(f'{why}: add ?sslmode=require (or ssl=require for asyncpg)')
+        return value
+    return check
+
+
+def is_local_host(host: str) -> bool:
+    """Hosts a connection never leaves the machine or the compose network for."""
+    if not host or host == 'localhost' or host.endswith(('.localhost', '.local', '.internal')):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return '.' not in host          # a compose service name such as `db`
+    return address.is_loopback or address.is_private or address.is_unspecified
+
+
+def _has_tls(query: str) -> bool:
+    params = {k.lower(): [v.lower() for v in vs] for k, vs in parse_qs(query).items()}
+    return any(v in TLS_ON for key in TLS_PARAMS for v in params.get(key, []))
+
+
+# --- validation -----------------------------------------------------------------------------
+
+def validate_schema(schema: Schema, sources: Sources, environment: str | None) -> list[Finding]:
+    from pydantic import ValidationError
+    model = build_model(schema, environment)
+    data = {name: s.value for name, s in sources.values.items() if schema.get(name) is not None}
+    findings = list(_unknown_keys(schema, sources))
+    try:
+        model.model_validate(data)
+    except ValidationError as e:
+        profiles = {v.name: v.for_environment(environment).profile for v in schema.variables}
+        findings += _error_findings(e, {n: [n] for n in schema.names()}, sources, profiles)
+    return findings
+
+
+def _unknown_keys(schema: Schema, sources: Sources) -> Iterator[Finding]:
+    """Keys an env file sets that the schema does not declare: usually a typo."""
+    for name, supplied in sources.values.items():
+        if supplied.source != 'environment' and schema.get(name) is None:
+            yield Finding(rule_id='env-schema-unknown', severity=Severity.LOW, path=supplied.source,
+                          line=supplied.line, message=f'{name} is not declared in {schema.path} (a typo?)')
+
+
+def _error_findings(error: ValidationError, env_names: Mapping[str, list[str]], sources: Sources,
+                    profiles: Mapping[str, str | None]) -> list[Finding]:
+    findings = []
+    for item in error.errors(include_input=False, include_url=False):
+        loc = item.get('loc', ())
+        key = str(loc[0]) if loc else ''
+        names = env_names.get(key, [key])
+        supplied = next((sources.values[n] for n in names if n in sources.values), None)
+        name = names[0] if names else key
+        profile = profiles.get(name)
+        in_profile = f' in {profile}' if profile else ''
+        if item.get('type') == 'missing' or supplied is None:
+            findings.append(Finding(
+                rule_id='env-schema-missing', severity=Severity.HIGH, line=None,
+                path=sources.files[-1] if sources.files else 'environment',
+                message=f'{name} is required{in_profile} but not set (looked in {sources.describe()})'))
+            continue
+        position = f' (item {loc[1] + 1})' if len(loc) > 1 and isinstance(loc[1], int) else ''
+        message = _safe_message(str(item.get('msg', 'invalid')), supplied.value)
+        findings.append(Finding(
+            rule_id='env-schema-invalid', severity=Severity.HIGH, path=supplied.source, line=supplied.line,
+            message=f'{name}{position}: {message}{in_profile} (value {preview(supplied.value)} '
+                    f'from {supplied.where})'))
+    return findings
+
+
+def _safe_message(message: str, value: str) -> str:
+    """pydantic's message for the error, with the value masked should a validator echo it."""
+    message = message.removeprefix('Value error, ').removeprefix('Assertion failed, ')
+    if len(value) >= 4 and value in message:
+        message = message.replace(value, preview(value))
+    return message
+
+
+# --- a project's own BaseSettings class -------------------------------------------------------
+
+def load_settings_class(ref: str, cwd: Path) -> type[Any]:
+    """`module:Class` imported with the current directory on sys.path, as uvicorn does."""
+    module_name, _, attribute = ref.partition(':')
+    if not module_name or not attribute:
+        raise UsageError(f'--settings {ref!r}: expected module:Class, e.g. app.config:Settings')
+    if str(cwd) not in sys.path:
+        sys.path.insert(0, str(cwd))
+    try:
+        target: Any = importlib.import_module(module_name)
+        for part in attribute.split('.'):
+            target = getattr(target, part)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as e:
+        raise InputError(f'cannot import {ref!r}: {_import_problem(e)} (guard imports it with the current '
+                         'directory on sys.path: run it from the directory holding the package)') from None
+    from pydantic_settings import BaseSettings
+    if not (isinstance(target, type) and issubclass(target, BaseSettings)):
+        raise UsageError(f'{ref!r} is not a pydantic-settings BaseSettings class')
+    return target
+
+
+def _import_problem(error: BaseException) -> str:
+    """Why an import failed, without echoing values: a module that builds its settings at import
+    time fails with a ValidationError whose text holds the raw inputs."""
+    from pydantic import ValidationError
+    if isinstance(error, ValidationError):
+        fields = ', '.join(sorted({str(e['loc'][0]) for e in error.errors(include_input=False) if e['loc']}))
+        return f'the module validated its settings on import and they failed ({fields})'
+    if isinstance(error, ImportError | AttributeError | SyntaxError):
+        return f'{type(error).__name__}: {error}'
+    return f'{type(error).__name__} raised while importing'
+
+
+def validate_settings(cls: type[Any], sources: Sources) -> list[Finding]:
+    from pydantic import ValidationError
+    config = cls.model_config
+    prefix = str(config.get('env_prefix') or '')
+    case_sensitive = bool(config.get('case_sensitive', False))
+    fold: Callable[[str], str] = (lambda k: k) if case_sensitive else str.lower
+    lookup = {fold(k): k for k in sources.values}
+    data: dict[str, Any] = {}
+    env_names: dict[str, list[str]] = {}
+    for field_name, field in cls.model_fields.items():
+        keys = _field_keys(field_name, field, prefix)
+        env_names[keys[0][0]] = [env if case_sensitive else env.upper() for _, env in keys]
+        for key, env in keys:
+            found = lookup.get(fold(env))
+            if found is not None:
+                data[key] = _maybe_json(sources.values[found].value, field.annotation)
+                env_names[key] = [found]
+                break
+    try:
+        cls.model_validate(data)
+    except ValidationError as e:
+        return _error_findings(e, env_names, sources, {})
+    return []
+
+
+def _field_keys(name: str, field: Any, prefix: str) -> list[tuple[str, str]]:
+    """(key for model_validate, env name) pairs, in pydantic-settings' order of preference."""
+    from pydantic import AliasChoices, AliasPath
+    alias = field.validation_alias
+    if isinstance(alias, str):
+        return [(alias, alias)]
+    if isinstance(alias, AliasChoices | AliasPath):
+        choices = alias.choices if isinstance(alias, AliasChoices) else [alias]
+        keys = []
+        for choice in choices:
+            first = choice.path[0] if isinstance(choice, AliasPath) else choice
+            if isinstance(first, str):
+                keys.append((first, first))
+        if keys:
+            return keys
+    if field.alias:
+        return [(field.alias, field.alias)]
+    return [(name, prefix + name)]
+
+
+def _maybe_json(value: str, annotation: Any) -> Any:
+    """pydantic-settings decodes complex fields (lists, dicts, models) from JSON."""
+    if annotation in (str, None) or value.strip()[:1] not in ('[', '{'):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+# --- guard env example ----------------------------------------------------------------------
+
+def example_text(schema: Schema) -> str:
+    """A documented .env.example: descriptions as comments, defaults or placeholders as values."""
+    lines = [f'# Generated by `guard env example` from {schema.path}.',
+             '# Copy it to .env and fill in the values; never commit the copy.', '']
+    for variable in schema.variables:
+        lines.extend(f'# {line}'.rstrip() for line in variable.description.splitlines())
+        status = 'required' if variable.required else 'optional'
+        if not variable.required and variable.default is not None:
+            status += f' (default: {_as_text(variable.default, variable)})'
+        secret = ', secret' if variable.secret else ''
+        lines.append(f'# {status}{secret}; {describe(variable)}')
+        lines.append(f'{variable.name}={dotenv.quote_value(_placeholder(variable))}')
+        lines.append('')
+    return '\n'.join(lines)
+
+
+def _placeholder(variable: Variable) -> str:
+    if variable.example is not None:
+        return variable.example
+    if variable.default is not None and not variable.secret:
+        return _as_text(variable.default, variable)
+    return ''
+
+
+def _as_text(value: Any, variable: Variable) -> str:
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, list):
+        return str(variable.constraints.get('separator', ',')).join(map(str, value))
+    return str(value)

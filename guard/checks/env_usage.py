@@ -1,0 +1,327 @@
+"""Which environment variables code reads: Python (ast), JS/TS, docker-compose, shell, workflows.
+
+A *strong* read is one the template must document (the app fails or misbehaves without
+it); a *weak* one (a shell `${X}`, a workflow `env:` key) only shows that a key is used.
+Pure functions over text, plus `collect` which reads the workspace's files.
+"""
+from __future__ import annotations
+
+import ast
+import bisect
+import dataclasses
+import fnmatch
+import re
+from collections.abc import Callable, Iterable, Iterator
+
+from guard.checks import Workspace
+from guard.filters import glob_to_regex
+from guard.sources import decode_text
+
+MAX_CODE_FILE = 2 * 1024 * 1024
+JS_EXTENSIONS = ('.js', '.jsx', '.ts', '.tsx', '.mjs', '.cjs', '.mts', '.cts', '.vue', '.svelte', '.astro')
+SHELL_EXTENSIONS = ('.sh', '.bash', '.zsh')
+COMPOSE_NAME = re.compile(r'(?:docker-)?compose(?:\.[\w.-]+)?\.ya?ml')
+# Set by the platform, the shell or the build tool, never by the project's env file.
+PLATFORM_KEYS = (
+    'PATH', 'HOME', 'USER', 'USERNAME', 'LOGNAME', 'SHELL', 'PWD', 'OLDPWD', 'TERM', 'LANG', 'LC_*', 'TZ',
+    'TMPDIR', 'TEMP', 'TMP', 'HOSTNAME', 'EDITOR', 'PAGER', 'CI', 'NODE_ENV', 'PYTHONPATH', 'PYTHON*',
+    'VIRTUAL_ENV', 'GITHUB_*', 'RUNNER_*', 'XDG_*', 'APPDATA', 'LOCALAPPDATA', 'USERPROFILE', 'COMSPEC',
+    'SYSTEMROOT', 'PROGRAMFILES', 'WINDIR', 'GIT_*', 'PRE_COMMIT', 'PYTEST_*', 'DISPLAY', 'SSH_*',
+    'MODE', 'BASE_URL', 'PROD', 'DEV', 'SSR', 'COLUMNS', 'LINES', 'NO_COLOR', 'FORCE_COLOR', 'DEBIAN_FRONTEND',
+)
+
+_JS_DOT = re.compile(r'\b(?:process\.env|import\.meta\.env)\??\.([A-Za-z_$][\w$]*)')
+_JS_INDEX = re.compile(r'\b(?:process\.env|import\.meta\.env)\??\.?\[\s*([\'"`])([^\'"`\n]+)\1\s*\]')
+_JS_DESTRUCTURE = re.compile(r'\{([^{}]*)\}\s*=\s*(?:process\.env|import\.meta\.env)\b')
+_BRACED = re.compile(r'(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)')
+_BARE = re.compile(r'(?<!\$)\$([A-Za-z_][A-Za-z0-9_]*)')
+_PY_HINTS = ('environ', 'getenv', 'Settings')
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Usage:
+    name: str
+    path: str
+    line: int
+    kind: str                    # 'python', 'settings', 'js', 'compose', 'shell', 'workflow'
+    strong: bool = True
+    case_sensitive: bool = True
+    alternatives: tuple[str, ...] = ()   # other names that satisfy the read (AliasChoices)
+
+    def matches(self, key: str) -> bool:
+        names = (self.name, *self.alternatives)
+        return key in names if self.case_sensitive else key.upper() in {n.upper() for n in names}
+
+
+@dataclasses.dataclass(frozen=True)
+class Usages:
+    found: tuple[Usage, ...]
+    code_files: tuple[str, ...]  # every file read for usages, found or not
+
+
+def collect(ws: Workspace) -> Usages:
+    excluded = _excluder(ws.env.exclude)
+    found: list[Usage] = []
+    code_files = []
+    for path in ws.files:
+        reader = reader_for(path)
+        if reader is None or excluded(path):
+            continue
+        data = ws.read(path, MAX_CODE_FILE)
+        text = decode_text(data) if data is not None else None
+        if text is None:
+            continue
+        code_files.append(path)
+        found.extend(reader(text, path))
+    return Usages(tuple(found), tuple(code_files))
+
+
+def reader_for(path: str) -> Callable[[str, str], list[Usage]] | None:
+    name = path.rsplit('/', 1)[-1]
+    if name.endswith(('.py', '.pyi')):
+        return python_usages
+    if name.endswith(JS_EXTENSIONS):
+        return js_usages
+    if COMPOSE_NAME.fullmatch(name):
+        return compose_usages
+    if name.endswith(SHELL_EXTENSIONS):
+        return shell_usages
+    if path.startswith('.github/workflows/') and name.endswith(('.yml', '.yaml')):
+        return workflow_usages
+    return None
+
+
+def is_platform_key(name: str, extra: Iterable[str] = ()) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in (*PLATFORM_KEYS, *extra))
+
+
+# --- Python -----------------------------------------------------------------------------------
+
+def python_usages(text: str, path: str) -> list[Usage]:
+    if not any(hint in text for hint in _PY_HINTS):
+        return []
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    usages = list(_environ_reads(tree, path))
+    usages += _settings_fields(tree, path)
+    return usages
+
+
+def _environ_reads(tree: ast.AST, path: str) -> Iterator[Usage]:
+    for node in ast.walk(tree):
+        name = None
+        if isinstance(node, ast.Call):
+            name = _call_read(node)
+        elif isinstance(node, ast.Subscript) and _is_environ(node.value):
+            name = _literal(node.slice)
+        elif (isinstance(node, ast.Compare) and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
+              and _is_environ(node.comparators[0])):
+            name = _literal(node.left)
+        if name and isinstance(node, ast.expr):
+            yield Usage(name, path, node.lineno, 'python')
+
+
+def _call_read(node: ast.Call) -> str | None:
+    func = node.func
+    if not node.args:
+        return None
+    if isinstance(func, ast.Name) and func.id in ('getenv', 'getenvb'):
+        return _literal(node.args[0])
+    if isinstance(func, ast.Attribute):
+        if func.attr in ('getenv', 'getenvb') and isinstance(func.value, ast.Name) and func.value.id == 'os':
+            return _literal(node.args[0])
+        if func.attr in ('get', 'pop', 'setdefault') and _is_environ(func.value):
+            return _literal(node.args[0])
+    return None
+
+
+def _is_environ(node: ast.AST) -> bool:
+    return ((isinstance(node, ast.Name) and node.id in ('environ', 'environb'))
+            or (isinstance(node, ast.Attribute) and node.attr in ('environ', 'environb')))
+
+
+def _literal(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class _SettingsConfig:
+    prefix: str = ''
+    case_sensitive: bool = False
+
+
+def _settings_fields(tree: ast.AST, path: str) -> list[Usage]:
+    """Fields of pydantic-settings classes: env_prefix + name, or the alias, with case rules."""
+    classes = sorted((n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)), key=lambda n: n.lineno)
+    settings: dict[str, _SettingsConfig] = {}
+    out: list[Usage] = []
+    for cls in classes:
+        inherited = [settings[b] for b in map(_base_name, cls.bases) if b in settings]
+        if not inherited and 'BaseSettings' not in map(_base_name, cls.bases):
+            continue
+        config = _class_config(cls, inherited[0] if inherited else _SettingsConfig())
+        settings[cls.name] = config
+        out.extend(_field_usages(cls, config, path))
+    return out
+
+
+def _base_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript):
+        return _base_name(node.value)
+    return ''
+
+
+def _class_config(cls: ast.ClassDef, config: _SettingsConfig) -> _SettingsConfig:
+    values: dict[str, object] = {}
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign | ast.AnnAssign):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if any(isinstance(t, ast.Name) and t.id == 'model_config' for t in targets) and stmt.value:
+                values.update(_config_values(stmt.value))
+        elif isinstance(stmt, ast.ClassDef) and stmt.name == 'Config':      # pydantic v1 style
+            for inner in stmt.body:
+                if isinstance(inner, ast.Assign) and isinstance(inner.targets[0], ast.Name):
+                    values[inner.targets[0].id] = _constant(inner.value)
+    prefix = values.get('env_prefix', config.prefix)
+    case = values.get('case_sensitive', config.case_sensitive)
+    return _SettingsConfig(prefix if isinstance(prefix, str) else config.prefix,
+                           case if isinstance(case, bool) else config.case_sensitive)
+
+
+def _config_values(node: ast.expr) -> dict[str, object]:
+    if isinstance(node, ast.Call):
+        return {k.arg: _constant(k.value) for k in node.keywords if k.arg}
+    if isinstance(node, ast.Dict):
+        return {_constant(k): _constant(v) for k, v in zip(node.keys, node.values, strict=True)  # type: ignore[misc]
+                if k is not None and isinstance(_constant(k), str)}
+    return {}
+
+
+def _constant(node: ast.AST) -> object:
+    return node.value if isinstance(node, ast.Constant) else None
+
+
+def _field_usages(cls: ast.ClassDef, config: _SettingsConfig, path: str) -> Iterator[Usage]:
+    for stmt in cls.body:
+        if not isinstance(stmt, ast.AnnAssign) or not isinstance(stmt.target, ast.Name):
+            continue
+        field = stmt.target.id
+        if field.startswith('_') or field == 'model_config' or 'ClassVar' in ast.unparse(stmt.annotation):
+            continue
+        aliases = _aliases(stmt.value) if stmt.value is not None else []
+        names = [n if config.case_sensitive else n.upper() for n in aliases or [config.prefix + field]]
+        yield Usage(names[0], path, stmt.lineno, 'settings', True, config.case_sensitive, tuple(names[1:]))
+
+
+def _aliases(value: ast.expr) -> list[str]:
+    """Env names from Field(validation_alias=…, alias=…, env=…); AliasChoices gives several."""
+    if not isinstance(value, ast.Call):
+        return []
+    keywords = {k.arg: k.value for k in value.keywords if k.arg}
+    for key in ('validation_alias', 'alias', 'env'):
+        node = keywords.get(key)
+        if node is None:
+            continue
+        if isinstance(node, ast.Call) and _base_name(node.func) in ('AliasChoices', 'AliasPath'):
+            args = node.args if _base_name(node.func) == 'AliasChoices' else node.args[:1]
+            return [v for v in map(_alias_choice, args) if v]
+        if isinstance(node, ast.List | ast.Tuple):
+            return [v for v in map(_literal, node.elts) if v]
+        literal = _literal(node)
+        if literal:
+            return [literal]
+    return []
+
+
+def _alias_choice(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Call) and _base_name(node.func) == 'AliasPath' and node.args:
+        return _literal(node.args[0])
+    return _literal(node)
+
+
+# --- JavaScript / TypeScript ------------------------------------------------------------------
+
+def js_usages(text: str, path: str) -> list[Usage]:
+    if 'process.env' not in text and 'import.meta.env' not in text:
+        return []
+    lines = _Lines(text)
+    out = [Usage(m.group(1), path, lines.at(m.start()), 'js') for m in _JS_DOT.finditer(text)]
+    out += [Usage(m.group(2), path, lines.at(m.start()), 'js') for m in _JS_INDEX.finditer(text)]
+    for match in _JS_DESTRUCTURE.finditer(text):
+        for part in match.group(1).split(','):
+            name = part.split(':')[0].split('=')[0].strip()
+            if re.fullmatch(r'[A-Za-z_$][\w$]*', name):
+                out.append(Usage(name, path, lines.at(match.start()), 'js'))
+    return out
+
+
+# --- docker-compose, shell, workflows ---------------------------------------------------------
+
+def compose_usages(text: str, path: str) -> list[Usage]:
+    """Compose interpolates `${X}` and `$X` from the .env beside it (`$$` escapes)."""
+    lines = _Lines(text)
+    out = []
+    for regex in (_BRACED, _BARE):
+        out += [Usage(m.group(1), path, lines.at(m.start()), 'compose') for m in regex.finditer(text)
+                if not _in_comment(text, m.start())]
+    return out
+
+
+def shell_usages(text: str, path: str) -> list[Usage]:
+    lines = _Lines(text)
+    return [Usage(m.group(1), path, lines.at(m.start()), 'shell', strong=False) for m in _BRACED.finditer(text)
+            if m.group(1).isupper() and not _in_comment(text, m.start())]
+
+
+def workflow_usages(text: str, path: str) -> list[Usage]:
+    """Keys of every `env:` mapping (workflow, job, step): they feed the app in CI."""
+    from guard import yamlio
+    from guard.errors import ConfigError
+    try:
+        data = yamlio.load(text, path)
+    except ConfigError:
+        return []
+    lines = _Lines(text)
+    out = []
+    for name in _env_keys(data):
+        match = re.search(rf'^\s*{re.escape(name)}\s*:', text, re.MULTILINE)
+        out.append(Usage(name, path, lines.at(match.start()) if match else 1, 'workflow', strong=False))
+    return out
+
+
+def _env_keys(data: object) -> Iterator[str]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == 'env' and isinstance(value, dict):
+                yield from (str(k) for k in value)
+            else:
+                yield from _env_keys(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _env_keys(item)
+
+
+def _in_comment(text: str, offset: int) -> bool:
+    start = text.rfind('\n', 0, offset) + 1
+    return text[start:offset].lstrip().startswith('#')
+
+
+class _Lines:
+    def __init__(self, text: str) -> None:
+        self.newlines = [m.start() for m in re.finditer('\n', text)]
+
+    def at(self, offset: int) -> int:
+        return bisect.bisect_left(self.newlines, offset) + 1
+
+
+def _excluder(globs: Iterable[str]) -> Callable[[str], bool]:
+    regexes = [re.compile(glob_to_regex(g)) for g in globs]
+    return lambda path: any(r.match(path) for r in regexes)
