@@ -1,0 +1,140 @@
+"""The pre-commit hook manifest, run by the real pre-commit against this checkout.
+
+pre-commit clones the hook repository at a commit and `pip install .`s it into its
+own virtualenv: the session fixture snapshots this working tree (tracked and
+untracked files, as try-repo does) into a commit, and shares one PRE_COMMIT_HOME so
+the hook environment is built once per session (offline: pip reads the local index).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import commit_all, git, write
+from tests.secrets import github_token
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = ROOT / '.pre-commit-hooks.yaml'
+PRE_COMMIT = [shutil.which('pre-commit') or f'{Path(sys.executable).parent}/pre-commit']
+IDENTITY = {'GIT_AUTHOR_NAME': 'Test', 'GIT_AUTHOR_EMAIL': 'test@example.com',
+            'GIT_COMMITTER_NAME': 'Test', 'GIT_COMMITTER_EMAIL': 'test@example.com', 'GIT_CONFIG_NOSYSTEM': '1'}
+
+
+def manifest() -> list[dict]:
+    return yaml.safe_load(MANIFEST.read_text(encoding='utf-8'))
+
+
+def test_manifest_is_valid_for_pre_commit() -> None:
+    from pre_commit.clientlib import load_manifest
+    hooks = load_manifest(str(MANIFEST))
+    assert [h['id'] for h in hooks] == ['guard-secrets', 'guard-gitignore', 'guard-env-example',
+                                        'guard-env-schema', 'guard-pre-push']
+    for hook in manifest():
+        assert hook['entry'].startswith('guard ')
+        assert hook['language'] == 'python'
+    by_id = {h['id']: h for h in manifest()}
+    assert by_id['guard-secrets']['pass_filenames'] is True
+    assert by_id['guard-pre-push']['stages'] == ['pre-push']
+    assert all('pre-push' not in h['stages'] for h in manifest() if h['id'] != 'guard-pre-push')
+
+
+def test_every_hook_id_is_in_the_readme() -> None:
+    readme = (ROOT / 'README.md').read_text(encoding='utf-8')
+    snippet = re.search(r'```yaml\n(repos:.*?)```', readme, re.DOTALL)
+    assert snippet, 'README shows a pre-commit `repos:` snippet'
+    listed = {hook['id'] for repo in yaml.safe_load(snippet.group(1))['repos'] for hook in repo['hooks']}
+    assert {h['id'] for h in manifest()} <= listed
+
+
+@pytest.fixture(scope='session')
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[str, str]]:
+    """(snapshot of this checkout, its commit, env with a shared PRE_COMMIT_HOME)."""
+    base = tmp_path_factory.mktemp('precommit')
+    snapshot = base / 'guard-hooks'
+    env = {**os.environ, **IDENTITY, 'HOME': str(base), 'PRE_COMMIT_HOME': str(base / 'cache')}
+    listed = subprocess.run(['git', 'ls-files', '-z', '-co', '--exclude-standard'], cwd=ROOT, check=True,
+                            capture_output=True).stdout
+    for name in filter(None, listed.decode().split('\0')):
+        source = ROOT / name
+        if source.is_file() and not source.is_symlink():
+            (snapshot / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, snapshot / name)
+    for args in (['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-q', '--no-verify', '-m', 'snapshot']):
+        subprocess.run(['git', *args], cwd=snapshot, check=True, capture_output=True, env=env)
+    rev = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=snapshot, check=True, capture_output=True,
+                         text=True, env=env).stdout.strip()
+    return snapshot, rev, env
+
+
+def pre_commit(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*PRE_COMMIT, *args], cwd=cwd, capture_output=True, text=True, env=env,
+                          check=False, timeout=600)
+
+
+def use_hooks(repo: Path, hook_repo: tuple[Path, str, dict[str, str]], *ids: str) -> dict[str, str]:
+    snapshot, rev, env = hook_repo
+    hooks = ''.join(f'      - id: {i}\n' for i in ids)
+    write(repo / '.pre-commit-config.yaml', f'repos:\n  - repo: {snapshot}\n    rev: {rev}\n    hooks:\n{hooks}')
+    return {**env, 'HOME': os.environ['HOME']}
+
+
+def test_real_commit_is_blocked_then_passes(repo: Path, hook_repo: tuple[Path, str, dict[str, str]]) -> None:
+    env = use_hooks(repo, hook_repo, 'guard-secrets')
+    git('add', '.pre-commit-config.yaml')
+    installed = pre_commit('install', cwd=repo, env=env)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    token = github_token()
+    write(repo / 'app' / 'settings.py', f'DEBUG = True\nTOKEN = "{token}"\n')
+    git('add', 'app/settings.py')
+    blocked = subprocess.run(['git', 'commit', '-m', 'settings'], cwd=repo, capture_output=True, text=True,
+                             env=env, check=False)
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode == 1, output
+    assert 'guard (secrets in staged changes)' in output and 'Failed' in output
+    assert 'app/settings.py:2: github-pat' in output
+    assert token not in output
+    write(repo / 'app' / 'settings.py', 'import os\nDEBUG = True\nTOKEN = os.environ["TOKEN"]\n')
+    git('add', 'app/settings.py')
+    passed = subprocess.run(['git', 'commit', '-m', 'settings'], cwd=repo, capture_output=True, text=True,
+                            env=env, check=False)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert re.search(r'guard \(secrets in staged changes\)\.+Passed', passed.stdout + passed.stderr)
+
+
+def test_all_files_is_never_blind(repo: Path, hook_repo: tuple[Path, str, dict[str, str]]) -> None:
+    # `pre-commit run` with the shared cache (try-repo would build a fresh environment every time)
+    env = use_hooks(repo, hook_repo, 'guard-secrets')
+    write(repo / 'old.py', f'TOKEN = "{github_token()}"\n')
+    write(repo / 'clean.py', 'x = 1\n')
+    commit_all(repo, 'history with a secret')             # nothing staged now
+    result = pre_commit('run', 'guard-secrets', '--all-files', cwd=repo, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert 'old.py:1: github-pat' in result.stdout
+    assert 'clean.py' not in result.stdout
+    only_clean = pre_commit('run', 'guard-secrets', '--files', 'clean.py', cwd=repo, env=env)
+    assert only_clean.returncode == 0, only_clean.stdout
+
+
+def test_pre_push_stage_blocks_a_push(repo: Path, tmp_path: Path,
+                                      hook_repo: tuple[Path, str, dict[str, str]]) -> None:
+    env = use_hooks(repo, hook_repo, 'guard-pre-push')
+    remote = tmp_path / 'remote.git'
+    git('init', '-q', '--bare', str(remote))
+    git('remote', 'add', 'origin', str(remote))
+    commit_all(repo, 'config')
+    git('push', '-q', 'origin', 'main')
+    assert pre_commit('install', '--hook-type', 'pre-push', cwd=repo, env=env).returncode == 0
+    write(repo / 'deploy.sh', f'export TOKEN={github_token()}\n')
+    commit_all(repo, 'deploy')
+    pushed = subprocess.run(['git', 'push', 'origin', 'main'], cwd=repo, capture_output=True, text=True, env=env,
+                            check=False)
+    output = pushed.stdout + pushed.stderr
+    assert pushed.returncode != 0, output
+    assert 'deploy.sh:1: github-pat' in output
