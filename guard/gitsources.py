@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from guard import git
@@ -125,21 +125,56 @@ def scan_record(record: bytes, scanner: Scanner) -> CommitScan:
     commit = Commit(sha, author, date)
     patch_text = git.decode(patch_bytes)
     findings: list[Finding] = []
-    if scanner.candidates(message) or scanner.candidates(patch_text):
+    gate = _gate(scanner)
+    headers: list[FileChange] | None = None
+    if gate.keyword_hit(message):
         findings += scanner.scan(Fragment(MESSAGE_PATH, message.rstrip('\n'), 1, commit))
+    if not gate.keyword_hit(patch_text) and gate.by_path is not None:
+        headers = list(file_changes(patch_text))
+        wanted = any(gate.by_path(c.path) for c in headers)
+    else:
+        wanted = True
+    if wanted:
         patch = parse_patch(patch_text, commit)
         for fragment in patch.fragments:
             findings += scanner.scan(fragment)
         changes: Iterable[FileChange] = patch.files
-    elif '.env' in patch_text:
-        changes = file_changes(patch_text)
     else:
-        changes = ()
+        changes = headers or ()
     return CommitScan(
         sha=sha, commit=commit, findings=tuple(findings),
         env_events=tuple(env_events(changes, commit)), bytes=len(record),
         files=patch_bytes.count(b'diff --git '), binary=patch_bytes.count(b'\nBinary files '),
     )
+
+
+class _Gate:
+    """Whether a commit's patch is worth parsing: a keyword of some detector occurs in it,
+    or a detector without keywords wants one of its files. A keyword-less detector that
+    has no `accepts_path(path)` method wants every file (the safe default)."""
+
+    def __init__(self, scanner: Scanner) -> None:
+        self.scanner = scanner
+        always = [d for d in scanner.detectors if not d.keywords]
+        self.always = len(always)
+        checks = [getattr(d, 'accepts_path', None) for d in always]
+        if any(check is None for check in checks):
+            self.by_path: Callable[[str], bool] | None = None
+        else:
+            self.by_path = lambda path: any(check(path) for check in checks if check is not None)
+
+    def keyword_hit(self, text: str) -> bool:
+        return len(self.scanner.candidates(text)) > self.always
+
+
+_gates: dict[int, _Gate] = {}
+
+
+def _gate(scanner: Scanner) -> _Gate:
+    gate = _gates.get(id(scanner))
+    if gate is None or gate.scanner is not scanner:
+        gate = _gates[id(scanner)] = _Gate(scanner)
+    return gate
 
 
 def scan_commits(commits: Sequence[str], scanner: Scanner) -> Iterator[CommitScan]:

@@ -1,0 +1,182 @@
+"""History benchmark: `guard scan-history` vs `git log -p -U0 --all` and `betterleaks git`, one run.
+
+    python bench/bench_history.py                     # a generated repository of 6,000 commits
+    python bench/bench_history.py PATH [PATH ...]     # plus local repositories (read in place, the
+                                                      # store goes to a throw-away clone)
+    python bench/bench_history.py --commits 20000 --runs 5
+
+Measured per repository, interleaved so a shared machine's load hits all alike:
+- `git log -p -U0 --all` to /dev/null: the floor, the patch text every scanner must read;
+- `betterleaks git` (which runs that same git log itself);
+- `guard scan-history --no-cache` (full audit, all cores);
+- `guard scan-history` again with the store warm and no new commits (incremental no-op).
+Peak RSS comes from GNU time's %M (the process and the children it reaped: the workers).
+The generated repository's size doubles with `--commits` so peak memory can be compared
+across history lengths (pass two sizes: --commits 3000 --commits 12000).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import string
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+GIT_ENV = {'GIT_AUTHOR_NAME': 'Bench', 'GIT_AUTHOR_EMAIL': 'bench@example.com',
+           'GIT_COMMITTER_NAME': 'Bench', 'GIT_COMMITTER_EMAIL': 'bench@example.com', 'GIT_CONFIG_NOSYSTEM': '1'}
+ALNUM = string.ascii_letters + string.digits
+BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+
+
+def tool(name: str) -> str:
+    found = BIN / name
+    return str(found) if found.exists() else (shutil.which(name) or name)
+
+
+def git(*args: str, cwd: Path, stdin: bytes | None = None) -> str:
+    return subprocess.run(['git', *args], cwd=cwd, input=stdin, capture_output=True, check=True,
+                          env={**os.environ, **GIT_ENV}).stdout.decode()
+
+
+def fake_github_token(rng: random.Random) -> str:
+    """Secret-shaped test data made at run time (valid checksum, random body)."""
+    body = ''.join(rng.choice(ALNUM) for _ in range(30))
+    n, out = zlib.crc32(body.encode()), ''
+    for _ in range(6):
+        n, r = divmod(n, 62)
+        out = BASE62[r] + out
+    return f'ghp_{body}{out}'
+
+
+def generated_repo(root: Path, commits: int, seed: int = 7) -> Path:
+    """`commits` commits over 400 files on three branches: each commit edits one or two
+    files (a few lines), 1 in 250 plants a token, a few add binaries and env files."""
+    rng = random.Random(seed)
+    repo = root / f'generated-{commits}'
+    git('init', '-q', '-b', 'main', str(repo), cwd=root)
+    files: dict[str, list[str]] = {}
+    out: list[str] = []
+    marks = {'main': 0, 'dev': 0, 'release': 0}
+    for i in range(1, commits + 1):
+        branch = 'main' if i < 50 or rng.random() < 0.6 else rng.choice(('dev', 'release'))
+        message = f'change {i}: update handlers\n'
+        out.append(f'commit refs/heads/{branch}\nmark :{i}\n'
+                   f'committer Bench <bench@example.com> {1600000000 + i * 60} +0000\n'
+                   f'data {len(message)}\n{message}')
+        parent = marks[branch] or marks['main']
+        if parent:
+            out.append(f'from :{parent}\n')
+        marks[branch] = i
+        for _ in range(rng.choice((1, 1, 2))):
+            name = f'src/pkg{rng.randrange(20)}/mod{rng.randrange(20)}.py'
+            lines = files.setdefault(name, [f'"""Module {name}."""\n'])
+            for _ in range(rng.randrange(1, 6)):
+                lines.insert(rng.randrange(len(lines) + 1),
+                             f'value_{rng.randrange(10**6)} = compute({rng.randrange(999)}, "{name}")\n')
+            if i % 250 == 0:
+                lines.append(f'API_TOKEN = "{fake_github_token(rng)}"\n')
+            del lines[:max(0, len(lines) - 80)]
+            body = ''.join(lines).encode()
+            out.append(f'M 100644 inline {name}\ndata {len(body)}\n{body.decode()}\n')
+        if i % 500 == 0:
+            blob = bytes(rng.randrange(256) for _ in range(2048))
+            out.append(f'M 100644 inline assets/img{i}.bin\ndata {len(blob)}\n')
+            out.append(blob.decode('latin-1') + '\n')
+        if i % 1500 == 0:
+            out.append(f'M 100644 inline deploy/.env\ndata 19\nDB_PASSWORD=secret{i % 10}\n\n')
+        if i % 1500 == 750 and i > 1500:
+            out.append('D deploy/.env\n')
+    git('fast-import', '--quiet', cwd=repo, stdin=''.join(out).encode('latin-1'))
+    git('checkout', '-q', '-f', 'main', cwd=repo)
+    return repo
+
+
+def cloned(source: Path, root: Path) -> Path:
+    """A throw-away clone with every branch as a local ref (so `--all` sees them)."""
+    repo = root / source.name
+    git('clone', '-q', '--mirror', str(source), str(repo / '.git'), cwd=root)
+    git('config', '--bool', 'core.bare', 'false', cwd=repo)
+    return repo
+
+
+TIME = Path('/usr/bin/time')
+
+
+def run(argv: Sequence[str], cwd: Path) -> tuple[float, int]:
+    """(wall seconds, peak RSS in MB of the process and the children it reaped, i.e. workers).
+
+    RSS comes from GNU time (%M), which forks a small process: a child forked from this
+    Python would report this interpreter's own size as its peak."""
+    wrapped = [str(TIME), '-f', '%M', *argv] if TIME.exists() else list(argv)
+    started = time.perf_counter()
+    proc = subprocess.run(wrapped, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    elapsed = time.perf_counter() - started
+    err = proc.stderr.decode(errors='replace')
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f'{argv[0]} failed ({proc.returncode}): {err[-600:]}')
+    last = err.strip().rsplit('\n', 1)[-1]
+    return elapsed, int(last) // 1024 if TIME.exists() and last.isdigit() else 0
+
+
+def bench(repo: Path, runs: int, jobs: int | None) -> None:
+    count = int(git('rev-list', '--all', '--count', cwd=repo))
+    jobs_args = ['--jobs', str(jobs)] if jobs else []
+    commands = {
+        'git log -p -U0 --all': ['git', 'log', '-p', '-U0', '--all'],
+        'betterleaks git': [tool('betterleaks'), 'git', '--no-banner', '-l', 'error', '.'],
+        'guard scan-history': [tool('guard'), 'scan-history', '--no-cache', '-q', *jobs_args],
+        'guard (incremental)': [tool('guard'), 'scan-history', '-q', *jobs_args],
+    }
+    run(commands['guard (incremental)'], repo)          # fills the store, warms the page cache
+    for argv in commands.values():
+        run(argv, repo)
+    wall: dict[str, list[float]] = {name: [] for name in commands}
+    rss: dict[str, int] = dict.fromkeys(commands, 0)
+    for _ in range(runs):
+        for name, argv in commands.items():
+            seconds, peak = run(argv, repo)
+            wall[name].append(seconds)
+            rss[name] = max(rss[name], peak)
+    size = len(subprocess.run(['git', 'log', '-p', '-U0', '--all'], cwd=repo, capture_output=True).stdout)
+    floor = statistics.median(wall['git log -p -U0 --all'])
+    leaks = statistics.median(wall['betterleaks git'])
+    full = statistics.median(wall['guard scan-history'])
+    again = statistics.median(wall['guard (incremental)'])
+    print(f'\n{repo.name}: {count} commits, {size / 2**20:.1f} MB of patch, {runs} runs, '
+          f'{jobs or os.cpu_count()} jobs')
+    for name, values in wall.items():
+        median = statistics.median(values)
+        print(f'  {name:24} median {median:7.3f} s   min {min(values):7.3f} s   '
+              f'{median / floor:5.2f}× git log   peak RSS {rss[name]:5d} MB')
+    print(f'  guard / git log = {full / floor:.2f} (bar ≤ 1.5: {"met" if full <= 1.5 * floor else "NOT met"}); '
+          f'guard / betterleaks = {full / leaks:.2f} (bar < 1: {"met" if full < leaks else "NOT met"}); '
+          f'incremental {again:.3f} s (bar ≤ 0.5 s: {"met" if again <= 0.5 else "NOT met"})')
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('repos', nargs='*', type=Path, help='local repositories to measure too')
+    parser.add_argument('--commits', type=int, action='append', help='generated history length (repeatable)')
+    parser.add_argument('--runs', type=int, default=5)
+    parser.add_argument('--jobs', type=int, help='guard --jobs (default: all cores)')
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix='guard-bench-history-') as tmp:
+        root = Path(tmp)
+        repos = [generated_repo(root, n) for n in (args.commits or [6000])]
+        repos += [cloned(p.resolve(), root) for p in args.repos]
+        for repo in repos:
+            bench(repo, args.runs, args.jobs)
+    return 0
+
+
+if __name__ == '__main__':
+    raise SystemExit(main())
