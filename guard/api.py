@@ -150,6 +150,7 @@ def scan_history(config: Config, *, branches: Sequence[str] = (), since: str | N
     notes = [f'{result.refs} refs', f'{result.scanned} commits scanned, {cached} from the store']
     if result.binary:
         notes.append(f'{result.binary} binary skipped')
+    notes += result.notes
     receipt = Receipt(mode='scan-history', files=result.files, commits=result.commits, bytes=result.bytes,
                       skipped=result.binary, seconds=time.perf_counter() - started, notes=tuple(notes))
     report = finish([g.finding for g in result.groups], receipt, config)

@@ -89,7 +89,7 @@ def staged_patch(paths: Sequence[str] = ()) -> bytes:
 def not_a_repo_or(proc: subprocess.CompletedProcess[bytes], what: str) -> GitError:
     # outside a repository `git diff` turns into `diff --no-index` and complains about options
     if is_not_a_repo(proc) or is_not_a_repo(run(['rev-parse', '--git-dir'], check=False)):
-        return GitError('not a git repository: run guard inside one, or pass files to scan without --staged')
+        return GitError('not a git repository: run guard inside one, or scan files with `guard scan PATH`')
     return GitError(f'{what} failed: {decode(proc.stderr).strip() or proc.returncode}')
 
 

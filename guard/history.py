@@ -223,6 +223,7 @@ class Audit:
     files: int
     binary: int
     warnings: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
 
 def audit(scanner: Scanner, version: str, *, branches: Sequence[str] = (), since: str | None = None,
@@ -269,8 +270,12 @@ def audit(scanner: Scanner, version: str, *, branches: Sequence[str] = (), since
 
     groups = [*env_groups(events, head_texts, age), *group_findings(findings, head_texts, scanner, age)]
     groups.sort(key=lambda g: (g.finding.path, g.finding.rule_id, age(g.first)))
+    notes: tuple[str, ...] = () if commits else ('no commits: nothing to scan',)
+    if commits and git.is_shallow():
+        notes = ('shallow clone: commits at the boundary show their whole tree as added; '
+                 'run `git fetch --unshallow` for a true history',)
     return Audit(groups=tuple(groups), commits=len(wanted), scanned=len(todo), refs=git.ref_count(args),
-                 bytes=total_bytes, files=files, binary=binary, warnings=tuple(warnings))
+                 bytes=total_bytes, files=files, binary=binary, warnings=tuple(warnings), notes=notes)
 
 
 def _flush(warnings: list[str], warn: Callable[[str], None] | None) -> None:
