@@ -190,3 +190,19 @@ def test_since_a_revision_or_a_date(repo: Path) -> None:
     assert len(data['groups']) == 1            # only commit 9 holds a token after commit 6
     _, data, stderr = history('--since', '2100-01-01', '--no-cache')
     assert (data['groups'], '0 commits scanned' in stderr) == ([], True)
+
+
+def test_locked_store_is_reported_and_the_run_goes_on(repo: Path) -> None:
+    fast_import(repo, 10, secret_every=5)
+    _, full, _ = history()
+    holder = sqlite3.connect(repo / STORE, isolation_level=None)
+    holder.execute('BEGIN EXCLUSIVE')                # another run writing
+    try:
+        _, data, stderr = history()
+    finally:
+        holder.execute('ROLLBACK')
+        holder.close()
+    warnings = [line for line in stderr.splitlines() if 'warning' in line]
+    assert len(warnings) == 1 and 'locked' in warnings[0]
+    assert '10 commits scanned' in stderr
+    assert data['groups'] == full['groups']

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,24 @@ def test_staged_cannot_combine_with_range(repo: Path) -> None:
     result = run_guard('scan', '--staged', '--range', 'a..b')
     assert result.returncode == 2
     assert 'cannot be combined' in result.stderr
+
+
+def test_real_pre_commit_passes_file_names_and_all_files_reads_them_whole(repo: Path) -> None:
+    pre_commit = Path(sys.executable).parent / 'pre-commit'
+    write(repo / '.pre-commit-config.yaml',
+          'repos:\n- repo: local\n  hooks:\n  - id: guard\n    name: guard\n'
+          f'    entry: {GUARD} scan --staged\n    language: system\n')
+    write(repo / 'old.py', f'T = "{github_token()}"\n')
+    write(repo / 'clean.py', 'x = 1\n')
+    commit_all(repo)
+    run = subprocess.run([str(pre_commit), 'run'], cwd=repo, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stdout          # nothing staged: nothing to check
+    write(repo / 'new.py', f'N = "{github_token()}"\n')
+    git('add', 'new.py')
+    run = subprocess.run([str(pre_commit), 'run'], cwd=repo, capture_output=True, text=True, check=False)
+    assert run.returncode == 1
+    assert 'new.py:1: github-pat' in run.stdout and 'old.py' not in run.stdout
+    run = subprocess.run([str(pre_commit), 'run', '--all-files'], cwd=repo, capture_output=True, text=True,
+                         check=False)
+    assert run.returncode == 1
+    assert 'old.py:1: github-pat' in run.stdout and 'new.py:1: github-pat' in run.stdout
