@@ -14,6 +14,7 @@ import click
 from guard import __version__
 from guard.cli.baseline import baseline
 from guard.cli.check import check
+from guard.cli.ci import ci
 from guard.cli.env import env
 from guard.cli.history import scan_history
 from guard.cli.install import install, uninstall
@@ -34,6 +35,7 @@ cli.add_command(scan_history)
 cli.add_command(baseline)
 cli.add_command(install)
 cli.add_command(uninstall)
+cli.add_command(ci)
 cli.add_command(check)
 cli.add_command(env)
 

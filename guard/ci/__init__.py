@@ -1,0 +1,1 @@
+"""CI integrations: the logic behind the GitHub Action (`guard ci`)."""

@@ -1,0 +1,81 @@
+"""`guard ci`: the GitHub Action's scan step. Inputs arrive as GUARD_* environment variables
+(action.yml maps them; never `${{ inputs.* }}` inside a script)."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from guard import api
+from guard.ci import github
+from guard.cli.baseline import Suppression
+from guard.cli.output import FORMATS
+from guard.config import Config, load_config
+from guard.errors import UsageError
+from guard.models import Receipt, Report, Severity
+from guard.report import REPORTERS
+from guard.report.sarif import write_sarif
+from guard.report.text import receipt_line
+
+
+def _severity(_ctx: click.Context, _param: click.Parameter, value: str) -> Severity:
+    try:
+        return Severity.parse(value)
+    except ValueError as e:
+        raise UsageError(f'--fail-on: {e}') from None
+
+
+@click.command()
+@click.option('--mode', envvar='GUARD_MODE', default='auto', show_default=True,
+              type=click.Choice(github.MODES), help='auto: from GITHUB_EVENT_NAME; pr, push, or full history.')
+@click.option('--config', 'config_path', envvar='GUARD_CONFIG', type=click.Path(path_type=Path),
+              help='Config file (.guard.yaml).')
+@click.option('--baseline', 'baseline_file', envvar='GUARD_BASELINE', type=click.Path(path_type=Path),
+              help='Baseline file: its findings are not reported.')
+@click.option('--format', 'fmt', envvar='GUARD_FORMAT', type=FORMATS, default='github', show_default=True,
+              help='What to print to the log (github: annotations on the diff).')
+@click.option('--fail-on', envvar='GUARD_FAIL_ON', default='low', show_default=True, callback=_severity,
+              help='Exit 1 only for findings of this severity or higher.')
+@click.option('--sarif', 'sarif_path', envvar='GUARD_SARIF', type=click.Path(dir_okay=False, path_type=Path),
+              help='Also write SARIF here (for github/codeql-action/upload-sarif).')
+@click.option('--summary/--no-summary', envvar='GUARD_SUMMARY', default=True, show_default=True,
+              help='Append a Markdown table of findings to $GITHUB_STEP_SUMMARY.')
+def ci(mode: str, config_path: Path | None, baseline_file: Path | None, fmt: str, fail_on: Severity,
+       sarif_path: Path | None, summary: bool) -> int:
+    """Scan what a GitHub Actions event brings: a pull request's commits, a push, or everything."""
+    event, payload = github.environment()
+    plan = github.resolve(github.plan(event, payload, mode))
+    config = Suppression(baseline=baseline_file).apply(load_config(config_path or None))
+    click.echo(f'guard ci: {plan.note}', err=True)
+    report = _run(plan, config)
+    REPORTERS[fmt](report, sys.stdout)
+    sys.stdout.flush()
+    click.echo(receipt_line(report), err=True)
+    if sarif_path is not None:
+        with open(sarif_path, 'w', encoding='utf-8', newline='\n') as fh:
+            write_sarif(report, fh)
+    blocked = github.blocking(report, fail_on)
+    summary_file = _env('GITHUB_STEP_SUMMARY')
+    if summary and summary_file:
+        github.append_file(summary_file, github.summary_markdown(report, plan, fail_on))
+    output_file = _env('GITHUB_OUTPUT')
+    if output_file:
+        github.append_file(output_file, github.outputs_text({
+            'findings': str(len(report.findings)), 'blocking': str(len(blocked)),
+            'sarif': str(sarif_path or ''), 'scanned': plan.spec}))
+    return 1 if blocked else 0
+
+
+def _run(plan: github.Plan, config: Config) -> Report:
+    if plan.kind == 'range':
+        return api.scan_range(plan.spec, config)
+    if plan.kind == 'history':
+        report, _groups = api.scan_history(config, branches=(plan.head,) if plan.head else ())
+        return report
+    return api.finish([], Receipt(mode='ci', notes=(plan.note,)), config)
+
+
+def _env(name: str) -> str:
+    return os.environ.get(name, '')

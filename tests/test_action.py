@@ -1,0 +1,213 @@
+"""The GitHub Action: action.yml's scan step run as a runner would, with recorded event payloads.
+
+A small runner below evaluates the step's `env:` (`${{ inputs.* }}` only) and runs its
+`run:` script with bash and the GITHUB_* variables and files a runner provides, against
+real repositories cloned from a bare "origin" in tmp_path (no network).
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from tests.conftest import git, write
+from tests.secrets import github_token
+
+ROOT = Path(__file__).resolve().parent.parent
+ACTION = yaml.safe_load((ROOT / 'action.yml').read_text(encoding='utf-8'))
+GUARD_BIN = Path(shutil.which('guard') or Path(sys.executable).parent / 'guard').parent
+ZERO = '0' * 40
+TOKEN = github_token()
+
+
+def step(name: str) -> dict[str, Any]:
+    return next(s for s in ACTION['runs']['steps'] if s['name'] == name)
+
+
+def test_action_is_composite_and_never_expands_inputs_in_scripts() -> None:
+    assert ACTION['runs']['using'] == 'composite'
+    for s in ACTION['runs']['steps']:
+        assert s['shell'] == 'bash'
+        assert '${{' not in s['run'], f'{s["name"]}: map inputs to env:, never ${{{{ }}}} in run:'
+    mapped = {m for s in ACTION['runs']['steps'] for v in s.get('env', {}).values()
+              for m in re.findall(r'\$\{\{\s*inputs\.([\w-]+)\s*\}\}', v)}
+    assert mapped == set(ACTION['inputs'])
+    for name, spec in ACTION['inputs'].items():
+        assert spec['description'] and re.fullmatch(r'[A-Za-z_][\w-]*', name)
+    assert {'mode', 'config', 'baseline', 'format', 'fail-on', 'sarif', 'summary'} <= set(ACTION['inputs'])
+    assert 'pip install' in step('Install guard')['run'] and '$GITHUB_ACTION_PATH' in step('Install guard')['run']
+
+
+@dataclasses.dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+    summary: str
+    outputs: dict[str, str]
+    sarif: dict[str, Any] | None
+
+
+def run_scan_step(cwd: Path, tmp: Path, event: str, payload: dict[str, Any], **inputs: str) -> Run:
+    """The action's Scan step, as the runner runs it."""
+    scan = step('Scan')
+    values = {name: spec.get('default', '') for name, spec in ACTION['inputs'].items()} | inputs
+    env = {k: re.sub(r'\$\{\{\s*inputs\.([\w-]+)\s*\}\}', lambda m: str(values[m.group(1)]), v)
+           for k, v in scan['env'].items()}
+    runner = tmp / 'runner'
+    runner.mkdir(exist_ok=True)
+    (runner / 'event.json').write_text(json.dumps(payload), encoding='utf-8')
+    for name in ('summary.md', 'output.txt'):
+        (runner / name).write_text('', encoding='utf-8')
+    env |= {'GITHUB_ACTIONS': 'true', 'GITHUB_EVENT_NAME': event, 'GITHUB_EVENT_PATH': str(runner / 'event.json'),
+            'GITHUB_STEP_SUMMARY': str(runner / 'summary.md'), 'GITHUB_OUTPUT': str(runner / 'output.txt'),
+            'GITHUB_WORKSPACE': str(cwd), 'RUNNER_TEMP': str(runner),
+            'PATH': f'{GUARD_BIN}{os.pathsep}{os.environ["PATH"]}'}
+    proc = subprocess.run(['bash', '-e', '-c', scan['run']], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, **env}, check=False)
+    outputs = dict(line.split('=', 1) for line in (runner / 'output.txt').read_text().splitlines() if '=' in line)
+    sarif_file = cwd / values['sarif'] if values['sarif'] else None
+    sarif = json.loads(sarif_file.read_text()) if sarif_file and sarif_file.exists() else None
+    result = Run(proc.returncode, proc.stdout, proc.stderr, (runner / 'summary.md').read_text(), outputs, sarif)
+    assert TOKEN not in proc.stdout + proc.stderr + result.summary + json.dumps(sarif)
+    return result
+
+
+@dataclasses.dataclass
+class Project:
+    origin: Path
+    work: Path
+    main: str          # tip of main
+    feature: str       # tip of feature: a secret added in one commit, removed in the next
+    leak: str          # the commit that added it
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    origin = tmp_path / 'origin.git'
+    git('init', '-q', '--bare', '-b', 'main', str(origin))
+    seed = tmp_path / 'seed'
+    git('clone', '-q', str(origin), str(seed))
+    write(seed / 'app.py', 'print("hello")\n')
+    git('add', '-A', cwd=seed)
+    git('commit', '-q', '-m', 'first', cwd=seed)
+    main = git('rev-parse', 'HEAD', cwd=seed).strip()
+    git('push', '-q', 'origin', 'main', cwd=seed)
+    git('checkout', '-q', '-b', 'feature', cwd=seed)
+    write(seed / 'deploy.sh', f'export TOKEN={TOKEN}\n')
+    git('add', '-A', cwd=seed)
+    git('commit', '-q', '-m', 'deploy', cwd=seed)
+    leak = git('rev-parse', 'HEAD', cwd=seed).strip()
+    write(seed / 'deploy.sh', 'export TOKEN="$DEPLOY_TOKEN"\n')
+    git('commit', '-q', '-am', 'no secret at the tip', cwd=seed)
+    feature = git('rev-parse', 'HEAD', cwd=seed).strip()
+    git('push', '-q', 'origin', 'feature', cwd=seed)
+    work = tmp_path / 'work'
+    git('clone', '-q', str(origin), str(work))
+    git('checkout', '-q', feature, cwd=work)
+    return Project(origin, work, main, feature, leak)
+
+
+def pr_payload(p: Project) -> dict[str, Any]:
+    return {'action': 'synchronize', 'number': 7, 'pull_request': {
+        'number': 7, 'base': {'ref': 'main', 'sha': p.main}, 'head': {'ref': 'feature', 'sha': p.feature}}}
+
+
+def push_payload(p: Project, before: str, **extra: Any) -> dict[str, Any]:
+    return {'ref': 'refs/heads/feature', 'before': before, 'after': p.feature, 'created': before == ZERO,
+            'deleted': False, 'forced': False, 'repository': {'default_branch': 'main'}, **extra}
+
+
+def test_pull_request_annotates_summarises_and_writes_sarif(project: Project, tmp_path: Path) -> None:
+    result = run_scan_step(project.work, tmp_path, 'pull_request', pr_payload(project))
+    assert result.code == 1, result.stderr
+    assert 'guard ci: pull request #7' in result.stderr
+    assert re.search(r'^::error file=deploy\.sh,line=1,col=\d+,title=guard%3A github-pat::', result.stdout, re.M)
+    assert result.outputs == {'findings': '1', 'blocking': '1', 'sarif': 'guard.sarif',
+                              'scanned': f'{project.main}..{project.feature}'}
+    assert result.summary.startswith('## guard: 1 finding(s) at or above low\n')
+    assert '| critical | `github-pat` | `deploy.sh:1` | `ghp_…(40)` |' in result.summary
+    assert project.leak[:12] in result.summary          # caught in the commit that added it
+    schema = json.loads((ROOT / 'tests' / 'data' / 'sarif-schema-2.1.0.json').read_text())
+    jsonschema.Draft4Validator(schema).validate(result.sarif)
+    assert result.sarif is not None
+    assert [r['ruleId'] for r in result.sarif['runs'][0]['results']] == ['github-pat']
+
+
+def test_fail_on_and_summary_inputs(project: Project, tmp_path: Path) -> None:
+    result = run_scan_step(project.work, tmp_path, 'pull_request', pr_payload(project),
+                           **{'fail-on': 'critical', 'summary': 'false', 'sarif': '', 'format': 'text'})
+    assert result.code == 1                          # github-pat is critical
+    assert result.stdout.startswith(f'{project.leak[:12]}:deploy.sh:1: github-pat')
+    assert result.summary == '' and result.sarif is None
+    baseline = run_scan_step(project.work, tmp_path, 'pull_request', pr_payload(project),
+                             **{'baseline': 'missing.json'})
+    assert baseline.code == 2 and 'guard baseline create' in baseline.stderr
+
+
+def test_push_of_clean_commits_passes(project: Project, tmp_path: Path) -> None:
+    payload = push_payload(project, project.leak)      # only the commit that removed the secret
+    result = run_scan_step(project.work, tmp_path, 'push', payload)
+    assert result.code == 0, result.stdout + result.stderr
+    assert result.outputs['findings'] == '0' and result.outputs['scanned'] == f'{project.leak}..{project.feature}'
+    assert result.summary.startswith('## guard: no findings\n')
+    assert result.sarif is not None and result.sarif['runs'][0]['results'] == []
+
+
+def test_new_branch_push_scans_commits_not_on_the_default_branch(project: Project, tmp_path: Path) -> None:
+    result = run_scan_step(project.work, tmp_path, 'push', push_payload(project, ZERO))
+    assert result.code == 1
+    assert 'new branch feature' in result.stderr
+    assert result.outputs['scanned'] == f'{project.main}..{project.feature}'
+
+
+def test_force_push_with_a_vanished_before_falls_back_to_the_branch(project: Project, tmp_path: Path) -> None:
+    gone = 'f' * 40                                    # the rewritten old tip: not anywhere
+    result = run_scan_step(project.work, tmp_path, 'push', push_payload(project, gone, forced=True))
+    assert result.code == 1, result.stderr
+    assert 'force-push' in result.stderr
+    assert result.outputs['scanned'] == f'{project.main}..{project.feature}'
+
+
+def test_deleted_branch_has_nothing_to_scan(project: Project, tmp_path: Path) -> None:
+    payload = push_payload(project, project.feature) | {'after': ZERO, 'deleted': True}
+    result = run_scan_step(project.work, tmp_path, 'push', payload)
+    assert result.code == 0
+    assert 'was deleted: nothing to scan' in result.stderr
+
+
+@pytest.mark.parametrize('event', ['schedule', 'workflow_dispatch'])
+def test_schedule_scans_the_full_history(project: Project, tmp_path: Path, event: str) -> None:
+    payload = {'schedule': '0 3 * * 1'} if event == 'schedule' else {'ref': 'refs/heads/main', 'inputs': {}}
+    result = run_scan_step(project.work, tmp_path, event, payload)
+    assert result.code == 1
+    assert f'guard ci: {event}: full history' in result.stderr
+    assert 'deploy.sh' in result.stdout and result.outputs['scanned'] == 'history'
+
+
+def test_shallow_checkout_is_deepened_from_origin(project: Project, tmp_path: Path) -> None:
+    shallow = tmp_path / 'shallow'
+    git('clone', '-q', '--depth', '1', '--branch', 'feature', f'file://{project.origin}', str(shallow))
+    assert git('rev-parse', '--is-shallow-repository', cwd=shallow).strip() == 'true'
+    result = run_scan_step(shallow, tmp_path, 'pull_request', pr_payload(project))
+    assert result.code == 1, result.stderr
+    assert result.outputs['findings'] == '1'
+
+
+def test_shallow_checkout_without_its_origin_says_which_fetch_depth(project: Project, tmp_path: Path) -> None:
+    shallow = tmp_path / 'shallow'
+    git('clone', '-q', '--depth', '1', '--branch', 'feature', f'file://{project.origin}', str(shallow))
+    shutil.rmtree(project.origin)
+    result = run_scan_step(shallow, tmp_path, 'pull_request', pr_payload(project))
+    assert result.code == 2
+    assert 'fetch-depth: 0' in result.stderr
