@@ -17,6 +17,7 @@ from guard.models import Commit, Fragment
 SUBMODULE_MODE = '160000'
 _HUNK = re.compile(r'@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@')
 _ESCAPES = {'a': 7, 'b': 8, 't': 9, 'n': 10, 'v': 11, 'f': 12, 'r': 13, '"': 34, '\\': 92}
+_DIFF_GIT = re.compile(r'^diff --git (.*)$', re.MULTILINE)
 _FILE_HEADERS = re.compile(r'^(diff --git |new file mode |deleted file mode |rename from |rename to )(.*)$',
                            re.MULTILINE)
 
@@ -251,3 +252,9 @@ def file_changes(text: str) -> Iterator[FileChange]:
             current = dataclasses.replace(current, path=c_unquote(rest))
     if current is not None:
         yield current
+
+
+def changed_paths(text: str) -> list[str]:
+    """The new path of every file in a patch, from its `diff --git` lines alone (the
+    cheapest look at a patch; renamed files with spaces may show their old name)."""
+    return [diff_git_paths(rest)[1] for rest in _DIFF_GIT.findall(text)]

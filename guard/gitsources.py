@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from guard import git
-from guard.diff import FileChange, file_changes, parse_patch
+from guard.diff import FileChange, changed_paths, file_changes, parse_patch
 from guard.errors import GitError, InputError, UsageError
 from guard.models import Commit, Finding, Fragment
 from guard.scanner import Scanner
@@ -126,21 +126,17 @@ def scan_record(record: bytes, scanner: Scanner) -> CommitScan:
     patch_text = git.decode(patch_bytes)
     findings: list[Finding] = []
     gate = _gate(scanner)
-    headers: list[FileChange] | None = None
     if gate.keyword_hit(message):
         findings += scanner.scan(Fragment(MESSAGE_PATH, message.rstrip('\n'), 1, commit))
-    if not gate.keyword_hit(patch_text) and gate.by_path is not None:
-        headers = list(file_changes(patch_text))
-        wanted = any(gate.by_path(c.path) for c in headers)
-    else:
-        wanted = True
-    if wanted:
+    if gate.keyword_hit(patch_text) or gate.wants_any(patch_text):
         patch = parse_patch(patch_text, commit)
         for fragment in patch.fragments:
             findings += scanner.scan(fragment)
         changes: Iterable[FileChange] = patch.files
+    elif '.env' in patch_text:
+        changes = file_changes(patch_text)
     else:
-        changes = headers or ()
+        changes = ()
     return CommitScan(
         sha=sha, commit=commit, findings=tuple(findings),
         env_events=tuple(env_events(changes, commit)), bytes=len(record),
@@ -158,13 +154,28 @@ class _Gate:
         always = [d for d in scanner.detectors if not d.keywords]
         self.always = len(always)
         checks = [getattr(d, 'accepts_path', None) for d in always]
-        if any(check is None for check in checks):
-            self.by_path: Callable[[str], bool] | None = None
-        else:
-            self.by_path = lambda path: any(check(path) for check in checks if check is not None)
+        self.every_file = any(check is None for check in checks)
+        self.checks: list[Callable[[str], bool]] = [c for c in checks if c is not None]
+        self.verdicts: dict[str, bool] = {}     # paths recur across commits
 
     def keyword_hit(self, text: str) -> bool:
         return len(self.scanner.candidates(text)) > self.always
+
+    def wants_any(self, patch_text: str) -> bool:
+        """Whether a keyword-less detector wants a file of this patch."""
+        if self.every_file:
+            return True
+        if not self.checks:
+            return False
+        for path in changed_paths(patch_text):
+            verdict = self.verdicts.get(path)
+            if verdict is None:
+                if len(self.verdicts) > 100_000:     # memory stays flat on huge histories
+                    self.verdicts.clear()
+                verdict = self.verdicts[path] = any(check(path) for check in self.checks)
+            if verdict:
+                return True
+        return False
 
 
 _gates: dict[int, _Gate] = {}
