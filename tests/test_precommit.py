@@ -22,7 +22,7 @@ from tests.secrets import github_token
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / '.pre-commit-hooks.yaml'
-PRE_COMMIT = [shutil.which('pre-commit') or f'{Path(sys.executable).parent}/pre-commit']
+PRE_COMMIT = [str(Path(sys.executable).with_name('pre-commit'))]
 IDENTITY = {'GIT_AUTHOR_NAME': 'Test', 'GIT_AUTHOR_EMAIL': 'test@example.com',
             'GIT_COMMITTER_NAME': 'Test', 'GIT_COMMITTER_EMAIL': 'test@example.com', 'GIT_CONFIG_NOSYSTEM': '1'}
 
