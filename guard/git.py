@@ -77,7 +77,7 @@ def staged_patch(paths: Sequence[str] = ()) -> bytes:
 
     Runs in the caller's environment, so GIT_INDEX_FILE set by `git commit -a` or
     `git commit <paths>` is honoured: the index is read only through git."""
-    args = ['--literal-pathspecs', 'diff', '--cached', *PATCH_OPTIONS, '--diff-filter=d']
+    args = ['--literal-pathspecs', '--no-optional-locks', 'diff', '--cached', *PATCH_OPTIONS, '--diff-filter=d']
     if paths:
         args += ['--', *paths]
     proc = run(args, check=False)

@@ -210,11 +210,13 @@ def range_commits(spec: str) -> Selection:
     match = re.fullmatch(r'(.*?)(\.\.\.?)(.*)', spec)
     if match is None:
         raise UsageError(f'--range {spec!r}: expected BASE..HEAD, e.g. origin/main..HEAD')
-    base, dots, head = match.group(1) or 'HEAD', match.group(2), match.group(3) or 'HEAD'
-    return commits_between(base, head, dots)
+    # A...B means "since the merge base" in CI (git diff); for commits that is A..B too, while
+    # rev-list's own A...B (symmetric difference) would add the base branch's new commits.
+    base, head = match.group(1) or 'HEAD', match.group(3) or 'HEAD'
+    return commits_between(base, head)
 
 
-def commits_between(base: str, head: str, dots: str = '..') -> Selection:
+def commits_between(base: str, head: str) -> Selection:
     head_sha = git.rev_parse(head)
     if head_sha is None:
         raise GitError(f'{head!r} is not a commit here: check the name, or fetch it (git fetch origin {head})')
@@ -227,7 +229,7 @@ def commits_between(base: str, head: str, dots: str = '..') -> Selection:
             raise GitError(shallow_fix(base))
         return _not_on_remotes(head_sha, None, f'base {base} is not in this repository (force-push?): '
                                                f'scanning commits of {head} not on any remote-tracking branch')
-    commits = git.rev_list(['--reverse', '--topo-order', f'{base_sha}{dots}{head_sha}'])
+    commits = git.rev_list(['--reverse', '--topo-order', f'{base_sha}..{head_sha}'])
     _check_shallow(commits, base)
     return Selection(tuple(commits))
 

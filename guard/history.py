@@ -158,7 +158,9 @@ def group_findings(findings: Iterable[Finding], head_files: Callable[[Sequence[s
     for fingerprint, found in by_print.items():
         ordered = sorted(found, key=lambda f: age(f.commit or Commit('')))
         first, last = ordered[0], ordered[-1]
-        groups.append(Group(finding=first, first=first.commit or Commit(''), last=last.commit or Commit(''),
+        # allowed only when every occurrence is: one inline allow must not hide the others
+        shown = next((f for f in ordered if f.allowed is None), first)
+        groups.append(Group(finding=shown, first=first.commit or Commit(''), last=last.commit or Commit(''),
                             occurrences=len(found), at_head=at_head.get(fingerprint)))
     return groups
 
