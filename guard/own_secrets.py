@@ -129,7 +129,9 @@ class OwnSecretsDetector:
     id = RULE_ID
 
     def __init__(self, values: dict[str, tuple[str, str]], sources: frozenset[str]) -> None:
-        # value → (what it is, file); lowercase keywords feed the scanner's prefilter
+        # value → (what it is, file); lowercase keywords feed the scanner's prefilter. A value whose
+        # name says secret is critical: it is the real thing, known exactly (and outranks the
+        # generic rules in the scanner's dedupe).
         self.keywords = frozenset(v.lower() for v in values)
         self._sources = sources
         self._automaton = ahocorasick.Automaton()
@@ -141,8 +143,9 @@ class OwnSecretsDetector:
         if _normal(fragment.path) in self._sources:
             return
         for end, (length, value, what, origin) in self._automaton.iter(fragment.text):
+            severity = Severity.CRITICAL if _SECRET_KEY.search(what) else Severity.HIGH
             yield secret_finding(
-                fragment, end - length + 1, value, rule_id=RULE_ID, severity=Severity.HIGH,
+                fragment, end - length + 1, value, rule_id=RULE_ID, severity=severity,
                 confidence=Confidence.HIGH,
                 message=f'{what} from your local {origin}: reference the variable instead')
 
