@@ -138,3 +138,21 @@ def test_pre_push_stage_blocks_a_push(repo: Path, tmp_path: Path,
     output = pushed.stdout + pushed.stderr
     assert pushed.returncode != 0, output
     assert 'deploy.sh:1: github-pat' in output
+
+
+def test_hygiene_hooks_block_a_tracked_env_file(repo: Path, hook_repo: tuple[Path, str, dict[str, str]]) -> None:
+    env = use_hooks(repo, hook_repo, 'guard-gitignore', 'guard-env-example')
+    write(repo / '.env', 'DATABASE_URL=postgres://localhost/dev\n')
+    git('add', '.env', '.pre-commit-config.yaml')
+    failed = pre_commit('run', cwd=repo, env=env)
+    assert failed.returncode == 1, failed.stdout
+    assert re.search(r'guard \(env and key files are git-ignored, not tracked\)\.+Failed', failed.stdout)
+    assert '.env: env-file-tracked' in failed.stdout
+    git('rm', '-q', '--cached', '.env')
+    fixed = subprocess.run([str(Path(sys.executable).with_name('guard')), 'check', 'gitignore', '--fix'],
+                           cwd=repo, capture_output=True, text=True, check=False)
+    assert (repo / '.gitignore').is_file(), fixed.stderr
+    git('add', '.gitignore')
+    passed = pre_commit('run', cwd=repo, env=env)
+    assert passed.returncode == 0, passed.stdout
+    assert re.search(r'guard \(\.env\.example documents every variable\)\.+Passed', passed.stdout)
