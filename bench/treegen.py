@@ -17,12 +17,13 @@ import dataclasses
 import json
 import os
 import random
+import re
 import shutil
 import string
 import zlib
 from pathlib import Path
 
-GEN_VERSION = 2
+GEN_VERSION = 3
 PARTS = 20                      # top-level directories; part00 alone is the detect-secrets sub-tree
 ALNUM = string.ascii_letters + string.digits
 B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
@@ -30,7 +31,7 @@ B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 _PROSE = (
     'user account order item cart price total count index value name path file config client server request '
     'response session cache queue worker task job event handler service model view controller router route '
-    'token password secret key api auth login logout admin role permission group team project repo branch '
+    'login logout admin role permission group team project repo branch '
     'commit build deploy release version status state error result data payload message buffer stream reader '
     'writer parser lexer node tree graph edge vertex matrix vector point line shape color image icon font style '
     'theme layout width height offset limit page size retry timeout delay interval schedule timer clock date '
@@ -60,6 +61,7 @@ def _templates() -> dict[str, list[str]]:
         '    assert {w}.{w} == {n}, "{S}"', '@pytest.mark.parametrize("{w}", [{n}, {n}, {n}])',
         '    with open({w}_path, encoding="utf-8") as {w}:', '    except {W}Error as e:',
         '        token = self._{w}_token({w})', '    key = hashlib.sha256({w}.encode()).hexdigest()',
+        '    for key, value in {w}.items():', '        {w}[key] = value', '    {w}.sort(key=lambda {w}: {w}.{w})',
     ]
     js = [
         'import {{ {W}, {w}{W} }} from "./{w}/{w}";', 'const {w}{W} = require("{w}-{w}");', '',
@@ -68,7 +70,8 @@ def _templates() -> dict[str, list[str]]:
         '  // {S}', '  this.{w}{W} = {w}{W} || {{}};', '  const token = localStorage.getItem("{w}_token");',
         '  headers: {{ Authorization: `Bearer ${{token}}` }},', '  password: process.env.{U}_PASSWORD,',
         '  apiKey: process.env.{U}_API_KEY,', '    {w}: {n},', '    "{w}-{w}": "{S}",', '  }});',
-        'export default class {W} extends {W}{W} {{', '  async {w}{W}() {{ return this.{w}.{w}({n}); }}',
+        'export default class {W} extends {W}{W} {{',
+        '  for (const [key, value] of Object.entries({w})) {{', '  async {w}{W}() {{ return this.{w}.{w}({n}); }}',
     ]
     go = [
         'package {w}', 'import (', '\t"{w}/{w}"', ')', '', 'func ({w} *{W}) {W}{W}({w} {W}) error {{',
@@ -155,10 +158,23 @@ class _Filler:
         return out.replace('{{', '{').replace('}}', '}')
 
 
+# Share of lines naming a credential or holding a URL. Measured on real trees (this venv's
+# site-packages, the stdlib): ~400 key/secret/token/password assignment candidates and
+# ~30-270 '://' per MB; uniform templates would give 10x that and flatter the generic detectors.
+SENSITIVE = re.compile(r'(?i)pass|secret|token|key|auth')
+LINE_SHARES = {'sensitive': 0.025, 'url': 0.01}
+
+
 def _pools(rng: random.Random, per_language: int = 4000) -> dict[str, list[str]]:
     filler = _Filler(rng)
-    return {ext: [filler.fill(t) for t in rng.choices(templates, k=per_language)]
-            for ext, templates in _templates().items()}
+    pools = {}
+    for ext, templates in _templates().items():
+        kinds = ['sensitive' if SENSITIVE.search(t) else 'url' if '://' in t else 'plain' for t in templates]
+        counts = {k: max(kinds.count(k), 1) for k in ('sensitive', 'url', 'plain')}
+        plain_share = 1 - sum(LINE_SHARES.values())
+        weights = [LINE_SHARES.get(k, plain_share) / counts[k] for k in kinds]
+        pools[ext] = [filler.fill(t) for t in rng.choices(templates, weights, k=per_language)]
+    return pools
 
 
 def _text(rng: random.Random, pool: list[str], size: int) -> str:

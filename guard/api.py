@@ -52,9 +52,9 @@ def scan_paths(paths: Sequence[str], config: Config, *, use_gitignore: bool = Tr
     started = time.perf_counter()
     tally = sources.Tally()
     scanner = make_scanner(config)
-    fragments = sources.file_fragments(paths, max_size=config.max_file_size,
-                                       use_gitignore=use_gitignore, tally=tally)
-    findings = list(scanner.scan_all(fragments))
+    from guard import parallel
+    entries = sources.file_entries(paths, use_gitignore=use_gitignore, tally=tally)
+    findings = parallel.scan_entries(scanner, entries, max_size=config.max_file_size, tally=tally)
     receipt = Receipt(mode='scan', files=tally.files, bytes=tally.bytes, skipped=tally.skipped,
                       seconds=time.perf_counter() - started, notes=tally.notes())
     return finish(findings, receipt, config)

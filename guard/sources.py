@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -68,35 +69,42 @@ def walk(root: Path, use_gitignore: bool) -> Iterator[str]:
 def file_fragments(paths: Sequence[str], *, max_size: int, use_gitignore: bool,
                    tally: Tally) -> Iterator[Fragment]:
     """Fragments of whole files named by `paths` (files, or directories to walk)."""
+    for path, shown in file_entries(paths, use_gitignore=use_gitignore, tally=tally):
+        fragment = read_file(path, shown, max_size, tally)
+        if fragment is not None:
+            yield fragment
+
+
+def file_entries(paths: Sequence[str], *, use_gitignore: bool, tally: Tally) -> Iterator[tuple[str, str]]:
+    """(filesystem path, path as reported) of every file `paths` names, not yet read."""
     for arg in paths:
         path = Path(arg)
         if path.is_dir() and not path.is_symlink():
+            prefix = '' if arg in ('', '.') else arg if arg.endswith(('/', os.sep)) else arg + os.sep
             for relative in walk(path, use_gitignore):
-                fragment = read_file(path / relative, display_path(arg, relative), max_size, tally)
-                if fragment is not None:
-                    yield fragment
+                yield prefix + relative, display_path(arg, relative)
         elif path.is_symlink() or path.exists():
-            fragment = read_file(path, arg.replace(os.sep, '/'), max_size, tally)
-            if fragment is not None:
-                yield fragment
+            yield arg, arg.replace(os.sep, '/')
         else:
             tally.skip('missing')
 
 
-def read_file(path: Path, shown: str, max_size: int, tally: Tally) -> Fragment | None:
+def read_file(path: str | Path, shown: str, max_size: int, tally: Tally) -> Fragment | None:
     try:
-        if path.is_symlink():
+        # One lstat answers symlink, kind and size; no pathlib on this per-file path.
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
             tally.skip('symlinks')
             return None
-        stat = path.stat()
-        if not path.is_file():
-            if not path.is_dir():
+        if not stat.S_ISREG(info.st_mode):
+            if not stat.S_ISDIR(info.st_mode):
                 tally.skip('special files')
             return None
-        if stat.st_size > max_size:
+        if info.st_size > max_size:
             tally.skip('over the size cap')
             return None
-        data = path.read_bytes()
+        with open(path, 'rb', buffering=0) as handle:
+            data = handle.read()
     except OSError:
         tally.skip('unreadable')
         return None

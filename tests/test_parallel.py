@@ -1,0 +1,83 @@
+"""Scanning on a process pool gives exactly what a serial scan gives, in the same order."""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from guard import parallel, sources
+from guard.detectors.base import secret_finding
+from guard.models import Finding, Fragment, Severity
+from guard.scanner import Scanner
+from tests.conftest import run_guard, write
+from tests.secrets import aws_key_id, github_token
+
+FILES = parallel.MIN_FILES + 60
+
+
+class PidDetector:
+    """Reports the process that scanned each fragment, so a test can see the pool at work."""
+    id = 'pid'
+    keywords = frozenset({'marker'})
+
+    def detect(self, fragment: Fragment) -> Iterator[Finding]:
+        at = fragment.text.find('marker')
+        if at >= 0:
+            yield secret_finding(fragment, at, 'marker', rule_id=self.id, severity=Severity.LOW,
+                                 message=str(os.getpid()))
+
+
+def make_tree(root: Path) -> None:
+    for i in range(FILES):
+        write(root / f'd{i % 7}' / f'f{i:04d}.txt', f'line one\nmarker {i}\n')
+    (root / 'd0' / 'blob.bin').write_bytes(b'\0\1\2' * 100)
+    os.symlink('/etc/hostname', root / 'd1' / 'link')
+
+
+def entries(root: Path) -> list[tuple[str, str]]:
+    return list(sources.file_entries([str(root)], use_gitignore=False, tally=sources.Tally()))
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason='the pool needs fork (Linux)')
+def test_pool_matches_serial_and_really_forks(tmp_path: Path) -> None:
+    make_tree(tmp_path / 't')
+    scanner = Scanner([PidDetector()])
+    serial_tally, pool_tally = sources.Tally(), sources.Tally()
+    serial = parallel.scan_entries(scanner, entries(tmp_path / 't'), max_size=10_000, tally=serial_tally, jobs=1)
+    pooled = parallel.scan_entries(scanner, entries(tmp_path / 't'), max_size=10_000, tally=pool_tally, jobs=2)
+    assert {f.message for f in serial} == {str(os.getpid())}
+    assert str(os.getpid()) not in {f.message for f in pooled}
+    strip = [(f.path, f.line, f.column) for f in serial]
+    assert strip == [(f.path, f.line, f.column) for f in pooled]
+    assert len(strip) == FILES
+    assert pool_tally == serial_tally
+    assert serial_tally.files == FILES and serial_tally.reasons == {'binary': 1, 'symlinks': 1}
+
+
+def test_small_trees_stay_in_process(tmp_path: Path) -> None:
+    for i in range(5):
+        write(tmp_path / f'f{i}.txt', 'marker\n')
+    found = parallel.scan_entries(Scanner([PidDetector()]), entries(tmp_path), max_size=10_000,
+                                  tally=sources.Tally(), jobs=2)
+    assert {f.message for f in found} == {str(os.getpid())}
+
+
+def test_cli_report_is_identical_serial_and_parallel(tmp_path: Path) -> None:
+    root = tmp_path / 'tree'
+    make_tree(root)
+    write(root / 'd3' / 'deploy.env', f'GITHUB_TOKEN={github_token()}\n')
+    write(root / 'd5' / 'aws.ini', f'aws_access_key_id = {aws_key_id()}\n')
+    reports = []
+    for jobs in ('1', '2'):
+        proc = run_guard('scan', str(root), '--no-gitignore', '--format', 'json', cwd=tmp_path,
+                         env={'GUARD_JOBS': jobs})
+        assert proc.returncode == 1, proc.stderr
+        report = json.loads(proc.stdout)
+        report['receipt'].pop('seconds')
+        reports.append(report)
+    assert reports[0] == reports[1]
+    assert len(reports[0]['findings']) >= 2
+    assert reports[0]['receipt']['files'] == FILES + 2
