@@ -89,6 +89,7 @@ class Workspace:
         self.env = EnvSettings.from_mapping(config.env)
         self.read_files = 0
         self.read_bytes = 0
+        self._cache: dict[str, bytes | None] = {}
 
     @functools.cached_property
     def files(self) -> list[str]:
@@ -109,8 +110,17 @@ class Workspace:
                     found.add(candidate)
         return sorted(found)
 
-    def read(self, relative: str, max_size: int | None = None) -> bytes | None:
-        """A file's bytes (None when missing, unreadable or over the cap), counted for the receipt."""
+    def read(self, relative: str, max_size: int | None = None, *, keep: bool = True) -> bytes | None:
+        """A file's bytes (None when missing, unreadable or over the cap), counted once for the
+        receipt; `keep` holds them for the next check that asks (templates, docs; not all code)."""
+        if relative in self._cache:
+            return self._cache[relative]
+        data = self._read(relative, max_size)
+        if keep:
+            self._cache[relative] = data
+        return data
+
+    def _read(self, relative: str, max_size: int | None) -> bytes | None:
         path = self.root / relative
         try:
             if not path.is_file() or path.is_symlink():

@@ -204,6 +204,8 @@ def field_type(variable: Variable) -> Any:
         return Annotated[SecretStr, AfterValidator(_secret_check(variable))]
     if kind == 'database_url':
         return Annotated[str, AfterValidator(_database_url_check(c))]
+    if kind == 'url':
+        return Annotated[str, AfterValidator(_url_check(c.get('schemes')))]
     if kind == 'enum':
         return Annotated[str, AfterValidator(_choice_check(c['choices'], bool(c.get('case_sensitive', True))))]
     if kind == 'str':
@@ -339,7 +341,7 @@ def _has_tls(query: str) -> bool:
 def validate_schema(schema: Schema, sources: Sources, environment: str | None) -> list[Finding]:
     from pydantic import ValidationError
     model = build_model(schema, environment)
-    data = {name: s.value for name, s in sources.values.items() if schema.get(name) is not None}
+    data = {name: s.value for name, s in sources.values.items() if _given(schema.get(name), s.value, environment)}
     findings = list(_unknown_keys(schema, sources))
     try:
         model.model_validate(data)
@@ -347,6 +349,14 @@ def validate_schema(schema: Schema, sources: Sources, environment: str | None) -
         profiles = {v.name: v.for_environment(environment).profile for v in schema.variables}
         findings += _error_findings(e, {n: [n] for n in schema.names()}, sources, profiles)
     return findings
+
+
+def _given(variable: Variable | None, value: str, environment: str | None) -> bool:
+    """Whether a value counts as set: an empty value leaves an optional variable unset, as
+    `.env.example` copies leave them (pydantic-settings' env_ignore_empty)."""
+    if variable is None:
+        return False
+    return value != '' or variable.for_environment(environment).required
 
 
 def _unknown_keys(schema: Schema, sources: Sources) -> Iterator[Finding]:
@@ -358,7 +368,9 @@ def _unknown_keys(schema: Schema, sources: Sources) -> Iterator[Finding]:
 
 
 def _error_findings(error: ValidationError, env_names: Mapping[str, list[str]], sources: Sources,
-                    profiles: Mapping[str, str | None]) -> list[Finding]:
+                    profiles: Mapping[str, str | None], *, foreign: bool = False) -> list[Finding]:
+    """Findings from a ValidationError's locations and messages. `foreign`: the validators are
+    the project's own and may echo the value, so it is masked in their messages too."""
     findings = []
     for item in error.errors(include_input=False, include_url=False):
         loc = item.get('loc', ())
@@ -374,11 +386,16 @@ def _error_findings(error: ValidationError, env_names: Mapping[str, list[str]], 
                 path=sources.files[-1] if sources.files else 'environment',
                 message=f'{name} is required{in_profile} but not set (looked in {sources.describe()})'))
             continue
+        if supplied.value == '':
+            findings.append(Finding(
+                rule_id='env-schema-missing', severity=Severity.HIGH, path=supplied.source, line=supplied.line,
+                message=f'{name} is required{in_profile} but empty in {supplied.source}'))
+            continue
         position = f' (item {loc[1] + 1})' if len(loc) > 1 and isinstance(loc[1], int) else ''
-        message = _safe_message(str(item.get('msg', 'invalid')), supplied.value)
+        message = _safe_message(str(item.get('msg', 'invalid')), supplied.value if foreign else '')
         findings.append(Finding(
             rule_id='env-schema-invalid', severity=Severity.HIGH, path=supplied.source, line=supplied.line,
-            message=f'{name}{position}: {message}{in_profile} (value {preview(supplied.value)} '
+            message=f'{name}{position}{in_profile}: {message} (value {preview(supplied.value)} '
                     f'from {supplied.where})'))
     return findings
 
@@ -448,7 +465,7 @@ def validate_settings(cls: type[Any], sources: Sources) -> list[Finding]:
     try:
         cls.model_validate(data)
     except ValidationError as e:
-        return _error_findings(e, env_names, sources, {})
+        return _error_findings(e, env_names, sources, {}, foreign=True)
     return []
 
 

@@ -67,7 +67,7 @@ def collect(ws: Workspace) -> Usages:
         reader = reader_for(path)
         if reader is None or excluded(path):
             continue
-        data = ws.read(path, MAX_CODE_FILE)
+        data = ws.read(path, MAX_CODE_FILE, keep=False)
         text = decode_text(data) if data is not None else None
         if text is None:
             continue
