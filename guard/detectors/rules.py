@@ -158,7 +158,12 @@ def rules_from_yaml(text: str, where: str) -> list[Rule]:
 
 @functools.cache
 def builtin_rules() -> tuple[Rule, ...]:
-    """Every rule shipped in guard/rules/*.yaml, ids unique."""
+    """Every rule shipped in guard/rules/*.yaml, ids unique (parsed once per change: guard/rulecache.py)."""
+    from guard import rulecache
+    return rulecache.cached(Rule, parse_builtin_rules)
+
+
+def parse_builtin_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
     for entry in sorted(resources.files('guard.rules').iterdir(), key=lambda p: p.name):
         if entry.name.endswith('.yaml'):

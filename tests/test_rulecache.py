@@ -1,0 +1,72 @@
+"""The built-in rules cache: same rules as parsing, never trusted when stale or broken."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from guard import rulecache
+from guard.detectors.rules import Rule, parse_builtin_rules
+
+
+class CountingParse:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> tuple[Rule, ...]:
+        self.calls += 1
+        return parse_builtin_rules()
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv('GUARD_CACHE_DIR', str(tmp_path / 'cache'))
+    return tmp_path / 'cache' / 'builtin-rules.json'
+
+
+def test_second_load_comes_from_the_cache_and_equals_parsing(cache: Path) -> None:
+    parse = CountingParse()
+    first = rulecache.cached(Rule, parse)
+    assert cache.is_file() and parse.calls == 1
+    second = rulecache.cached(Rule, parse)
+    assert parse.calls == 1
+    assert second == first == parse_builtin_rules()
+    assert {type(r.severity) for r in second} == {type(first[0].severity)}
+
+
+@pytest.mark.parametrize('content', ['not json', '{"key": 1}', '[]', ''])
+def test_broken_cache_falls_back_to_parsing_and_is_rewritten(cache: Path, content: str) -> None:
+    cache.parent.mkdir(parents=True)
+    cache.write_text(content)
+    parse = CountingParse()
+    assert rulecache.cached(Rule, parse) == parse_builtin_rules()
+    assert parse.calls == 1
+    assert json.loads(cache.read_text())['key'] == rulecache.source_key(Rule)
+
+
+def test_stale_key_is_ignored(cache: Path) -> None:
+    parse = CountingParse()
+    rulecache.cached(Rule, parse)
+    data = json.loads(cache.read_text())
+    data['key'] = 'from another version of the rules'
+    data['rules'] = data['rules'][:1]
+    cache.write_text(json.dumps(data))
+    assert len(rulecache.cached(Rule, parse)) == len(parse_builtin_rules())
+    assert parse.calls == 2
+
+
+def test_empty_setting_turns_the_cache_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('GUARD_CACHE_DIR', '')
+    monkeypatch.chdir(tmp_path)
+    parse = CountingParse()
+    rulecache.cached(Rule, parse)
+    rulecache.cached(Rule, parse)
+    assert parse.calls == 2
+
+
+def test_unwritable_cache_dir_still_gives_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / 'file'
+    blocker.write_text('a file where the cache directory would be')
+    monkeypatch.setenv('GUARD_CACHE_DIR', str(blocker / 'cache'))
+    assert rulecache.cached(Rule, CountingParse()) == parse_builtin_rules()
