@@ -5,6 +5,8 @@ Local env files are compared by key names only: their values are never read into
 """
 from __future__ import annotations
 
+import fnmatch
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -96,13 +98,19 @@ class DocsIndex:
         self.patterns = list(ws.env.docs)
         self._keys: dict[str, set[str]] = {}
 
+    @functools.cached_property
+    def candidates(self) -> list[str]:
+        """Files whose name could match a docs glob: the only ones worth matching paths against."""
+        names = [p.rsplit('/', 1)[-1] for p in self.patterns]
+        return [f for f in self.ws.files if any(fnmatch.fnmatchcase(f.rsplit('/', 1)[-1], n) for n in names)]
+
     def files_for(self, template: str) -> list[str]:
         """Docs files at the root and beside the template, matching the configured globs."""
         directory = parent(template)
         regexes = [re.compile(glob_to_regex('/' + p.lstrip('/'))) for p in self.patterns]
         if directory != '.':
             regexes += [re.compile(glob_to_regex('/' + join(directory, p.lstrip('/')))) for p in self.patterns]
-        return [f for f in self.ws.files if any(r.match(f) for r in regexes)]
+        return [f for f in self.candidates if any(r.match(f) for r in regexes)]
 
     def keys(self, path: str) -> set[str]:
         if path not in self._keys:
@@ -213,12 +221,19 @@ def code_drift(ws: Workspace, parsed: dict[str, dotenv.DotEnv], usages: usage_mo
                        if t.rsplit('/', 1)[-1] in ws.env.templates else 99)
     scoped: dict[str, list[usage_mod.Usage]] = {t: [] for t in parsed}
     code_files: dict[str, int] = dict.fromkeys(parsed, 0)
+    by_directory: dict[str, str | None] = {}
+
+    def covering(path: str) -> str | None:
+        directory = parent(path)
+        if directory not in by_directory:
+            by_directory[directory] = template_for(path, templates, ws)
+        return by_directory[directory]
     for path in usages.code_files:
-        template = template_for(path, templates, ws)
+        template = covering(path)
         if template in code_files:
             code_files[template] += 1
     for found in usages.found:
-        template = template_for(found.path, templates, ws)
+        template = covering(found.path)
         if template in scoped:
             scoped[template].append(found)
     weak_anywhere = [u for u in usages.found if not u.strong]

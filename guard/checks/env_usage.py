@@ -10,6 +10,7 @@ import ast
 import bisect
 import dataclasses
 import fnmatch
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 
@@ -30,12 +31,14 @@ PLATFORM_KEYS = (
     'MODE', 'BASE_URL', 'PROD', 'DEV', 'SSR', 'COLUMNS', 'LINES', 'NO_COLOR', 'FORCE_COLOR', 'DEBIAN_FRONTEND',
 )
 
-_JS_DOT = re.compile(r'\b(?:process\.env|import\.meta\.env)\??\.([A-Za-z_$][\w$]*)')
-_JS_INDEX = re.compile(r'\b(?:process\.env|import\.meta\.env)\??\.?\[\s*([\'"`])([^\'"`\n]+)\1\s*\]')
+_JS_READ = re.compile(r'(?:process|import\.meta)\.env'
+                      r'(?:\??\.([A-Za-z_$][\w$]*)|\??\.?\[\s*([\'"`])([^\'"`\n]+)\2\s*\])')
 _JS_DESTRUCTURE = re.compile(r'\{([^{}]*)\}\s*=\s*(?:process\.env|import\.meta\.env)\b')
 _BRACED = re.compile(r'(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)')
 _BARE = re.compile(r'(?<!\$)\$([A-Za-z_][A-Za-z0-9_]*)')
 _PY_HINTS = ('environ', 'getenv', 'Settings')
+_PY_MENTION = re.compile(r'getenv|environ')
+_SETTINGS_CLASS = re.compile(r'^\s*class\s+\w+\s*\([^)]*Settings\b', re.MULTILINE)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -92,21 +95,78 @@ def reader_for(path: str) -> Callable[[str, str], list[Usage]] | None:
 
 
 def is_platform_key(name: str, extra: Iterable[str] = ()) -> bool:
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in (*PLATFORM_KEYS, *extra))
+    return _platform_regex(tuple(extra)).match(name) is not None
+
+
+@functools.cache
+def _platform_regex(extra: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile('|'.join(fnmatch.translate(p) for p in (*PLATFORM_KEYS, *extra)))
 
 
 # --- Python -----------------------------------------------------------------------------------
 
 def python_usages(text: str, path: str) -> list[Usage]:
+    """Reads of os.environ / os.getenv, and pydantic-settings fields.
+
+    Parsing a whole module costs about a millisecond, which thousands of files cannot afford:
+    environ reads are parsed statement by statement around each mention (comments and other
+    code fall away as the parser sees them), and only a module that declares a settings class,
+    or whose mentions do not parse alone, is parsed whole.
+    """
     if not any(hint in text for hint in _PY_HINTS):
         return []
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return []
-    usages = list(_environ_reads(tree, path))
-    usages += _settings_fields(tree, path)
+    whole = _SETTINGS_CLASS.search(text) is not None
+    usages: list[Usage] = []
+    if not whole:
+        found = _statement_reads(text, path)
+        if found is None:
+            whole = True
+        else:
+            usages = found
+    if whole:
+        tree = _parse(text)
+        if tree is None:
+            return []
+        usages = list(_environ_reads(tree, path))
+        usages += _settings_fields(tree, path)
     return usages
+
+
+def _parse(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _statement_reads(text: str, path: str) -> list[Usage] | None:
+    """Environ reads from the lines that mention them, or None if one of them does not parse
+    on its own (a multi-line expression): the caller then parses the module."""
+    lines = text.split('\n')
+    index = _Lines(text)
+    out: list[Usage] = []
+    seen: set[int] = set()
+    for match in _PY_MENTION.finditer(text):
+        number = index.at(match.start()) - 1
+        if number in seen:
+            continue
+        seen.add(number)
+        tree = _parse_line(lines[number].strip())
+        if tree is None:
+            return None
+        out += [dataclasses.replace(u, line=number + 1) for u in _environ_reads(tree, path)]
+    return out
+
+
+def _parse_line(line: str) -> ast.Module | None:
+    """One source line as a statement: a block header gets a body, `elif` becomes `if`."""
+    if line.startswith('#'):
+        return ast.Module(body=[], type_ignores=[])
+    for candidate in (line, line + ' pass', re.sub(r'^(?:elif|while)\b', 'if', line) + ' pass'):
+        tree = _parse(candidate)
+        if tree is not None:
+            return tree
+    return None
 
 
 def _environ_reads(tree: ast.AST, path: str) -> Iterator[Usage]:
@@ -253,8 +313,7 @@ def js_usages(text: str, path: str) -> list[Usage]:
     if 'process.env' not in text and 'import.meta.env' not in text:
         return []
     lines = _Lines(text)
-    out = [Usage(m.group(1), path, lines.at(m.start()), 'js') for m in _JS_DOT.finditer(text)]
-    out += [Usage(m.group(2), path, lines.at(m.start()), 'js') for m in _JS_INDEX.finditer(text)]
+    out = [Usage(m.group(1) or m.group(3), path, lines.at(m.start()), 'js') for m in _JS_READ.finditer(text)]
     for match in _JS_DESTRUCTURE.finditer(text):
         for part in match.group(1).split(','):
             name = part.split(':')[0].split('=')[0].strip()
@@ -315,10 +374,19 @@ def _in_comment(text: str, offset: int) -> bool:
 
 
 class _Lines:
+    """Line numbers of offsets: counted directly for the first few, indexed after that."""
+
     def __init__(self, text: str) -> None:
-        self.newlines = [m.start() for m in re.finditer('\n', text)]
+        self.text = text
+        self.calls = 0
+        self.newlines: list[int] | None = None
 
     def at(self, offset: int) -> int:
+        self.calls += 1
+        if self.newlines is None:
+            if self.calls <= 8:
+                return self.text.count('\n', 0, offset) + 1
+            self.newlines = [m.start() for m in re.finditer('\n', self.text)]
         return bisect.bisect_left(self.newlines, offset) + 1
 
 
