@@ -211,3 +211,20 @@ def test_shallow_checkout_without_its_origin_says_which_fetch_depth(project: Pro
     result = run_scan_step(shallow, tmp_path, 'pull_request', pr_payload(project))
     assert result.code == 2
     assert 'fetch-depth: 0' in result.stderr
+
+
+def test_merge_queue_scans_the_group(project: Project, tmp_path: Path) -> None:
+    payload = {'action': 'checks_requested', 'merge_group': {'base_sha': project.main, 'head_sha': project.feature}}
+    result = run_scan_step(project.work, tmp_path, 'merge_group', payload)
+    assert result.code == 1
+    assert result.outputs['scanned'] == f'{project.main}..{project.feature}'
+
+
+def test_plan_errors_name_what_is_missing() -> None:
+    from guard.ci.github import plan
+    from guard.errors import UsageError
+    with pytest.raises(UsageError, match='pull_request event payload'):
+        plan('push', {'after': 'a' * 40}, 'pr')
+    with pytest.raises(UsageError, match='needs a push event payload'):
+        plan('pull_request', {}, 'push')
+    assert plan('schedule', {}).kind == 'history' and plan('push', {'after': 'a' * 40}, 'full').kind == 'history'

@@ -56,6 +56,8 @@ def plan(event: str, payload: Mapping[str, Any], mode: str = 'auto') -> Plan:
     """What to scan for this event: a PR's commits, a push's commits, or the full history."""
     if mode not in MODES:
         raise UsageError(f'mode {mode!r}: use one of {", ".join(MODES)}')
+    if mode == 'auto' and event == 'merge_group':
+        return _merge_group(payload)
     if mode == 'full' or (mode == 'auto' and event not in PR_EVENTS and event != 'push'):
         return Plan('history', f'{event or "manual run"}: full history')
     if mode == 'pr' or (mode == 'auto' and event in PR_EVENTS):
@@ -70,6 +72,15 @@ def _pull_request(payload: Mapping[str, Any]) -> Plan:
         raise UsageError('mode pr needs a pull_request event payload with base.sha and head.sha')
     return Plan('range', f'pull request #{pr.get("number", "?")}: commits {base[:12]}..{head[:12]}',
                 base=base, head=head)
+
+
+def _merge_group(payload: Mapping[str, Any]) -> Plan:
+    group = payload.get('merge_group')
+    base = group.get('base_sha') if isinstance(group, Mapping) else None
+    head = group.get('head_sha') if isinstance(group, Mapping) else None
+    if not (isinstance(base, str) and isinstance(head, str) and base and head):
+        raise UsageError('a merge_group event payload needs merge_group.base_sha and head_sha')
+    return Plan('range', f'merge queue: commits {base[:12]}..{head[:12]}', base=base, head=head)
 
 
 def _push(payload: Mapping[str, Any]) -> Plan:
