@@ -58,8 +58,9 @@ class Run:
     sarif: dict[str, Any] | None
 
 
-def run_scan_step(cwd: Path, tmp: Path, event: str, payload: dict[str, Any], **inputs: str) -> Run:
-    """The action's Scan step, as the runner runs it."""
+def run_scan_step(cwd: Path, tmp: Path, event: str, payload: dict[str, Any], *, path: str = str(GUARD_BIN),
+                  **inputs: str) -> Run:
+    """The action's Scan step, as the runner runs it (`path`: where guard is installed)."""
     scan = step('Scan')
     values = {name: spec.get('default', '') for name, spec in ACTION['inputs'].items()} | inputs
     env = {k: re.sub(r'\$\{\{\s*inputs\.([\w-]+)\s*\}\}', lambda m: str(values[m.group(1)]), v)
@@ -72,7 +73,7 @@ def run_scan_step(cwd: Path, tmp: Path, event: str, payload: dict[str, Any], **i
     env |= {'GITHUB_ACTIONS': 'true', 'GITHUB_EVENT_NAME': event, 'GITHUB_EVENT_PATH': str(runner / 'event.json'),
             'GITHUB_STEP_SUMMARY': str(runner / 'summary.md'), 'GITHUB_OUTPUT': str(runner / 'output.txt'),
             'GITHUB_WORKSPACE': str(cwd), 'RUNNER_TEMP': str(runner),
-            'PATH': f'{GUARD_BIN}{os.pathsep}{os.environ["PATH"]}'}
+            'PATH': f'{path}{os.pathsep}{os.environ["PATH"]}'}
     proc = subprocess.run(['bash', '-e', '-c', scan['run']], cwd=cwd, capture_output=True, text=True,
                           env={**os.environ, **env}, check=False)
     outputs = dict(line.split('=', 1) for line in (runner / 'output.txt').read_text().splitlines() if '=' in line)
@@ -228,3 +229,23 @@ def test_plan_errors_name_what_is_missing() -> None:
     with pytest.raises(UsageError, match='needs a push event payload'):
         plan('pull_request', {}, 'push')
     assert plan('schedule', {}).kind == 'history' and plan('push', {'after': 'a' * 40}, 'full').kind == 'history'
+
+
+def test_the_whole_action_installs_guard_from_its_path_and_scans(project: Project, tmp_path: Path) -> None:
+    """The Install step for real: a virtualenv and `pip install "$GITHUB_ACTION_PATH"` (pip reads the
+    configured package index, a local mirror here), then the Scan step with the PATH it exported."""
+    from tests.test_precommit import copy_checkout
+    action_path = copy_checkout(tmp_path / 'action')
+    runner = tmp_path / 'runner'
+    runner.mkdir()
+    (runner / 'path.txt').write_text('', encoding='utf-8')
+    install = step('Install guard')
+    env = {**os.environ, 'GUARD_PYTHON': sys.executable, 'RUNNER_TEMP': str(runner),
+           'GITHUB_ACTION_PATH': str(action_path), 'GITHUB_PATH': str(runner / 'path.txt')}
+    proc = subprocess.run(['bash', '-e', '-c', install['run']], cwd=project.work, capture_output=True, text=True,
+                          env=env, check=False, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    exported = (runner / 'path.txt').read_text().split()
+    assert exported == [str(runner / 'guard-venv' / 'bin')] and (runner / 'guard-venv' / 'bin' / 'guard').exists()
+    result = run_scan_step(project.work, tmp_path, 'pull_request', pr_payload(project), path=exported[0])
+    assert result.code == 1 and result.outputs['findings'] == '1', result.stderr

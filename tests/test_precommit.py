@@ -53,19 +53,24 @@ def test_every_hook_id_is_in_the_readme() -> None:
     assert {h['id'] for h in manifest()} <= listed
 
 
-@pytest.fixture(scope='session')
-def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[str, str]]:
-    """(snapshot of this checkout, its commit, env with a shared PRE_COMMIT_HOME)."""
-    base = tmp_path_factory.mktemp('precommit')
-    snapshot = base / 'guard-hooks'
-    env = {**os.environ, **IDENTITY, 'HOME': str(base), 'PRE_COMMIT_HOME': str(base / 'cache')}
+def copy_checkout(dest: Path) -> Path:
+    """This working tree's tracked and untracked (not ignored) files, as try-repo sees them."""
     listed = subprocess.run(['git', 'ls-files', '-z', '-co', '--exclude-standard'], cwd=ROOT, check=True,
                             capture_output=True).stdout
     for name in filter(None, listed.decode().split('\0')):
         source = ROOT / name
         if source.is_file() and not source.is_symlink():
-            (snapshot / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, snapshot / name)
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    return dest
+
+
+@pytest.fixture(scope='session')
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[str, str]]:
+    """(snapshot of this checkout, its commit, env with a shared PRE_COMMIT_HOME)."""
+    base = tmp_path_factory.mktemp('precommit')
+    snapshot = copy_checkout(base / 'guard-hooks')
+    env = {**os.environ, **IDENTITY, 'HOME': str(base), 'PRE_COMMIT_HOME': str(base / 'cache')}
     for args in (['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-q', '--no-verify', '-m', 'snapshot']):
         subprocess.run(['git', *args], cwd=snapshot, check=True, capture_output=True, env=env)
     rev = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=snapshot, check=True, capture_output=True,
