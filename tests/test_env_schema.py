@@ -237,7 +237,7 @@ def test_settings_class_from_a_temporary_package(repo: Path) -> None:
     lines = proc.stdout.splitlines()
     assert lines[0].startswith('.env:1: env-schema-invalid DB_URL: unsupported url mysq…(')
     assert lines[1].startswith('.env:2: env-schema-invalid app_port: Input should be a valid integer')
-    assert lines[2] == '.env: env-schema-missing APP_TOKEN is required but not set (looked in .env)'
+    assert lines[2] == 'myapp/config.py:5: env-schema-missing APP_TOKEN is required but not set (looked in .env)'
     assert secret not in proc.stdout + proc.stderr
 
 
@@ -282,8 +282,12 @@ def test_check_all_runs_every_check_with_one_exit_code(repo: Path) -> None:
     write(repo / '.env.example', 'UNDOCUMENTED=1\n')
     proc = run_guard('check', '--format', 'json', cwd=repo, env={'DATABASE_URL': 'x'})
     assert proc.returncode == 1
-    found = {f['rule_id'] for f in json.loads(proc.stdout)['findings']}
+    report = json.loads(proc.stdout)['findings']
+    found = {f['rule_id'] for f in report}
     assert {'gitignore-missing', 'env-example-undocumented', 'env-schema-invalid', 'env-schema-missing'} <= found
+    invalid, = (f for f in report if f['rule_id'] == 'env-schema-invalid')
+    assert (invalid['path'], invalid['line']) == ('env.schema.yaml', 9)      # declared there; from the environment
+    assert 'from environment' in invalid['message']
     assert 'guard check gitignore+env-example+env-schema:' in proc.stderr
 
 

@@ -89,7 +89,8 @@ def check(ws: Workspace) -> CheckResult:
         return CheckResult(notes=(f'env-schema: skipped, no {SCHEMA_FILE} (or --schema / --settings)',))
     sources = gather(ws)
     if settings:
-        findings = validate_settings(load_settings_class(settings, ws.cwd), sources)
+        cls = load_settings_class(settings, ws.cwd)
+        findings = validate_settings(cls, sources, declared_at(cls, ws))
         notes = (f'env-schema: {settings} against {sources.describe()}',)
     else:
         assert path is not None
@@ -347,7 +348,8 @@ def validate_schema(schema: Schema, sources: Sources, environment: str | None) -
         model.model_validate(data)
     except ValidationError as e:
         profiles = {v.name: v.for_environment(environment).profile for v in schema.variables}
-        findings += _error_findings(e, {n: [n] for n in schema.names()}, sources, profiles)
+        declared = Declared(schema.path, {v.name: v.line for v in schema.variables})
+        findings += _error_findings(e, {n: [n] for n in schema.names()}, sources, profiles, declared)
     return findings
 
 
@@ -367,8 +369,21 @@ def _unknown_keys(schema: Schema, sources: Sources) -> Iterator[Finding]:
                           line=supplied.line, message=f'{name} is not declared in {schema.path} (a typo?)')
 
 
+@dataclasses.dataclass(frozen=True)
+class Declared:
+    """Where the variables are declared (the schema, or the settings class's module): the
+    location of findings about values that have no file of their own."""
+    path: str
+    lines: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    line: int | None = None
+
+    def at(self, name: str) -> int | None:
+        return self.lines.get(name) or self.line
+
+
 def _error_findings(error: ValidationError, env_names: Mapping[str, list[str]], sources: Sources,
-                    profiles: Mapping[str, str | None], *, foreign: bool = False) -> list[Finding]:
+                    profiles: Mapping[str, str | None], declared: Declared, *,
+                    foreign: bool = False) -> list[Finding]:
     """Findings from a ValidationError's locations and messages. `foreign`: the validators are
     the project's own and may echo the value, so it is masked in their messages too."""
     findings = []
@@ -382,8 +397,7 @@ def _error_findings(error: ValidationError, env_names: Mapping[str, list[str]], 
         in_profile = f' in {profile}' if profile else ''
         if item.get('type') == 'missing' or supplied is None:
             findings.append(Finding(
-                rule_id='env-schema-missing', severity=Severity.HIGH, line=None,
-                path=sources.files[-1] if sources.files else 'environment',
+                rule_id='env-schema-missing', severity=Severity.HIGH, path=declared.path, line=declared.at(name),
                 message=f'{name} is required{in_profile} but not set (looked in {sources.describe()})'))
             continue
         if supplied.value == '':
@@ -393,8 +407,11 @@ def _error_findings(error: ValidationError, env_names: Mapping[str, list[str]], 
             continue
         position = f' (item {loc[1] + 1})' if len(loc) > 1 and isinstance(loc[1], int) else ''
         message = _safe_message(str(item.get('msg', 'invalid')), supplied.value if foreign else '')
+        from_file = supplied.source != 'environment'
         findings.append(Finding(
-            rule_id='env-schema-invalid', severity=Severity.HIGH, path=supplied.source, line=supplied.line,
+            rule_id='env-schema-invalid', severity=Severity.HIGH,
+            path=supplied.source if from_file else declared.path,
+            line=supplied.line if from_file else declared.at(name),
             message=f'{name}{position}{in_profile}: {message} (value {preview(supplied.value)} '
                     f'from {supplied.where})'))
     return findings
@@ -432,6 +449,17 @@ def load_settings_class(ref: str, cwd: Path) -> type[Any]:
     return target
 
 
+def declared_at(cls: type[Any], ws: Workspace) -> Declared:
+    """The settings class's file and line, for findings about values from the environment."""
+    import inspect
+    try:
+        source = inspect.getsourcefile(cls)
+        line = inspect.getsourcelines(cls)[1]
+    except (OSError, TypeError):
+        return Declared(f'{cls.__module__}.{cls.__qualname__}')
+    return Declared(ws.relative(Path(source)) if source else cls.__module__, line=line)
+
+
 def _import_problem(error: BaseException) -> str:
     """Why an import failed, without echoing values: a module that builds its settings at import
     time fails with a ValidationError whose text holds the raw inputs."""
@@ -444,7 +472,7 @@ def _import_problem(error: BaseException) -> str:
     return f'{type(error).__name__} raised while importing'
 
 
-def validate_settings(cls: type[Any], sources: Sources) -> list[Finding]:
+def validate_settings(cls: type[Any], sources: Sources, declared: Declared) -> list[Finding]:
     from pydantic import ValidationError
     config = cls.model_config
     prefix = str(config.get('env_prefix') or '')
@@ -465,7 +493,7 @@ def validate_settings(cls: type[Any], sources: Sources) -> list[Finding]:
     try:
         cls.model_validate(data)
     except ValidationError as e:
-        return _error_findings(e, env_names, sources, {}, foreign=True)
+        return _error_findings(e, env_names, sources, {}, declared, foreign=True)
     return []
 
 
