@@ -144,3 +144,14 @@ def test_no_template_is_said(tmp_path: Path) -> None:
     proc = run_guard('check', 'env-example', cwd=tmp_path)
     assert proc.returncode == 0
     assert 'env-example: no env template found' in proc.stderr
+
+
+def test_outside_git_the_walk_finds_templates_and_code(tmp_path: Path) -> None:
+    project = tmp_path / 'plain'
+    write(project / 'api/.env.example', '# the url\nAPI_URL=\n')
+    write(project / 'api/main.py', 'import os\nos.getenv("API_URL")\nos.getenv("TOKEN")\n')
+    write(project / 'api/node_modules/dep/index.js', 'process.env.NOT_OURS\n')
+    proc = run_guard('check', 'env-example', cwd=project)
+    assert proc.returncode == 1
+    assert proc.stdout == ('api/main.py:3: env-missing-in-template TOKEN is read here but missing from '
+                           'api/.env.example: add it there with a placeholder and a comment\n')

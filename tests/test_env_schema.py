@@ -315,3 +315,24 @@ def test_light_checks_import_no_pydantic(argv: list[str], repo: Path) -> None:
     out = subprocess.run([sys.executable, '-c', PROBE.format(argv=argv)], capture_output=True, text=True,
                          check=True, cwd=repo).stdout
     assert out.split(' ', 1)[1].strip() == '[]', out
+
+
+def test_hostile_env_files_are_findings_not_crashes(repo: Path) -> None:
+    project(repo)
+    (repo / 'bin.env').write_bytes(b'\x00\x01\x02')
+    write(repo / 'open.env', 'DATABASE_URL="postgresql://localhost/a\nPORT=' + '9' * 1_000_000 + '\n')
+    proc = run_guard('check', 'env-schema', '--env-file', 'bin.env', '--env-file', 'open.env', '--format', 'json',
+                     cwd=repo)
+    assert proc.returncode == 1, proc.stderr
+    found = {(f['rule_id'], f['path'], f['line']) for f in json.loads(proc.stdout)['findings']}
+    assert ('env-file-malformed', 'bin.env', 1) in found
+    assert ('env-file-malformed', 'open.env', 1) in found
+    assert ('env-schema-invalid', 'open.env', 2) in found
+    assert len(proc.stdout) < 10_000
+
+
+def test_unknown_env_setting_names_its_line(repo: Path) -> None:
+    write(repo / '.guard.yaml', 'rules:\n  min_severity: low\nenv:\n  templates: [.env.example]\n  shema: x.yaml\n')
+    proc = run_guard('check', cwd=repo)
+    assert proc.returncode == 2
+    assert ".guard.yaml:5: unknown setting 'env.shema'" in proc.stderr
