@@ -9,7 +9,8 @@ Each tool runs as its installed command, in a subprocess, timed on the wall
 clock (interpreter start-up included, as a user would see it). Repetitions are
 interleaved (guard, betterleaks, detect-secrets, guard, ...) so load on a shared
 machine hits every tool alike; the median is reported, the minimum beside it.
-MB/s divides the tree's bytes on disk (every regular file, binaries included)
+Before each timed run the tree is read once, so every tool starts from a warm
+page cache whatever ran before it (--no-warm to skip). MB/s divides the tree's bytes on disk (every regular file, binaries included)
 by the wall time, so all tools share one denominator.
 
 detect-secrets is two orders of magnitude slower, so on a big tree it scans a
@@ -141,12 +142,29 @@ TOOLS: dict[str, Callable[[Target, Path], int]] = {
 }
 
 
+def warm(t: Target) -> None:
+    """Read the tree once so every timed run starts from the page cache, not from whatever ran before."""
+    for top in t.paths:
+        for directory, dirs, names in os.walk(t.cwd / top):
+            dirs[:] = [d for d in dirs if d != '.git']
+            for name in names:
+                path = os.path.join(directory, name)
+                if os.path.isfile(path) and not os.path.islink(path):
+                    with open(path, 'rb', buffering=0) as handle:
+                        handle.read()
+
+
+WARM = True
+
+
 def run_interleaved(jobs: Sequence[tuple[str, Target]], reps: int) -> list[Timing]:
     timings = [Timing(name, t) for name, t in jobs]
     with tempfile.TemporaryDirectory() as tmp:
         for rep in range(reps):
             for timing in timings:
                 out = Path(tmp) / f'{timing.tool}.json'
+                if WARM:
+                    warm(timing.target)
                 started = time.perf_counter()
                 count = TOOLS[timing.tool](timing.target, out)
                 timing.seconds.append(time.perf_counter() - started)
@@ -205,6 +223,7 @@ def ratio_line(name: str, a: Timing | None, b: Timing | None, hint: str) -> dict
 def bench_target(full: Target, sub: Target | None, tools: Sequence[str], reps: int) -> dict[str, object]:
     """All tools on `full`; detect-secrets (and guard again) on `sub` when the tree is too big for it."""
     print(f'\n== {describe(full)}')
+    print(f'   cores: {os.cpu_count()}, load average before: {" ".join(f"{x:.1f}" for x in os.getloadavg())}')
     jobs = [(name, full) for name in tools if name != 'detect-secrets' or sub is None]
     timings = run_interleaved(jobs, reps)
     print_table(timings)
@@ -246,7 +265,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help='trees larger than this run detect-secrets on a sub-tree only (default 30)')
     parser.add_argument('--tools', default='guard,betterleaks,detect-secrets')
     parser.add_argument('--json', type=Path, help='also write the results here')
+    parser.add_argument('--no-warm', action='store_true',
+                        help='do not read the tree into the page cache before each timed run')
     args = parser.parse_args(argv)
+    global WARM
+    WARM = not args.no_warm
     tools = [t for t in args.tools.split(',') if t]
     unknown = set(tools) - set(TOOLS)
     if unknown:
