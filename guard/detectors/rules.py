@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from guard.detectors import windows
 from guard.detectors.base import secret_finding
 from guard.detectors.entropy import shannon_entropy
 from guard.detectors.placeholders import is_placeholder
@@ -58,6 +59,10 @@ class RuleDetector:
         return re.compile(self.rule.pattern)
 
     @functools.cached_property
+    def _window(self) -> int | None:
+        return windows.window_width(self.rule.pattern, self.keywords)
+
+    @functools.cached_property
     def _allow(self) -> tuple[re.Pattern[str], ...]:
         return tuple(re.compile(p) for p in self.rule.allow)
 
@@ -69,7 +74,7 @@ class RuleDetector:
         rule = self.rule
         if self._paths is not None and not self._paths.search(fragment.path):
             return
-        for match in self._regex.finditer(fragment.text):
+        for match in windows.finditer(self._regex, fragment.text, self.keywords, self._window):
             secret = match.group(rule.secret_group)
             if secret and self._accepts(secret):
                 yield secret_finding(
