@@ -59,6 +59,10 @@ class Entry:
         if unknown:
             raise InputError(f'{where}: unknown entry keys {sorted(unknown)}: '
                              'recreate it with `guard baseline create`')
+        wrong = [k for k, v in data.items() if not isinstance(v, bool if k == 'confirmed' else str)]
+        if wrong:
+            raise InputError(f'{where}: entry key {wrong[0]!r} has the wrong type: '
+                             'recreate it with `guard baseline create`')
         entry = cls(**data)
         if not (entry.rule or entry.sha1):
             raise InputError(f'{where}: an entry needs "rule" or "sha1": recreate it with `guard baseline create`')

@@ -116,6 +116,8 @@ def test_require_allow_reason(repo: Path) -> None:
     ('{not json', 'not valid JSON'),
     ('{"results": {}}', 'looks like a detect-secrets baseline'),
     ('{"version": 99, "entries": []}', 'version 99 is not supported'),
+    ('{"version": 1, "entries": [{"path": "a.py", "rule": 7}]}', "entry key 'rule' has the wrong type"),
+    ('{"version": 1, "entries": [{"path": "a.py", "line": 7}]}', "unknown entry keys ['line']"),
 ])
 def test_bad_baseline_is_exit_2_naming_the_fix(repo: Path, content: str, message: str) -> None:
     use_baseline(repo)
