@@ -10,6 +10,7 @@ Cheap on the pre-commit path: one directory listing of the repository top, and o
 """
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 import re
@@ -24,6 +25,7 @@ from guard import git
 from guard.detectors.base import secret_finding
 from guard.detectors.placeholders import is_placeholder
 from guard.models import Confidence, Finding, Fragment, Severity
+from guard.redact import sha256_hex
 
 if TYPE_CHECKING:
     from guard.config import Config
@@ -124,6 +126,13 @@ def _is_url_without_password(value: str) -> bool:
     return parts.password is None and not parts.query
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Version:
+    """What the history store keys its cache on (api.rules_version reads `rule.pattern`): a digest
+    of the values' hashes, so changing .env rescans instead of trusting stale results."""
+    pattern: str
+
+
 class OwnSecretsDetector:
     """Exact values of local env files, wherever they appear (except in those files)."""
     id = RULE_ID
@@ -138,6 +147,7 @@ class OwnSecretsDetector:
         for value, origin in values.items():
             self._automaton.add_word(value, (len(value), value, *origin))
         self._automaton.make_automaton()
+        self.rule = _Version(sha256_hex('\0'.join(sorted(sha256_hex(v) for v in values))))
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         if _normal(fragment.path) in self._sources:

@@ -103,3 +103,16 @@ def test_blockable() -> None:
     assert blockable('APP_NAME', 'Plain-Word-42x') == [('the value of APP_NAME', 'Plain-Word-42x')]
     assert blockable('SECRET', 'changeme') == [] and blockable('SECRET', 'short') == []
     assert blockable('DB', 'mysql://u:s3cr3t-pass@h/db')[-1] == ('the password in DB', 's3cr3t-pass')
+
+
+def test_history_scans_see_own_secrets_and_a_changed_env_invalidates_the_store(repo: Path) -> None:
+    old, new = 'first-' + random_body(10).lower(), 'second-' + random_body(10).lower()
+    write(repo / '.gitignore', '.env\n')
+    write(repo / 'a.py', f'A = "{old}"\nB = "{new}"\n')
+    commit_all(repo, 'values')
+    write(repo / '.env', f'SERVICE_TOKEN={old}\n')
+    first = json.loads(run_guard('scan-history', '--format', 'json').stdout)['findings']
+    assert [(f['rule_id'], f['line']) for f in first if f['rule_id'] == 'own-secret'] == [('own-secret', 1)]
+    write(repo / '.env', f'SERVICE_TOKEN={new}\n')             # rotated locally: the cache must not answer
+    second = json.loads(run_guard('scan-history', '--format', 'json').stdout)['findings']
+    assert [(f['rule_id'], f['line']) for f in second if f['rule_id'] == 'own-secret'] == [('own-secret', 2)]
