@@ -3,7 +3,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from guard.detectors.assignments import AssignmentDetector
 from guard.detectors.base import Detector
+from guard.detectors.connstrings import (
+    ConnectionStringDetector,
+    CredentialFileDetector,
+    KeyValueConnectionDetector,
+    NetrcDetector,
+)
 from guard.detectors.rules import Rule, RuleDetector, builtin_rules
 
 
@@ -14,4 +21,6 @@ def active_rules(disabled: frozenset[str] = frozenset(), extra: Sequence[Rule] =
 def build_detectors(disabled: frozenset[str] = frozenset(), extra: Sequence[Rule] = ()) -> list[Detector]:
     """Every enabled detector: rules first, then the parsers that rules cannot express."""
     detectors: list[Detector] = [RuleDetector(rule) for rule in active_rules(disabled, extra)]
+    detectors += [ConnectionStringDetector(), KeyValueConnectionDetector(), CredentialFileDetector(),
+                  NetrcDetector(), AssignmentDetector()]
     return [d for d in detectors if d.id not in disabled]

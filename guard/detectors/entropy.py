@@ -42,3 +42,12 @@ def is_sequential(text: str, min_len: int = 6) -> bool:
         return False
     steps = {ord(b) - ord(a) for a, b in itertools.pairwise(text)}
     return steps in ({1}, {-1})
+
+
+def longest_sequential_run(text: str) -> int:
+    """The longest stretch of characters each one after the previous ('xyabcdefz' → 6)."""
+    best = run = 1 if text else 0
+    for a, b in itertools.pairwise(text):
+        run = run + 1 if ord(b) - ord(a) == 1 else 1
+        best = max(best, run)
+    return best

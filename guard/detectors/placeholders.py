@@ -1,26 +1,44 @@
 """Is a value a stand-in rather than a real secret?
 
-Templates, references to the environment or a secret store, redactions and
-documentation values all look like assignments of secrets but grant nothing.
+Templates, references to the environment or a secret store, encrypted blobs,
+redactions, documentation values and local development defaults all look like
+assignments of secrets but grant nothing. Every detector asks these questions
+the same way, so a value is judged alike in a URL, a .env line or a YAML key.
 """
 from __future__ import annotations
 
 import re
 
-from guard.detectors.entropy import is_sequential, longest_run
+from guard.detectors.entropy import (
+    char_classes,
+    is_sequential,
+    longest_run,
+    longest_sequential_run,
+    shannon_entropy,
+)
 
 # A value that is a reference to somewhere else: ${VAR}, {{ jinja }}, %VAR%, $VAR, <your-token>, %(name)s, {name}
 _REFERENCE = re.compile(
     r"""^(?:
-        \$\{[^}]*\}? | \$\([^)]*\)? | \$[A-Za-z_][A-Za-z0-9_]* |
-        \{\{.*\}\} | \{%.*%\} | \{[A-Za-z_][\w.-]*\} |
-        %[A-Za-z_][\w]*% | %\([\w.-]+\)[sd] | %s |
+        \$\{[^}]*\}? | \$\([^)]*\)? | \$[A-Za-z_][A-Za-z0-9_]* | \$\{\{.*\}\}? |
+        \{\{.*\}\} | \{%.*%\} | \{[A-Za-z_][\w.-]*\} | <%.*%> | \#\{[^}]*\} |
+        %[A-Za-z_][\w]*% | %\([\w.-]+\)[sdr] | %[sdr] |
         <[^<>]*> | \[[^\[\]]*\] |
-        @[A-Za-z_][\w.]*@
+        @[A-Za-z_][\w.]*@ | \{\}
     )$""",
     re.VERBOSE,
 )
-_EMBEDDED_REFERENCE = re.compile(r'\$\{[^}]*\}|\{\{[^}]*\}\}|<[A-Za-z_][\w -]*>|%\([\w.-]+\)s')
+_EMBEDDED_REFERENCE = re.compile(
+    r'\$\{[^}]*\}|\$\([^)]*\)|\{\{[^}]*\}\}|<%.*?%>|<[A-Za-z_][\w -]*>|%\([\w.-]+\)[sdr]|#\{[^}]*\}|%[sdr]\b'
+    r'|\{[A-Za-z_]\w*\}|^\$[A-Za-z_]\w*$|%[A-Z_][A-Z0-9_]*%')
+
+# Values kept in a secret store or encrypted at rest: the text in the file is no secret.
+_STORE_PREFIXES = (
+    'enc[', '$ansible_vault', '!vault', '!env', '!secret', '!ref', '!sub', 'vault:', 'vault://', 'ref+',
+    'op://', 'sm://', 'secret://', 'arn:aws:secretsmanager', 'arn:aws:ssm', 'arn:aws:kms',
+    'projects/', 'gcp:secretmanager', 'awssm:', 'azkv:', '@microsoft.keyvault', 'secretref:', 'akv://',
+    'keyvault:', 'doppler:', 'bws:',
+)
 
 PLACEHOLDER_WORDS = frozenset({
     'changeme', 'change_me', 'change-me', 'changethis', 'changeit', 'password', 'passwd', 'pass', 'pwd',
@@ -29,19 +47,59 @@ PLACEHOLDER_WORDS = frozenset({
     'null', 'nil', 'undefined', 'empty', 'default', 'value', 'string', 'foo', 'bar', 'baz', 'foobar',
     'qwerty', 'letmein', 'admin', 'root', 'user', 'username', 'mypassword', 'mysecret', 'yourpassword',
     'yoursecret', 'secretpassword', 'supersecret', 'notasecret', 'insecure', 'xxx', 'true', 'false',
+    'p@ssw0rd', 'p@ssword', 'passw0rd', 'pa55word', 'pa$$word', 'hunter2', 'abc123', 'trustno1',
+    'welcome', 'welcome1', 'guest', 'demo', 'private', 'mysecretpassword', 'my-secret-pw', 'secretkey',
+    'secret_key', 'mytoken', 'yourtoken', 'your_token', 'accesstoken', 'access_token', 'apitoken', 'authtoken',
+    'pass123', 'password1', 'password123', 'admin123', 'root123', 'test123', 'secret123', 'dev', 'devpass',
+    'local', 'localdev', 'development', 'tiger', 'scott', 'postgres', 'mysql', 'mariadb', 'redis', 'rabbitmq',
+    'mongo', 'mongodb', 'sa', 'oracle', 'elastic', 'kibana', 'minio', 'minioadmin', 'minio123', 'pgpass',
+    'unset', 'required', 'optional', 'nothing', 'blank', 'n/a', 'na', 'tbc', 'xyz', 'abc', 'asdf', 'qwerty123',
 })
 
-_PLACEHOLDER_PHRASE = re.compile(
+# Well-known documentation values, accepted everywhere: docs and images publish them.
+DOCUMENTED_VALUES = frozenset({
+    'tiger',                                   # Oracle's scott/tiger
+    'yourstrong(!)password', 'yourstrong@passw0rd', '<yourstrong@passw0rd>', 'yourstrongpassw0rd',
+    'yourpassword123', 'reallystrongpwd123', 'mystrongpassword', 'strong_password',
+    'wjalrxutnfemi/k7mdeng/bpxrficyexamplekey', 'akiaiosfodnn7example',
+    'my-secret-pw', 'mysecretpassword', 'example', 'secret', 'minioadmin', 'bitnami', 'oracle',
+    'sk_test_4ec39hqlyjwdarjtt1zdp7dc',        # Stripe's API reference key
+})
+
+# Marks of a stand-in wherever they appear in a value.
+_PLACEHOLDER_MARK = re.compile(
     r"""(?ix)
-    ^(?:your|my|our|some|the|a|an|insert|enter|put|replace|add|set|paste|fill|generate)[-_ .]
-    | [-_ .](?:here|goes[-_ .]here|placeholder)$
-    | ^(?:change|replace)[-_ ]?(?:me|this|it)
-    | (?:^|[-_ .])(?:example|sample|dummy|fake|placeholder|redacted|changeme|xxx+
-                    |not[-_]?a[-_]?(?:real|secret))(?:[-_ .]|$)
-    | ^(?:dev|local|test)[-_]?(?:only[-_])?(?:secret|password|key|token)s?$
+    (?:^|[-_ .])(?:example|sample|dummy|fake|placeholder|redacted|changeme|xxx+
+                  |not[-_]?a[-_]?(?:real|secret|valid)|do[-_]?not[-_]?use|invalid)(?:[-_ .]|$)
+    | ^(?:dev|local|test|demo)[-_]?(?:only[-_])?(?:secret|password|pass|key|token)s?$
+    | example | xxxxx | \*\*\* | ••• | passw(?:or|0r)?d
     """,
 )
+# Phrases that only mean "fill me in" when the whole value is words: 'your_api_key_here',
+# 'REPLACE_WITH_32_BYTE_SECRET', 'put your unique phrase here' (a random 'a-Xk29…' is not one).
+_PLACEHOLDER_PHRASE = re.compile(
+    r"""(?ix)
+    ^(?:your|my|our|some|the|a|an|insert|enter|put|replace|add|set|paste|fill|generate|use|provide|type)[-_ .]
+    | [-_ .](?:here|goes[-_ .]here|placeholder|value|required)$
+    | ^(?:change|replace)[-_ ]?(?:me|this|it|with)
+    """,
+)
+_WORDY = re.compile(r'(?:[A-Za-z][a-z]*|[A-Z]+|[0-9]+)(?:[-_ .]+(?:[A-Za-z][a-z]*|[A-Z]+|[0-9]+))*')
 _MASK = re.compile(r'^[*xX•#._-]+$|^\*{3,}|\*{3,}$')
+_WORDISH = re.compile(r'^[A-Za-z]+[0-9]{0,4}[!.?]?$')
+_HEX = re.compile(r'^[0-9a-fA-F]+$')
+# 'prod/payments/api-token', 'com.example.Service', 'ProductUserVisibleVersion', '*all*tokens*updated*':
+# words and numbers joined by separators or camel case, never generated
+_SEGMENT = r'(?:[A-Z]?[a-z]{2,}(?![a-z])|[A-Z]{2,}(?![A-Za-z])|[A-Z]+(?=[A-Z][a-z])|\d{1,4}(?!\d))'
+_WORD_PATH = re.compile(rf'[^A-Za-z0-9]*{_SEGMENT}(?:[^A-Za-z0-9]*{_SEGMENT})+[^A-Za-z0-9]*')
+_UUID = re.compile(r'^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')
+
+LOCAL_HOSTS = frozenset({
+    'localhost', '127.0.0.1', '::1', '0.0.0.0', 'host.docker.internal', 'host.containers.internal',
+    'gateway.docker.internal', 'localhost.localdomain', 'ip6-localhost', 'kubernetes.docker.internal',
+})
+DOC_DOMAINS = ('example.com', 'example.org', 'example.net', 'domain.com', 'yourdomain.com', 'mydomain.com',
+               '.example', '.test', '.invalid', '.localhost')
 
 
 def is_reference(value: str) -> bool:
@@ -53,16 +111,75 @@ def has_embedded_reference(value: str) -> bool:
     return bool(_EMBEDDED_REFERENCE.search(value))
 
 
+def is_stored_elsewhere(value: str) -> bool:
+    """SOPS and ansible-vault blobs, YAML tags like `!vault`, secret-manager references."""
+    return value.lstrip().lower().startswith(_STORE_PREFIXES)
+
+
 def is_placeholder(value: str) -> bool:
     """True for values nobody would use as a real secret."""
     stripped = value.strip().strip('\'"`')
     if len(stripped) < 3:
         return True
     lowered = stripped.lower()
-    if lowered in PLACEHOLDER_WORDS or _MASK.match(stripped) or is_reference(stripped):
+    if lowered in PLACEHOLDER_WORDS or lowered in DOCUMENTED_VALUES or _MASK.match(stripped):
         return True
-    if _PLACEHOLDER_PHRASE.search(lowered):
+    if is_reference(stripped) or has_embedded_reference(stripped) or is_stored_elsewhere(stripped):
+        return True
+    if _PLACEHOLDER_MARK.search(lowered):
+        return True
+    if _WORDY.fullmatch(stripped) and _PLACEHOLDER_PHRASE.search(lowered):
         return True
     if longest_run(stripped) >= max(6, len(stripped) // 2):
         return True     # 'ghp_xxxxxxxxxxxxxxxx', '0000000000'
+    if longest_sequential_run(stripped) >= 8:
+        return True     # 'glpat-ABCDEFGHIJKLMNOPQRST', 'npm_0123456789abcdef…'
     return is_sequential(stripped) or is_sequential(lowered.strip('0123456789'))
+
+
+def is_trivial_password(password: str, user: str = '') -> bool:
+    """A value a person typed for a throwaway database: a word, a word and a year, the user name."""
+    lowered = password.lower()
+    if not password or is_placeholder(password) or lowered == user.lower():
+        return True
+    base = lowered.rstrip('0123456789!.?').lstrip('_-')
+    if base in PLACEHOLDER_WORDS or base == user.lower() or (user and lowered.startswith(user.lower())):
+        return True
+    return bool(_WORDISH.match(password)) and len(password) <= 14
+
+
+def is_word_path(value: str) -> bool:
+    """Words, camel case and short numbers joined up: an identifier, a path or prose."""
+    return bool(_WORD_PATH.fullmatch(value))
+
+
+def looks_random(value: str) -> bool:
+    """Generated rather than typed: long, varied, and not one repeated or ordered run."""
+    n = len(value)
+    if n < 12 or ' ' in value.strip() or _WORD_PATH.fullmatch(value):
+        return False
+    entropy = shannon_entropy(value)
+    if _HEX.match(value):
+        return n >= 24 and entropy >= 3.0
+    classes = char_classes(value)
+    if n >= 20:
+        return entropy >= 3.5 and classes >= 2
+    return entropy >= 3.2 and classes >= 3
+
+
+def is_uuid(value: str) -> bool:
+    return bool(_UUID.match(value))
+
+
+def is_local_host(host: str) -> bool:
+    """localhost, loopback, the Docker host alias, or a bare compose service name (`db`, `postgres`)."""
+    host = host.strip('[]').lower().rstrip('.')
+    if host in LOCAL_HOSTS or host.startswith('127.') or host.endswith('.localhost'):
+        return True
+    return bool(host) and '.' not in host and ':' not in host and not host[0].isdigit()
+
+
+def is_doc_host(host: str) -> bool:
+    """RFC 2606 names reserved for documentation: example.com, *.test, *.invalid."""
+    host = host.lower().rstrip('.')
+    return any(host == d.lstrip('.') or host.endswith(d if d.startswith('.') else '.' + d) for d in DOC_DOMAINS)

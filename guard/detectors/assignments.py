@@ -1,0 +1,344 @@
+"""Secrets assigned to keys that name them: `DB_PASSWORD=…`, `api_key: …`, `"client_secret": "…"`.
+
+One pass of one regex over the lowercased text finds a secret word followed by the
+rest of a key and an assignment operator (`=`, `:`, `:=`, `=>`, a PHP `define(…, …)`,
+an XML element or `value=` attribute, a config file's `key value`). Everything after
+that works on the few hits: the key is read back from the hit, the value forward,
+and both are judged: the key must name a secret, and the value must be neither a
+placeholder, a reference to the environment or a secret store, a public value, nor
+prose, a path, a URL, a number or a boolean.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import os
+import re
+from collections.abc import Iterator
+
+from guard.detectors.base import secret_finding
+from guard.detectors.entropy import char_classes, shannon_entropy
+from guard.detectors.placeholders import (
+    is_placeholder,
+    is_trivial_password,
+    is_uuid,
+    is_word_path,
+    looks_random,
+)
+from guard.detectors.wordfinder import WordFinder
+from guard.models import Confidence, Finding, Fragment, Severity
+
+_SECRET_WORDS = WordFinder(('pass', 'pwd', 'secret', 'token', 'cred', 'key', 'auth', 'salt'))
+# After a secret word: the rest of the key, a closing quote or bracket, and an assignment operator.
+_AFTER = re.compile(
+    r'([\w.\-]{0,40})'                 # the rest of the key: DB_PASSWORD_PROD, secret_key_base
+    r'(["\']?\]?)[ \t]*'               # a quoted key's closing quote, a subscript's bracket
+    r'(=>|:=|=(?![=~>])|:(?![:/\\])|,[ \t]*(?=["\'])|>(?=[^<\n]{1,512}</)'
+    r'|[ \t]+value[ \t]*=[ \t]*(?=["\'])|[ \t](?=[ \t]*[^\s=:]))',
+    re.IGNORECASE,
+)
+_KEY_CHARS = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-')
+_WORDS = re.compile(r'[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+')
+_LINE_PREFIX = re.compile(r'[ \t]*(?:(?:export|ENV|ARG|set|SET|setenv|-)[ \t]+)?$')
+_SPACE_KEYS = frozenset({'requirepass', 'masterauth'})     # redis.conf: `requirepass VALUE`
+_KEYWORD_PREFIX = re.compile(r'[ \t]*(?:ENV|ARG|set|SET|setenv)[ \t]+$')
+
+# Source files: an unquoted value there is an expression (a variable, a call), never a literal.
+CODE_EXTENSIONS = frozenset({
+    '.py', '.pyi', '.js', '.jsx', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.go', '.java', '.kt', '.kts',
+    '.scala', '.groovy', '.gradle', '.rb', '.php', '.cs', '.fs', '.vb', '.rs', '.swift', '.c', '.h', '.cc',
+    '.cpp', '.hpp', '.m', '.mm', '.dart', '.lua', '.pl', '.pm', '.r', '.ex', '.exs', '.erl', '.clj', '.vue',
+    '.svelte', '.tf', '.hcl', '.tfvars', '.json', '.jsonc', '.json5', '.toml', '.nix', '.jl', '.zig', '.cr',
+    '.ps1', '.psm1', '.sql', '.ipynb', '.jsonnet', '.libsonnet', '.cue', '.bicep', '.sol',
+})
+
+PASSWORD_WORDS = frozenset({'password', 'passwd', 'pwd', 'pass', 'passphrase', 'requirepass', 'masterauth',
+                            'pw', 'passw', 'passcode'})
+SECRET_WORDS = frozenset({'secret', 'secrets', 'token', 'tokens', 'apikey', 'credentials', 'credential', 'creds',
+                          'privatekey', 'secretkey', 'accesskey', 'authtoken', 'accesstoken', 'apitoken',
+                          'authkey'})
+# `<word>_key`: these name a key that unlocks something
+STRONG_KEY_PREFIXES = frozenset({
+    'api', 'access', 'secret', 'private', 'signing', 'sign', 'encryption', 'encrypt', 'decryption', 'crypt',
+    'cipher', 'aes', 'master', 'app', 'auth', 'client', 'account', 'shared', 'hmac', 'jwt', 'session',
+    'service', 'webhook', 'admin', 'root', 'storage', 'subscription', 'consumer', 'developer', 'license',
+    'integration', 'server', 'write', 'read', 'ingest', 'deploy', 'management', 'mgmt', 'cookie', 'csrf_secret',
+    'token', 'enc', 'dek', 'kek', 'wrapping', 'recovery', 'unseal', 'rails', 'laravel',
+})
+PUBLIC_WORDS = frozenset({'public', 'publishable', 'pub', 'site', 'sitekey', 'recaptcha', 'anon', 'csrf',
+                          'xsrf', 'nonce'})
+# `hashed_secret`, `encrypted_password`: a digest or ciphertext of a secret does not open anything
+DERIVED_WORDS = frozenset({'hash', 'hashed', 'digest', 'sha1', 'sha256', 'sha512', 'md5', 'bcrypt', 'encrypted',
+                           'crypted', 'sealed', 'fingerprint', 'checksum', 'salted'})
+# `password_file`, `token_url`, `secret_name`: the key describes the secret, the value is not it
+NOT_SECRET_SUFFIXES = frozenset({
+    'file', 'files', 'path', 'paths', 'name', 'names', 'id', 'ids', 'url', 'urls', 'uri', 'endpoint', 'policy',
+    'length', 'len', 'size', 'type', 'ttl', 'expiry', 'expires', 'expiration', 'timeout', 'min', 'max',
+    'enabled', 'enable', 'disabled', 'header', 'field', 'hash', 'hashed', 'env', 'var', 'variable', 'prefix',
+    'version', 'store', 'manager', 'ref', 'arn', 'count', 'regex', 'pattern', 'format', 'mode', 'provider',
+    'location', 'label', 'method', 'algorithm', 'alg', 'kind', 'lifetime', 'duration', 'rotation', 'reset',
+    'validity', 'scope', 'scopes', 'audience', 'issuer', 'dir', 'directory', 'command', 'cmd', 'script',
+    'template', 'hint', 'title', 'description', 'placeholder', 'message', 'error', 'strategy', 'source',
+    'limit', 'attempts', 'retries', 'rules', 'rule', 'required', 'class', 'module', 'handler', 'callback',
+    'param', 'parameter', 'query', 'column', 'table', 'confirmation', 'confirm', 'prompt',
+    'question', 'secretref', 'from', 'reference', 'key_ref', 'selector', 'mount', 'volume', 'cache',
+    'age', 'lifespan', 'refresh_interval', 'interval', 'expire', 'expired', 'exp', 'usage', 'use', 'user',
+    'username', 'login', 'account_id', 'bits', 'size_bits', 'strength', 'reuse', 'history', 'changed',
+    'updated', 'created', 'at', 'date', 'time', 'on', 'is', 'has', 'set', 'exists', 'provided', 'validation',
+    'validator', 'regexp', 'host', 'port', 'server', 'generator', 'factory', 'type_id', 'kid',
+    'fingerprint', 'checksum', 'digest', 'sha', 'md5', 'id_token_hint', 'encoding', 'encoder', 'decoder',
+    'parser', 'serializer', 'length_min', 'rotate', 'count_max', 'keyring', 'vault', 'region', 'bucket',
+})
+# `primary_key`, `sort_key`: keys of data structures, not of locks
+DATA_KEY_PREFIXES = frozenset({
+    'primary', 'foreign', 'sort', 'partition', 'cache', 'idempotency', 'unique', 'lookup', 'map', 'row',
+    'hash', 'range', 'group', 'order', 'index', 'registry', 'config', 'settings', 'translation', 'i18n',
+    'message', 'hot', 'short', 'shortcut', 'legend', 'field', 'column', 'table', 'attribute', 'property',
+    'react', 'dict', 'object', 'composite', 'natural', 'surrogate', 'dedup', 'dedupe', 'routing', 'shard',
+    'bucket', 'redis', 'state', 'storage_key', 'metadata', 'label', 'tag', 'sort_key', 'item', 'list',
+    'entry', 'env', 'environment', 'var', 'variable', 'lock', 'mutex', 'cursor', 'page', 'next', 'prev',
+    'previous', 'parent', 'child', 'node', 'ssh', 'gpg', 'pgp', 'host', 'known', 'kms', 'key', 'by',
+})
+_VALUE_PREFIXES = ('base64:', 'bearer ', 'basic ', 'token ', 'hex:')
+_PUBLIC_VALUE = re.compile(r'^(?:pk_(?:live|test)_|pk\.[a-z0-9]|rk_test_|sb_publishable_|6L[\w-]{38}$)'
+                           r'|\.apps\.googleusercontent\.com$|^https?://[0-9a-f]{32}@[\w.\-]*sentry')
+_NUMBERISH = re.compile(r'^[-+]?\d+(?:[.,:]\d+)*[a-zA-Z%]{0,3}$|^(?:true|false|yes|no|on|off|null|nil|none)$', re.I)
+_URLISH = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*://|^(?:/|\./|\.\./|~/|file:|[A-Za-z]:\\)')
+_EXPRESSION = re.compile(r'^[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*(?:\(.*\)?|\[.*\]?)?[;,)]*$|^\w+\(')
+_HOST_PORT = re.compile(r'^[\w.\-]+:\d{1,5}$')
+_FILE_VALUE = re.compile(r'\.(?:pem|key|crt|cer|p12|pfx|jks|json|txt|yaml|yml|env|asc|gpg|der|keystore)$', re.I)
+_QUOTED = {'"': re.compile(r'"((?:[^"\\\n]|\\.){0,1024})"'), "'": re.compile(r"'((?:[^'\\\n]|\\.){0,1024})'"),
+           '`': re.compile(r'`([^`\n]{0,1024})`')}
+_OPENER = {')': '(', ']': '[', '}': '{'}
+_CONTINUES = re.compile(r'[ \t]*(?:\+|\.[A-Za-z_]|%[ \t]|\[|\$|\|\|)')
+_CALL_END = re.compile(r'[ \t]*\)')
+_AUTH_SCHEMES = frozenset({'bearer', 'basic', 'token', 'bot', 'apikey', 'digest'})
+_BARE = re.compile(r'[^\s"\'`]{1,1024}')
+_XML_TEXT = re.compile(r'([^<\n]{1,1024})</')
+_CONN_CONTEXT = re.compile(r'(?i)(?<![\w.\-])(?:host|hostaddr|server|data source|dbname|initial catalog)'
+                           r'[ \t]*=|loginmodule')
+_SECTION = re.compile(r'^(data|stringData|encryptedData|[A-Za-z_][\w-]*):[ \t]*$', re.MULTILINE)
+_BASE64 = re.compile(r'^[A-Za-z0-9+/]{4,}={0,2}$')
+
+
+class KeyClass:
+    PASSWORD = 'password'
+    SECRET = 'secret'
+    AMBIGUOUS = 'ambiguous'
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Assignment:
+    key: str
+    value: str
+    offset: int                    # where the value starts in the fragment's text
+    quoted: bool
+
+
+def classify_key(key: str) -> str | None:
+    """Does the key name a secret, and how sure is that? None for keys that only mention one."""
+    words = [w.lower() for w in _WORDS.findall(key)]
+    if not words:
+        return None
+    joined = ''.join(words)
+    if joined.startswith(('nextpublic', 'public', 'vitepublic', 'reactapppublic', 'expopublic', 'gatsbypublic')):
+        return None
+    if any(w in PUBLIC_WORDS or w in DERIVED_WORDS for w in words) or 'publishable' in joined or 'sitekey' in joined:
+        return None
+    last = words[-1]
+    if last in NOT_SECRET_SUFFIXES or (len(words) > 1 and '_'.join(words[-2:]) in NOT_SECRET_SUFFIXES):
+        return None
+    if last in PASSWORD_WORDS or joined.endswith(('password', 'passwd', 'passphrase')):
+        return KeyClass.PASSWORD
+    if last in SECRET_WORDS or joined.endswith(('secret', 'token', 'apikey', 'credentials', 'privatekey')):
+        return KeyClass.SECRET
+    if last in ('key', 'keys', 'base', 'salt', 'seed'):
+        previous = words[-2] if len(words) > 1 else ''
+        if 'secret' in words or 'private' in words or previous in STRONG_KEY_PREFIXES:
+            return KeyClass.SECRET
+        if previous in DATA_KEY_PREFIXES or last == 'base':
+            return None
+        return KeyClass.AMBIGUOUS
+    if last in ('auth', 'authorization') and len(words) <= 2:
+        return KeyClass.AMBIGUOUS
+    return None
+
+
+def strip_scheme(value: str) -> str:
+    """`base64:…` (Laravel), `Bearer …`, `Basic …`: the credential is what follows."""
+    lowered_value = value.lower()
+    for prefix in _VALUE_PREFIXES:
+        if lowered_value.startswith(prefix) and len(value) > len(prefix) + 8:
+            return value[len(prefix):].lstrip()
+    return value
+
+
+def judge_value(key_class: str, value: str) -> tuple[Severity, Confidence] | None:
+    """Severity and confidence when `value` under a key of `key_class` is a real secret."""
+    value = strip_scheme(value.strip())
+    if len(value) < 8 or _NUMBERISH.match(value) or _URLISH.match(value) or _PUBLIC_VALUE.search(value) \
+            or _HOST_PORT.match(value):
+        return None
+    if value.startswith('-----BEGIN') or _FILE_VALUE.search(value) or is_placeholder(value):
+        return None
+    if ' ' in value and not (len(value) >= 32 and shannon_entropy(value) >= 4.3 and value.count(' ') <= 3):
+        return None      # prose
+    random = looks_random(value)
+    if key_class == KeyClass.PASSWORD:
+        if is_trivial_password(value) or (not random and (char_classes(value) < 3 or is_word_path(value))):
+            return None
+        return Severity.HIGH, Confidence.HIGH if random else Confidence.MEDIUM
+    if key_class == KeyClass.SECRET:
+        if random or (is_uuid(value)):
+            return Severity.HIGH, Confidence.HIGH if random and len(value) >= 16 else Confidence.MEDIUM
+        if len(value) >= 10 and char_classes(value) >= 3 and shannon_entropy(value) >= 3.0:
+            return Severity.HIGH, Confidence.MEDIUM
+        return None
+    if random and len(value) >= 16 and not is_uuid(value):
+        return Severity.HIGH, Confidence.MEDIUM
+    return None
+
+
+def _key_start(text: str, at: int) -> int:
+    start = at
+    floor = max(0, at - 80)
+    while start > floor and text[start - 1] in _KEY_CHARS:
+        start -= 1
+    return start
+
+
+def read_value(text: str, match: re.Match[str], code: bool, in_string: bool = False) -> tuple[str, int, bool] | None:
+    """The value after the operator: (value, offset, quoted), or None when there is no literal."""
+    op = match.group(3)
+    pos = match.end()
+    n = len(text)
+    while pos < n and text[pos] in ' \t':
+        pos += 1
+    if pos >= n:
+        return None
+    if op == '>':
+        xml = _XML_TEXT.match(text, pos)
+        return (xml.group(1).strip(), pos, True) if xml else None
+    quote = text[pos]
+    if quote in _QUOTED and not in_string:
+        found = _QUOTED[quote].match(text, pos)
+        if found is None:
+            return None
+        inner = found.group(1)
+        if (quote == '`' and '${' in inner) or _CONTINUES.match(text, found.end()):
+            return None     # a template, or one operand of `'…' + x`, `'…'.format()`, `'…' % x`
+        if op.startswith(',') and not _CALL_END.match(text, found.end()):
+            return None     # `define('KEY', 'value')` has two arguments; a list of names does not
+        return inner, pos + 1, True
+    if code:
+        return None
+    bare = _BARE.match(text, pos)
+    if bare is None:
+        return None
+    if bare.group().lower() in _AUTH_SCHEMES and text.startswith(' ', bare.end()):
+        bare = _BARE.match(text, bare.end() + 1) or bare      # `Bearer <token>`: the token
+    value = bare.group().rstrip(',;')
+    while value and value[-1] in _OPENER and value.count(value[-1]) > value.count(_OPENER[value[-1]]):
+        value = value[:-1]      # `{password: abc}`: the brace closes the mapping, not the value
+    return value, pos, False
+
+
+class AssignmentDetector:
+    """A key naming a secret, assigned a value that is one."""
+    id = 'generic-secret-assignment'
+    keywords = frozenset({
+        'password', 'passwd', 'passphrase', 'pwd', 'secret', 'token', 'credential', 'creds', 'apikey',
+        'api_key', 'api-key', 'key=', 'key:', 'key"', "key'", 'key =', 'key :', 'key>', 'key\t',
+        'pass=', 'pass:', 'pass"', "pass'", 'pass =', 'pass :', 'requirepass', 'masterauth',
+        'auth=', 'auth:', 'auth"', "auth'", 'auth =', 'authorization', 'salt=', 'salt:', 'salt"', "salt'", 'salt =',
+    })
+
+    def detect(self, fragment: Fragment) -> Iterator[Finding]:
+        text = fragment.text
+        if 'kind: SealedSecret' in text:
+            return          # encrypted to the cluster's key: safe in git
+        code = os.path.splitext(fragment.path)[1].lower() in CODE_EXTENSIONS
+        k8s_secret = 'kind: Secret' in text
+        next_free = 0
+        for word_start, word_end in _SECRET_WORDS.spans(text):
+            match = _AFTER.match(text, word_end)
+            if match is None or word_start < next_free:
+                continue
+            next_free = match.end()
+            found = self._assignment(text, word_start, match, code)
+            if found is None:
+                continue
+            key_class = classify_key(found.key)
+            if key_class is None:
+                continue
+            value = strip_scheme(found.value)
+            offset = found.offset + len(found.value) - len(value)
+            if k8s_secret and _section(text, word_start) == 'data':
+                value = _b64decode(value)
+            verdict = judge_value(key_class, value)
+            if verdict is None:
+                continue
+            if key_class == KeyClass.PASSWORD and self._in_connection_string(text, word_start):
+                continue
+            severity, confidence = verdict
+            yield secret_finding(fragment, offset, text[offset:offset + len(value)], rule_id=self.id, severity=severity,
+                                 confidence=confidence, message=f'secret assigned to {found.key}')
+
+    @staticmethod
+    def _assignment(text: str, word_start: int, match: re.Match[str], code: bool) -> Assignment | None:
+        key_end = match.end(1)
+        key_start = _key_start(text, word_start)
+        key = text[key_start:key_end].strip('.-')
+        close, op = match.group(2), match.group(3)
+        before = text[key_start - 1] if key_start else '\n'
+        in_string = before in '"\'' and not close      # "Authorization: Bearer …", "x-api-key: …"
+        if not key or (close and before not in '"\'') or (in_string and op not in (':', '=')):
+            return None
+        if op.startswith(',') and not close:
+            return None
+        if op == '>' and before != '<':
+            return None
+        if 'value' in op and not close:
+            return None
+        whitespace = op in (' ', '\t')
+        line_start = text.rfind('\n', 0, key_start) + 1
+        if whitespace and not (_KEYWORD_PREFIX.match(text, line_start, key_start)
+                               or (key.lower() in _SPACE_KEYS and _LINE_PREFIX.match(text, line_start, key_start))):
+            return None
+        value = read_value(text, match, code and not whitespace and not in_string, in_string)
+        if value is None or not value[0]:
+            return None
+        if whitespace:
+            line_end = text.find('\n', value[1])
+            rest = text[value[1] + len(value[0]):line_end if line_end >= 0 else len(text)].strip()
+            if rest and not rest.startswith(('#', '//', ';')):
+                return None
+        return Assignment(key, value[0], value[1], value[2])
+
+    @staticmethod
+    def _in_connection_string(text: str, at: int) -> bool:
+        """`Server=…;Password=…`, `host=… password=…`, URLs: the connection-string detector judges these."""
+        line_start = text.rfind('\n', 0, at) + 1
+        line_end = text.find('\n', at)
+        line_end = len(text) if line_end < 0 else line_end
+        return '://' in text[line_start:at] or bool(_CONN_CONTEXT.search(text, line_start, line_end))
+
+
+def _section(text: str, at: int) -> str:
+    """The top-level YAML key a position sits under (`data`, `stringData`, …), within its document."""
+    doc_start = text.rfind('\n---', 0, at) + 1
+    section = ''
+    for match in _SECTION.finditer(text, doc_start, at):
+        section = match.group(1)
+    return section
+
+
+def _b64decode(value: str) -> str:
+    """Kubernetes Secret `data:` values are base64: judge what they encode."""
+    if not _BASE64.match(value) or len(value) % 4:
+        return value
+    try:
+        return base64.b64decode(value, validate=True).decode('utf-8')
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return value

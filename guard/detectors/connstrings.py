@@ -1,0 +1,321 @@
+"""Passwords inside connection strings: parsed, not grepped.
+
+Candidates are found with cheap literal anchors (`://`, `password=`, `LoginModule`,
+`@//`, `machine`) and then parsed: the last `@` before the host ends the userinfo,
+passwords are percent-decoded, IPv6 and multi-host lists are understood. A finding
+needs a real password: placeholders, templates, documentation values and local
+development defaults stay silent. The secret hashed and previewed is the password;
+messages name the scheme and host, never the password.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Iterator
+from urllib.parse import unquote
+
+from guard.detectors.base import secret_finding
+from guard.detectors.placeholders import (
+    is_doc_host,
+    is_local_host,
+    is_placeholder,
+    is_trivial_password,
+    looks_random,
+)
+from guard.detectors.wordfinder import WordFinder, find_all
+from guard.models import Confidence, Finding, Fragment, Severity
+
+# Managed databases and services reachable from the internet: a leaked password there is one hop from data.
+PUBLIC_HOST_SUFFIXES = (
+    '.neon.tech', '.amazonaws.com', '.supabase.co', '.supabase.com', '.database.azure.com',
+    '.database.windows.net', '.cache.windows.net', '.documents.azure.com', '.servicebus.windows.net',
+    '.mongodb.net', '.redis.cloud', '.redis-cloud.com', '.redislabs.com', '.upstash.io', '.cockroachlabs.cloud',
+    '.psdb.cloud', '.planetscale.com', '.ondigitalocean.com', '.aivencloud.com', '.elephantsql.com',
+    '.render.com', '.rlwy.net', '.railway.app', '.clickhouse.cloud', '.snowflakecomputing.com',
+    '.oraclecloud.com', '.confluent.cloud', '.elastic-cloud.com', '.elastic.cloud', '.cloud.es.io',
+    '.timescale.com', '.tsdb.cloud.timescale.com', '.xata.sh', '.turso.io', '.tidbcloud.com',
+    '.singlestore.com', '.crunchybridge.com', '.cloudamqp.com', '.mailgun.org', '.sendgrid.net',
+    '.postmarkapp.com', '.heroku.com', '.herokuapp.com', '.azure.com', '.cosmos.azure.com', '.mlab.com',
+    '.instaclustr.com', '.scalegrid.io', '.firebaseio.com', '.googleapis.com',
+)
+
+_SCHEME_TAIL = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]{0,40}$')
+_URI_BODY = re.compile(r'[^\s"\'`<>\\]{1,2048}')
+_QUERY_PASSWORD = re.compile(r'(?i)[?&;](?:password|pwd|pass|passwd)=([^&;#]*)')
+_QUERY_USER = re.compile(r'(?i)[?&;](?:user|username|uid|user id)=([^&;#]*)')
+_PORT = re.compile(r':\d*$')
+
+# key=value connection strings: ADO.NET (`;`-separated) and libpq (space-separated)
+_KV_PASSWORD = re.compile(r'(?i)(?<![\w.\-&?$%])(?:password|pwd)[ \t]*=(?!=)[ \t]*')
+_ADO_PAIR = re.compile(r';[ \t]*[A-Za-z][\w ]{0,30}=')
+_PASSWORD_WORDS = WordFinder(('password', 'pwd'))
+_KWARG = re.compile(r'[,(][ \t]*$')
+_KV_VALUE = re.compile(r'\'((?:[^\'\\\n]|\\.){0,512})\'|"((?:[^"\\\n]|\\.){0,512})"|\{([^}\n]{0,512})\}'
+                       r'|([^;\s"\'`&<]{1,512})')
+_KV_HOST = re.compile(r'(?i)(?<![\w.\-])(?:host|hostaddr|server|data source|address|addr|network address)'
+                      r'[ \t]*=[ \t]*[\'"]?([^;\s\'"]+)')
+_KV_USER = re.compile(r'(?i)(?<![\w.\-])(?:user|user id|userid|uid|username|user name)[ \t]*=[ \t]*[\'"]?([^;\s\'"]*)')
+_KV_CONTEXT = re.compile(r'(?i)(?<![\w.\-])(?:host|hostaddr|server|data source|dbname|database|initial catalog'
+                         r'|user id|uid|port|sslmode)[ \t]*=')
+
+_JAAS = re.compile(r'LoginModule\s+(?:required|requisite|sufficient|optional)\b[^;]{0,2000}')
+_JAAS_FIELD = re.compile(r'\b(username|password)\s*=\s*(?:"((?:[^"\\]|\\.){0,512})"|\'([^\']{0,512})\')')
+_KAFKA_HOSTS = re.compile(r'bootstrap[._-]servers["\']?\s*[:=]\s*["\']?([^\s,"\']+)')
+
+_ORACLE = re.compile(r'([A-Za-z_][\w$#]{0,127})/([^\s/@"\'`]{1,256})@(?=//|[\w\[])')
+_NETRC = re.compile(r'\bmachine[ \t\r\n]+(\S{1,256})(?:[ \t\r\n]+login[ \t\r\n]+(\S{1,256}))?'
+                    r'[ \t\r\n]+password[ \t\r\n]+(\S{1,512})')
+_PGPASS_LINE = re.compile(r'^((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)*):(.+)$',
+                          re.MULTILINE)
+_HEX32 = re.compile(r'\s*[0-9a-f]{32}\s*')
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Credential:
+    """A password found inside a connection string, and what it opens."""
+    kind: str                  # 'postgresql+asyncpg', 'ADO.NET', 'libpq', 'Kafka JAAS', '.pgpass'
+    user: str
+    password: str              # decoded: the value a driver would send
+    hosts: tuple[str, ...]
+    offset: int                # where the password starts in the fragment's text
+    length: int                # its length as written
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Verdict:
+    severity: Severity
+    confidence: Confidence
+
+
+def judge(cred: Credential) -> Verdict | None:
+    """Is this a real password, and how bad is its leak? None for stand-ins and local defaults."""
+    password, user = cred.password, cred.user
+    bare = password.strip('\'"\\#')
+    if not bare or is_placeholder(bare) or bare.lower() == user.lower():
+        return None
+    hosts = [h for h in cred.hosts if h]
+    if any('sentry' in h.lower() for h in hosts):
+        return None          # a Sentry DSN carries only the project's public key
+    if hosts and all(is_doc_host(h) for h in hosts):
+        return None
+    random = looks_random(password)
+    local = bool(hosts) and all(is_local_host(h) for h in hosts)
+    if local and (not random or is_trivial_password(password, user)):
+        return None
+    if len(bare) < 6 or (not random and is_trivial_password(password, user) and len(password) < 8):
+        return None
+    if any(is_public_host(h) for h in hosts):
+        return Verdict(Severity.CRITICAL, Confidence.HIGH)
+    if local:
+        return Verdict(Severity.MEDIUM, Confidence.MEDIUM)
+    return Verdict(Severity.HIGH, Confidence.HIGH if random else Confidence.MEDIUM)
+
+
+def is_public_host(host: str) -> bool:
+    host = host.lower().rstrip('.')
+    return host.endswith(PUBLIC_HOST_SUFFIXES)
+
+
+def _host_of(part: str) -> str:
+    part = part.strip()
+    if part.startswith('['):
+        return part[1:part.find(']')] if ']' in part else part[1:]
+    return _PORT.sub('', part)
+
+
+def _hosts(hostpart: str) -> tuple[str, ...]:
+    hostpart = re.split(r'[/?#;]', hostpart, maxsplit=1)[0]
+    return tuple(h for h in (_host_of(p) for p in hostpart.split(',')) if h)
+
+
+def parse_uri(text: str, at: int) -> Iterator[Credential]:
+    """Credentials of the URI whose `://` is at `at`: userinfo and `password=` query parameters."""
+    scheme_match = _SCHEME_TAIL.search(text, max(0, at - 48), at)
+    body_match = _URI_BODY.match(text, at + 3)
+    if scheme_match is None or body_match is None:
+        return
+    scheme = scheme_match.group().lower()
+    if text[max(0, scheme_match.start() - 5):scheme_match.start()].lower() == 'jdbc:':
+        scheme = 'jdbc:' + scheme
+    body = body_match.group()
+    body_start = at + 3
+    slash = body.find('/')
+    netloc = body if slash < 0 else body[:slash]
+    userinfo, sep, hostpart = netloc.rpartition('@')
+    hosts = _hosts(hostpart if sep else netloc)
+    if sep and ':' in userinfo:
+        user, _, password = userinfo.partition(':')
+        if hostpart and not any(c in user for c in '?#&='):
+            yield Credential(scheme, unquote(user), unquote(password), hosts,
+                             body_start + len(user) + 1, len(password))
+    for query in _QUERY_PASSWORD.finditer(body):
+        user_match = _QUERY_USER.search(body)
+        yield Credential(scheme, unquote(user_match.group(1)) if user_match else '', unquote(query.group(1)),
+                         hosts, body_start + query.start(1), len(query.group(1)))
+
+
+def parse_key_value(text: str, at: int, end: int) -> Credential | None:
+    """`Server=…;Password=…` (ADO.NET) or `host=… password=…` (libpq): the pairs around a password key."""
+    value_match = _KV_VALUE.match(text, end)
+    if value_match is None:
+        return None
+    group = next(g for g in range(1, 5) if value_match.group(g) is not None)
+    password = value_match.group(group)
+    line_start = text.rfind('\n', 0, at) + 1
+    if group == 4 and _KWARG.search(text, max(line_start, at - 80), at):
+        return None     # `connect(host=h, password=pw)`: a keyword argument holding a variable
+    line_end = text.find('\n', end)
+    line_end = len(text) if line_end < 0 else line_end
+    # libpq strings are often split over concatenated literals: look a few lines back for the host
+    window_start = max(0, line_start - 300)
+    window = text[window_start:min(line_end, end + 600)]
+    if not _KV_CONTEXT.search(window):
+        return None
+    ado = bool(_ADO_PAIR.search(text, line_start, line_end))
+    host = _KV_HOST.search(window)
+    user = _KV_USER.search(window)
+    hosts = (_host_of(host.group(1).split(',')[0].removeprefix('tcp:')),) if host else ()
+    return Credential('ADO.NET' if ado else 'libpq', user.group(1) if user else '', password, hosts,
+                      value_match.start(group), len(password))
+
+
+def _jaas(text: str, match: re.Match[str]) -> Iterator[Credential]:
+    fields = {m.group(1): m for m in _JAAS_FIELD.finditer(match.group())}
+    found = fields.get('password')
+    if found is None:
+        return
+    group = 2 if found.group(2) is not None else 3
+    user = fields.get('username')
+    user_value = (user.group(2) or user.group(3) or '') if user else ''
+    servers = _KAFKA_HOSTS.search(text)
+    hosts = (_host_of(servers.group(1)),) if servers else ()
+    yield Credential('Kafka SASL JAAS', user_value, found.group(group), hosts,
+                     match.start() + found.start(group), len(found.group(group)))
+
+
+def _oracle(text: str, at: int) -> Iterator[Credential]:
+    """`user/password@//host:1521/service` (sqlplus, JDBC thin) with `@//` at `at`."""
+    start = max(0, at - 300)
+    line_start = text.rfind('\n', start, at) + 1
+    match = None
+    for match in _ORACLE.finditer(text, max(start, line_start), at + 3):
+        if match.end() > at + 1:
+            break
+        pass
+    if match is None or match.end() != at + 1:
+        return
+    host = _URI_BODY.match(text, at + 3)
+    hosts = _hosts(host.group()) if host else ()
+    yield Credential('Oracle', match.group(1), match.group(2), hosts, match.start(2), len(match.group(2)))
+
+
+def _message(cred: Credential) -> str:
+    host = cred.hosts[0] if cred.hosts else 'an unnamed host'
+    more = f' (+{len(cred.hosts) - 1} hosts)' if len(cred.hosts) > 1 else ''
+    return f'{cred.kind} connection string with a password for {host}{more}'
+
+
+def _finding(fragment: Fragment, cred: Credential, rule_id: str, message: str | None = None) -> Finding | None:
+    verdict = judge(cred)
+    if verdict is None:
+        return None
+    finding = secret_finding(fragment, cred.offset, cred.password, rule_id=rule_id,
+                             severity=verdict.severity, confidence=verdict.confidence,
+                             message=message or _message(cred))
+    if finding.column is not None and len(cred.password) != cred.length:
+        finding = dataclasses.replace(finding, end_column=finding.column + cred.length)
+    return finding
+
+
+class ConnectionStringDetector:
+    """URIs with userinfo or `password=` parameters, Oracle `user/pw@//host`, Kafka JAAS configs."""
+    id = 'connection-string'
+    keywords = frozenset({'://', '@//', 'loginmodule'})
+
+    def detect(self, fragment: Fragment) -> Iterator[Finding]:
+        text = fragment.text
+        for found in self._credentials(text):
+            cred, rule_id = found
+            finding = _finding(fragment, cred, rule_id)
+            if finding is not None:
+                yield finding
+
+    def _credentials(self, text: str) -> Iterator[tuple[Credential, str]]:
+        at = text.find('://')
+        while at >= 0:
+            for cred in parse_uri(text, at):
+                yield cred, 'connection-string'
+            at = text.find('://', at + 3)
+        at = text.find('@//')
+        while at >= 0:
+            for cred in _oracle(text, at):
+                yield cred, 'connection-string'
+            at = text.find('@//', at + 3)
+        if 'LoginModule' in text:
+            for match in _JAAS.finditer(text):
+                for cred in _jaas(text, match):
+                    yield cred, 'kafka-jaas-password'
+
+class KeyValueConnectionDetector:
+    """`Server=…;Password=…` (ADO.NET), `host=… password=…` (libpq), `connect(host=…, password='…')`."""
+    id = 'connection-string-keyvalue'
+    keywords = frozenset({'password=', 'pwd=', 'password =', 'pwd ='})
+
+    def detect(self, fragment: Fragment) -> Iterator[Finding]:
+        text = fragment.text
+        for at, _ in _PASSWORD_WORDS.spans(text):
+            key = _KV_PASSWORD.match(text, at)
+            cred = parse_key_value(text, key.start(), key.end()) if key is not None else None
+            finding = _finding(fragment, cred, 'connection-string') if cred is not None else None
+            if finding is not None:
+                yield finding
+
+
+class CredentialFileDetector:
+    """Files that are credentials by their format: .pgpass, .netrc, Rails master keys."""
+    id = 'credential-file'
+    keywords: frozenset[str] = frozenset()      # judged by file name; returns at once for other files
+
+    def detect(self, fragment: Fragment) -> Iterator[Finding]:
+        name = os.path.basename(fragment.path).lower()
+        if name in ('.pgpass', 'pgpass', 'pgpass.conf') or name.endswith('.pgpass'):
+            yield from self._pgpass(fragment)
+        elif name == 'master.key' or (name.endswith('.key') and '/credentials/' in fragment.path.replace('\\', '/')):
+            yield from self._rails_key(fragment)
+
+    def _pgpass(self, fragment: Fragment) -> Iterator[Finding]:
+        for match in _PGPASS_LINE.finditer(fragment.text):
+            if match.group(1).lstrip().startswith('#'):
+                continue
+            password = match.group(5).rstrip('\r').replace('\\:', ':').replace('\\\\', '\\')
+            cred = Credential('.pgpass', match.group(4), password, (match.group(1),), match.start(5), len(password))
+            finding = _finding(fragment, cred, 'pgpass-password', f'.pgpass password for {match.group(1)}')
+            if finding is not None:
+                yield finding
+
+    def _rails_key(self, fragment: Fragment) -> Iterator[Finding]:
+        if _HEX32.fullmatch(fragment.text):
+            key = fragment.text.strip()
+            if not is_placeholder(key):
+                yield secret_finding(fragment, fragment.text.find(key), key, rule_id='rails-master-key',
+                                     severity=Severity.CRITICAL,
+                                     message='Rails master key (decrypts credentials.yml.enc)')
+
+
+class NetrcDetector:
+    """`machine HOST login USER password PASS` in a .netrc, or written to one by a script."""
+    id = 'netrc-password'
+    keywords = frozenset({'machine'})
+
+    def detect(self, fragment: Fragment) -> Iterator[Finding]:
+        text = fragment.text
+        for at in find_all(text, 'machine'):
+            match = _NETRC.match(text, at)
+            if match is None:
+                continue
+            cred = Credential('.netrc', match.group(2) or '', match.group(3), (match.group(1),),
+                              match.start(3), len(match.group(3)))
+            finding = _finding(fragment, cred, self.id, f'.netrc password for {match.group(1)}')
+            if finding is not None:
+                yield finding
