@@ -10,8 +10,10 @@ clock (interpreter start-up included, as a user would see it). Repetitions are
 interleaved (guard, betterleaks, detect-secrets, guard, ...) so load on a shared
 machine hits every tool alike; the median is reported, the minimum beside it.
 Before each timed run the tree is read once, so every tool starts from a warm
-page cache whatever ran before it (--no-warm to skip). MB/s divides the tree's bytes on disk (every regular file, binaries included)
-by the wall time, so all tools share one denominator.
+page cache whatever ran before it (--no-warm to skip). MB/s divides the tree's
+bytes on disk (every regular file, binaries included) by the wall time, so all
+tools share one denominator. --guard "python -m guard" with PYTHONPATH set runs
+another checkout of guard (e.g. an older commit, to compare).
 
 detect-secrets is two orders of magnitude slower, so on a big tree it scans a
 sub-tree (the generated tree's part00: 1/20 of it, holding every planted
@@ -104,11 +106,12 @@ def target(label: str, cwd: Path, paths: Sequence[str]) -> Target:
 # --- the tools: each returns its finding count, raising on a failed run ---------------------------
 
 EMPTY_CONFIG = WORK / 'empty.guard.yaml'
+GUARD_CMD: list[str] = []     # --guard, else the installed command
 
 
 def run_guard(t: Target, out: Path) -> int:
     # An explicit empty config: a tree under bench/.work must not pick up this repository's .guard.yaml.
-    args = [tool('guard'), 'scan', *t.paths, '--format', 'json', '--output', str(out), '-q',
+    args = [*GUARD_CMD, 'scan', *t.paths, '--format', 'json', '--output', str(out), '-q',
             '--config', str(EMPTY_CONFIG)]
     if not t.git:
         args.append('--no-gitignore')   # bench/.work is gitignored by the enclosing repo
@@ -265,17 +268,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help='trees larger than this run detect-secrets on a sub-tree only (default 30)')
     parser.add_argument('--tools', default='guard,betterleaks,detect-secrets')
     parser.add_argument('--json', type=Path, help='also write the results here')
+    parser.add_argument('--guard', help='command to run as guard, e.g. "python -m guard" with PYTHONPATH '
+                        'pointing at another checkout (default: the installed guard)')
     parser.add_argument('--no-warm', action='store_true',
                         help='do not read the tree into the page cache before each timed run')
     args = parser.parse_args(argv)
     global WARM
     WARM = not args.no_warm
+    GUARD_CMD[:] = args.guard.split() if args.guard else [tool('guard')]
     tools = [t for t in args.tools.split(',') if t]
     unknown = set(tools) - set(TOOLS)
     if unknown:
         parser.error(f'unknown tools: {", ".join(sorted(unknown))}; known: {", ".join(TOOLS)}')
     for name in tools:
-        tool(name)
+        if name != 'guard' or not args.guard:
+            tool(name)
     WORK.mkdir(exist_ok=True)
     EMPTY_CONFIG.write_text('# bench: built-in rules, no allowlist\n')
 
