@@ -277,6 +277,13 @@ class CredentialFileDetector:
     id = 'credential-file'
     keywords: frozenset[str] = frozenset()      # judged by file name; returns at once for other files
 
+    def accepts_path(self, path: str) -> bool:
+        """Whether `detect` can find anything in this file: lets scan-history skip parsing
+        commits that touch no such file (see gitsources._Gate)."""
+        name = os.path.basename(path).lower()
+        return (name in ('.pgpass', 'pgpass', 'pgpass.conf') or name.endswith('.pgpass') or name == 'master.key'
+                or (name.endswith('.key') and '/credentials/' in path.replace('\\', '/')))
+
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         name = os.path.basename(fragment.path).lower()
         if name in ('.pgpass', 'pgpass', 'pgpass.conf') or name.endswith('.pgpass'):
