@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from tests.conftest import commit_all, git, run_guard, write
-from tests.secrets import github_token
+from tests.secrets import github_token, random_body
 
 STORE = Path('.git') / 'guard' / 'history.sqlite3'
 
@@ -206,3 +206,12 @@ def test_locked_store_is_reported_and_the_run_goes_on(repo: Path) -> None:
     assert len(warnings) == 1 and 'locked' in warnings[0]
     assert '10 commits scanned' in stderr
     assert data['groups'] == full['groups']
+
+
+def test_keyword_less_detectors_still_see_the_files_they_want(repo: Path) -> None:
+    """The history prefilter skips commits without keywords, except files that a detector
+    judging by file name (.pgpass) asks for."""
+    write(repo / 'ops' / '.pgpass', f'db.internal:5432:app:app_user:{random_body(24)}\n')
+    commit_all(repo, 'ops')
+    _, data, _ = history()
+    assert [(g['path'], g['rule_id']) for g in data['groups']] == [('ops/.pgpass', 'pgpass-password')]
