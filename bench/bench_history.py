@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import statistics
 import string
@@ -111,20 +112,24 @@ def cloned(source: Path, root: Path) -> Path:
 TIME = Path('/usr/bin/time')
 
 
-def run(argv: Sequence[str], cwd: Path) -> tuple[float, int]:
-    """(wall seconds, peak RSS in MB of the process and the children it reaped, i.e. workers).
+def run(argv: Sequence[str], cwd: Path) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds (user + system, children included), peak RSS in MB of the
+    process and the children it reaped, i.e. workers).
 
     RSS comes from GNU time (%M), which forks a small process: a child forked from this
     Python would report this interpreter's own size as its peak."""
     wrapped = [str(TIME), '-f', '%M', *argv] if TIME.exists() else list(argv)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(wrapped, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     err = proc.stderr.decode(errors='replace')
     if proc.returncode not in (0, 1):
         raise SystemExit(f'{argv[0]} failed ({proc.returncode}): {err[-600:]}')
     last = err.strip().rsplit('\n', 1)[-1]
-    return elapsed, int(last) // 1024 if TIME.exists() and last.isdigit() else 0
+    used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, used, int(last) // 1024 if TIME.exists() and last.isdigit() else 0
 
 
 def bench(repo: Path, runs: int, jobs: int | None) -> None:
@@ -140,11 +145,13 @@ def bench(repo: Path, runs: int, jobs: int | None) -> None:
     for argv in commands.values():
         run(argv, repo)
     wall: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
     rss: dict[str, int] = dict.fromkeys(commands, 0)
     for _ in range(runs):
         for name, argv in commands.items():
-            seconds, peak = run(argv, repo)
+            seconds, used, peak = run(argv, repo)
             wall[name].append(seconds)
+            cpu[name].append(used)
             rss[name] = max(rss[name], peak)
     size = len(subprocess.run(['git', 'log', '-p', '-U0', '--all'], cwd=repo, capture_output=True).stdout)
     floor = statistics.median(wall['git log -p -U0 --all'])
@@ -152,11 +159,12 @@ def bench(repo: Path, runs: int, jobs: int | None) -> None:
     full = statistics.median(wall['guard scan-history'])
     again = statistics.median(wall['guard (incremental)'])
     print(f'\n{repo.name}: {count} commits, {size / 2**20:.1f} MB of patch, {runs} runs, '
-          f'{jobs or os.cpu_count()} jobs')
+          f'{jobs or os.cpu_count()} jobs, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores')
     for name, values in wall.items():
         median = statistics.median(values)
         print(f'  {name:24} median {median:7.3f} s   min {min(values):7.3f} s   '
-              f'{median / floor:5.2f}× git log   peak RSS {rss[name]:5d} MB')
+              f'{median / floor:5.2f}× git log   CPU {statistics.median(cpu[name]):6.3f} s   '
+              f'peak RSS {rss[name]:5d} MB')
     print(f'  guard / git log = {full / floor:.2f} (bar ≤ 1.5: {"met" if full <= 1.5 * floor else "NOT met"}); '
           f'guard / betterleaks = {full / leaks:.2f} (bar < 1: {"met" if full < leaks else "NOT met"}); '
           f'incremental {again:.3f} s (bar ≤ 0.5 s: {"met" if again <= 0.5 else "NOT met"})')

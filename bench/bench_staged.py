@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -75,13 +76,17 @@ def stage_change(repo: Path) -> str:
     return target
 
 
-def timed(argv: Sequence[str], cwd: Path) -> float:
+def timed(argv: Sequence[str], cwd: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds; CPU (user + system of the process and its children) is what a
+    loaded shared machine distorts least."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(argv, cwd=cwd, capture_output=True, check=False)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 1):
         raise SystemExit(f'{argv[0]} failed ({proc.returncode}): {proc.stderr.decode()[-500:]}')
-    return elapsed
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def bench(repo: Path, runs: int) -> None:
@@ -93,17 +98,24 @@ def bench(repo: Path, runs: int) -> None:
         'detect-secrets-hook': [tool('detect-secrets-hook'), changed],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
     for argv in commands.values():      # warm the page cache and any byte-code caches
         timed(argv, repo)
     for _ in range(runs):
         for name, argv in commands.items():
-            times[name].append(timed(argv, repo))
+            wall, used = timed(argv, repo)
+            times[name].append(wall)
+            cpu[name].append(used)
     guard = statistics.median(times['guard scan --staged'])
-    print(f'\n{repo.name}: {count} files, 20-line change staged in {changed}, {runs} runs each')
+    guard_cpu = statistics.median(cpu['guard scan --staged'])
+    print(f'\n{repo.name}: {count} files, 20-line change staged in {changed}, {runs} runs each, '
+          f'load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores')
     for name, values in times.items():
-        median = statistics.median(values)
-        ratio = '' if name.startswith('guard') else f'   guard = {guard / median:.2f}× of it'
-        print(f'  {name:26} median {median * 1000:7.1f} ms   min {min(values) * 1000:7.1f} ms{ratio}')
+        median, used = statistics.median(values), statistics.median(cpu[name])
+        ratio = '' if name.startswith('guard') else (
+            f'   guard = {guard / median:.2f}× wall, {guard_cpu / used:.2f}× CPU')
+        print(f'  {name:26} median {median * 1000:7.1f} ms   min {min(values) * 1000:7.1f} ms   '
+              f'CPU {used * 1000:6.1f} ms{ratio}')
     leaks = statistics.median(times['betterleaks git --staged'])
     hook = statistics.median(times['detect-secrets-hook'])
     print(f'  bars: guard ≤ 100 ms {_met(guard <= 0.100)}; faster than betterleaks {_met(guard < leaks)}; '
