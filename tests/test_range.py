@@ -145,3 +145,15 @@ def test_real_push_is_blocked_by_the_hook(repo: Path, origin: Path) -> None:
     assert push.returncode != 0
     assert 'leak.txt:1: github-pat' in push.stdout + push.stderr
     assert git('rev-parse', 'main', cwd=origin).strip() != git('rev-parse', 'HEAD').strip()
+
+
+@pytest.mark.parametrize('read_size', [1, 3, 7, 15, 64, 1 << 20])
+def test_log_records_survive_any_read_boundary(read_size: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A commit marker split across two reads must still split records (1 MB reads in real use)."""
+    import io
+
+    from guard import git as guard_git
+    records = [b'a' * 10 + b'\0x\0y\0msg\0\n\ndiff', b'', b'b\0c\0d\0e\0', b'\xff' * 40]
+    stream = b''.join(guard_git.COMMIT_MARK + r for r in records)
+    monkeypatch.setattr(guard_git, 'READ_SIZE', read_size)
+    assert list(guard_git.commit_records(io.BytesIO(stream))) == [r for r in records if r]
