@@ -5,7 +5,6 @@ import contextlib
 import dataclasses
 import os
 import subprocess
-import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
@@ -154,7 +153,8 @@ def ref_count(args: Sequence[str]) -> int:
 def log_stream(commits: Sequence[str]) -> Iterator[IO[bytes]]:
     """`git log -p` records (see LOG_OPTIONS) for exactly `commits`, in their order, streamed."""
     args = ['git', 'log', '-p', *LOG_OPTIONS, '--no-walk=unsorted', '--stdin']
-    import tempfile  # not on the pre-commit path
+    import tempfile  # neither is on the pre-commit path
+    import threading
 
     stdin = ''.join(f'{c}\n' for c in commits).encode()
     with tempfile.TemporaryFile() as err:
