@@ -254,7 +254,12 @@ def file_changes(text: str) -> Iterator[FileChange]:
         yield current
 
 
+def diff_git_lines(text: str) -> list[str]:
+    """What follows `diff --git ` on each of a patch's file headers (see diff_git_paths)."""
+    return _DIFF_GIT.findall(text)
+
+
 def changed_paths(text: str) -> list[str]:
     """The new path of every file in a patch, from its `diff --git` lines alone (the
     cheapest look at a patch; renamed files with spaces may show their old name)."""
-    return [diff_git_paths(rest)[1] for rest in _DIFF_GIT.findall(text)]
+    return [diff_git_paths(rest)[1] for rest in diff_git_lines(text)]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from guard import git
-from guard.diff import FileChange, changed_paths, file_changes, parse_patch
+from guard.diff import FileChange, diff_git_lines, diff_git_paths, file_changes, parse_patch
 from guard.errors import GitError, InputError, UsageError
 from guard.models import Commit, Finding, Fragment
 from guard.scanner import Scanner
@@ -167,12 +167,13 @@ class _Gate:
             return True
         if not self.checks:
             return False
-        for path in changed_paths(patch_text):
-            verdict = self.verdicts.get(path)
+        for header in diff_git_lines(patch_text):   # keyed by the raw header: most recur
+            verdict = self.verdicts.get(header)
             if verdict is None:
                 if len(self.verdicts) > 100_000:     # memory stays flat on huge histories
                     self.verdicts.clear()
-                verdict = self.verdicts[path] = any(check(path) for check in self.checks)
+                old, new = diff_git_paths(header)
+                verdict = self.verdicts[header] = any(check(p) for p in {old, new} for check in self.checks)
             if verdict:
                 return True
         return False
