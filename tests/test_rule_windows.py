@@ -24,7 +24,9 @@ def haystack(rule: Rule, seed: int) -> str:
     for plant in plants * 3:
         pieces.insert(rng.randrange(len(pieces) + 1), plant)
     text = ''.join(pieces)
-    assert len(text) >= windows.MIN_TEXT
+    width = RuleDetector(rule)._window or 0
+    while len(text) < max(windows.MIN_TEXT, 4 * width):     # else finditer would not use windows
+        text += ''.join(rng.choices(JUNK, k=4096))
     return rule.positive[0] + text + rule.positive[-1]
 
 
@@ -55,6 +57,9 @@ def test_windows_equal_whole_text_scan(rule: Rule) -> None:
     (r'[a-f0-9]{40}', {'sha'}, False),                                       # keyword is context, not content
     (r'oy2[a-z0-9]+', {'oy2'}, False),                                       # unbounded
     (r'oy2[a-z0-9]{4}(?=.{0,200}end)', {'oy2'}, False),                      # lookahead past the margin
+    (r'(?i:azure[_-]?devops|azdo)[ =]{1,3}([a-z0-9]{52})', {'azure_devops', 'azure-devops', 'azuredevops',
+                                                           'azdo'}, True),
+    (r'(?i:azure[_-]?devops|azdo)[ =]{1,3}([a-z0-9]{52})', {'azure_devops', 'azdo'}, False),
 ])
 def test_qualification(pattern: str, keywords: set[str], qualifies: bool) -> None:
     assert (windows.window_width(pattern, frozenset(keywords)) is not None) is qualifies

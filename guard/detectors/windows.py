@@ -31,7 +31,7 @@ _sre_parse: Any = importlib.import_module('re._parser' if sys.version_info >= (3
 _sre: Any = importlib.import_module('re._constants' if sys.version_info >= (3, 11) else 'sre_constants')
 
 MARGIN = 64              # lookarounds longer than this disqualify a rule
-MAX_WIDTH = 4096         # longer possible matches: windows would not save anything
+MAX_WIDTH = 1 << 16      # longer possible matches: windows as big as most files save nothing
 MIN_TEXT = 32 * 1024     # below this a whole-text scan costs less than finding the windows
 _MAX_STRINGS = 64
 
@@ -76,7 +76,7 @@ def windows(lowered: str, keywords: frozenset[str], width: int) -> list[tuple[in
 
 def finditer(regex: re.Pattern[str], text: str, keywords: frozenset[str], width: int | None) -> Iterator[re.Match[str]]:
     """regex.finditer(text), through keyword windows when the rule qualifies and the text is big."""
-    if width is None or len(text) < MIN_TEXT:
+    if width is None or len(text) < max(MIN_TEXT, 4 * width):
         yield from regex.finditer(text)
         return
     lowered = text.lower()
@@ -127,6 +127,17 @@ def _exact(items: Sequence[Any]) -> set[str] | None:
                 if exact is None:
                     return None
                 options |= exact
+        elif op is _sre.IN:                      # [_-]: a few literal characters
+            if not all(kind is _sre.LITERAL for kind, _ in av):
+                return None
+            options = {chr(code) for _, code in av}
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[1] <= 3:     # _? or (?:ab){1,2}
+            inner = _exact(list(av[2]))
+            if inner is None:
+                return None
+            options = set()
+            for count in range(av[0], av[1] + 1):
+                options |= {''.join(p) for p in itertools.product(sorted(inner), repeat=count)}
         else:
             return None
         if options is None:
