@@ -8,9 +8,7 @@ text that exists only in a conflict resolution (an "evil merge").
 """
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -113,7 +111,7 @@ def scan_parallel(commits: Sequence[str], scanner: Scanner, jobs: int,
     global _worker_scanner
     _worker_scanner = scanner
     parts = chunks(commits, jobs)
-    if jobs <= 1 or len(parts) <= 1 or 'fork' not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(parts) <= 1 or not hasattr(os, 'fork'):
         done = 0
         for part in parts:
             result = _scan_chunk(part)
@@ -122,6 +120,9 @@ def scan_parallel(commits: Sequence[str], scanner: Scanner, jobs: int,
                 progress(done, len(commits))
             yield result
         return
+    import concurrent.futures  # only when there is work to share (not for a no-op re-run)
+    import multiprocessing
+
     context = multiprocessing.get_context('fork')
     counter = context.Value('l', 0)
     pool = concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(parts)), mp_context=context,
