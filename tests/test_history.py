@@ -68,7 +68,7 @@ def test_groups_by_fingerprint_with_first_last_and_head(repo: Path) -> None:
 
 
 def test_deleted_env_file_is_a_finding_with_adding_and_removing_commits(repo: Path) -> None:
-    write(repo / '.env', 'DB_PASSWORD=hunter2\n')
+    write(repo / '.env', 'DB_PASSWORD=' + random_body(16) + '\n')
     write(repo / 'config' / '.env.production', 'A=1\n')
     write(repo / '.env.example', 'DB_PASSWORD=\n')
     write(repo / 'prod.env.sample', 'X=\n')
