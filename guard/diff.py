@@ -17,7 +17,6 @@ from guard.models import Commit, Fragment
 SUBMODULE_MODE = '160000'
 _HUNK = re.compile(r'@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@')
 _ESCAPES = {'a': 7, 'b': 8, 't': 9, 'n': 10, 'v': 11, 'f': 12, 'r': 13, '"': 34, '\\': 92}
-_DIFF_GIT = re.compile(r'^diff --git (.*)$', re.MULTILINE)
 _FILE_HEADERS = re.compile(r'^(diff --git |new file mode |deleted file mode |rename from |rename to )(.*)$',
                            re.MULTILINE)
 
@@ -255,8 +254,23 @@ def file_changes(text: str) -> Iterator[FileChange]:
 
 
 def diff_git_lines(text: str) -> list[str]:
-    """What follows `diff --git ` on each of a patch's file headers (see diff_git_paths)."""
-    return _DIFF_GIT.findall(text)
+    """What follows `diff --git ` on each of a patch's file headers (see diff_git_paths).
+    str.find, not a MULTILINE regex: several times faster on megabytes of patch."""
+    out = []
+    start = 0 if text.startswith('diff --git ') else _next_header(text, 0)
+    while start >= 0:
+        end = text.find('\n', start)
+        if end < 0:
+            out.append(text[start + 11:])
+            break
+        out.append(text[start + 11:end])
+        start = _next_header(text, end)
+    return out
+
+
+def _next_header(text: str, pos: int) -> int:
+    found = text.find('\ndiff --git ', pos)
+    return found + 1 if found >= 0 else -1
 
 
 def changed_paths(text: str) -> list[str]:

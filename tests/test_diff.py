@@ -1,10 +1,13 @@
 """The unified-diff parser, on hand-written patches and on what real git prints."""
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
-from guard.diff import c_unquote, diff_git_paths, file_changes, parse_patch
+import pytest
+
+from guard.diff import c_unquote, diff_git_lines, diff_git_paths, file_changes, parse_patch
 from guard.models import Commit
 from tests.conftest import commit_all, git, write
 
@@ -126,3 +129,11 @@ def test_file_changes_reads_only_headers() -> None:
             'diff --git "a/\\303\\251" "b/\\303\\251"\nnew file mode 100644\n')
     assert [(c.path, c.old_path, c.added, c.deleted) for c in file_changes(text)] == [
         ('.env', '.env', False, True), ('.env.prod', 'x', False, False), ('é', 'é', True, False)]
+
+
+@pytest.mark.parametrize('text', [
+    '', 'diff --git a/x b/x\n+diff --git not a header\n', 'x\ndiff --git a/y b/y\nfoo\ndiff --git a/z b/z',
+    'diff --git a/q b/q', ' diff --git a/x b/x\n', '\ndiff --git a b\n\ndiff --git c d\n', 'diff --git \n',
+])
+def test_diff_git_lines_match_a_multiline_regex(text: str) -> None:
+    assert diff_git_lines(text) == re.findall(r'^diff --git (.*)$', text, re.MULTILINE)
