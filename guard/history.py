@@ -30,8 +30,12 @@ Progress = Callable[[int, int], None]
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ChunkResult:
-    """What one worker task found in its share of the commits."""
+    """What one worker task found in its share of the commits: every commit as a small
+    (sha, bytes, files) row, full CommitScans only for those holding something (pickling
+    thousands of empty ones back to the parent cost more than scanning them)."""
+    rows: tuple[tuple[str, int, int], ...]
     scans: tuple[CommitScan, ...]
+    binary: int
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -83,10 +87,14 @@ def _init_worker(counter: Any) -> None:
 def _scan_chunk(commits: Sequence[str]) -> ChunkResult:
     """Runs in a worker (forked: the scanner is inherited, not pickled)."""
     assert _worker_scanner is not None
+    rows = []
     scans = []
-    pending = 0
+    binary = pending = 0
     for scan in scan_commits(commits, _worker_scanner):
-        scans.append(scan)
+        rows.append((scan.sha, scan.bytes, scan.files))
+        binary += scan.binary
+        if scan.findings or scan.env_events:
+            scans.append(scan)
         pending += 1
         if pending == 16 and _worker_counter is not None:
             with _worker_counter.get_lock():
@@ -95,7 +103,7 @@ def _scan_chunk(commits: Sequence[str]) -> ChunkResult:
     if pending and _worker_counter is not None:
         with _worker_counter.get_lock():
             _worker_counter.value += pending
-    return ChunkResult(tuple(scans))
+    return ChunkResult(tuple(rows), tuple(scans), binary)
 
 
 def chunks(commits: Sequence[str], jobs: int) -> list[Sequence[str]]:
@@ -249,12 +257,13 @@ def audit(scanner: Scanner, version: str, *, branches: Sequence[str] = (), since
         findings: list[Finding] = []
         events: list[EnvEvent] = []
         for result in scan_parallel(todo, scanner, jobs or default_jobs(), progress):
-            store.save(result.scans, warnings)
+            store.save(result.rows, result.scans, warnings)
             _flush(warnings, warn)
+            binary += result.binary
+            for _sha, size, changed in result.rows:
+                total_bytes += size
+                files += changed
             for scan in result.scans:
-                files += scan.files
-                binary += scan.binary
-                total_bytes += scan.bytes
                 findings += scan.findings
                 events += scan.env_events
         # this run's results come from memory, so a store that failed mid-run loses nothing

@@ -137,14 +137,15 @@ class Store:
                 files += f
         return size, files
 
-    def save(self, scans: Sequence[CommitScan], warn: list[str]) -> None:
-        """Record a batch of scanned commits; a failure is reported once and the run goes on."""
+    def save(self, rows: Sequence[tuple[str, int, int]], scans: Sequence[CommitScan], warn: list[str]) -> None:
+        """Record a batch of scanned commits ((sha, bytes, files) rows) and what those in
+        `scans` held; a failure is reported once and the run goes on."""
         if self.broken:
             return
         try:
             with self._transaction():
                 self.conn.executemany('INSERT OR REPLACE INTO commits VALUES (?, ?, ?)',
-                                      [(s.sha, s.bytes, s.files) for s in scans])
+                                      rows)
                 self.conn.executemany('INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
                                       [_finding_row(f) for s in scans for f in s.findings])
                 self.conn.executemany('INSERT INTO env_events VALUES (?,?,?,?,?)',
