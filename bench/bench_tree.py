@@ -12,7 +12,9 @@ machine hits every tool alike; the median is reported, the minimum beside it.
 Before each timed run the tree is read once, so every tool starts from a warm
 page cache whatever ran before it (--no-warm to skip). MB/s divides the tree's
 bytes on disk (every regular file, binaries included) by the wall time, so all
-tools share one denominator. --guard "python -m guard" with PYTHONPATH set runs
+tools share one denominator. CPU seconds (user + sys of each tool and the
+processes it waited for) are printed too: on a loaded machine they say more than
+wall time about the work each tool does. --guard "python -m guard" with PYTHONPATH set runs
 another checkout of guard (e.g. an older commit, to compare).
 
 detect-secrets is two orders of magnitude slower, so on a big tree it scans a
@@ -27,6 +29,7 @@ import argparse
 import dataclasses
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -73,6 +76,7 @@ class Timing:
     tool: str
     target: Target
     seconds: list[float] = dataclasses.field(default_factory=list)
+    cpu: list[float] = dataclasses.field(default_factory=list)     # user + sys of the process and its children
     findings: int | None = None
     note: str = ''
 
@@ -168,9 +172,12 @@ def run_interleaved(jobs: Sequence[tuple[str, Target]], reps: int) -> list[Timin
                 out = Path(tmp) / f'{timing.tool}.json'
                 if WARM:
                     warm(timing.target)
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 started = time.perf_counter()
                 count = TOOLS[timing.tool](timing.target, out)
                 timing.seconds.append(time.perf_counter() - started)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                timing.cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
                 if timing.findings is not None and count != timing.findings:
                     timing.note = f'finding count varied: {timing.findings} then {count}'
                 timing.findings = count
@@ -209,18 +216,19 @@ def describe(t: Target) -> str:
 
 
 def print_table(timings: Sequence[Timing]) -> None:
-    print(f'  {"tool":<16}{"median s":>10}{"min s":>9}{"MB/s":>9}{"findings":>10}')
+    print(f'  {"tool":<16}{"median s":>10}{"min s":>9}{"MB/s":>9}{"cpu s":>9}{"findings":>10}')
     for tm in timings:
-        print(f'  {tm.tool:<16}{tm.median:>10.3f}{min(tm.seconds):>9.3f}{tm.mbps:>9.1f}{tm.findings:>10}'
-              + (f'   ({tm.note})' if tm.note else ''))
+        print(f'  {tm.tool:<16}{tm.median:>10.3f}{min(tm.seconds):>9.3f}{tm.mbps:>9.1f}'
+              f'{statistics.median(tm.cpu):>9.2f}{tm.findings:>10}' + (f'   ({tm.note})' if tm.note else ''))
 
 
 def ratio_line(name: str, a: Timing | None, b: Timing | None, hint: str) -> dict[str, float]:
     if a is None or b is None:
         return {}
     value = a.median / b.median
-    print(f'  {name} = {a.median:.3f} / {b.median:.3f} = {value:.2f}  ({hint})')
-    return {name: round(value, 3)}
+    cpu = statistics.median(a.cpu) / statistics.median(b.cpu)
+    print(f'  {name} = {a.median:.3f} / {b.median:.3f} = {value:.2f}  ({hint}); in CPU seconds: {cpu:.2f}')
+    return {name: round(value, 3), f'{name} (cpu)': round(cpu, 3)}
 
 
 def bench_target(full: Target, sub: Target | None, tools: Sequence[str], reps: int) -> dict[str, object]:

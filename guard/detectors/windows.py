@@ -128,36 +128,38 @@ def _exact(items: Sequence[Any]) -> set[str] | None:
                     return None
                 options |= exact
         elif op is _sre.IN:                      # [_-]: a few literal characters
-            if not all(kind is _sre.LITERAL for kind, _ in av):
+            if len(av) > _MAX_STRINGS or not all(kind is _sre.LITERAL for kind, _ in av):
                 return None
             options = {chr(code) for _, code in av}
         elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[1] <= 3:     # _? or (?:ab){1,2}
             inner = _exact(list(av[2]))
-            if inner is None:
+            # Sizes are checked before any product is built: a class repeated could explode.
+            if inner is None or sum(len(inner) ** n for n in range(av[0], av[1] + 1)) > _MAX_STRINGS:
                 return None
             options = set()
             for count in range(av[0], av[1] + 1):
                 options |= {''.join(p) for p in itertools.product(sorted(inner), repeat=count)}
         else:
             return None
-        if options is None:
+        if options is None or len(out) * len(options) > _MAX_STRINGS:
             return None
         out = {a + b for a, b in itertools.product(out, options)}
-        if len(out) > _MAX_STRINGS:
-            return None
     return out
 
 
 def _required(items: Sequence[Any]) -> list[set[str]]:
     """Sets S of literals, each such that every match of the sequence contains some s in S."""
     found: list[set[str]] = []
-    # Runs of consecutive exactly-known items: their product is required.
-    for start in range(len(items)):
-        for end in range(len(items), start, -1):
-            exact = _exact(items[start:end])
-            if exact is not None and '' not in exact:
-                found.append(exact)
-                break
+    # Runs of consecutive exactly-known items: their product is required (unless it holds '').
+    run = {''}
+    for item in [*items, None]:
+        options = _exact([item]) if item is not None else None
+        if options is not None and len(run) * len(options) <= _MAX_STRINGS:
+            run = {a + b for a, b in itertools.product(run, options)}
+            continue
+        if '' not in run:
+            found.append(run)
+        run = options if options is not None else {''}
     for op, av in items:
         if op is _sre.SUBPATTERN:
             found += _required(list(av[3]))
