@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import dataclasses
 import os
 import re
@@ -26,7 +27,7 @@ from guard.detectors.placeholders import (
     is_word_path,
     looks_random,
 )
-from guard.detectors.wordfinder import WordFinder
+from guard.detectors.wordfinder import WordFinder, line_span
 from guard.models import Confidence, Finding, Fragment, Severity
 
 _SECRET_WORDS = WordFinder(('pass', 'pwd', 'secret', 'token', 'cred', 'key', 'auth', 'salt'))
@@ -38,6 +39,10 @@ _AFTER = re.compile(
     r'|[ \t]+value[ \t]*=[ \t]*(?=["\'])|[ \t](?=[ \t]*[^\s=:]))',
     re.IGNORECASE,
 )
+# `- name: DB_PASSWORD` / `value: …` (Kubernetes env), `{"name": "DB_PASSWORD", "value": "…"}` (ECS)
+_NAME_VALUE = re.compile(
+    r'([\w.\-]{0,40})(["\']?)[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?(["\']?value["\']?[ \t]*[:=])', re.IGNORECASE)
+_NAME_KEY = re.compile(r'["\']?(?:name|key)["\']?[ \t]*[:=][ \t]*["\']?$', re.IGNORECASE)
 _KEY_CHARS = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-')
 _WORDS = re.compile(r'[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+')
 _LINE_PREFIX = re.compile(r'[ \t]*(?:(?:export|ENV|ARG|set|SET|setenv|-)[ \t]+)?$')
@@ -101,7 +106,7 @@ DATA_KEY_PREFIXES = frozenset({
     'previous', 'parent', 'child', 'node', 'ssh', 'gpg', 'pgp', 'host', 'known', 'kms', 'key', 'by',
 })
 _VALUE_PREFIXES = ('base64:', 'bearer ', 'basic ', 'token ', 'hex:')
-_PUBLIC_VALUE = re.compile(r'^(?:pk_(?:live|test)_|pk\.[a-z0-9]|rk_test_|sb_publishable_|6L[\w-]{38}$)'
+_PUBLIC_VALUE = re.compile(r'^(?:pk_(?:live|test)_|pk\.[\w-]|rk_test_|sb_publishable_|6L[\w-]{38}$)'
                            r'|\.apps\.googleusercontent\.com$|^https?://[0-9a-f]{32}@[\w.\-]*sentry')
 _NUMBERISH = re.compile(r'^[-+]?\d+(?:[.,:]\d+)*[a-zA-Z%]{0,3}$|^(?:true|false|yes|no|on|off|null|nil|none)$', re.I)
 _URLISH = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*://|^(?:/|\./|\.\./|~/|file:|[A-Za-z]:\\)')
@@ -118,7 +123,7 @@ _BARE = re.compile(r'[^\s"\'`]{1,1024}')
 _XML_TEXT = re.compile(r'([^<\n]{1,1024})</')
 _CONN_CONTEXT = re.compile(r'(?i)(?<![\w.\-])(?:host|hostaddr|server|data source|dbname|initial catalog)'
                            r'[ \t]*=|loginmodule')
-_SECTION = re.compile(r'^(data|stringData|encryptedData|[A-Za-z_][\w-]*):[ \t]*$', re.MULTILINE)
+_SECTION = re.compile(r'^(?:([A-Za-z_][\w-]*):[ \t]*|---.*)$', re.MULTILINE)
 _BASE64 = re.compile(r'^[A-Za-z0-9+/]{4,}={0,2}$')
 
 
@@ -192,7 +197,8 @@ def judge_value(key_class: str, value: str) -> tuple[Severity, Confidence] | Non
     if key_class == KeyClass.SECRET:
         if random or (is_uuid(value)):
             return Severity.HIGH, Confidence.HIGH if random and len(value) >= 16 else Confidence.MEDIUM
-        if len(value) >= 10 and char_classes(value) >= 3 and shannon_entropy(value) >= 3.0:
+        if len(value) >= 10 and char_classes(value) >= 3 and shannon_entropy(value) >= 3.0 \
+                and not is_word_path(value):
             return Severity.HIGH, Confidence.MEDIUM
         return None
     if random and len(value) >= 16 and not is_uuid(value):
@@ -238,6 +244,7 @@ def read_value(text: str, match: re.Match[str], code: bool, in_string: bool = Fa
         return None
     if bare.group().lower() in _AUTH_SCHEMES and text.startswith(' ', bare.end()):
         bare = _BARE.match(text, bare.end() + 1) or bare      # `Bearer <token>`: the token
+    pos = bare.start()
     value = bare.group().rstrip(',;')
     while value and value[-1] in _OPENER and value.count(value[-1]) > value.count(_OPENER[value[-1]]):
         value = value[:-1]      # `{password: abc}`: the brace closes the mapping, not the value
@@ -259,22 +266,24 @@ class AssignmentDetector:
         if 'kind: SealedSecret' in text:
             return          # encrypted to the cluster's key: safe in git
         code = os.path.splitext(fragment.path)[1].lower() in CODE_EXTENSIONS
-        k8s_secret = 'kind: Secret' in text
+        sections = _sections(text) if 'kind: Secret' in text else None
         next_free = 0
         for word_start, word_end in _SECRET_WORDS.spans(text):
-            match = _AFTER.match(text, word_end)
+            match = _NAME_VALUE.match(text, word_end) or _AFTER.match(text, word_end)
             if match is None or word_start < next_free:
                 continue
             next_free = match.end()
             found = self._assignment(text, word_start, match, code)
             if found is None:
                 continue
+            if not found.quoted:
+                next_free = found.offset + len(found.value)  # words inside `a=password=…` are not keys
             key_class = classify_key(found.key)
             if key_class is None:
                 continue
             value = strip_scheme(found.value)
             offset = found.offset + len(found.value) - len(value)
-            if k8s_secret and _section(text, word_start) == 'data':
+            if sections is not None and _section(sections, word_start) == 'data':
                 value = _b64decode(value)
             verdict = judge_value(key_class, value)
             if verdict is None:
@@ -292,7 +301,14 @@ class AssignmentDetector:
         key = text[key_start:key_end].strip('.-')
         close, op = match.group(2), match.group(3)
         before = text[key_start - 1] if key_start else '\n'
-        in_string = before in '"\'' and not close      # "Authorization: Bearer …", "x-api-key: …"
+        if op.lower().lstrip('"\'').startswith('value'):
+            line_start = line_span(text, key_start, 80)[0]
+            if not _NAME_KEY.search(text, max(line_start, key_start - 40), key_start):
+                return None
+            value = read_value(text, match, False)
+            return Assignment(key, value[0], value[1], value[2]) if value and value[0] else None
+        # inside a string literal: "Authorization: Bearer …", "x-api-key: …", "…;AccountKey=…;"
+        in_string = (before in '"\'' and not close) or (before == ';' and op == '=')
         if not key or (close and before not in '"\'') or (in_string and op not in (':', '=')):
             return None
         if op.startswith(',') and not close:
@@ -302,7 +318,7 @@ class AssignmentDetector:
         if 'value' in op and not close:
             return None
         whitespace = op in (' ', '\t')
-        line_start = text.rfind('\n', 0, key_start) + 1
+        line_start = line_span(text, key_start, 80)[0]
         if whitespace and not (_KEYWORD_PREFIX.match(text, line_start, key_start)
                                or (key.lower() in _SPACE_KEYS and _LINE_PREFIX.match(text, line_start, key_start))):
             return None
@@ -310,8 +326,7 @@ class AssignmentDetector:
         if value is None or not value[0]:
             return None
         if whitespace:
-            line_end = text.find('\n', value[1])
-            rest = text[value[1] + len(value[0]):line_end if line_end >= 0 else len(text)].strip()
+            rest = text[value[1] + len(value[0]):line_span(text, value[1], 1100)[1]].strip()
             if rest and not rest.startswith(('#', '//', ';')):
                 return None
         return Assignment(key, value[0], value[1], value[2])
@@ -319,19 +334,19 @@ class AssignmentDetector:
     @staticmethod
     def _in_connection_string(text: str, at: int) -> bool:
         """`Server=…;Password=…`, `host=… password=…`, URLs: the connection-string detector judges these."""
-        line_start = text.rfind('\n', 0, at) + 1
-        line_end = text.find('\n', at)
-        line_end = len(text) if line_end < 0 else line_end
+        line_start, line_end = line_span(text, at)
         return '://' in text[line_start:at] or bool(_CONN_CONTEXT.search(text, line_start, line_end))
 
 
-def _section(text: str, at: int) -> str:
-    """The top-level YAML key a position sits under (`data`, `stringData`, …), within its document."""
-    doc_start = text.rfind('\n---', 0, at) + 1
-    section = ''
-    for match in _SECTION.finditer(text, doc_start, at):
-        section = match.group(1)
-    return section
+def _sections(text: str) -> list[tuple[int, str]]:
+    """Where each top-level YAML key (`data:`, `stringData:`) and each `---` document starts."""
+    return [(m.start(), m.group(1) or '') for m in _SECTION.finditer(text)]
+
+
+def _section(sections: list[tuple[int, str]], at: int) -> str:
+    """The top-level YAML key a position sits under, within its document."""
+    index = bisect.bisect_left(sections, (at, '')) - 1
+    return sections[index][1] if index >= 0 else ''
 
 
 def _b64decode(value: str) -> str:

@@ -23,7 +23,7 @@ from guard.detectors.placeholders import (
     is_trivial_password,
     looks_random,
 )
-from guard.detectors.wordfinder import WordFinder, find_all
+from guard.detectors.wordfinder import WordFinder, find_all, line_span
 from guard.models import Confidence, Finding, Fragment, Severity
 
 # Managed databases and services reachable from the internet: a leaked password there is one hop from data.
@@ -40,7 +40,7 @@ PUBLIC_HOST_SUFFIXES = (
     '.instaclustr.com', '.scalegrid.io', '.firebaseio.com', '.googleapis.com',
 )
 
-_SCHEME_TAIL = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]{0,40}$')
+_SCHEME_CHARS = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-')
 _URI_BODY = re.compile(r'[^\s"\'`<>\\]{1,2048}')
 _QUERY_PASSWORD = re.compile(r'(?i)[?&;](?:password|pwd|pass|passwd)=([^&;#]*)')
 _QUERY_USER = re.compile(r'(?i)[?&;](?:user|username|uid|user id)=([^&;#]*)')
@@ -53,17 +53,18 @@ _PASSWORD_WORDS = WordFinder(('password', 'pwd'))
 _KWARG = re.compile(r'[,(][ \t]*$')
 _KV_VALUE = re.compile(r'\'((?:[^\'\\\n]|\\.){0,512})\'|"((?:[^"\\\n]|\\.){0,512})"|\{([^}\n]{0,512})\}'
                        r'|([^;\s"\'`&<]{1,512})')
-_KV_HOST = re.compile(r'(?i)(?<![\w.\-])(?:host|hostaddr|server|data source|address|addr|network address)'
+_KV_HOST = re.compile(r'(?<![\w.\-])(?:host|hostaddr|server|data source|address|addr|network address)'
                       r'[ \t]*=[ \t]*[\'"]?([^;\s\'"]+)')
-_KV_USER = re.compile(r'(?i)(?<![\w.\-])(?:user|user id|userid|uid|username|user name)[ \t]*=[ \t]*[\'"]?([^;\s\'"]*)')
-_KV_CONTEXT = re.compile(r'(?i)(?<![\w.\-])(?:host|hostaddr|server|data source|dbname|database|initial catalog'
+_KV_USER = re.compile(r'(?<![\w.\-])(?:user|user id|userid|uid|username|user name)[ \t]*=[ \t]*[\'"]?([^;\s\'"]*)')
+_KV_CONTEXT = re.compile(r'(?<![\w.\-])(?:host|hostaddr|server|data source|dbname|database|initial catalog'
                          r'|user id|uid|port|sslmode)[ \t]*=')
 
 _JAAS = re.compile(r'LoginModule\s+(?:required|requisite|sufficient|optional)\b[^;]{0,2000}')
 _JAAS_FIELD = re.compile(r'\b(username|password)\s*=\s*(?:"((?:[^"\\]|\\.){0,512})"|\'([^\']{0,512})\')')
 _KAFKA_HOSTS = re.compile(r'bootstrap[._-]servers["\']?\s*[:=]\s*["\']?([^\s,"\']+)')
 
-_ORACLE = re.compile(r'([A-Za-z_][\w$#]{0,127})/([^\s/@"\'`]{1,256})@(?=//|[\w\[])')
+_ORACLE = re.compile(r'(?<![\w$#])([A-Za-z_][\w$#]{0,127})/([^\s/@"\'`]{1,256})$')
+_TOKEN_END = frozenset(' \t\r\n"\'`@=<>')
 _NETRC = re.compile(r'\bmachine[ \t\r\n]+(\S{1,256})(?:[ \t\r\n]+login[ \t\r\n]+(\S{1,256}))?'
                     r'[ \t\r\n]+password[ \t\r\n]+(\S{1,512})')
 _PGPASS_LINE = re.compile(r'^((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)*):(.+)$',
@@ -129,14 +130,24 @@ def _hosts(hostpart: str) -> tuple[str, ...]:
     return tuple(h for h in (_host_of(p) for p in hostpart.split(',')) if h)
 
 
-def parse_uri(text: str, at: int) -> Iterator[Credential]:
-    """Credentials of the URI whose `://` is at `at`: userinfo and `password=` query parameters."""
-    scheme_match = _SCHEME_TAIL.search(text, max(0, at - 48), at)
-    body_match = _URI_BODY.match(text, at + 3)
-    if scheme_match is None or body_match is None:
+def _scheme_start(text: str, at: int) -> int:
+    start = at
+    floor = max(0, at - 40)
+    while start > floor and text[start - 1] in _SCHEME_CHARS:
+        start -= 1
+    while start < at and not text[start].isalpha():
+        start += 1
+    return start
+
+
+def parse_uri(text: str, at: int, end: int) -> Iterator[Credential]:
+    """Credentials of the URI whose `://` is at `at` (and which ends by `end`): userinfo, `password=` parameters."""
+    scheme_start = _scheme_start(text, at)
+    body_match = _URI_BODY.match(text, at + 3, end)
+    if scheme_start == at or body_match is None:
         return
-    scheme = scheme_match.group().lower()
-    if text[max(0, scheme_match.start() - 5):scheme_match.start()].lower() == 'jdbc:':
+    scheme = text[scheme_start:at].lower()
+    if text[max(0, scheme_start - 5):scheme_start].lower() == 'jdbc:':
         scheme = 'jdbc:' + scheme
     body = body_match.group()
     body_start = at + 3
@@ -146,7 +157,7 @@ def parse_uri(text: str, at: int) -> Iterator[Credential]:
     hosts = _hosts(hostpart if sep else netloc)
     if sep and ':' in userinfo:
         user, _, password = userinfo.partition(':')
-        if hostpart and not any(c in user for c in '?#&='):
+        if hostpart and not any(c in user for c in '?#&'):
             yield Credential(scheme, unquote(user), unquote(password), hosts,
                              body_start + len(user) + 1, len(password))
     for query in _QUERY_PASSWORD.finditer(body):
@@ -155,26 +166,23 @@ def parse_uri(text: str, at: int) -> Iterator[Credential]:
                          hosts, body_start + query.start(1), len(query.group(1)))
 
 
-def parse_key_value(text: str, at: int, end: int) -> Credential | None:
+def parse_key_value(text: str, at: int, value_match: re.Match[str]) -> Credential | None:
     """`Server=…;Password=…` (ADO.NET) or `host=… password=…` (libpq): the pairs around a password key."""
-    value_match = _KV_VALUE.match(text, end)
-    if value_match is None:
-        return None
     group = next(g for g in range(1, 5) if value_match.group(g) is not None)
     password = value_match.group(group)
-    line_start = text.rfind('\n', 0, at) + 1
+    if len(password) < 6 or is_placeholder(password):
+        return None
+    line_start, line_end = line_span(text, at)
     if group == 4 and _KWARG.search(text, max(line_start, at - 80), at):
         return None     # `connect(host=h, password=pw)`: a keyword argument holding a variable
-    line_end = text.find('\n', end)
-    line_end = len(text) if line_end < 0 else line_end
     # libpq strings are often split over concatenated literals: look a few lines back for the host
-    window_start = max(0, line_start - 300)
-    window = text[window_start:min(line_end, end + 600)]
-    if not _KV_CONTEXT.search(window):
+    window = text[max(0, at - 300):min(line_end, value_match.end() + 200)]
+    low = window.lower()
+    if not _KV_CONTEXT.search(low):
         return None
     ado = bool(_ADO_PAIR.search(text, line_start, line_end))
-    host = _KV_HOST.search(window)
-    user = _KV_USER.search(window)
+    host = _KV_HOST.search(low)
+    user = _KV_USER.search(low)
     hosts = (_host_of(host.group(1).split(',')[0].removeprefix('tcp:')),) if host else ()
     return Credential('ADO.NET' if ado else 'libpq', user.group(1) if user else '', password, hosts,
                       value_match.start(group), len(password))
@@ -196,16 +204,14 @@ def _jaas(text: str, match: re.Match[str]) -> Iterator[Credential]:
 
 def _oracle(text: str, at: int) -> Iterator[Credential]:
     """`user/password@//host:1521/service` (sqlplus, JDBC thin) with `@//` at `at`."""
-    start = max(0, at - 300)
-    line_start = text.rfind('\n', start, at) + 1
-    match = None
-    for match in _ORACLE.finditer(text, max(start, line_start), at + 3):
-        if match.end() > at + 1:
-            break
-        pass
-    if match is None or match.end() != at + 1:
+    start = at
+    floor = max(0, at - 300)
+    while start > floor and text[start - 1] not in _TOKEN_END:
+        start -= 1
+    match = _ORACLE.search(text, start, at)
+    if match is None:
         return
-    host = _URI_BODY.match(text, at + 3)
+    host = _URI_BODY.match(text, at + 3, at + 260)
     hosts = _hosts(host.group()) if host else ()
     yield Credential('Oracle', match.group(1), match.group(2), hosts, match.start(2), len(match.group(2)))
 
@@ -244,9 +250,10 @@ class ConnectionStringDetector:
     def _credentials(self, text: str) -> Iterator[tuple[Credential, str]]:
         at = text.find('://')
         while at >= 0:
-            for cred in parse_uri(text, at):
+            following = text.find('://', at + 3)
+            for cred in parse_uri(text, at, following if following >= 0 else len(text)):
                 yield cred, 'connection-string'
-            at = text.find('://', at + 3)
+            at = following
         at = text.find('@//')
         while at >= 0:
             for cred in _oracle(text, at):
@@ -264,10 +271,17 @@ class KeyValueConnectionDetector:
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text
+        next_free = 0
         for at, _ in _PASSWORD_WORDS.spans(text):
-            key = _KV_PASSWORD.match(text, at)
-            cred = parse_key_value(text, key.start(), key.end()) if key is not None else None
-            finding = _finding(fragment, cred, 'connection-string') if cred is not None else None
+            key = _KV_PASSWORD.match(text, at) if at >= next_free else None
+            value = _KV_VALUE.match(text, key.end()) if key is not None else None
+            if key is None or value is None:
+                continue
+            next_free = value.end()
+            cred = parse_key_value(text, key.start(), value)
+            if cred is None:
+                continue
+            finding = _finding(fragment, cred, 'connection-string')
             if finding is not None:
                 yield finding
 

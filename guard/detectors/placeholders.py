@@ -7,13 +7,15 @@ the same way, so a value is judged alike in a URL, a .env line or a YAML key.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from guard.detectors.entropy import (
     char_classes,
+    has_ascending_run,
+    has_repeat_run,
     is_sequential,
     longest_run,
-    longest_sequential_run,
     shannon_entropy,
 )
 
@@ -72,7 +74,7 @@ _PLACEHOLDER_MARK = re.compile(
     (?:^|[-_ .])(?:example|sample|dummy|fake|placeholder|redacted|changeme|xxx+
                   |not[-_]?a[-_]?(?:real|secret|valid)|do[-_]?not[-_]?use|invalid)(?:[-_ .]|$)
     | ^(?:dev|local|test|demo)[-_]?(?:only[-_])?(?:secret|password|pass|key|token)s?$
-    | example | xxxxx | \*\*\* | ••• | passw(?:or|0r)?d
+    | example | xxxxx | \*\*\* | ••• | passw(?:or|0r)?d | change[-_ ]?me | %env\(
     """,
 )
 # Phrases that only mean "fill me in" when the whole value is words: 'your_api_key_here',
@@ -85,6 +87,7 @@ _PLACEHOLDER_PHRASE = re.compile(
     """,
 )
 _WORDY = re.compile(r'(?:[A-Za-z][a-z]*|[A-Z]+|[0-9]+)(?:[-_ .]+(?:[A-Za-z][a-z]*|[A-Z]+|[0-9]+))*')
+_LEET = str.maketrans('301@$57', 'eoiasst')
 _MASK = re.compile(r'^[*xX•#._-]+$|^\*{3,}|\*{3,}$')
 _WORDISH = re.compile(r'^[A-Za-z]+[0-9]{0,4}[!.?]?$')
 _HEX = re.compile(r'^[0-9a-fA-F]+$')
@@ -116,23 +119,28 @@ def is_stored_elsewhere(value: str) -> bool:
     return value.lstrip().lower().startswith(_STORE_PREFIXES)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_placeholder(value: str) -> bool:
-    """True for values nobody would use as a real secret."""
+    """True for values nobody would use as a real secret. (Pure, so cached: several detectors ask about
+    the same value, and a generated file repeats the same few values thousands of times.)"""
     stripped = value.strip().strip('\'"`')
     if len(stripped) < 3:
         return True
     lowered = stripped.lower()
     if lowered in PLACEHOLDER_WORDS or lowered in DOCUMENTED_VALUES or _MASK.match(stripped):
         return True
+    plain = lowered.translate(_LEET)
+    if plain in PLACEHOLDER_WORDS or plain.rstrip('0123456789!.?') in PLACEHOLDER_WORDS:
+        return True     # 's3cr3t', 'p@ssw0rd', 'secret123', 'admin!'
     if is_reference(stripped) or has_embedded_reference(stripped) or is_stored_elsewhere(stripped):
         return True
     if _PLACEHOLDER_MARK.search(lowered):
         return True
     if _WORDY.fullmatch(stripped) and _PLACEHOLDER_PHRASE.search(lowered):
         return True
-    if longest_run(stripped) >= max(6, len(stripped) // 2):
+    if has_repeat_run(stripped) and longest_run(stripped) >= max(6, len(stripped) // 2):
         return True     # 'ghp_xxxxxxxxxxxxxxxx', '0000000000'
-    if longest_sequential_run(stripped) >= 8:
+    if has_ascending_run(stripped):
         return True     # 'glpat-ABCDEFGHIJKLMNOPQRST', 'npm_0123456789abcdef…'
     return is_sequential(stripped) or is_sequential(lowered.strip('0123456789'))
 
@@ -182,4 +190,4 @@ def is_local_host(host: str) -> bool:
 def is_doc_host(host: str) -> bool:
     """RFC 2606 names reserved for documentation: example.com, *.test, *.invalid."""
     host = host.lower().rstrip('.')
-    return any(host == d.lstrip('.') or host.endswith(d if d.startswith('.') else '.' + d) for d in DOC_DOMAINS)
+    return any(host.endswith(d) if d.startswith('.') else host == d or host.endswith('.' + d) for d in DOC_DOMAINS)

@@ -40,3 +40,13 @@ def find_all(haystack: str, needle: str) -> list[int]:
         found.append(at)
         at = haystack.find(needle, at + 1)
     return found
+
+
+def line_span(text: str, at: int, reach: int = 400) -> tuple[int, int]:
+    """Start and end of the line holding `at`, looking at most `reach` characters each way.
+
+    Bounded so that a huge single-line file (minified code) costs the same per hit as any other.
+    """
+    start = text.rfind('\n', max(0, at - reach), at) + 1 or max(0, at - reach)
+    end = text.find('\n', at, at + reach)
+    return start, end if end >= 0 else min(len(text), at + reach)

@@ -1,0 +1,148 @@
+"""Generic secret assignments: keys that name a secret, values that are one."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from guard.detectors.assignments import AssignmentDetector, classify_key
+from guard.models import Confidence, Fragment
+from tests.conftest import run_guard, write
+from tests.secrets import random_body
+
+V = random_body(28)
+DETECTOR = AssignmentDetector()
+
+
+def scan(path: str, text: str) -> list:
+    return list(DETECTOR.detect(Fragment(path, text)))
+
+
+@pytest.mark.parametrize('path,text', [
+    ('.env', f'DB_PASSWORD={V}'),
+    ('.env', f'export API_TOKEN="{V}"'),
+    ('config.yaml', f'spring:\n  datasource:\n    password: {V}'),
+    ('values-prod.yaml', f'grafana:\n  adminPassword: {V}'),
+    ('compose.yaml', f'    environment:\n      MYSQL_ROOT_PASSWORD: {V}'),
+    ('compose.yaml', f'    environment:\n      - POSTGRES_PASSWORD={V}'),
+    ('deploy.yaml', f'env:\n  - name: DB_PASSWORD\n    value: "{V}"'),
+    ('task.json', f'{{"environment": [{{"name": "API_TOKEN", "value": "{V}"}}]}}'),
+    ('appsettings.json', f'{{"Jwt": {{"Key": "{V}{V}"}}}}'),
+    ('settings.toml', f'secret_key = "{V}"'),
+    ('grafana.ini', f'[security]\nadmin_password = {V}'),
+    ('gradle.properties', f'signing.password={V}'),
+    ('security.properties', f'jwt.signing-secret={V}'),
+    ('settings.xml', f'<server><password>{V}</password></server>'),
+    ('web.config', f'<add key="ApiKey" value="{V}" />'),
+    ('wp-config.php', f"define( 'DB_PASSWORD', '{V}' );"),
+    ('config.php', f"'password' => '{V}',"),
+    ('settings.py', f'SECRET_KEY = "{V}"'),
+    ('client.js', f'const client = new Client({{ apiKey: "{V}" }});'),
+    ('main.go', f'const apiKey = "{V}"'),
+    ('Api.java', f'private static final String CLIENT_SECRET = "{V}";'),
+    ('prod.tfvars', f'rds_master_password = "{V}"'),
+    ('Dockerfile', f'ENV DB_PASSWORD {V}'),
+    ('redis.conf', f'requirepass {V}'),
+    ('.npmrc', f'//registry.lumen.io/:_authToken={V}'),
+    ('api.http', f'GET https://api.lumen.io/v1\nAuthorization: Bearer {V}'),
+    ('call.sh', f'curl -H "x-api-key: {V}" https://api.lumen.io'),
+    ('hotfix.patch', f'-SIGNING_KEY=${{SIGNING_KEY}}\n+SIGNING_KEY={V}'),
+    ('.env', f'APP_KEY=base64:{V}='),
+])
+def test_secret_assignments_are_found(path: str, text: str) -> None:
+    found = scan(path, text)
+    assert len(found) == 1, (path, text)
+    assert V[:4] in found[0].preview and V not in found[0].message
+
+
+def test_kubernetes_secret_data_is_decoded_before_judging() -> None:
+    import base64
+    head = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\ntype: Opaque\ndata:\n'
+    real = base64.b64encode(V.encode()).decode()
+    fake = base64.b64encode(b'changeme').decode()
+    assert len(scan('secret.yaml', f'{head}  api-token: {real}\n')) == 1
+    assert scan('secret.yaml', f'{head}  password: {fake}\n') == []
+    assert scan('sealed.yaml', f'kind: SealedSecret\nspec:\n  encryptedData:\n    password: {real}\n') == []
+
+
+@pytest.mark.parametrize('path,text', [
+    ('.env.dist', 'APP_SECRET=\nAPI_KEY=""'),
+    ('secrets.yml', 'secret_key_base: <%= ENV["SECRET_KEY_BASE"] %>'),
+    ('compose.yaml', 'GF_SECURITY_ADMIN_PASSWORD: CHANGE_ME'),
+    ('sample.yaml', 'token: <your-token>'),
+    ('ci.yml', 'api-key: ${{ secrets.DEPLOY_API_KEY }}'),
+    ('prod.py', 'SIGNING_KEY = os.environ["LUMEN_SIGNING_KEY"]\nSMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")'),
+    ('session.js', 'app.use(session({ secret: process.env.SESSION_SECRET }));'),
+    ('app.php', "'key' => env('APP_KEY'),"),
+    ('hmac.go', 'var hmacSecret = []byte(os.Getenv("HMAC_SECRET"))'),
+    ('troubleshooting.md', 'MAILER_PASSWORD=***'),
+    ('security.properties', 'jwt.signing-secret=${JWT_SIGNING_SECRET}'),
+    ('rds.tf', 'password   = random_password.db.result'),
+    ('stack.yml', 'MYSQL_PASSWORD_FILE: /run/secrets/mysql_password'),
+    ('sample.env', 'WEATHER_API_KEY=your_api_key_here'),
+    ('default.json', '{"session": {"secret": "REPLACE_WITH_32_BYTE_SECRET"}}'),
+    ('security.yaml', 'password_policy:\n  min_length: 14\ntoken:\n  header: X-Lumen-Token\nsecret_store: aws-sm'),
+    ('maven.xml', '<password>${env.DEPLOY_PASSWORD}</password>'),
+    ('wp-config-sample.php', "define( 'AUTH_KEY', 'put your unique phrase here' );"),
+    ('mail.yml', 'password: !ENV ${SMTP_PASSWORD}'),
+    ('db.yml', 'db_password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162636465'),
+    ('prod.enc.env', 'DB_PASSWORD=ENC[AES256_GCM,data:kFxNvMtEq6,iv:xBdj=,tag:SOgU==,type:str]'),
+    ('supervisord.conf', 'environment=API_TOKEN="%(ENV_API_TOKEN)s",LOG_LEVEL="info"'),
+    ('.env', f'NEXT_PUBLIC_STRIPE_KEY={V}'),
+    ('.env', f'STRIPE_PUBLISHABLE_KEY=pk_live_{V}'),
+    ('map.js', f'mapboxgl.accessToken = "pk.{V}";'),
+    ('contact.html', f'<div data-sitekey="6L{V}"></div>'),
+    ('s3_test.go', 'SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",'),
+    ('tokens.md', 'export GITLAB_TOKEN=glpat-ABCDEFGHIJKLMNOPQRST\nexport HF_TOKEN=hf_aaaaaaaaaaaaaaaaaaaaaaaa'),
+    ('.secrets.baseline', f'"hashed_secret": "{random_body(40, "0123456789abcdef")}",'),
+    ('wg.conf', f'PublicKey = {V}='),
+    ('externalsecret.yaml', '- secretKey: api-token\n  remoteRef:\n    key: prod/payments/api-token'),
+    ('Info.plist', '<key>ProductUserVisibleVersion</key>'),
+    ('x.py', "self.key = '_threading_local._localimpl.' + str(id(self))"),
+    ('x.py', 'password = getpass.getpass()'),
+    ('x.yaml', 'password: Secret123!\napi_key: test_key_123\njwt_secret: please-change-me'),
+    ('x.yaml', 'token_endpoint: https://auth.lumen.io/token\nssh_key: ~/.ssh/id_rsa'),
+    ('x.txt', 'Using token ghp_********************************cA9f (redacted)'),
+    ('app.json', f'"Default": "Host=db.lumen.io;Password={V}"'),          # the connection-string detector's
+])
+def test_stand_ins_references_and_public_values_are_silent(path: str, text: str) -> None:
+    assert scan(path, text) == [], (path, text)
+
+
+def test_keys_are_classified() -> None:
+    assert classify_key('DB_PASSWORD') == 'password'
+    assert classify_key('secret_key_base') == 'secret'
+    assert classify_key('SecretAccessKey') == 'secret'
+    assert classify_key('Key') == 'ambiguous'
+    for key in ('password_file', 'token_url', 'primary_key', 'NEXT_PUBLIC_API_KEY', 'hashed_secret', 'keyId'):
+        assert classify_key(key) is None, key
+
+
+def test_confidence_follows_key_and_value() -> None:
+    strong, = scan('.env', f'CLIENT_SECRET={V}')
+    assert strong.confidence == Confidence.HIGH
+    ambiguous, = scan('a.json', f'{{"Key": "{V}{V}"}}')
+    assert ambiguous.confidence == Confidence.MEDIUM
+
+
+def test_linear_on_adversarial_near_misses() -> None:
+    for unit in ('password=', 'password: ', 'key="', "'token', '", '<password>', 'name: API_TOKEN\n value: ',
+                 'kind: Secret\ndata:\n  token: ', 'auth' * 5, f'secret={V[:5]} ', 'pass ' * 3):
+        text = (unit * (1_000_000 // len(unit) + 1))[:1_000_000]
+        started = time.process_time()
+        list(DETECTOR.detect(Fragment('x.yaml', text)))
+        assert time.process_time() - started < 2.0, unit
+
+
+def test_end_to_end(tmp_path: Path) -> None:
+    project = tmp_path / 'project'
+    write(project / 'config' / 'prod.yaml', f'db:\n  password: {V}\n')
+    write(project / 'config' / 'dev.yaml', 'db:\n  password: ${DB_PASSWORD}\n')
+    result = run_guard('scan', str(project), '--format', 'json')
+    assert result.returncode == 1, result.stderr
+    assert V not in result.stdout
+    findings = json.loads(result.stdout)['findings']
+    assert [(Path(f['path']).name, f['line'], f['rule_id']) for f in findings] == [
+        ('prod.yaml', 2, 'generic-secret-assignment')]

@@ -1,0 +1,84 @@
+"""Stand-ins, references, documentation values and local defaults: judged alike by every detector."""
+from __future__ import annotations
+
+import pytest
+
+from guard.detectors.entropy import has_ascending_run, is_sequential, longest_sequential_run
+from guard.detectors.placeholders import (
+    is_doc_host,
+    is_local_host,
+    is_placeholder,
+    is_reference,
+    is_stored_elsewhere,
+    is_trivial_password,
+    is_word_path,
+    looks_random,
+)
+from tests.secrets import random_body
+
+
+@pytest.mark.parametrize('value', [
+    '${DB_PASSWORD}', '${DB_PASSWORD:-x}', '$PASSWORD', '$(vault read x)', '{{ .Values.password }}',
+    '{password}', '<password>', '<your-token>', '%(password)s', '%s', '%API_KEY%', '#{password}',
+    '<%= ENV["X"] %>', '${{ secrets.X }}', '@DB_PASSWORD@',
+])
+def test_references(value: str) -> None:
+    assert is_reference(value) and is_placeholder(value)
+
+
+@pytest.mark.parametrize('value', [
+    'ENC[AES256_GCM,data:abc,iv:x,tag:y,type:str]', '$ANSIBLE_VAULT;1.1;AES256', '!vault |', '!ENV ${X}',
+    'vault:secret/data/db#password', 'arn:aws:secretsmanager:eu-west-1:1:secret:db', 'op://vault/item/field',
+])
+def test_stored_elsewhere(value: str) -> None:
+    assert is_stored_elsewhere(value) and is_placeholder(value)
+
+
+@pytest.mark.parametrize('value', [
+    'password', 'PASSWORD', 'changeme', 'CHANGE_ME', 'REPLACE_ME', 'xxx', 'xxxxxxxxxxxx', '***', '********',
+    'your-api-key-here', 'your_api_key_here', 'YOUR_REDIS_PASSWORD', 'REPLACE_WITH_32_BYTE_SECRET',
+    'put your unique phrase here', 'password_here', 'please-change-me', 's3cr3t', 'p@ssw0rd', 'secret123',
+    'xoxb-not-a-real-token-this-will-not-work', 'ghp_' + 'x' * 36, 'sk_live_' + '0' * 24,
+    'glpat-ABCDEFGHIJKLMNOPQRST', 'npm_0123456789abcdefghijklmnopqrstuvwxyz', 'ghp_' + '*' * 32 + 'cA9f',
+    'AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'yourStrong(!)Password', 'tiger',
+    'example', 'dummy-token', 'test-only-secret', '%env(DB_PASSWORD)%',
+])
+def test_placeholders(value: str) -> None:
+    assert is_placeholder(value), value
+
+
+@pytest.mark.parametrize('value', [
+    random_body(20), random_body(40), 'a-' + random_body(20), 'Hangar-Kestrel-1987!', 'npg_' + random_body(12),
+    random_body(32, '0123456789abcdef'),
+])
+def test_real_values_are_not_placeholders(value: str) -> None:
+    assert not is_placeholder(value), value
+
+
+def test_random_versus_words() -> None:
+    assert looks_random(random_body(24)) and looks_random(random_body(40, '0123456789abcdef'))
+    for value in ('ProductUserVisibleVersion', 'prod/payments/api-token', 'PKCS7_ISSUER_AND_SERIAL',
+                  'correct horse battery', 'short'):
+        assert not looks_random(value) and (is_word_path(value) or len(value) < 12 or ' ' in value), value
+
+
+def test_trivial_passwords() -> None:
+    for password, user in (('postgres', 'postgres'), ('guest', 'x'), ('devpassword', 'app'), ('admin123', 'a'),
+                           ('Summer2024', 'x'), ('app', 'app')):
+        assert is_trivial_password(password, user), password
+    assert not is_trivial_password(random_body(16), 'app')
+
+
+def test_hosts() -> None:
+    for host in ('localhost', '127.0.0.1', '::1', '[::1]', 'host.docker.internal', 'db', 'postgres'):
+        assert is_local_host(host), host
+    for host in ('10.0.0.5', 'db.lumen.io', 'ep-x.neon.tech'):
+        assert not is_local_host(host), host
+    assert is_doc_host('db.example.com') and is_doc_host('example.org') and is_doc_host('x.test')
+    assert not is_doc_host('localhost') and not is_doc_host('db.lumen.io')
+
+
+def test_sequences() -> None:
+    assert is_sequential('abcdef') and is_sequential('987654') and not is_sequential('abcdeg')
+    assert has_ascending_run('xx01234567') and not has_ascending_run(random_body(40))
+    assert longest_sequential_run('xyabcdefz') == 6
