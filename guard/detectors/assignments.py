@@ -256,7 +256,9 @@ class AssignmentDetector:
     id = 'generic-secret-assignment'
     keywords = frozenset({
         'password', 'passwd', 'passphrase', 'pwd', 'secret', 'token', 'credential', 'creds', 'apikey',
-        'api_key', 'api-key', 'key=', 'key:', 'key"', "key'", 'key =', 'key :', 'key>', 'key\t',
+        'api_key', 'api-key', 'key:', 'key"', "key'", 'key>', '_key=', '_key =', '-key=', '.key=', '_key\t',
+        'privatekey', 'secretkey', 'accesskey', 'signingkey', 'encryptionkey', 'masterkey', 'appkey', 'authkey',
+        'clientkey', 'accountkey', 'licensekey', 'storagekey', 'hmackey', 'jwtkey', 'sessionkey',
         'pass=', 'pass:', 'pass"', "pass'", 'pass =', 'pass :', 'requirepass', 'masterauth',
         'auth=', 'auth:', 'auth"', "auth'", 'auth =', 'authorization', 'salt=', 'salt:', 'salt"', "salt'", 'salt =',
     })
