@@ -105,6 +105,7 @@ def test_kubernetes_secret_data_is_decoded_before_judging() -> None:
     ('x.yaml', 'password: Secret123!\napi_key: test_key_123\njwt_secret: please-change-me'),
     ('x.yaml', 'token_endpoint: https://auth.lumen.io/token\nssh_key: ~/.ssh/id_rsa'),
     ('x.txt', 'Using token ghp_********************************cA9f (redacted)'),
+    ('seed.json', '{"password": "$2a$10$' + random_body(53, './' + 'abcdefghijklmnopqrstuvwxyz0123456789') + '"}'),
     ('app.json', f'"Default": "Host=db.lumen.io;Password={V}"'),          # the connection-string detector's
 ])
 def test_stand_ins_references_and_public_values_are_silent(path: str, text: str) -> None:

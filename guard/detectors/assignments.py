@@ -43,6 +43,7 @@ _AFTER = re.compile(
 _NAME_VALUE = re.compile(
     r'([\w.\-]{0,40})(["\']?)[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?(["\']?value["\']?[ \t]*[:=])', re.IGNORECASE)
 _NAME_KEY = re.compile(r'["\']?(?:name|key)["\']?[ \t]*[:=][ \t]*["\']?$', re.IGNORECASE)
+_KEY_RUN = re.compile(r'[\w.\-]*')
 _KEY_CHARS = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-')
 _WORDS = re.compile(r'[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+')
 _LINE_PREFIX = re.compile(r'[ \t]*(?:(?:export|ENV|ARG|set|SET|setenv|-)[ \t]+)?$')
@@ -111,6 +112,8 @@ _PUBLIC_VALUE = re.compile(r'^(?:pk_(?:live|test)_|pk\.[\w-]|rk_test_|sb_publish
 _NUMBERISH = re.compile(r'^[-+]?\d+(?:[.,:]\d+)*[a-zA-Z%]{0,3}$|^(?:true|false|yes|no|on|off|null|nil|none)$', re.I)
 _URLISH = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*://|^(?:/|\./|\.\./|~/|file:|[A-Za-z]:\\)')
 _EXPRESSION = re.compile(r'^[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*(?:\(.*\)?|\[.*\]?)?[;,)]*$|^\w+\(')
+# bcrypt, argon2, sha-crypt, PBKDF2: a password's hash opens nothing
+_PASSWORD_HASH = re.compile(r'^\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|pbkdf2[\w-]*)\$|^(?:pbkdf2_sha256|bcrypt_sha256)\$')
 _HOST_PORT = re.compile(r'^[\w.\-]+:\d{1,5}$')
 _FILE_VALUE = re.compile(r'\.(?:pem|key|crt|cer|p12|pfx|jks|json|txt|yaml|yml|env|asc|gpg|der|keystore)$', re.I)
 _QUOTED = {'"': re.compile(r'"((?:[^"\\\n]|\\.){0,1024})"'), "'": re.compile(r"'((?:[^'\\\n]|\\.){0,1024})'"),
@@ -185,7 +188,8 @@ def judge_value(key_class: str, value: str) -> tuple[Severity, Confidence] | Non
     if len(value) < 8 or _NUMBERISH.match(value) or _URLISH.match(value) or _PUBLIC_VALUE.search(value) \
             or _HOST_PORT.match(value):
         return None
-    if value.startswith('-----BEGIN') or _FILE_VALUE.search(value) or is_placeholder(value):
+    if value.startswith('-----BEGIN') or _FILE_VALUE.search(value) or _PASSWORD_HASH.match(value) \
+            or is_placeholder(value):
         return None
     if ' ' in value and not (len(value) >= 32 and shannon_entropy(value) >= 4.3 and value.count(' ') <= 3):
         return None      # prose
@@ -271,8 +275,12 @@ class AssignmentDetector:
         sections = _sections(text) if 'kind: Secret' in text else None
         next_free = 0
         for word_start, word_end in _SECRET_WORDS.spans(text):
+            if word_start < next_free:
+                continue
             match = _NAME_VALUE.match(text, word_end) or _AFTER.match(text, word_end)
-            if match is None or word_start < next_free:
+            if match is None:
+                run = _KEY_RUN.match(text, word_end)        # other words of this key end the same way
+                next_free = run.end() if run else word_end
                 continue
             next_free = match.end()
             found = self._assignment(text, word_start, match, code)
