@@ -9,6 +9,7 @@ import pytest
 from dotenv import dotenv_values
 
 from guard import dotenv
+from tests.secrets import random_body
 
 
 def test_values_lines_and_comments() -> None:
@@ -64,7 +65,7 @@ def test_an_open_quote_runs_to_the_next_quote_as_in_python_dotenv() -> None:
 
 
 def test_problems_never_hold_values() -> None:
-    secret = 'sup3rS3cretValue'
+    secret = random_body(16)
     env = dotenv.parse(f'A="{secret}\nB={secret} x y\nC=\'{secret}" junk\n')
     assert env.problems
     assert all(secret not in p.message for p in env.problems)

@@ -42,6 +42,7 @@ def test_stored_elsewhere(value: str) -> None:
     'glpat-ABCDEFGHIJKLMNOPQRST', 'npm_0123456789abcdefghijklmnopqrstuvwxyz', 'ghp_' + '*' * 32 + 'cA9f',
     'AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'yourStrong(!)Password', 'tiger',
     'example', 'dummy-token', 'test-only-secret', '%env(DB_PASSWORD)%',
+    '{PW[:10]}@{PW[10:]}', "{settings['db_password']}", '{cfg.password!r}',   # f-string fields
 ])
 def test_placeholders(value: str) -> None:
     assert is_placeholder(value), value

@@ -32,7 +32,9 @@ _REFERENCE = re.compile(
 )
 _EMBEDDED_REFERENCE = re.compile(
     r'\$\{[^}]*\}|\$\([^)]*\)|\{\{[^}]*\}\}|<%.*?%>|<[A-Za-z_][\w -]*>|%\([\w.-]+\)[sdr]|#\{[^}]*\}|%[sdr]\b'
-    r'|\{[A-Za-z_]\w*\}|^\$[A-Za-z_]\w*$|%[A-Z_][A-Z0-9_]*%')
+    r'|\{[A-Za-z_]\w*\}|^\$[A-Za-z_]\w*$|%[A-Z_][A-Z0-9_]*%'
+    # Python f-string and str.format fields with attribute, index or slice parts: {cfg.pw}, {PW[:10]}
+    r'|\{[A-Za-z_][\w.]*\[[\w:\'" -]*\][^{}]*\}')
 
 # Values kept in a secret store or encrypted at rest: the text in the file is no secret.
 _STORE_PREFIXES = (
