@@ -84,6 +84,7 @@ def test_userinfo_is_parsed_not_grepped() -> None:
 @pytest.mark.parametrize('text', [
     f'host=pg-2.lumen.io port=5433 dbname=analytics user=bi password={PW} sslmode=require',
     f'"host=pg-2.lumen.io port=5433 dbname=analytics "\n"user=bi password={PW}"',
+    f'dsn = ("host=pg-2.lumen.io dbname=analytics "\n       + "user=bi password={PW}")',
     f'Server=tcp:x.database.windows.net,1433;Database=Inv;User ID=job;Password={PW};Encrypt=True;',
     f'Data Source=10.20.30.40,1433;Initial Catalog=W;User ID=l;Password={PW};',
     f'Server=mysql.lumen.io;Port=3306;Database=crm;Uid=crm;Pwd={PW};',
@@ -146,6 +147,10 @@ def test_kafka_jaas_oracle_pgpass_netrc_git_credentials() -> None:
     'sasl.jaas.config=x.PlainLoginModule required username="${KAFKA_USER}" password="${KAFKA_PASSWORD}";',
     'const url = "mssql://" + cfg.user + ":" + encodeURIComponent(cfg.password) + "@" + cfg.host;',
     'connect(host=settings.host, password=settings.db_password)',
+    # code reading the password from somewhere, with a `host=` a few lines above: not a connection string
+    'def page(footer, host=1370):\n    x = 1\n    password = os.environ["GRAPH_PASSWORD"]',
+    'String host = cfg.host();\nString dbname = "x";\nString password = System.getenv("ICON_PASSWORD");',
+    'dsn(host=h, dbname=d)\npassword = settings.db_password',
     'See https://www.npmjs.com/package/@types/node and https://medium.com/@lumen/post',
     'postgres://app:' + PW + '@db.example.com/app',                # documentation domain
 ])

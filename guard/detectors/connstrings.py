@@ -21,6 +21,7 @@ from guard.detectors.placeholders import (
     is_local_host,
     is_placeholder,
     is_trivial_password,
+    is_word_path,
     looks_random,
 )
 from guard.detectors.wordfinder import WordFinder, find_all, line_span
@@ -51,6 +52,8 @@ _KV_PASSWORD = re.compile(r'(?i)(?<![\w.\-&?$%])(?:password|pwd)[ \t]*=(?!=)[ \t
 _ADO_PAIR = re.compile(r';[ \t]*[A-Za-z][\w ]{0,30}=')
 _PASSWORD_WORDS = WordFinder(('password', 'pwd'))
 _KWARG = re.compile(r'[,(][ \t]*$')
+_CODE_VALUE = re.compile(r'[(\[]')
+_IDENTIFIER_PATH = re.compile(r'[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+')
 _KV_VALUE = re.compile(r'\'((?:[^\'\\\n]|\\.){0,512})\'|"((?:[^"\\\n]|\\.){0,512})"|\{([^}\n]{0,512})\}'
                        r'|([^;\s"\'`&<]{1,512})')
 _KV_HOST = re.compile(r'(?<![\w.\-])(?:host|hostaddr|server|data source|address|addr|network address)'
@@ -173,10 +176,15 @@ def parse_key_value(text: str, at: int, value_match: re.Match[str]) -> Credentia
     if len(password) < 6 or is_placeholder(password):
         return None
     line_start, line_end = line_span(text, at)
-    if group == 4 and _KWARG.search(text, max(line_start, at - 80), at):
-        return None     # `connect(host=h, password=pw)`: a keyword argument holding a variable
-    # libpq strings are often split over concatenated literals: look a few lines back for the host
-    window = text[max(0, at - 300):min(line_end, value_match.end() + 200)]
+    if group == 4:
+        if _KWARG.search(text, max(line_start, at - 80), at):
+            return None     # `connect(host=h, password=pw)`: a keyword argument holding a variable
+        if _CODE_VALUE.search(password) or (_IDENTIFIER_PATH.fullmatch(password) and is_word_path(password)):
+            return None     # `password = os.environ["X"]`, `System.getenv(…)`, `settings.db_password`: code
+    # libpq strings are often split over concatenated literals: look a few lines back for the host, but only
+    # from a quoted value or a line that continues a literal; a bare `password = x` in code is on its own
+    continued = group != 4 or text[line_start:at].lstrip()[:1] in ('"', "'", '+')
+    window = text[max(0, at - 300) if continued else line_start:min(line_end, value_match.end() + 200)]
     low = window.lower()
     if not _KV_CONTEXT.search(low):
         return None
