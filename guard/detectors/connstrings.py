@@ -44,6 +44,7 @@ PUBLIC_HOST_SUFFIXES = (
 _SCHEME_CHARS = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-')
 _URI_BODY = re.compile(r'[^\s"\'`<>\\]{1,2048}')
 _QUERY_PASSWORD = re.compile(r'(?i)[?&;](?:password|pwd|pass|passwd)=([^&;#]*)')
+_QUERY_KEY_HINT = re.compile(r'(?i)pass|pwd')
 _QUERY_USER = re.compile(r'(?i)[?&;](?:user|username|uid|user id)=([^&;#]*)')
 _PORT = re.compile(r':\d*$')
 
@@ -145,18 +146,23 @@ def _scheme_start(text: str, at: int) -> int:
 
 def parse_uri(text: str, at: int, end: int) -> Iterator[Credential]:
     """Credentials of the URI whose `://` is at `at` (and which ends by `end`): userinfo, `password=` parameters."""
-    scheme_start = _scheme_start(text, at)
     body_match = _URI_BODY.match(text, at + 3, end)
-    if scheme_start == at or body_match is None:
+    if body_match is None:
+        return
+    body = body_match.group()
+    slash = body.find('/')
+    netloc = body if slash < 0 else body[:slash]
+    userinfo, sep, hostpart = netloc.rpartition('@')
+    # Most URIs are plain links: nothing to parse without userinfo or a password parameter
+    if not (sep and ':' in userinfo) and not ('=' in body and _QUERY_KEY_HINT.search(body)):
+        return
+    scheme_start = _scheme_start(text, at)
+    if scheme_start == at:
         return
     scheme = text[scheme_start:at].lower()
     if text[max(0, scheme_start - 5):scheme_start].lower() == 'jdbc:':
         scheme = 'jdbc:' + scheme
-    body = body_match.group()
     body_start = at + 3
-    slash = body.find('/')
-    netloc = body if slash < 0 else body[:slash]
-    userinfo, sep, hostpart = netloc.rpartition('@')
     hosts = _hosts(hostpart if sep else netloc)
     if sep and ':' in userinfo:
         user, _, password = userinfo.partition(':')
