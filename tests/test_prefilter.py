@@ -18,11 +18,13 @@ def test_overlapping_keywords_are_all_found(backend: str) -> None:
     assert prefilter.owners_present('ghp_') == {2, 3}
     assert prefilter.owners_present('nothing here') == set()
     assert prefilter.owners_present('') == set()
+    assert prefilter.owners_present('AWS_SECRET_ACCESS_KEY = "AkIa"') == {0, 4, 5, 6}    # any case
+    assert prefilter.owners_present('caf\u00e9 \u4e2d GHP_') == {2, 3}                 # after non-ASCII text
 
 
 def test_backends_agree_on_random_text() -> None:
     rng = random.Random(7)
-    alphabet = 'akiagh_psecrt x\n\u00e9\u4e2d'
+    alphabet = 'akiagh_psecrtAKIGHPSE x\n\u00e9\u00c9\u4e2d\U0001f600'
     rs, c = Prefilter(KEYWORDS, 'rs'), Prefilter(KEYWORDS, 'c')
     for _ in range(300):
         text = ''.join(rng.choices(alphabet, k=rng.randint(0, 200)))
