@@ -25,8 +25,17 @@ class WordFinder:
         except ImportError:
             regex = re.compile('|'.join(re.escape(v) for v in sorted(self.variants, key=len, reverse=True)))
             return lambda text: [m.span() for m in regex.finditer(text)]
-        automaton = ahocorasick_rs.AhoCorasick(list(self.variants), implementation=ahocorasick_rs.Implementation.DFA)
-        return lambda text: [(start, end) for _, start, end in automaton.find_matches_as_indexes(text)]
+        dfa = ahocorasick_rs.Implementation.DFA
+        automaton = ahocorasick_rs.AhoCorasick(list(self.variants), implementation=dfa)
+        # ASCII text (nearly all source) goes through the bytes automaton, about twice as fast; its byte
+        # offsets are character offsets there. Other text needs the str automaton's character offsets.
+        ascii_automaton = ahocorasick_rs.BytesAhoCorasick([v.encode() for v in self.variants], implementation=dfa)
+
+        def find(text: str) -> list[tuple[int, int]]:
+            if text.isascii():
+                return [(start, end) for _, start, end in ascii_automaton.find_matches_as_indexes(text.encode())]
+            return [(start, end) for _, start, end in automaton.find_matches_as_indexes(text)]
+        return find
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         return self._find(text)

@@ -1,0 +1,25 @@
+"""WordFinder: offsets of a few words in their usual casings, for ASCII and non-ASCII text alike."""
+from __future__ import annotations
+
+from guard.detectors.wordfinder import WordFinder, find_all, line_span
+
+FINDER = WordFinder(('token', 'pwd'))
+
+
+def test_casings_and_offsets_in_ascii_text() -> None:
+    text = 'TOKEN=1 Token=2 token=3 ToKeN=4 pwd=5'
+    assert [text[s:e] for s, e in FINDER.spans(text)] == ['TOKEN', 'Token', 'token', 'pwd']
+
+
+def test_offsets_are_characters_after_non_ascii_text() -> None:
+    text = 'caf\u00e9 \U0001f511 \u4e2d\u6587 api_token = x; Pwd: y'
+    spans = FINDER.spans(text)
+    assert [text[s:e] for s, e in spans] == ['token', 'Pwd']
+    assert spans[0][0] == text.index('token')
+
+
+def test_find_all_and_line_span() -> None:
+    assert find_all('a::b::c', '::') == [1, 4]
+    text = 'one\ntwo three\nfour'
+    assert line_span(text, text.index('three')) == (4, 13)
+    assert line_span('x' * 1000, 500, reach=10) == (490, 510)
