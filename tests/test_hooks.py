@@ -123,3 +123,112 @@ def test_pre_push_blocks_a_secret_and_passes_clean_pushes(repo: Path, tmp_path: 
     passed = git_run('push', '-q', 'origin', 'main', cwd=repo)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert git('rev-parse', 'main', cwd=remote) == git('rev-parse', 'main')
+
+
+# ---- --hooks-path: core.hooksPath pointed at a directory of shims -----------------------------
+
+def hooks_path_config(repo: Path) -> str | None:
+    proc = git_run('config', '--local', '--get', 'core.hooksPath', cwd=repo)
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def test_hooks_path_blocks_commits_and_pushes_and_uninstall_undoes_it(repo: Path, tmp_path: Path) -> None:
+    remote = tmp_path / 'remote.git'
+    git('init', '-q', '--bare', str(remote))
+    git('remote', 'add', 'origin', str(remote))
+    git_dir_before = sorted(str(p.relative_to(repo)) for p in (repo / '.git').rglob('*') if 'objects' not in p.parts)
+    result = run_guard('install', '--pre-push', '--hooks-path')          # no value: .githooks
+    assert result.returncode == 0, result.stderr
+    assert 'set core.hooksPath to .githooks' in result.stderr
+    assert hooks_path_config(repo) == '.githooks'
+    assert {p.name for p in (repo / '.githooks').iterdir()} == {'pre-commit', 'pre-push'}
+    assert not (repo / '.git' / 'hooks' / 'pre-commit').exists()
+    write(repo / 'settings.py', f'TOKEN = "{github_token()}"\n')
+    git('add', 'settings.py')
+    blocked = git_run('commit', '-m', 'settings', cwd=repo)
+    assert blocked.returncode == 1 and 'settings.py:1: github-pat' in blocked.stderr
+    write(repo / 'settings.py', 'import os\n')
+    commit_all(repo, 'clean')                                            # --no-verify
+    assert git_run('push', '-q', 'origin', 'main', cwd=repo).returncode == 0
+    write(repo / 'deploy.sh', f'export TOKEN={github_token()}\n')
+    commit_all(repo, 'deploy')
+    pushed = git_run('push', '-q', 'origin', 'main', cwd=repo)
+    assert pushed.returncode != 0 and 'deploy.sh:1: github-pat' in pushed.stdout + pushed.stderr
+    undone = run_guard('uninstall')
+    assert undone.returncode == 0, undone.stderr
+    assert 'unset core.hooksPath' in undone.stderr
+    assert hooks_path_config(repo) is None
+    assert not (repo / '.githooks').exists()                              # guard created it: gone
+    after = sorted(str(p.relative_to(repo)) for p in (repo / '.git').rglob('*') if 'objects' not in p.parts)
+    assert [p for p in after if 'guard' in p] == []                     # no record left behind
+    assert set(git_dir_before) <= set(after)
+    assert git_run('push', '-q', 'origin', 'main', cwd=repo).returncode == 0   # no hook any more
+
+
+def test_a_committed_hooks_directory_is_shared_and_kept_on_uninstall(repo: Path) -> None:
+    shared = repo / 'tools' / 'hooks'
+    write(shared / 'pre-commit', SHIMS['pre-commit']).chmod(0o755)
+    commit_all(repo, 'shared hooks')
+    result = run_guard('install', '--hooks-path', 'tools/hooks')
+    assert result.returncode == 0, result.stderr
+    assert 'is already installed' in result.stderr and hooks_path_config(repo) == 'tools/hooks'
+    write(repo / 'a.py', f'A = "{github_token()}"\n')
+    git('add', 'a.py')
+    assert git_run('commit', '-m', 'a', cwd=repo).returncode == 1
+    assert run_guard('uninstall').returncode == 0
+    assert hooks_path_config(repo) is None
+    assert (shared / 'pre-commit').read_text() == SHIMS['pre-commit']     # not guard install's to remove
+    assert git('status', '--porcelain', '--', 'tools') == ''
+
+
+def test_hooks_path_never_switches_off_a_foreign_hook_without_force(repo: Path) -> None:
+    mine = write(repo / '.git' / 'hooks' / 'pre-commit', '#!/bin/sh\necho mine-ran >&2\n')
+    mine.chmod(0o755)
+    refused = run_guard('install', '--hooks-path', '.githooks')
+    assert refused.returncode == 2
+    assert 'would stop running (pre-commit)' in refused.stderr and '--force' in refused.stderr
+    assert hooks_path_config(repo) is None and not (repo / '.githooks').exists()   # nothing half-done
+    assert run_guard('install', '--hooks-path', '.githooks', '--force').returncode == 0
+    write(repo / 'a.txt', 'hello\n')
+    git('add', 'a.txt')
+    forced = git_run('commit', '-m', 'a', cwd=repo)
+    assert forced.returncode == 0 and 'mine-ran' not in forced.stderr    # guard's hook runs, not mine
+    assert run_guard('uninstall').returncode == 0
+    assert mine.read_text() == '#!/bin/sh\necho mine-ran >&2\n'
+    write(repo / 'b.txt', 'hello\n')
+    git('add', 'b.txt')
+    again = git_run('commit', '-m', 'b', cwd=repo)
+    assert again.returncode == 0 and 'mine-ran' in again.stderr           # mine runs again
+
+
+def test_hooks_path_set_by_another_manager_is_restored(repo: Path) -> None:
+    git('config', 'core.hooksPath', '.husky/_')
+    refused = run_guard('install', '--hooks-path')
+    assert refused.returncode == 2 and "core.hooksPath is already '.husky/_'" in refused.stderr
+    assert hooks_path_config(repo) == '.husky/_'
+    installed = run_guard('install', '--hooks-path', '--force')
+    assert installed.returncode == 0 and '(was .husky/_)' in installed.stderr
+    assert run_guard('install', '--hooks-path', '--force', '--pre-push').returncode == 0   # again: same record
+    assert hooks_path_config(repo) == '.githooks'
+    undone = run_guard('uninstall')
+    assert 'set core.hooksPath back to .husky/_' in undone.stderr
+    assert hooks_path_config(repo) == '.husky/_'
+    assert not (repo / '.githooks').exists()
+
+
+def test_uninstall_leaves_a_hooks_path_someone_changed_since(repo: Path) -> None:
+    assert run_guard('install', '--hooks-path').returncode == 0
+    git('config', 'core.hooksPath', 'elsewhere')
+    undone = run_guard('uninstall')
+    assert 'core.hooksPath was changed since guard set it (elsewhere): left alone' in undone.stderr
+    assert hooks_path_config(repo) == 'elsewhere'
+    assert not (repo / '.githooks').exists()
+
+
+def test_copying_into_a_missing_core_hooks_path_directory_is_undone(repo: Path) -> None:
+    git('config', 'core.hooksPath', 'ci/git-hooks')
+    assert run_guard('install').returncode == 0
+    assert (repo / 'ci' / 'git-hooks' / 'pre-commit').read_text() == SHIMS['pre-commit']
+    assert run_guard('uninstall').returncode == 0
+    assert not (repo / 'ci').exists()
+    assert hooks_path_config(repo) == 'ci/git-hooks'                      # the user's setting, untouched

@@ -1,23 +1,35 @@
-"""`guard install [--pre-push] [--force]` / `guard uninstall`: native git hooks.
+"""`guard install [--pre-push] [--force] [--hooks-path [DIR]]` / `guard uninstall`: native git hooks.
 
-The hooks are the shims in the repository's hooks/ directory (a test keeps these
-copies identical), written into the directory git runs hooks from
-(`git rev-parse --git-path hooks`, so core.hooksPath and worktrees are honoured).
-A hook that is not guard's is never overwritten without --force; with it, the old
-hook is kept beside it and `guard uninstall` puts it back.
+Two ways in, as git offers them:
+- copy the shims (the repository's hooks/ directory; a test keeps these copies identical) into
+  the directory git runs hooks from (`git rev-parse --git-path hooks`, so an existing
+  core.hooksPath and worktrees are honoured);
+- `--hooks-path DIR`: write the shims into DIR (a directory a team can commit) and point
+  `core.hooksPath` at it in the repository's local config.
+A hook that is not guard's is never overwritten, and hooks git runs now are never switched off
+by moving core.hooksPath, without --force. What install changed (files written, directories
+created, backups, the previous core.hooksPath) is recorded in <git-common-dir>/guard/install.json,
+so `guard uninstall` undoes exactly that and nothing else.
 """
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import json
 import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
 from guard import git
-from guard.errors import UsageError
+from guard.errors import GitError, UsageError
 
 MARKER = '# guard-hook:'
 BACKUP_SUFFIX = '.guard-backup'
+DEFAULT_HOOKS_PATH = '.githooks'
+STATE_FILE = 'install.json'
 _MISSING = """echo 'guard: command not found, so this {what} was NOT checked for secrets.' >&2
 echo 'guard: install it (pip install guard) or activate its virtualenv, then {again}.' >&2
 exit 1
@@ -34,6 +46,34 @@ SHIMS = {
                 'command -v guard >/dev/null 2>&1 && exec guard scan --pre-push "$@"\n'
                 + _MISSING.format(what='push', again='push again'),
 }
+# githooks(5): the names git runs; anything else in a hooks directory (README, *.sample) never runs.
+GIT_HOOKS = frozenset({
+    'applypatch-msg', 'pre-applypatch', 'post-applypatch', 'pre-commit', 'pre-merge-commit',
+    'prepare-commit-msg', 'commit-msg', 'post-commit', 'pre-rebase', 'post-checkout', 'post-merge',
+    'pre-push', 'pre-receive', 'update', 'proc-receive', 'post-receive', 'post-update',
+    'reference-transaction', 'push-to-checkout', 'pre-auto-gc', 'post-rewrite', 'sendemail-validate',
+    'fsmonitor-watchman', 'p4-changelist', 'p4-prepare-changelist', 'p4-post-changelist', 'p4-pre-submit',
+    'post-index-change',
+})
+
+
+@dataclasses.dataclass
+class State:
+    """What `guard install` changed, so `guard uninstall` can undo exactly that."""
+    written: list[str] = dataclasses.field(default_factory=list)    # hooks guard wrote (absolute)
+    created: list[str] = dataclasses.field(default_factory=list)    # directories guard created, outermost first
+    hooks_path: str | None = None             # the core.hooksPath value guard set
+    previous_hooks_path: str | None = None    # the local value before it (None: unset)
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), indent=2, sort_keys=True) + '\n'
+
+    @classmethod
+    def from_json(cls, data: Any, where: Path) -> State:
+        fields = {f.name for f in dataclasses.fields(cls)}
+        if not isinstance(data, dict) or not set(data) <= fields:
+            raise UsageError(f'{where} is not guard\'s install record: remove it, then run guard install again')
+        return cls(**data)
 
 
 def is_guards(path: Path) -> bool:
@@ -43,26 +83,102 @@ def is_guards(path: Path) -> bool:
         return False
 
 
-def install_hook(hooks: Path, name: str, force: bool) -> str:
-    """Write one shim; returns what was done, for the user."""
+def is_active_foreign(path: Path) -> bool:
+    """A hook git would run that is not guard's."""
+    return path.name in GIT_HOOKS and path.is_file() and os.access(path, os.X_OK) and not is_guards(path)
+
+
+# ---- the record ---------------------------------------------------------------------------
+
+def state_path() -> Path:
+    return git.common_dir() / 'guard' / STATE_FILE
+
+
+def load_state(path: Path) -> State | None:
+    try:
+        return State.from_json(json.loads(path.read_text(encoding='utf-8')), path)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:
+        raise UsageError(f'{path}: cannot read guard\'s install record ({e}): remove it and try again') from None
+
+
+def save_state(path: Path, state: State) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(state.to_json(), encoding='utf-8', newline='\n')
+
+
+def drop_state(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        path.parent.rmdir()       # only when empty: the scan-history store lives there too
+
+
+# ---- core.hooksPath -----------------------------------------------------------------------
+
+def local_hooks_path(top: Path) -> str | None:
+    proc = git.run(['config', '--local', '--get', 'core.hooksPath'], cwd=top, check=False)
+    return git.decode(proc.stdout).rstrip('\n') if proc.returncode == 0 else None
+
+
+def set_local_hooks_path(top: Path, value: str | None) -> None:
+    if value is None:
+        proc = git.run(['config', '--local', '--unset', 'core.hooksPath'], cwd=top, check=False)
+        if proc.returncode not in (0, 5):     # 5: it was not set
+            raise GitError(f'git config --unset core.hooksPath failed: {git.decode(proc.stderr).strip()}')
+    else:
+        git.run(['config', '--local', 'core.hooksPath', value], cwd=top)
+
+
+def hooks_path_dir(top: Path, value: str) -> Path:
+    """Where git looks for a core.hooksPath value: relative values from the work-tree top."""
+    path = Path(os.path.expanduser(value))
+    return (path if path.is_absolute() else top / path).resolve()
+
+
+def check_switch(top: Path, current: Path, target: Path, force: bool) -> None:
+    """Moving core.hooksPath switches off the hooks git runs now: not without --force."""
+    if force or current == target:
+        return
+    configured = git.config_get('core.hooksPath', cwd=top)
+    if configured is not None:
+        raise UsageError(f'core.hooksPath is already {configured!r} (another hook manager?): call '
+                         '`guard scan --staged` from its pre-commit hook, or pass --force to point it at '
+                         f'{target} (guard uninstall points it back)')
+    active = sorted(p.name for p in _children(current) if is_active_foreign(p))
+    if active:
+        raise UsageError(f'hooks in {current} would stop running ({", ".join(active)}): call '
+                         '`guard scan --staged` from them, or pass --force (guard uninstall switches back)')
+
+
+# ---- the shims ----------------------------------------------------------------------------
+
+def check_hook(hooks: Path, name: str, force: bool) -> None:
+    """Refuse before anything is written: a foreign hook needs --force, and a free backup name."""
     target = hooks / name
-    backup = hooks / f'{name}{BACKUP_SUFFIX}'
     if target.exists() and not is_guards(target):
+        backup = hooks / f'{name}{BACKUP_SUFFIX}'
         if not force:
             raise UsageError(f'{target} exists and is not guard\'s: call `guard scan --staged` from it, '
                              f'or pass --force to replace it (it is kept as {backup.name})')
         if backup.exists():
             raise UsageError(f'{backup} already exists: move it away before --force')
+
+
+def install_hook(hooks: Path, name: str) -> tuple[str, bool]:
+    """Write one shim (check_hook said yes); returns what was done and whether a file was written."""
+    target = hooks / name
+    backup = hooks / f'{name}{BACKUP_SUFFIX}'
+    if target.exists() and not is_guards(target):
         target.rename(backup)
         done = f'installed {target} (your hook is kept as {backup.name})'
     elif target.exists() and target.read_text(encoding='utf-8', errors='replace') == SHIMS[name]:
-        return f'{target} is already installed'
+        return f'{target} is already installed', False
     else:
         done = f'installed {target}'
-    hooks.mkdir(parents=True, exist_ok=True)
     target.write_text(SHIMS[name], encoding='utf-8', newline='\n')
     target.chmod(0o755)
-    return done
+    return done, True
 
 
 def uninstall_hook(hooks: Path, name: str) -> str | None:
@@ -79,23 +195,110 @@ def uninstall_hook(hooks: Path, name: str) -> str | None:
     return f'removed {target}'
 
 
+def make_dirs(path: Path) -> list[str]:
+    """mkdir -p, returning the directories it created, outermost first."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    path.mkdir(parents=True, exist_ok=True)
+    return [str(p) for p in reversed(missing)]
+
+
+# ---- commands -----------------------------------------------------------------------------
+
 @click.command()
 @click.option('--pre-push', 'pre_push', is_flag=True, help='Also scan the commits of every push.')
-@click.option('--force', is_flag=True, help="Replace a hook that is not guard's (it is kept as a backup).")
-def install(pre_push: bool, force: bool) -> int:
+@click.option('--force', is_flag=True,
+              help="Replace a hook that is not guard's (kept as a backup), or move core.hooksPath away "
+                   'from hooks git runs now.')
+@click.option('--hooks-path', 'hooks_path', is_flag=False, flag_value=DEFAULT_HOOKS_PATH, default=None,
+              metavar='[DIR]',
+              help=f'Write the shims into DIR (default {DEFAULT_HOOKS_PATH}, relative to the repository top; '
+                   'commit it to share them) and set core.hooksPath to it.')
+def install(pre_push: bool, force: bool, hooks_path: str | None) -> int:
     """Install guard as this repository's git pre-commit (and pre-push) hook."""
-    hooks = git.hooks_dir()
     names = ['pre-commit', 'pre-push'] if pre_push else ['pre-commit']
+    current = git.hooks_dir()
+    top = git.toplevel(Path.cwd())
+    if hooks_path is not None and top is None:
+        raise UsageError('--hooks-path needs a work tree (core.hooksPath is relative to its top)')
+    record = state_path()
+    state = load_state(record) or State()
+    hooks = current
+    if hooks_path is not None and top is not None:
+        hooks = hooks_path_dir(top, hooks_path)
+        check_switch(top, current, hooks, force)
     for name in names:
-        click.echo(f'guard: {install_hook(hooks, name, force)}', err=True)
+        check_hook(hooks, name, force)
+    changed = _created(state, make_dirs(hooks))
+    for name in names:
+        message, wrote = install_hook(hooks, name)
+        click.echo(f'guard: {message}', err=True)
+        if wrote and str(hooks / name) not in state.written:
+            state.written.append(str(hooks / name))
+        changed |= wrote
+    if hooks_path is not None and top is not None:
+        changed |= _point_hooks_path(top, hooks_path, state)
+    if changed:
+        save_state(record, state)
     return 0
+
+
+def _created(state: State, directories: Sequence[str]) -> bool:
+    state.created.extend(d for d in directories if d not in state.created)
+    return bool(directories)
+
+
+def _point_hooks_path(top: Path, value: str, state: State) -> bool:
+    before = local_hooks_path(top)
+    if before == value:
+        click.echo(f'guard: core.hooksPath is already {value}', err=True)
+        return False
+    if state.hooks_path is None:          # keep the first previous value across repeated installs
+        state.previous_hooks_path = before
+    state.hooks_path = value
+    set_local_hooks_path(top, value)
+    click.echo(f'guard: set core.hooksPath to {value}' + (f' (was {before})' if before else ''), err=True)
+    return True
 
 
 @click.command()
 def uninstall() -> int:
-    """Remove the hooks `guard install` wrote, restoring any it replaced."""
-    hooks = git.hooks_dir()
-    said = [m for m in (uninstall_hook(hooks, name) for name in SHIMS) if m]
+    """Undo what `guard install` did: its hooks, backups restored, core.hooksPath, its directories."""
+    record = state_path()
+    state = load_state(record)
+    if state is None:       # installed by a guard that kept no record: remove guard's shims where git looks
+        hooks = git.hooks_dir()
+        said = [m for m in (uninstall_hook(hooks, name) for name in SHIMS) if m]
+    else:
+        said = list(_undo(state))
+        drop_state(record)
     for message in said or ['no guard hooks installed']:
         click.echo(f'guard: {message}', err=True)
     return 0
+
+
+def _undo(state: State) -> Iterable[str]:
+    for written in state.written:
+        message = uninstall_hook(Path(written).parent, Path(written).name)
+        if message:
+            yield message
+    top = git.toplevel(Path.cwd())
+    if state.hooks_path is not None and top is not None:
+        now = local_hooks_path(top)
+        if now == state.hooks_path:
+            set_local_hooks_path(top, state.previous_hooks_path)
+            yield (f'set core.hooksPath back to {state.previous_hooks_path}' if state.previous_hooks_path
+                   else 'unset core.hooksPath')
+        else:
+            yield f'core.hooksPath was changed since guard set it ({now or "unset"}): left alone'
+    for directory in reversed(state.created):
+        with contextlib.suppress(OSError):
+            Path(directory).rmdir()     # only when empty: never what someone else put there
+            yield f'removed {directory}'
+
+
+def _children(directory: Path) -> list[Path]:
+    try:
+        return list(directory.iterdir())
+    except OSError:
+        return []
+
