@@ -249,3 +249,86 @@ def test_the_whole_action_installs_guard_from_its_path_and_scans(project: Projec
     assert exported == [str(runner / 'guard-venv' / 'bin')] and (runner / 'guard-venv' / 'bin' / 'guard').exists()
     result = run_scan_step(project.work, tmp_path, 'pull_request', pr_payload(project), path=exported[0])
     assert result.code == 1 and result.outputs['findings'] == '1', result.stderr
+
+
+def test_real_force_push_scans_only_the_rewritten_commits(project: Project, tmp_path: Path) -> None:
+    """A force-push recorded for real: `before` is the old tip (still in the runner's clone),
+    `after` the rewritten one; only commits `after` brings are scanned."""
+    seed = tmp_path / 'seed'
+    git('checkout', '-q', '-B', 'feature', project.main, cwd=seed)
+    write(seed / 'deploy.sh', f'export TOKEN={TOKEN}\n')
+    git('add', '-A', cwd=seed)
+    git('commit', '-q', '-m', 'deploy, rewritten', cwd=seed)
+    rewritten = git('rev-parse', 'HEAD', cwd=seed).strip()
+    git('push', '-q', '--force', 'origin', 'feature', cwd=seed)
+    git('fetch', '-q', 'origin', cwd=project.work)
+    git('checkout', '-q', rewritten, cwd=project.work)
+    payload = push_payload(project, project.feature, forced=True) | {'after': rewritten}
+    result = run_scan_step(project.work, tmp_path, 'push', payload)
+    assert result.code == 1, result.stderr
+    assert 'guard ci: push (forced)' in result.stderr
+    assert result.outputs['scanned'] == f'{project.feature}..{rewritten}'
+    assert result.outputs['findings'] == '1'
+    assert rewritten[:12] in result.summary and project.leak[:12] not in result.summary
+
+
+def test_first_push_of_the_default_branch_scans_its_whole_history(project: Project, tmp_path: Path) -> None:
+    git('checkout', '-q', project.main, cwd=project.work)
+    git('branch', '-q', '-f', 'main', project.feature, cwd=project.work)
+    payload = {'ref': 'refs/heads/main', 'before': ZERO, 'after': project.feature, 'created': True,
+               'deleted': False, 'forced': False, 'repository': {'default_branch': 'main'}}
+    result = run_scan_step(project.work, tmp_path, 'push', payload)
+    assert result.code == 1, result.stderr
+    assert 'new branch main' in result.stderr and 'full history' in result.stderr
+    assert result.outputs['scanned'] == 'history'
+    assert 'deploy.sh' in result.stdout
+
+
+def test_pull_request_ignores_what_landed_on_the_base_branch_since(project: Project, tmp_path: Path) -> None:
+    """base.sha need not be an ancestor of head: commits only the base has are not the PR's."""
+    seed = tmp_path / 'seed'
+    git('checkout', '-q', 'main', cwd=seed)
+    write(seed / 'ops.sh', f'export OPS_TOKEN={github_token()}\n')
+    git('add', '-A', cwd=seed)
+    git('commit', '-q', '-m', 'someone else, on main', cwd=seed)
+    moved = git('rev-parse', 'HEAD', cwd=seed).strip()
+    git('push', '-q', 'origin', 'main', cwd=seed)
+    git('fetch', '-q', 'origin', cwd=project.work)
+    payload = pr_payload(project)
+    payload['pull_request']['base']['sha'] = moved
+    result = run_scan_step(project.work, tmp_path, 'pull_request', payload)
+    assert result.code == 1
+    assert result.outputs['findings'] == '1' and 'ops.sh' not in result.stdout + result.summary
+
+
+def test_shallow_push_checkout_is_deepened_to_before(project: Project, tmp_path: Path) -> None:
+    shallow = tmp_path / 'shallow'
+    git('clone', '-q', '--depth', '1', '--branch', 'feature', f'file://{project.origin}', str(shallow))
+    result = run_scan_step(shallow, tmp_path, 'push', push_payload(project, project.main))
+    assert result.code == 1, result.stderr
+    assert result.outputs['scanned'] == f'{project.main}..{project.feature}'
+    assert git('rev-parse', '--is-shallow-repository', cwd=shallow).strip() == 'false'
+
+
+def readme_workflow() -> dict[str, Any]:
+    readme = (ROOT / 'README.md').read_text(encoding='utf-8')
+    blocks = [yaml.safe_load(b) for b in re.findall(r'```yaml\n(.*?)```', readme, re.DOTALL)]
+    return next(b for b in blocks if isinstance(b, dict) and 'jobs' in b)
+
+
+def test_readme_workflow_is_complete_and_uses_real_inputs() -> None:
+    workflow = readme_workflow()
+    events = workflow[True] if True in workflow else workflow['on']      # YAML 1.1 reads `on:` as true
+    assert {'pull_request', 'push', 'schedule', 'workflow_dispatch'} <= set(events)
+    assert workflow['permissions']['security-events'] == 'write'
+    steps = next(iter(workflow['jobs'].values()))['steps']
+    uses = [s.get('uses', '') for s in steps]
+    checkout = steps[uses.index(next(u for u in uses if u.startswith('actions/checkout@')))]
+    assert checkout['with']['fetch-depth'] == 0
+    guard_step = next(s for s in steps if s.get('id') == 'guard')
+    assert set(guard_step['with']) <= set(ACTION['inputs'])
+    assert guard_step['with']['fail-on'] in ('info', 'low', 'medium', 'high', 'critical')
+    upload = next(s for s in steps if s.get('uses', '').startswith('github/codeql-action/upload-sarif@'))
+    assert upload['with']['sarif_file'] == guard_step['with']['sarif']
+    assert 'always()' in upload['if']                                    # findings fail the guard step
+    assert set(ACTION['outputs']) >= {'findings', 'blocking', 'sarif'}
