@@ -160,6 +160,7 @@ def log_stream(commits: Sequence[str]) -> Iterator[IO[bytes]]:
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err)
         assert proc.stdin is not None and proc.stdout is not None
+        _widen_pipe(proc.stdout)
         writer = threading.Thread(target=_feed, args=(proc.stdin, stdin), daemon=True)
         writer.start()
         finished = False
@@ -177,6 +178,13 @@ def log_stream(commits: Sequence[str]) -> Iterator[IO[bytes]]:
             raise GitError(f'git log failed: {decode(err.read()).strip() or code}')
 
 
+def _widen_pipe(pipe: IO[bytes]) -> None:
+    """A 1 MB pipe (Linux; 64 KB by default) lets git run ahead while the reader parses."""
+    with contextlib.suppress(ImportError, AttributeError, OSError):
+        import fcntl
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, READ_SIZE)
+
+
 def _feed(pipe: IO[bytes], data: bytes) -> None:
     with contextlib.suppress(BrokenPipeError, OSError):
         pipe.write(data)
@@ -188,7 +196,10 @@ def commit_records(out: IO[bytes]) -> Iterator[bytes]:
     commit (plus a read buffer) in memory, however long the history."""
     keep = len(COMMIT_MARK) - 1
     parts: list[bytes] = []
-    while chunk := out.read(READ_SIZE):
+    # read1: what the pipe holds now (up to READ_SIZE), so this parses while git writes on;
+    # read() would wait for a full READ_SIZE and leave git blocked on a full pipe meanwhile
+    read = getattr(out, 'read1', out.read)
+    while chunk := read(READ_SIZE):
         if parts:       # a marker may straddle two reads
             last = parts[-1]
             chunk, parts[-1] = last[-keep:] + chunk, last[:-keep]
