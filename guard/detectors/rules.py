@@ -39,7 +39,7 @@ class Rule:
     secret_group: int | str = 0
     min_entropy: float | None = None
     allow: tuple[str, ...] = ()          # regexes; a secret matching any is not reported
-    validate: str | None = None          # name in validators.VALIDATORS
+    validate: str | None = None          # name in validators.VALIDATORS: drops or lowers confidence
     paths: str | None = None             # regex on the path: the rule runs only on matching files
     placeholder_check: bool = True       # drop obvious placeholders ('ghp_xxxx…')
     positive: tuple[str, ...] = ()       # samples that must produce a finding
@@ -76,22 +76,27 @@ class RuleDetector:
             return
         for match in windows.finditer(self._regex, fragment.text, self.keywords, self._window):
             secret = match.group(rule.secret_group)
-            if secret and self._accepts(secret):
+            confidence = self._confidence(secret) if secret else None
+            if confidence is not None:
                 yield secret_finding(
                     fragment, match.start(rule.secret_group), secret,
-                    rule_id=rule.id, severity=rule.severity, confidence=rule.confidence,
+                    rule_id=rule.id, severity=rule.severity, confidence=confidence,
                     message=rule.description,
                 )
 
-    def _accepts(self, secret: str) -> bool:
+    def _confidence(self, secret: str) -> Confidence | None:
+        """The rule's confidence, lowered by what its validator says; None: not reported."""
         rule = self.rule
         if rule.min_entropy is not None and shannon_entropy(secret) < rule.min_entropy:
-            return False
+            return None
         if any(allow.search(secret) for allow in self._allow):
-            return False
+            return None
         if rule.placeholder_check and is_placeholder(secret):
-            return False
-        return rule.validate is None or VALIDATORS[rule.validate](secret)
+            return None
+        if rule.validate is None:
+            return rule.confidence
+        verdict = VALIDATORS[rule.validate](secret)
+        return None if verdict is None else min(rule.confidence, verdict)
 
 
 def rule_from_mapping(data: Mapping[str, Any], where: str) -> Rule:

@@ -1,7 +1,9 @@
 """Named checks a rule can ask for beyond its pattern (`validate: NAME`).
 
-Each takes the candidate secret and says whether it is well formed, e.g. that a
-token's checksum suffix matches its body.
+Each takes the candidate secret and says how sure its form makes us: HIGH when
+it is well formed (a token's checksum suffix matches its body), a lower level
+when the proof failed but the shape still says "real" (so the rule's finding is
+reported at that level), None when it is not the thing at all.
 """
 from __future__ import annotations
 
@@ -10,6 +12,12 @@ import binascii
 import json
 import zlib
 from collections.abc import Callable
+
+from guard.detectors.entropy import longest_run, shannon_entropy
+from guard.detectors.placeholders import is_word_path
+from guard.models import Confidence
+
+Check = Callable[[str], 'Confidence | None']
 
 BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
@@ -29,6 +37,31 @@ def github_crc32(token: str) -> bool:
         return False
     payload, checksum = body[:-6], body[-6:]
     return base62(zlib.crc32(payload.encode()), 6) == checksum
+
+
+_HEX_DIGITS = frozenset('0123456789abcdefABCDEF')
+
+
+def plausible_base62_body(body: str) -> bool:
+    """Could `body` be a generated base62 string (it need not be: its checksum said no)?
+
+    Calibrated on random bodies: 36 base62 characters have an entropy of at least 3.9 bits
+    (200,000 draws), both letter cases (all but 1 in 10^8), no run of 5 (1 in 10^6) and never
+    only hex digits (1 in 10^16). Fakes fail one of these: 'ghp_xxxx…', 'abcABC123abcABC123…',
+    words ('ThisIsNotARealToken…'), and the hex bodies documentation uses ('16C7e42F292c…').
+    """
+    return (len(body) >= 30 and shannon_entropy(body) >= 3.7
+            and any(c.islower() for c in body) and any(c.isupper() for c in body)
+            and longest_run(body) <= 4 and not _HEX_DIGITS.issuperset(body) and not is_word_path(body))
+
+
+def github_token(token: str) -> Confidence | None:
+    """A valid CRC32 suffix proves the format (HIGH). A wrong one leaves a token that may be
+    truncated, retyped or checksummed in a way we got wrong: still reported, at MEDIUM, while
+    the body looks generated; an obvious fake is not a token at all."""
+    if github_crc32(token):
+        return Confidence.HIGH
+    return Confidence.MEDIUM if plausible_base62_body(token.partition('_')[2]) else None
 
 
 def _b64url_json(part: str) -> object:
@@ -76,10 +109,16 @@ def discord_bot_token(token: str) -> bool:
     return 17 <= len(decoded) <= 20 and decoded.isdigit()
 
 
-VALIDATORS: dict[str, Callable[[str], bool]] = {
-    'github-crc32': github_crc32,
-    'jwt': jwt,
-    'gcp-service-account-base64': gcp_service_account_base64,
-    'pem-private-key-base64': pem_private_key_base64,
-    'discord-bot-token': discord_bot_token,
+def _gate(check: Callable[[str], bool]) -> Check:
+    """A yes/no check as a Check: well formed is HIGH, anything else is not the thing."""
+    return lambda secret: Confidence.HIGH if check(secret) else None
+
+
+VALIDATORS: dict[str, Check] = {
+    'github-token': github_token,
+    'github-crc32': _gate(github_crc32),
+    'jwt': _gate(jwt),
+    'gcp-service-account-base64': _gate(gcp_service_account_base64),
+    'pem-private-key-base64': _gate(pem_private_key_base64),
+    'discord-bot-token': _gate(discord_bot_token),
 }
