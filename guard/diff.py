@@ -268,6 +268,25 @@ def diff_git_lines(text: str) -> list[str]:
     return out
 
 
+def diff_git_headers(data: bytes) -> list[bytes]:
+    """diff_git_lines over raw bytes, for a look at the paths without decoding a patch."""
+    out = []
+    start = 0 if data.startswith(b'diff --git ') else _next_header_bytes(data, 0)
+    while start >= 0:
+        end = data.find(b'\n', start)
+        if end < 0:
+            out.append(data[start + 11:])
+            break
+        out.append(data[start + 11:end])
+        start = _next_header_bytes(data, end)
+    return out
+
+
+def _next_header_bytes(data: bytes, pos: int) -> int:
+    found = data.find(b'\ndiff --git ', pos)
+    return found + 1 if found >= 0 else -1
+
+
 def _next_header(text: str, pos: int) -> int:
     found = text.find('\ndiff --git ', pos)
     return found + 1 if found >= 0 else -1

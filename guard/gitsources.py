@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from guard import git
-from guard.diff import FileChange, diff_git_lines, diff_git_paths, file_changes, parse_patch
+from guard.diff import FileChange, diff_git_headers, diff_git_paths, file_changes, parse_patch
 from guard.errors import GitError, InputError, UsageError
 from guard.models import Commit, Finding, Fragment
 from guard.scanner import Scanner
@@ -120,23 +120,26 @@ def env_events(changes: Iterable[FileChange], commit: Commit) -> Iterator[EnvEve
 
 def scan_record(record: bytes, scanner: Scanner) -> CommitScan:
     """One commit of a log stream: its message and added lines, scanned only when the
-    keyword prefilter finds something in the whole record; env files tracked always."""
+    keyword prefilter finds something in the whole record; env files tracked always.
+
+    Most commits hold no keyword at all: for them one pass over the raw bytes decides,
+    and nothing is decoded or parsed (the per-commit cost is most of the Python work)."""
     sha, author, date, message, patch_bytes = git.split_record(record)
     commit = Commit(sha, author, date)
-    patch_text = git.decode(patch_bytes)
     findings: list[Finding] = []
     gate = _gate(scanner)
-    if gate.keyword_hit(message):
+    maybe = gate.record_hit(record)
+    if maybe and gate.keyword_hit(message):
         findings += scanner.scan(Fragment(MESSAGE_PATH, message.rstrip('\n'), 1, commit))
-    if gate.keyword_hit(patch_text) or gate.wants_any(patch_text):
-        patch = parse_patch(patch_text, commit)
+    changes: Iterable[FileChange] = ()
+    patch_text = git.decode(patch_bytes) if maybe else None
+    if (patch_text is not None and gate.keyword_hit(patch_text)) or gate.wants_any(patch_bytes):
+        patch = parse_patch(git.decode(patch_bytes) if patch_text is None else patch_text, commit)
         for fragment in patch.fragments:
             findings += scanner.scan(fragment)
-        changes: Iterable[FileChange] = patch.files
-    elif '.env' in patch_text:
-        changes = file_changes(patch_text)
-    else:
-        changes = ()
+        changes = patch.files
+    elif b'.env' in patch_bytes:
+        changes = file_changes(git.decode(patch_bytes))
     return CommitScan(
         sha=sha, commit=commit, findings=tuple(findings),
         env_events=tuple(env_events(changes, commit)), bytes=len(record),
@@ -156,27 +159,44 @@ class _Gate:
         checks = [getattr(d, 'accepts_path', None) for d in always]
         self.every_file = any(check is None for check in checks)
         self.checks: list[Callable[[str], bool]] = [c for c in checks if c is not None]
-        self.verdicts: dict[str, bool] = {}     # paths recur across commits
+        self.verdicts: dict[bytes, bool] = {}     # paths recur across commits
+        self.record_hit = _bytes_matcher({k for d in scanner.detectors for k in d.keywords})
 
     def keyword_hit(self, text: str) -> bool:
         return len(self.scanner.candidates(text)) > self.always
 
-    def wants_any(self, patch_text: str) -> bool:
+    def wants_any(self, patch: bytes) -> bool:
         """Whether a keyword-less detector wants a file of this patch."""
         if self.every_file:
             return True
         if not self.checks:
             return False
-        for header in diff_git_lines(patch_text):   # keyed by the raw header: most recur
+        for header in diff_git_headers(patch):   # keyed by the raw header: most recur
             verdict = self.verdicts.get(header)
             if verdict is None:
                 if len(self.verdicts) > 100_000:     # memory stays flat on huge histories
                     self.verdicts.clear()
-                old, new = diff_git_paths(header)
+                old, new = diff_git_paths(git.decode(header))
                 verdict = self.verdicts[header] = any(check(p) for p in {old, new} for check in self.checks)
             if verdict:
                 return True
         return False
+
+
+def _bytes_matcher(keywords: set[str]) -> Callable[[bytes], bool]:
+    """Whether any keyword occurs in raw bytes, in any ASCII case: a cheap first look whose
+    yes is checked again by the scanner's own prefilter. Says yes to everything when it
+    cannot be exact (a non-ASCII keyword, no ahocorasick_rs)."""
+    if not keywords or not all(k.isascii() for k in keywords):
+        return lambda data: bool(keywords)
+    try:
+        import ahocorasick_rs
+    except ImportError:
+        return lambda data: True
+    # non-overlapping is enough: a keyword hidden under an earlier match still leaves a match
+    matcher = ahocorasick_rs.BytesAhoCorasick([k.lower().encode() for k in keywords],
+                                              implementation=ahocorasick_rs.Implementation.DFA)
+    return lambda data: bool(matcher.find_matches_as_indexes(data.lower()))
 
 
 _gates: dict[int, _Gate] = {}

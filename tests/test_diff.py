@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from guard.diff import c_unquote, diff_git_lines, diff_git_paths, file_changes, parse_patch
+from guard.diff import c_unquote, diff_git_headers, diff_git_lines, diff_git_paths, file_changes, parse_patch
 from guard.models import Commit
 from tests.conftest import commit_all, git, write
 
@@ -137,3 +137,4 @@ def test_file_changes_reads_only_headers() -> None:
 ])
 def test_diff_git_lines_match_a_multiline_regex(text: str) -> None:
     assert diff_git_lines(text) == re.findall(r'^diff --git (.*)$', text, re.MULTILINE)
+    assert diff_git_headers(text.encode()) == [h.encode() for h in diff_git_lines(text)]

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from tests.conftest import commit_all, git, run_guard, write
-from tests.secrets import github_token, random_body
+from tests.secrets import aws_key_id, github_token, random_body
 
 STORE = Path('.git') / 'guard' / 'history.sqlite3'
 
@@ -215,3 +215,15 @@ def test_keyword_less_detectors_still_see_the_files_they_want(repo: Path) -> Non
     commit_all(repo, 'ops')
     _, data, _ = history()
     assert [(g['path'], g['rule_id']) for g in data['groups']] == [('ops/.pgpass', 'pgpass-password')]
+
+
+def test_keywords_in_any_case_open_the_prefilter(repo: Path) -> None:
+    """The history prefilter reads raw bytes: an upper-case keyword (AKIA…) must still let the
+    commit through, in a file and in a commit message."""
+    in_file, in_message = aws_key_id(), aws_key_id()
+    write(repo / 'deploy.py', f'KEY_ID = "{in_file}"\n')
+    commit_all(repo, 'deploy')
+    write(repo / 'notes.txt', 'nothing here\n')
+    commit_all(repo, f'rotate {in_message}')
+    _, data, _ = history()
+    assert sorted(g['path'] for g in data['groups']) == ['<commit-message>', 'deploy.py']
