@@ -161,3 +161,78 @@ def test_hygiene_hooks_block_a_tracked_env_file(repo: Path, hook_repo: tuple[Pat
     passed = pre_commit('run', cwd=repo, env=env)
     assert passed.returncode == 0, passed.stdout
     assert re.search(r'guard \(\.env\.example documents every variable\)\.+Passed', passed.stdout)
+
+
+def readme_local_hooks() -> list[dict]:
+    readme = (ROOT / 'README.md').read_text(encoding='utf-8')
+    for block in re.findall(r'```yaml\n(repos:.*?)```', readme, re.DOTALL):
+        repos = yaml.safe_load(block)['repos']
+        if repos[0]['repo'] == 'local':
+            return repos[0]['hooks']
+    raise AssertionError('README shows a `repo: local` / `language: system` snippet')
+
+
+def test_readme_local_system_hooks_match_the_manifest() -> None:
+    defaults = {'pass_filenames': True, 'always_run': False, 'require_serial': False}
+    local = {h['id']: h for h in readme_local_hooks()}
+    assert set(local) == {h['id'] for h in manifest()}
+    for hook in manifest():
+        mine = local[hook['id']]
+        assert mine['language'] == 'system'
+        for key in ('entry', 'stages', *defaults):
+            assert mine.get(key, defaults.get(key)) == hook.get(key, defaults.get(key)), (hook['id'], key)
+
+
+def test_local_system_hooks_need_no_environment(repo: Path, tmp_path: Path) -> None:
+    """The README's offline setup for real: pre-commit builds nothing and runs the guard on PATH."""
+    used = [h for h in readme_local_hooks() if h['id'] != 'guard-env-schema']    # that one needs a schema
+    write(repo / '.pre-commit-config.yaml', yaml.safe_dump({'repos': [{'repo': 'local', 'hooks': used}]}))
+    cache = tmp_path / 'pre-commit-cache'
+    guard_bin = Path(shutil.which('guard') or Path(sys.executable).with_name('guard')).parent
+    env = {**os.environ, 'PRE_COMMIT_HOME': str(cache), 'PIP_NO_INDEX': '1', 'PIP_FIND_LINKS': '',
+           'PATH': f'{guard_bin}{os.pathsep}{os.environ["PATH"]}'}
+    write(repo / '.gitignore', '.env\n.env.local\n.env.*.local\n*.pem\n*.key\nid_rsa\nid_ecdsa\nid_ed25519\n'
+                               'service-account*.json\n*-service-account.json\n')
+    git('add', '.pre-commit-config.yaml', '.gitignore')
+    for hook_type in ('pre-commit', 'pre-push'):
+        assert pre_commit('install', '--hook-type', hook_type, cwd=repo, env=env).returncode == 0
+    token = github_token()
+    write(repo / 'settings.py', f'TOKEN = "{token}"\n')
+    git('add', 'settings.py')
+    blocked = subprocess.run(['git', 'commit', '-m', 'settings'], cwd=repo, capture_output=True, text=True,
+                             env=env, check=False)
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode == 1, output
+    assert re.search(r'guard secrets\.+Failed', output) and 'settings.py:1: github-pat' in output
+    assert re.search(r'guard gitignore\.+Passed', output)
+    assert token not in output
+    write(repo / 'settings.py', 'import os\nTOKEN = os.environ["TOKEN"]\n')
+    git('add', 'settings.py')
+    passed = subprocess.run(['git', 'commit', '-m', 'settings'], cwd=repo, capture_output=True, text=True,
+                            env=env, check=False)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    remote = tmp_path / 'remote.git'
+    git('init', '-q', '--bare', str(remote))
+    git('remote', 'add', 'origin', str(remote))
+    write(repo / 'deploy.sh', f'export TOKEN={github_token()}\n')
+    commit_all(repo, 'deploy')                                           # --no-verify: pre-push must catch it
+    pushed = subprocess.run(['git', 'push', 'origin', 'main'], cwd=repo, capture_output=True, text=True,
+                            env=env, check=False)
+    assert pushed.returncode != 0 and 'deploy.sh:1: github-pat' in pushed.stdout + pushed.stderr
+    assert not [p for p in cache.glob('repo*') if p.is_dir()]          # no hook environment was built
+
+
+def test_try_repo_runs_the_hooks_of_this_checkout(repo: Path, hook_repo: tuple[Path, str, dict[str, str]]) -> None:
+    """`pre-commit try-repo` as a hook author tries a change (same commit as the session's
+    environment, so pre-commit reuses it instead of building another)."""
+    snapshot, rev, env = hook_repo
+    env = {**env, 'HOME': os.environ['HOME']}
+    write(repo / 'old.py', f'TOKEN = "{github_token()}"\n')
+    write(repo / 'clean.py', 'x = 1\n')
+    commit_all(repo, 'one secret')
+    found = pre_commit('try-repo', str(snapshot), 'guard-secrets', '--ref', rev, '--all-files', cwd=repo, env=env)
+    assert found.returncode == 1, found.stdout + found.stderr
+    assert 'old.py:1: github-pat' in found.stdout and 'clean.py' not in found.stdout
+    clean = pre_commit('try-repo', str(snapshot), 'guard-secrets', '--ref', rev, '--files', 'clean.py',
+                       cwd=repo, env=env)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
