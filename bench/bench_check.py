@@ -87,11 +87,17 @@ def main() -> int:
     root = HERE / '.work' / f'check-monorepo-{options.files}'
     build(root, options.files)
     tracked = subprocess.run(['git', '-C', str(root), 'ls-files'], capture_output=True, text=True, check=True)
-    print(f'monorepo: {len(tracked.stdout.splitlines())} tracked files')
+    print(f'monorepo: {len(tracked.stdout.splitlines())} tracked files; load average {load()} (2 cores, shared)')
     for which in ('gitignore', 'env-example', 'env-schema', 'all'):
         wall, cpu = timed(['check', which], root, options.runs)
         print(f'guard check {which:<12} median {wall:.2f} s wall, {cpu:.2f} s CPU  (bar: 2.00 s)')
+    print(f'load average after: {load()}')
     return 0
+
+
+def load() -> str:
+    """The 1/5/15-minute load averages: wall times mean little on a busy machine without them."""
+    return ' '.join(f'{x:.2f}' for x in os.getloadavg())
 
 
 if __name__ == '__main__':

@@ -336,3 +336,40 @@ def test_unknown_env_setting_names_its_line(repo: Path) -> None:
     proc = run_guard('check', cwd=repo)
     assert proc.returncode == 2
     assert ".guard.yaml:5: unknown setting 'env.shema'" in proc.stderr
+
+
+def readme_schema() -> str:
+    import re
+    readme = (Path(__file__).resolve().parent.parent / 'README.md').read_text(encoding='utf-8')
+    return next(b for b in re.findall(r'```yaml\n(.*?)```', readme, re.DOTALL) if 'variables:' in b)
+
+
+def test_the_readme_schema_enforces_the_usual_checklist(repo: Path) -> None:
+    """The environment checklist teams write down (issue 5), as the README's env.schema.yaml:
+    PostgreSQL only, sslmode=require on hosted databases, a 32-character JWT key in production,
+    ENVIRONMENT and LOG_LEVEL from fixed lists, ALLOWED_ORIGINS a list of URLs."""
+    write(repo / 'env.schema.yaml', readme_schema())
+    key = random_body(24)
+    write(repo / '.env', f'DATABASE_URL=postgresql://app:{key}@ep-cool-1.eu-central-1.aws.neon.tech/app\n'
+                         f'JWT_SECRET_KEY={key}\nENVIRONMENT=prod\nLOG_LEVEL=verbose\n'
+                         'ALLOWED_ORIGINS=https://app.example.com,app.example.com\nSENTRY_DSN=\n')
+    proc = run_guard('check', 'env-schema', '--env-file', '.env', '--environment', 'production', cwd=repo)
+    assert proc.returncode == 1, proc.stderr
+    by_key = {line.split(' ')[2].rstrip(':'): line for line in proc.stdout.splitlines()}
+    assert 'sslmode=require' in by_key['DATABASE_URL']
+    assert 'at least 32' in by_key['JWT_SECRET_KEY'] and 'in production' in by_key['JWT_SECRET_KEY']
+    assert 'must be one of development, staging, production' in by_key['ENVIRONMENT']
+    assert 'must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL' in by_key['LOG_LEVEL']
+    assert 'not a URL' in by_key['ALLOWED_ORIGINS']
+    assert 'SENTRY_DSN is required in production' in by_key['SENTRY_DSN']
+    assert key not in proc.stdout + proc.stderr
+    write(repo / '.env', 'DATABASE_URL=postgresql+asyncpg://app:'
+                         f'{key}@ep-cool-1.eu-central-1.aws.neon.tech/app?sslmode=require\n'
+                         f'JWT_SECRET_KEY={random_body(40)}\nENVIRONMENT=production\nLOG_LEVEL=WARNING\n'
+                         'ALLOWED_ORIGINS=https://app.example.com,https://admin.example.com\n'
+                         'SENTRY_DSN=https://abc@o1.ingest.sentry.io/1\n')
+    proc = run_guard('check', 'env-schema', '--env-file', '.env', '--environment', 'production', cwd=repo)
+    assert proc.returncode == 0, proc.stdout
+    write(repo / '.env', f'DATABASE_URL=mysql://app:{key}@db.example.com/app\n')
+    proc = run_guard('check', 'env-schema', '--env-file', '.env', cwd=repo)
+    assert "scheme 'mysql' is not allowed" in proc.stdout
