@@ -2,8 +2,8 @@
 
 A token pasted from `.env` into a test or a notebook has whatever entropy it has;
 no rule may know its format. Knowing the values is enough: they are read at the
-start of a run, kept only in memory (an Aho-Corasick automaton for the exact,
-case-sensitive match) and reported like any secret, by preview and hash.
+start of a run, kept only in memory (an ahocorasick_rs automaton for the exact,
+case-sensitive match, overlaps included) and reported like any secret, by preview and hash.
 
 Cheap on the pre-commit path: one directory listing of the repository top, and one
 `git ls-files` only when env files exist there.
@@ -19,13 +19,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import ahocorasick
+import ahocorasick_rs
 
 from guard import git
 from guard.detectors.base import secret_finding
 from guard.detectors.placeholders import is_placeholder
 from guard.models import Confidence, Finding, Fragment, Severity
 from guard.redact import sha256_hex
+from guard.scanner import ascii_lower
 
 if TYPE_CHECKING:
     from guard.config import Config
@@ -138,24 +139,27 @@ class OwnSecretsDetector:
     id = RULE_ID
 
     def __init__(self, values: dict[str, tuple[str, str]], sources: frozenset[str]) -> None:
-        # value → (what it is, file); lowercase keywords feed the scanner's prefilter. A value whose
-        # name says secret is critical: it is the real thing, known exactly (and outranks the
-        # generic rules in the scanner's dedupe).
-        self.keywords = frozenset(v.lower() for v in values)
+        # value → (what it is, file); lowercase keywords feed the scanner's prefilter, which lowers
+        # ASCII letters only (it matches lowercased UTF-8 bytes): 'Ä' must stay 'Ä' in the keyword.
+        # A value whose name says secret is critical: it is the real thing, known exactly (and
+        # outranks the generic rules in the scanner's dedupe).
+        self.keywords = frozenset(ascii_lower(v) for v in values)
         self._sources = sources
-        self._automaton = ahocorasick.Automaton()
-        for value, origin in values.items():
-            self._automaton.add_word(value, (len(value), value, *origin))
-        self._automaton.make_automaton()
+        self._values = list(values)
+        self._origins = [values[v] for v in self._values]
+        self._automaton = ahocorasick_rs.AhoCorasick(self._values)
         self.rule = _Version(sha256_hex('\0'.join(sorted(sha256_hex(v) for v in values))))
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         if _normal(fragment.path) in self._sources:
             return
-        for end, (length, value, what, origin) in self._automaton.iter(fragment.text):
+        # overlapping: one value inside another ('abc123…' in 'xabc123…') is found as itself too
+        for index, start, _end in self._automaton.find_matches_as_indexes(fragment.text, overlapping=True):
+            value = self._values[index]
+            what, origin = self._origins[index]
             severity = Severity.CRITICAL if _SECRET_KEY.search(what) else Severity.HIGH
             yield secret_finding(
-                fragment, end - length + 1, value, rule_id=RULE_ID, severity=severity,
+                fragment, start, value, rule_id=RULE_ID, severity=severity,
                 confidence=Confidence.HIGH,
                 message=f'{what} from your local {origin}: reference the variable instead')
 

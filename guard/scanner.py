@@ -5,9 +5,10 @@ keywords present; only detectors owning one of them run. The matcher is chosen
 by measurement (bench/prefilter.py: 40 MB of generated source, the 239 keywords
 of every built-in detector, one core, best of 3): ahocorasick_rs (Rust, DFA)
 0.20 s, pyahocorasick (C, one code point at a time) 1.21 s, a loop of
-`keyword in text` 10.9 s, one combined `re` alternation 17.3 s. pyahocorasick
-stays as the fallback for a platform without an ahocorasick_rs wheel: it is a
-dependency anyway.
+`keyword in text` 10.9 s, one combined `re` alternation 17.3 s. No fallback:
+ahocorasick_rs is a dependency with wheels for every platform guard supports
+(CPython 3.10-3.13 on Linux glibc x86_64 and aarch64, macOS x86_64 and arm64,
+Windows x86_64), and guard.own_secrets uses the same library.
 """
 from __future__ import annotations
 
@@ -80,20 +81,20 @@ class LineIndex:
 class Prefilter:
     """Which detectors own a keyword present in a text, whatever its case."""
 
-    def __init__(self, owners: dict[str, tuple[int, ...]], backend: str = 'auto') -> None:
+    def __init__(self, owners: dict[str, tuple[int, ...]]) -> None:
         self.keywords = list(owners)
         self._owners = [owners[k] for k in self.keywords]
-        self._find = _matcher(self.keywords, backend)
+        self._find = _matcher(self.keywords)
 
     @classmethod
-    def build(cls, detectors: Sequence[Detector], backend: str = 'auto') -> Prefilter | None:
+    def build(cls, detectors: Sequence[Detector]) -> Prefilter | None:
         owners: dict[str, list[int]] = {}
         for index, detector in enumerate(detectors):
             for keyword in detector.keywords:
-                owners.setdefault(keyword.lower(), []).append(index)
+                owners.setdefault(ascii_lower(keyword), []).append(index)
         if not owners:
             return None
-        return cls({k: tuple(v) for k, v in owners.items()}, backend)
+        return cls({k: tuple(v) for k, v in owners.items()})
 
     def owners_present(self, text: str) -> set[int]:
         found: set[int] = set()
@@ -102,29 +103,24 @@ class Prefilter:
         return found
 
 
-def _matcher(keywords: list[str], backend: str) -> Callable[[str], set[int]]:
-    """A function from text to the indexes of the (lowercase) keywords it contains in any case, overlaps included."""
-    if backend in ('auto', 'rs'):
-        try:
-            import ahocorasick_rs
-        except ImportError:
-            if backend == 'rs':
-                raise
-        else:
-            # A DFA, asked for: 3x the automatic choice's speed with 240 keywords, for a few hundred KB.
-            # Over UTF-8 bytes, lowercased as bytes: keywords are ASCII, and encoding plus bytes.lower()
-            # costs a third of str.lower() while the byte automaton runs faster than the str one (0.62 s
-            # vs 0.85 s for the 184 MB of text in the bench tree).
-            rs = ahocorasick_rs.BytesAhoCorasick([k.encode() for k in keywords],
-                                                 implementation=ahocorasick_rs.Implementation.DFA)
-            return lambda text: {m[0] for m in rs.find_matches_as_indexes(
-                text.encode('utf-8', 'surrogatepass').lower(), overlapping=True)}
-    import ahocorasick
-    automaton = ahocorasick.Automaton()
-    for index, keyword in enumerate(keywords):
-        automaton.add_word(keyword, index)
-    automaton.make_automaton()
-    return lambda text: {index for _end, index in automaton.iter(text.lower())}
+def ascii_lower(text: str) -> str:
+    """Lowercase ASCII letters only, as the matcher lowers the text (str.lower() also folds 'Ä')."""
+    return text.encode('utf-8', 'surrogatepass').lower().decode('utf-8', 'surrogatepass')
+
+
+def _matcher(keywords: list[str]) -> Callable[[str], set[int]]:
+    """A function from text to the indexes of the keywords (ASCII-lowercased) it contains in any ASCII
+    case, overlaps included."""
+    import ahocorasick_rs
+
+    # A DFA, asked for: 3x the automatic choice's speed with 240 keywords, for a few hundred KB.
+    # Over UTF-8 bytes, lowercased as bytes: encoding plus bytes.lower() costs a third of str.lower()
+    # while the byte automaton runs faster than the str one (0.62 s vs 0.85 s for the 184 MB of text
+    # in the bench tree).
+    rs = ahocorasick_rs.BytesAhoCorasick([k.encode('utf-8', 'surrogatepass') for k in keywords],
+                                         implementation=ahocorasick_rs.Implementation.DFA)
+    return lambda text: {m[0] for m in rs.find_matches_as_indexes(
+        text.encode('utf-8', 'surrogatepass').lower(), overlapping=True)}
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -90,6 +90,20 @@ def test_configured_files_and_url_passwords(repo: Path) -> None:
         'the password in DATABASE_URL from your local local.secrets: reference the variable instead']
 
 
+def test_non_ascii_values_and_values_inside_values(repo: Path) -> None:
+    """A value with an upper-case non-ASCII letter passes the ASCII-lowercasing prefilter, and a value
+    that holds another value yields both (the line, the column and the message tell them apart)."""
+    umlaut = 'Grüße-ÄÖ-' + random_body(6).lower()
+    inner = 'inner-' + random_body(10).lower()
+    outer = 'outer-' + inner + '-tail'
+    write(repo / '.gitignore', '.env\n')
+    write(repo / '.env', f'MAIL_PASSWORD="{umlaut}"\nSESSION_KEY={inner}\nSIGNING_KEY={outer}\n')
+    write(repo / 'notes.txt', f'mail: {umlaut}\nboth: {outer}\n')
+    found = sorted((f['line'], f['column'], f['message'].split(' from ')[0]) for f in own_findings('notes.txt'))
+    assert found == [(1, 7, 'the value of MAIL_PASSWORD'), (2, 7, 'the value of SIGNING_KEY'),
+                     (2, 13, 'the value of SESSION_KEY')]
+
+
 def test_parse_env() -> None:
     text = ('export A="x y"\nB=\'q#r\'\nC=plain # comment\n#D=no\nE="-----BEGIN KEY-----\nline1\n'
             'line2\n-----END KEY-----"\nF: yaml-ish\n')
