@@ -1,7 +1,8 @@
-"""click wiring only: options → one api call → exit code.
+"""Entry point: argv → exit code.
 
-One module per command group (as pre-commit does), so each stays small and
-commands can grow without touching each other.
+`guard scan --staged …`, the pre-commit hook's command line, is parsed without click
+(guard/cli/fastpath.py): it runs on every commit, and importing click alone cost a fifth
+of the hook's budget. Every other command line goes through click (guard/cli/commands.py).
 """
 from __future__ import annotations
 
@@ -9,35 +10,7 @@ import contextlib
 import sys
 from collections.abc import Iterator, Sequence
 
-import click
-
-from guard import __version__
-from guard.cli.baseline import baseline
-from guard.cli.check import check
-from guard.cli.ci import ci
-from guard.cli.env import env
-from guard.cli.history import scan_history
-from guard.cli.install import install, uninstall
-from guard.cli.rules import rules
-from guard.cli.scan import scan
 from guard.errors import INTERNAL_ERROR, INTERRUPTED, GuardError
-
-
-@click.group(context_settings={'help_option_names': ['-h', '--help']})
-@click.version_option(__version__, prog_name='guard')
-def cli() -> None:
-    """Keep secrets and broken configuration out of git."""
-
-
-cli.add_command(scan)
-cli.add_command(rules)
-cli.add_command(scan_history)
-cli.add_command(baseline)
-cli.add_command(install)
-cli.add_command(uninstall)
-cli.add_command(ci)
-cli.add_command(check)
-cli.add_command(env)
 
 
 @contextlib.contextmanager
@@ -47,29 +20,48 @@ def error_handler() -> Iterator[list[int]]:
     try:
         yield code
     except GuardError as e:
-        click.echo(f'guard: {e}', err=True)
+        say(f'guard: {e}')
         code[0] = e.exit_code
-    except (KeyboardInterrupt, click.Abort):
-        click.echo('guard: interrupted', err=True)
+    except KeyboardInterrupt:
+        say('guard: interrupted')
         code[0] = INTERRUPTED
     except BrokenPipeError:
         sys.stderr.close()   # the reader went away (guard scan | head): not our error
         code[0] = INTERNAL_ERROR
     except Exception as e:
-        click.echo(f'guard: internal error: {type(e).__name__}: {e} '
-                   '(please report it with the command you ran)', err=True)
+        if _is_click_abort(e):
+            say('guard: interrupted')
+            code[0] = INTERRUPTED
+            return
+        say(f'guard: internal error: {type(e).__name__}: {e} (please report it with the command you ran)')
         code[0] = INTERNAL_ERROR
 
 
+def say(line: str) -> None:
+    """One line on stderr (what click.echo(err=True) does for plain text, without importing click)."""
+    stream = sys.stderr
+    if stream is None:          # pythonw, or stderr closed by a reader that went away
+        return
+    stream.write(line + '\n')
+    stream.flush()
+
+
+def _is_click_abort(error: Exception) -> bool:
+    """click.Abort (Ctrl-C or EOF at a prompt), asked only when click is loaded: the fast path never loads it."""
+    if 'guard.cli.commands' not in sys.modules:
+        return False
+    from guard.cli.commands import is_abort
+    return is_abort(error)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from guard.cli.fastpath import parse_staged_scan
     with error_handler() as code:
-        try:
-            result = cli.main(args=list(argv) if argv is not None else None,
-                              prog_name='guard', standalone_mode=False)
-            code[0] = result if isinstance(result, int) else 0
-        except click.ClickException as e:
-            e.show()
-            code[0] = 2
-        except click.exceptions.Exit as e:
-            code[0] = e.exit_code
+        args = parse_staged_scan(sys.argv[1:] if argv is None else list(argv))
+        if args is not None:
+            from guard.cli.scanning import run_scan
+            code[0] = run_scan(args)
+        else:
+            from guard.cli.commands import run_click
+            code[0] = run_click(argv)
     return code[0]

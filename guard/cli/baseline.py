@@ -1,8 +1,7 @@
-"""`guard baseline create|update`, and the suppression options every scan command shares."""
+"""`guard baseline create|update` (the suppression options scans share are in guard/cli/options.py)."""
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,46 +14,6 @@ from guard.config import Config, load_config
 from guard.models import Finding, Report
 
 F = TypeVar('F', bound=Callable[..., Any])
-
-
-@dataclasses.dataclass(frozen=True)
-class Suppression:
-    """The scan options about what is accepted: a baseline file and the policies on it."""
-    baseline: Path | None = None
-    require_allow_reason: bool = False
-    report_unused: bool = False
-    fail_on_unused: bool = False
-
-    def apply(self, config: Config) -> Config:
-        return dataclasses.replace(
-            config,
-            baseline=str(self.baseline.resolve()) if self.baseline else config.baseline,
-            require_allow_reason=self.require_allow_reason or config.require_allow_reason,
-            report_unused=self.report_unused,
-            fail_on_unused=self.fail_on_unused,
-        )
-
-
-def suppression_options(command: F) -> F:
-    """Adds --baseline, --require-allow-reason, --report-unused and --fail-on-unused to a
-    command, which receives them as one `suppression: Suppression` argument."""
-    @functools.wraps(command)
-    def wrapper(*args: Any, baseline_file: Path | None, require_allow_reason: bool, report_unused: bool,
-                fail_on_unused: bool, **kwargs: Any) -> Any:
-        suppression = Suppression(baseline_file, require_allow_reason, report_unused, fail_on_unused)
-        return command(*args, suppression=suppression, **kwargs)
-
-    options = (
-        click.option('--baseline', 'baseline_file', type=click.Path(dir_okay=False, path_type=Path),
-                     help=f'Findings in this baseline ({bl.BASELINE_FILE}) are not reported.'),
-        click.option('--require-allow-reason', is_flag=True,
-                     help='An inline guard:allow without a reason after it does not allow.'),
-        click.option('--report-unused', is_flag=True, help='List baseline entries nothing matched.'),
-        click.option('--fail-on-unused', is_flag=True, help='Exit 1 when baseline entries match nothing.'),
-    )
-    for option in reversed(options):
-        wrapper = option(wrapper)
-    return wrapper  # type: ignore[return-value]
 
 
 @click.group()

@@ -7,7 +7,7 @@ import click
 
 from guard import api
 from guard.checks import CHECK_NAMES, CheckOptions
-from guard.cli.output import FORMATS, emit
+from guard.cli.output import FORMAT_NAMES, emit
 from guard.config import load_config
 
 
@@ -21,7 +21,7 @@ from guard.config import load_config
 @click.option('--environ/--no-environ', default=None,
               help='env-schema: include the process environment (default: only when no env file is given).')
 @click.option('--environment', metavar='NAME', help="env-schema: apply this environment's requirements.")
-@click.option('--format', 'fmt', type=FORMATS, default='text', show_default=True)
+@click.option('--format', 'fmt', type=click.Choice(FORMAT_NAMES), default='text', show_default=True)
 @click.option('--output', type=click.Path(dir_okay=False, path_type=Path), help='Write the report here.')
 @click.option('--config', 'config_path', type=click.Path(path_type=Path), help='Config file (.guard.yaml).')
 @click.option('-q', '--quiet', is_flag=True, help='No receipt on stderr.')

@@ -10,8 +10,8 @@ import click
 
 from guard import api
 from guard.ci import github
-from guard.cli.baseline import Suppression
-from guard.cli.output import FORMATS
+from guard.cli.options import Suppression
+from guard.cli.output import FORMAT_NAMES
 from guard.config import Config, load_config
 from guard.errors import UsageError
 from guard.models import Receipt, Report, Severity
@@ -34,8 +34,8 @@ def _severity(_ctx: click.Context, _param: click.Parameter, value: str) -> Sever
               help='Config file (.guard.yaml).')
 @click.option('--baseline', 'baseline_file', envvar='GUARD_BASELINE', type=click.Path(path_type=Path),
               help='Baseline file: its findings are not reported.')
-@click.option('--format', 'fmt', envvar='GUARD_FORMAT', type=FORMATS, default='github', show_default=True,
-              help='What to print to the log (github: annotations on the diff).')
+@click.option('--format', 'fmt', envvar='GUARD_FORMAT', type=click.Choice(FORMAT_NAMES), default='github',
+              show_default=True, help='What to print to the log (github: annotations on the diff).')
 @click.option('--fail-on', envvar='GUARD_FAIL_ON', default='low', show_default=True, callback=_severity,
               help='Exit 1 only for findings of this severity or higher.')
 @click.option('--sarif', 'sarif_path', envvar='GUARD_SARIF', type=click.Path(dir_okay=False, path_type=Path),

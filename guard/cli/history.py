@@ -11,7 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from guard import api
-from guard.cli.output import FORMATS, emit
+from guard.cli.output import FORMAT_NAMES, emit
 from guard.config import load_config
 from guard.errors import InputError
 from guard.models import Report
@@ -26,7 +26,7 @@ if TYPE_CHECKING:     # guard.history is imported only when the command runs
 @click.option('--since', metavar='DATE|REV', help='Only commits after a revision, or since a date (2024-01-31).')
 @click.option('--jobs', '-j', type=click.IntRange(min=1), help='Worker processes (default: CPU cores).')
 @click.option('--no-cache', is_flag=True, help='Rescan every commit, ignoring the store in .git/guard/.')
-@click.option('--format', 'fmt', type=FORMATS, default='text', show_default=True)
+@click.option('--format', 'fmt', type=click.Choice(FORMAT_NAMES), default='text', show_default=True)
 @click.option('--output', type=click.Path(dir_okay=False, path_type=Path), help='Write the report here.')
 @click.option('--config', 'config_path', type=click.Path(path_type=Path), help='Config file (.guard.yaml).')
 @click.option('-q', '--quiet', is_flag=True, help='No progress and no receipt on stderr.')

@@ -1,17 +1,19 @@
-"""Writing a Report: the chosen format to stdout or --output, the receipt to stderr."""
+"""Writing a Report: the chosen format to stdout or --output, the receipt to stderr.
+
+Free of click, like everything the pre-commit path imports (see guard/cli/fastpath.py).
+"""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-import click
-
+from guard.cli import say
 from guard.errors import InputError
 from guard.models import Report
 from guard.report import REPORTERS
 from guard.report.text import receipt_line
 
-FORMATS = click.Choice(sorted(REPORTERS))
+FORMAT_NAMES = tuple(sorted(REPORTERS))
 
 
 def emit(report: Report, fmt: str, output: Path | None, quiet: bool = False) -> int:
@@ -26,5 +28,6 @@ def emit(report: Report, fmt: str, output: Path | None, quiet: bool = False) -> 
         except OSError as e:
             raise InputError(f'cannot write {output}: {e.strerror}') from None
     if not quiet:
-        click.echo(receipt_line(report), err=True)
+        say(receipt_line(report))
     return report.exit_code
+

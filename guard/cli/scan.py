@@ -1,16 +1,19 @@
-"""`guard scan`: files, directories, stdin, the staged change, or commit ranges."""
+"""`guard scan`: files, directories, stdin, the staged change, or commit ranges.
+
+The options are declared here for click; what the command does is guard/cli/scanning.py,
+shared with the pre-commit fast path (guard/cli/fastpath.py parses `scan --staged` lines
+without importing click, and hands anything else to this command)."""
 from __future__ import annotations
 
-import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 
-from guard import api
-from guard.cli.baseline import Suppression, suppression_options
-from guard.cli.output import FORMATS, emit
-from guard.config import load_config
-from guard.errors import UsageError
+from guard.cli.options import Suppression, suppression_options
+from guard.cli.output import FORMAT_NAMES
+from guard.cli.scanning import ScanArgs, run_scan
 
 
 @click.command()
@@ -23,33 +26,18 @@ from guard.errors import UsageError
 @click.option('--since', metavar='REV', help='Every commit after REV up to HEAD (= --range REV..HEAD).')
 @click.option('--pre-push', is_flag=True,
               help="The commits being pushed, from git's pre-push stdin (PATHS: the remote name and URL).")
-@click.option('--format', 'fmt', type=FORMATS, default='text', show_default=True)
+@click.option('--format', 'fmt', type=click.Choice(FORMAT_NAMES), default='text', show_default=True)
 @click.option('--output', type=click.Path(dir_okay=False, path_type=Path), help='Write the report here.')
 @click.option('--config', 'config_path', type=click.Path(path_type=Path), help='Config file (.guard.yaml).')
 @click.option('-q', '--quiet', is_flag=True, help='No receipt on stderr.')
 @suppression_options
-def scan(paths: tuple[str, ...], use_stdin: bool, stdin_name: str, no_gitignore: bool, staged: bool,
-         commit_range: str | None, since: str | None, pre_push: bool, fmt: str,
-         output: Path | None, config_path: Path | None, quiet: bool, suppression: Suppression) -> int:
+def scan(**params: Any) -> int:
     """Scan files or directories (default: the current directory) for secrets."""
-    modes = [name for name, on in (('--stdin', use_stdin), ('--staged', staged), ('--range', commit_range),
-                                   ('--since', since), ('--pre-push', pre_push)) if on]
-    if len(modes) > 1:
-        raise UsageError(f'{" and ".join(modes)} cannot be combined: pick one')
-    if (commit_range or since) and paths:
-        raise UsageError(f'{modes[0]} scans commits, not paths: drop {paths[0]!r}')
-    config = suppression.apply(load_config(config_path))
-    if staged:
-        report = api.scan_staged(paths, config)
-    elif commit_range:
-        report = api.scan_range(commit_range, config)
-    elif since:
-        report = api.scan_since(since, config)
-    elif pre_push:
-        stdin = '' if sys.stdin is None or sys.stdin.isatty() else sys.stdin.read()
-        report = api.scan_pre_push(stdin, paths[0] if paths else None, config)
-    elif use_stdin:
-        report = api.scan_stdin(sys.stdin.buffer.read(), stdin_name, config)
-    else:
-        report = api.scan_paths(paths or ('.',), config, use_gitignore=not no_gitignore)
-    return emit(report, fmt, output, quiet)
+    return run_scan(scan_args(params))
+
+
+def scan_args(params: Mapping[str, Any]) -> ScanArgs:
+    """click's parameters of `scan` as the ScanArgs the fast path builds too."""
+    rest = dict(params)
+    suppression = Suppression.pop_from(rest)
+    return ScanArgs(**rest, suppression=suppression)

@@ -1,0 +1,56 @@
+"""What `guard scan` does once its options are parsed, whichever parser parsed them:
+click (guard/cli/scan.py) or the pre-commit fast path (guard/cli/fastpath.py)."""
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+from guard.cli.options import Suppression
+from guard.errors import UsageError
+
+
+@dataclasses.dataclass(frozen=True)
+class ScanArgs:
+    paths: tuple[str, ...] = ()
+    use_stdin: bool = False
+    stdin_name: str = '<stdin>'
+    no_gitignore: bool = False
+    staged: bool = False
+    commit_range: str | None = None
+    since: str | None = None
+    pre_push: bool = False
+    fmt: str = 'text'
+    output: Path | None = None
+    config_path: Path | None = None
+    quiet: bool = False
+    suppression: Suppression = dataclasses.field(default_factory=Suppression)
+
+
+def run_scan(args: ScanArgs) -> int:
+    from guard import api
+    from guard.cli.output import emit
+    from guard.config import load_config
+    modes = [name for name, on in (('--stdin', args.use_stdin), ('--staged', args.staged),
+                                   ('--range', args.commit_range), ('--since', args.since),
+                                   ('--pre-push', args.pre_push)) if on]
+    if len(modes) > 1:
+        raise UsageError(f'{" and ".join(modes)} cannot be combined: pick one')
+    if (args.commit_range or args.since) and args.paths:
+        raise UsageError(f'{modes[0]} scans commits, not paths: drop {args.paths[0]!r}')
+    config = args.suppression.apply(load_config(args.config_path))
+    paths = args.paths
+    if args.staged:
+        report = api.scan_staged(paths, config)
+    elif args.commit_range:
+        report = api.scan_range(args.commit_range, config)
+    elif args.since:
+        report = api.scan_since(args.since, config)
+    elif args.pre_push:
+        stdin = '' if sys.stdin is None or sys.stdin.isatty() else sys.stdin.read()
+        report = api.scan_pre_push(stdin, paths[0] if paths else None, config)
+    elif args.use_stdin:
+        report = api.scan_stdin(sys.stdin.buffer.read(), args.stdin_name, config)
+    else:
+        report = api.scan_paths(paths or ('.',), config, use_gitignore=not args.no_gitignore)
+    return emit(report, args.fmt, args.output, args.quiet)
