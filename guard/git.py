@@ -5,7 +5,7 @@ import contextlib
 import dataclasses
 import os
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -85,6 +85,17 @@ def staged_patch(paths: Sequence[str] = ()) -> bytes:
     return proc.stdout
 
 
+def staged_names(paths: Sequence[str]) -> set[str]:
+    """Which of `paths` (relative to the current directory) the index changes, named the same
+    way; through git, so a hook's GIT_INDEX_FILE is honoured."""
+    args = ['--literal-pathspecs', '--no-optional-locks', 'diff', '--cached', '--name-only', '-z', '--relative',
+            '--', *paths]
+    proc = run(args, check=False)
+    if proc.returncode != 0:
+        raise not_a_repo_or(proc, 'git diff --cached')
+    return set(split_nul(proc.stdout))
+
+
 def not_a_repo_or(proc: subprocess.CompletedProcess[bytes], what: str) -> GitError:
     # outside a repository `git diff` turns into `diff --no-index` and complains about options
     if is_not_a_repo(proc) or is_not_a_repo(run(['rev-parse', '--git-dir'], check=False)):
@@ -130,6 +141,15 @@ def common_dir() -> Path:
     return Path(out).resolve()
 
 
+def repo_state() -> tuple[Path, bool]:
+    """(common dir, whether this is a shallow clone) in one git call."""
+    proc = run(['rev-parse', '--git-common-dir', '--is-shallow-repository'], check=False)
+    if proc.returncode != 0:
+        raise not_a_repo_or(proc, 'git rev-parse')
+    lines = decode(proc.stdout).splitlines()
+    return Path(lines[0]).resolve(), lines[-1].strip() == 'true'
+
+
 def rev_list(args: Sequence[str]) -> list[str]:
     proc = run(['rev-list', *args], check=False)
     if proc.returncode != 0:
@@ -141,12 +161,19 @@ def remotes() -> list[str]:
     return decode(run(['remote']).stdout).split()
 
 
-def ref_count(args: Sequence[str]) -> int:
-    """How many refs `git rev-list <args>` starts from (for the receipt)."""
-    if '--all' in args:
-        proc = run(['for-each-ref', '--format=x'], check=False)
-        return len(proc.stdout.split()) or (1 if rev_parse('HEAD') else 0)
-    return len([a for a in args if not a.startswith('-')])
+def ref_count(args: Sequence[str]) -> Callable[[], int]:
+    """How many refs `git rev-list <args>` starts from (for the receipt): git starts
+    counting now, the answer is read when called, so the count costs no wall time."""
+    if '--all' not in args:
+        named = len([a for a in args if not a.startswith('-')])
+        return lambda: named
+    proc = subprocess.Popen(['git', 'for-each-ref', '--format=x'], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+
+    def count() -> int:
+        out, _ = proc.communicate()
+        return len(out.split()) or (1 if rev_parse('HEAD') else 0)
+    return count
 
 
 @contextlib.contextmanager

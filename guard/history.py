@@ -207,9 +207,9 @@ def env_groups(events: Iterable[EnvEvent], present: Callable[[Sequence[str]], di
 
 
 def head_texts(paths: Sequence[str]) -> dict[str, str | None]:
-    """Text of each path at HEAD (None when absent or binary), in one git call."""
-    if not paths or git.rev_parse('HEAD') is None:
-        return dict.fromkeys(paths)
+    """Text of each path at HEAD (None when absent or binary, or without HEAD), in one git call."""
+    if not paths:
+        return {}
     blobs = git.cat_files([f'HEAD:{p}' for p in paths])
     out: dict[str, str | None] = {}
     for path in paths:
@@ -245,10 +245,12 @@ def audit(scanner: Scanner, version: str, *, branches: Sequence[str] = (), since
     from guard.store import Store
 
     args = rev_list_args(branches, since)
+    common, shallow = git.repo_state()
     commits = git.rev_list(['--date-order', *args])
+    refs = git.ref_count(args)
     wanted = set(commits)
     warnings: list[str] = []
-    store = Store.open(git.common_dir() / 'guard' if use_cache else None, version, warnings)
+    store = Store.open(common / 'guard' if use_cache else None, version, warnings)
     _flush(warnings, warn)
     try:
         known = store.scanned() & wanted
@@ -280,13 +282,19 @@ def audit(scanner: Scanner, version: str, *, branches: Sequence[str] = (), since
     def age(commit: Commit) -> int:
         return position.get(commit.sha, -1)
 
-    groups = [*env_groups(events, head_texts, age), *group_findings(findings, head_texts, scanner, age)]
+    # one `git cat-file` for every path either kind of group asks about
+    at_head = head_texts(sorted({e.path for e in events} | {f.path for f in findings if f.path != MESSAGE_PATH}))
+
+    def head_files(paths: Sequence[str]) -> dict[str, str | None]:
+        return {p: at_head.get(p) for p in paths}
+
+    groups = [*env_groups(events, head_files, age), *group_findings(findings, head_files, scanner, age)]
     groups.sort(key=lambda g: (g.finding.path, g.finding.rule_id, age(g.first)))
     notes: tuple[str, ...] = () if commits else ('no commits: nothing to scan',)
-    if commits and git.is_shallow():
+    if commits and shallow:
         notes = ('shallow clone: commits at the boundary show their whole tree as added; '
                  'run `git fetch --unshallow` for a true history',)
-    return Audit(groups=tuple(groups), commits=len(wanted), scanned=len(todo), refs=git.ref_count(args),
+    return Audit(groups=tuple(groups), commits=len(wanted), scanned=len(todo), refs=refs(),
                  bytes=total_bytes, files=files, binary=binary, warnings=tuple(warnings), notes=notes)
 
 

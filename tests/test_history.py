@@ -227,3 +227,21 @@ def test_keywords_in_any_case_open_the_prefilter(repo: Path) -> None:
     commit_all(repo, f'rotate {in_message}')
     _, data, _ = history()
     assert sorted(g['path'] for g in data['groups']) == ['<commit-message>', 'deploy.py']
+
+
+def test_shallow_clone_and_worktree_notes(repo: Path, tmp_path: Path) -> None:
+    """A shallow clone says its history is cut; a worktree's store is the main repository's."""
+    for i in range(3):
+        write(repo / f'f{i}.txt', f'{i}\n')
+        commit_all(repo, f'c{i}')
+    clone = tmp_path / 'shallow'
+    git('clone', '-q', '--depth', '1', f'file://{repo}', str(clone))
+    _, _, stderr = history(cwd=clone)
+    assert 'shallow clone' in stderr and 'git fetch --unshallow' in stderr
+    _, _, stderr = history()
+    assert 'shallow clone' not in stderr
+    worktree = tmp_path / 'wt'
+    git('worktree', 'add', '-q', str(worktree), cwd=repo)
+    _, _, stderr = history(cwd=worktree)
+    assert '0 commits scanned, 3 from the store' in stderr
+    assert not (worktree / STORE).exists() and (repo / STORE).exists()
