@@ -116,3 +116,17 @@ def test_click_and_fast_path_agree_end_to_end(repo: Path) -> None:
     strip = lambda out: [line for line in out.splitlines() if '"seconds"' not in line]  # noqa: E731
     assert strip(fast.stdout) == strip(slow.stdout)
     assert 'generic-secret-assignment' in fast.stdout
+
+
+def test_lazy_patterns_compile_on_first_use_and_take_their_place() -> None:
+    code = """
+import re
+import guard.detectors.assignments as a
+from guard.detectors.lazyre import LazyPattern
+before = type(a._AFTER) is LazyPattern
+hit = a._AFTER.match('word = 1', 4)
+after = isinstance(a._AFTER, re.Pattern)
+print(before, hit is not None and hit.group(3) == '=', after)
+"""
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ['True', 'True', 'True']

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 from guard.detectors.base import secret_finding
 from guard.detectors.entropy import char_classes, shannon_entropy
+from guard.detectors.lazyre import lazy
 from guard.detectors.placeholders import (
     is_placeholder,
     is_trivial_password,
@@ -32,7 +33,7 @@ from guard.models import Confidence, Finding, Fragment, Severity
 
 _SECRET_WORDS = WordFinder(('pass', 'pwd', 'secret', 'token', 'cred', 'key', 'auth', 'salt'))
 # After a secret word: the rest of the key, a closing quote or bracket, and an assignment operator.
-_AFTER = re.compile(
+_AFTER = lazy(
     r'([\w.\-]{0,40})'                 # the rest of the key: DB_PASSWORD_PROD, secret_key_base
     r'(["\']?\]?)[ \t]*'               # a quoted key's closing quote, a subscript's bracket
     r'(=>|:=|=(?![=~>])|:(?![:/\\])|,[ \t]*(?=["\'])|>(?=[^<\n]{1,512}</)'
@@ -40,15 +41,15 @@ _AFTER = re.compile(
     re.IGNORECASE,
 )
 # `- name: DB_PASSWORD` / `value: …` (Kubernetes env), `{"name": "DB_PASSWORD", "value": "…"}` (ECS)
-_NAME_VALUE = re.compile(
+_NAME_VALUE = lazy(
     r'([\w.\-]{0,40})(["\']?)[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?(["\']?value["\']?[ \t]*[:=])', re.IGNORECASE)
-_NAME_KEY = re.compile(r'["\']?(?:name|key)["\']?[ \t]*[:=][ \t]*["\']?$', re.IGNORECASE)
-_KEY_RUN = re.compile(r'[\w.\-]*')
+_NAME_KEY = lazy(r'["\']?(?:name|key)["\']?[ \t]*[:=][ \t]*["\']?$', re.IGNORECASE)
+_KEY_RUN = lazy(r'[\w.\-]*')
 _KEY_CHARS = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-')
-_WORDS = re.compile(r'[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+')
-_LINE_PREFIX = re.compile(r'[ \t]*(?:(?:export|ENV|ARG|set|SET|setenv|-)[ \t]+)?$')
+_WORDS = lazy(r'[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+')
+_LINE_PREFIX = lazy(r'[ \t]*(?:(?:export|ENV|ARG|set|SET|setenv|-)[ \t]+)?$')
 _SPACE_KEYS = frozenset({'requirepass', 'masterauth'})     # redis.conf: `requirepass VALUE`
-_KEYWORD_PREFIX = re.compile(r'[ \t]*(?:ENV|ARG|set|SET|setenv)[ \t]+$')
+_KEYWORD_PREFIX = lazy(r'[ \t]*(?:ENV|ARG|set|SET|setenv)[ \t]+$')
 
 # Source files: an unquoted value there is an expression (a variable, a call), never a literal.
 CODE_EXTENSIONS = frozenset({
@@ -107,27 +108,27 @@ DATA_KEY_PREFIXES = frozenset({
     'previous', 'parent', 'child', 'node', 'ssh', 'gpg', 'pgp', 'host', 'known', 'kms', 'key', 'by',
 })
 _VALUE_PREFIXES = ('base64:', 'bearer ', 'basic ', 'token ', 'hex:')
-_PUBLIC_VALUE = re.compile(r'^(?:pk_(?:live|test)_|pk\.[\w-]|rk_test_|sb_publishable_|6L[\w-]{38}$)'
+_PUBLIC_VALUE = lazy(r'^(?:pk_(?:live|test)_|pk\.[\w-]|rk_test_|sb_publishable_|6L[\w-]{38}$)'
                            r'|\.apps\.googleusercontent\.com$|^https?://[0-9a-f]{32}@[\w.\-]*sentry')
-_NUMBERISH = re.compile(r'^[-+]?\d+(?:[.,:]\d+)*[a-zA-Z%]{0,3}$|^(?:true|false|yes|no|on|off|null|nil|none)$', re.I)
-_URLISH = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*://|^(?:/|\./|\.\./|~/|file:|[A-Za-z]:\\)')
-_EXPRESSION = re.compile(r'^[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*(?:\(.*\)?|\[.*\]?)?[;,)]*$|^\w+\(')
+_NUMBERISH = lazy(r'^[-+]?\d+(?:[.,:]\d+)*[a-zA-Z%]{0,3}$|^(?:true|false|yes|no|on|off|null|nil|none)$', re.I)
+_URLISH = lazy(r'^[A-Za-z][A-Za-z0-9+.\-]*://|^(?:/|\./|\.\./|~/|file:|[A-Za-z]:\\)')
+_EXPRESSION = lazy(r'^[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*(?:\(.*\)?|\[.*\]?)?[;,)]*$|^\w+\(')
 # bcrypt, argon2, sha-crypt, PBKDF2: a password's hash opens nothing
-_PASSWORD_HASH = re.compile(r'^\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|pbkdf2[\w-]*)\$|^(?:pbkdf2_sha256|bcrypt_sha256)\$')
-_HOST_PORT = re.compile(r'^[\w.\-]+:\d{1,5}$')
-_FILE_VALUE = re.compile(r'\.(?:pem|key|crt|cer|p12|pfx|jks|json|txt|yaml|yml|env|asc|gpg|der|keystore)$', re.I)
-_QUOTED = {'"': re.compile(r'"((?:[^"\\\n]|\\.){0,1024})"'), "'": re.compile(r"'((?:[^'\\\n]|\\.){0,1024})'"),
-           '`': re.compile(r'`([^`\n]{0,1024})`')}
+_PASSWORD_HASH = lazy(r'^\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|pbkdf2[\w-]*)\$|^(?:pbkdf2_sha256|bcrypt_sha256)\$')
+_HOST_PORT = lazy(r'^[\w.\-]+:\d{1,5}$')
+_FILE_VALUE = lazy(r'\.(?:pem|key|crt|cer|p12|pfx|jks|json|txt|yaml|yml|env|asc|gpg|der|keystore)$', re.I)
+_QUOTED = {'"': lazy(r'"((?:[^"\\\n]|\\.){0,1024})"'), "'": lazy(r"'((?:[^'\\\n]|\\.){0,1024})'"),
+           '`': lazy(r'`([^`\n]{0,1024})`')}
 _OPENER = {')': '(', ']': '[', '}': '{'}
-_CONTINUES = re.compile(r'[ \t]*(?:\+|\.[A-Za-z_]|%[ \t]|\[|\$|\|\|)')
-_CALL_END = re.compile(r'[ \t]*\)')
+_CONTINUES = lazy(r'[ \t]*(?:\+|\.[A-Za-z_]|%[ \t]|\[|\$|\|\|)')
+_CALL_END = lazy(r'[ \t]*\)')
 _AUTH_SCHEMES = frozenset({'bearer', 'basic', 'token', 'bot', 'apikey', 'digest'})
-_BARE = re.compile(r'[^\s"\'`]{1,1024}')
-_XML_TEXT = re.compile(r'([^<\n]{1,1024})</')
-_CONN_CONTEXT = re.compile(r'(?i)(?<![\w.\-])(?:host|hostaddr|server|data source|dbname|initial catalog)'
+_BARE = lazy(r'[^\s"\'`]{1,1024}')
+_XML_TEXT = lazy(r'([^<\n]{1,1024})</')
+_CONN_CONTEXT = lazy(r'(?i)(?<![\w.\-])(?:host|hostaddr|server|data source|dbname|initial catalog)'
                            r'[ \t]*=|loginmodule')
-_SECTION = re.compile(r'^(?:([A-Za-z_][\w-]*):[ \t]*|---.*)$', re.MULTILINE)
-_BASE64 = re.compile(r'^[A-Za-z0-9+/]{4,}={0,2}$')
+_SECTION = lazy(r'^(?:([A-Za-z_][\w-]*):[ \t]*|---.*)$', re.MULTILINE)
+_BASE64 = lazy(r'^[A-Za-z0-9+/]{4,}={0,2}$')
 
 
 class KeyClass:
