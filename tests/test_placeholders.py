@@ -43,6 +43,7 @@ def test_stored_elsewhere(value: str) -> None:
     'AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'yourStrong(!)Password', 'tiger',
     'example', 'dummy-token', 'test-only-secret', '%env(DB_PASSWORD)%',
     '{PW[:10]}@{PW[10:]}', "{settings['db_password']}", '{cfg.password!r}',   # f-string fields
+    '{secrets.token_hex(32)}', "{os.getenv('DB_PASSWORD')}", '{make_key(40)}-suffix',   # f-string calls
 ])
 def test_placeholders(value: str) -> None:
     assert is_placeholder(value), value
@@ -83,3 +84,16 @@ def test_sequences() -> None:
     assert is_sequential('abcdef') and is_sequential('987654') and not is_sequential('abcdeg')
     assert has_ascending_run('xx01234567') and not has_ascending_run(random_body(40))
     assert longest_sequential_run('xyabcdefz') == 6
+
+
+def test_interleaved_digits_are_generated_not_words() -> None:
+    """Random lowercase letters and digits split into 'words' and short numbers easily; identifiers
+    number at most one word. Seeded draws, so the rates cannot flake."""
+    for value in ('utf8mb4_unicode_ci', 'sha256sum', 'aws-ec2-prod-cluster', 'python3.11-slim', 'release-2024-05'):
+        assert is_word_path(value), value
+    for value in ('k3jq9xw2m7pz4t8r', 'x7k2m9p4q8w3r6t1ab', 'ad180jjd733klru7'):
+        assert not is_word_path(value) and looks_random(value), value
+    lower_digits = 'abcdefghijklmnopqrstuvwxyz0123456789'
+    for length, most in ((20, 0.10), (24, 0.03), (32, 0.01)):
+        draws = [random_body(length, lower_digits) for _ in range(1000)]
+        assert sum(not looks_random(d) for d in draws) <= most * 1000, length
