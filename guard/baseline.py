@@ -223,14 +223,16 @@ def settle(reported: Sequence[Finding], suppressed: Sequence[Finding], receipt: 
         return Outcome(tuple(reported), tuple(suppressed), receipt)
     return apply(reported, suppressed, receipt, baseline=baseline,
                  require_allow_reason=config.require_allow_reason,
-                 report_unused=config.report_unused, fail_on_unused=config.fail_on_unused)
+                 report_unused=config.report_unused, fail_on_unused=config.fail_on_unused,
+                 scope=config.unused_scope)
 
 
 def apply(reported: Sequence[Finding], suppressed: Sequence[Finding], receipt: Receipt, *,
           baseline: Baseline | None, require_allow_reason: bool = False,
-          report_unused: bool = False, fail_on_unused: bool = False) -> Outcome:
+          report_unused: bool = False, fail_on_unused: bool = False, scope: Sequence[str] = ()) -> Outcome:
     """Move baselined findings to suppressed, inline allows without a reason back to
-    reported when a reason is required, and say what the baseline no longer matches."""
+    reported when a reason is required, and say which entries the run proved unused
+    (only those in `scope`, the paths it read whole: see `unused_scope`)."""
     kept: list[Finding] = []
     quiet: list[Finding] = []
     used: set[str] = set()
@@ -255,13 +257,55 @@ def apply(reported: Sequence[Finding], suppressed: Sequence[Finding], receipt: R
     if confirmed:
         notes.append(f'{confirmed} baselined secrets are confirmed real: rotate them')
     if baseline is not None and (report_unused or fail_on_unused):
-        unused = [e for e in canonical(baseline.entries) if e.fingerprint not in used]
+        unmatched = [e for e in canonical(baseline.entries) if e.fingerprint not in used]
+        unused = [e for e in unmatched if covers(scope, e.path)]
         if unused and report_unused:
             notes.append(f'{len(unused)} unused baseline entries: {", ".join(e.fingerprint for e in unused)}')
+        if len(unused) < len(unmatched):
+            notes.append(f'{len(unmatched) - len(unused)} baseline entries not judged unused: '
+                         'this run did not read their files whole')
         if fail_on_unused:
             kept.extend(unused_finding(e) for e in unused)
     receipt = dataclasses.replace(receipt, notes=(*receipt.notes, *notes)) if notes else receipt
     return Outcome(reported=tuple(kept), suppressed=tuple(quiet), receipt=receipt)
+
+
+# ---- which entries a run can call unused --------------------------------------------------
+#
+# An entry is unused when its secret is no longer in its file. Only a run that read the whole
+# file can say so: a staged scan reads the lines a commit adds, a range each commit's additions,
+# and pre-commit splits its file list into batches (several guard processes, each with some of
+# the files). So each run judges only the entries whose file it read whole; under pre-commit
+# every entry is judged by the one batch holding its file and by no other, and the batches'
+# reports add up to the whole answer without a false "unused" or a duplicate.
+
+def unused_scope(paths: Sequence[str], *, staged: bool = False, commits: bool = False,
+                 stdin_name: str | None = None, staged_paths: Iterable[str] = ()) -> tuple[str, ...]:
+    """The paths (files or directories, as findings name them) a scan reads whole.
+
+    `commits`: --range / --since / --pre-push / scan-history: nothing. `stdin_name`: that name.
+    `staged`: the named files with nothing staged (`staged_paths`: what is staged among them),
+    which is what `pre-commit run --all-files` passes. Otherwise every path named (default '.')."""
+    if commits:
+        return ()
+    if stdin_name is not None:
+        return (normal_path(stdin_name),)
+    if staged:
+        busy = {normal_path(p) for p in staged_paths}
+        return tuple(p for p in map(normal_path, paths) if p not in busy)
+    return tuple(normal_path(p).rstrip('/') or '.' for p in (paths or ('.',)))
+
+
+def covers(scope: Sequence[str], path: str) -> bool:
+    """Whether `path` is one of `scope` or below one of its directories ('.' holds every
+    relative path)."""
+    path = normal_path(path)
+    for root in scope:
+        if root in ('.', '') and not path.startswith(('/', '../')):
+            return True
+        if path == root or path.startswith(root.rstrip('/') + '/'):
+            return True
+    return False
 
 
 def unused_finding(entry: Entry) -> Finding:

@@ -70,6 +70,7 @@ class Config:
     require_allow_reason: bool = False
     report_unused: bool = False             # run options (CLI), not settings
     fail_on_unused: bool = False
+    unused_scope: tuple[str, ...] = ()      # run option: paths the run reads whole (guard.baseline.unused_scope)
     env: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from guard import api
+from guard import baseline as bl
 from guard.config import load_config
-from tests.conftest import commit_all, run_guard, write
+from tests.conftest import commit_all, git, run_guard, write
 from tests.secrets import github_token
 
 BASELINE = '.guard-baseline.json'
@@ -92,13 +94,57 @@ def test_unused_entries_are_listed_and_can_fail(repo: Path) -> None:
     use_baseline(repo)
     run_guard('baseline', 'create')
     (repo / 'a.py').write_text('A = os.environ["A"]\n')
-    config = load_config()
+    config = dataclasses.replace(load_config(), unused_scope=('.',))
     listed = api.scan_paths(['.'], dataclasses.replace(config, report_unused=True))
     assert listed.exit_code == 0
     assert any(n.startswith('1 unused baseline entries: github-pat:a.py:') for n in listed.receipt.notes)
     failed = api.scan_paths(['.'], dataclasses.replace(config, fail_on_unused=True))
     assert failed.exit_code == 1
     assert [f.rule_id for f in failed.findings] == ['baseline-unused']
+    # a run that says nothing of what it read whole judges nothing, and says so
+    blind = api.scan_paths(['.'], dataclasses.replace(config, fail_on_unused=True, unused_scope=()))
+    assert blind.exit_code == 0
+    assert '1 baseline entries not judged unused: this run did not read their files whole' in blind.receipt.notes
+
+
+def test_unused_scope_per_mode() -> None:
+    assert bl.unused_scope([]) == ('.',)
+    assert bl.unused_scope(['./src/', 'b.py']) == ('src', 'b.py')
+    assert bl.unused_scope(['a.py'], commits=True) == ()
+    assert bl.unused_scope([], stdin_name='./x.env') == ('x.env',)
+    assert bl.unused_scope(['a.py', 'b.py'], staged=True, staged_paths=['a.py']) == ('b.py',)
+    assert bl.unused_scope([], staged=True) == ()
+    assert bl.covers(('.',), 'src/a.py') and not bl.covers(('.',), '../x.py')
+    assert bl.covers(('src',), 'src/a.py') and not bl.covers(('src',), 'srcx/a.py')
+    assert bl.covers(('b.py',), 'b.py') and not bl.covers(('b.py',), 'a.py')
+
+
+def test_unused_is_judged_only_where_the_run_read_whole_files(repo: Path) -> None:
+    write(repo / 'a.py', f'A = "{github_token()}"\n')
+    write(repo / 'b.py', f'B = "{github_token()}"\n')
+    write(repo / 'gone' / 'c.py', f'C = "{github_token()}"\n')
+    use_baseline(repo)
+    assert run_guard('baseline', 'create').returncode == 0
+    commit_all(repo)
+    (repo / 'a.py').write_text('A = None\n')
+    (repo / 'b.py').write_text('B = None\n')
+    shutil.rmtree(repo / 'gone')
+    named = run_guard('scan', '--fail-on-unused', 'b.py')           # one file: only its entry is judged
+    assert named.returncode == 1
+    assert [line.split(' ')[0] for line in named.stdout.splitlines()] == ['b.py:']
+    assert '2 baseline entries not judged unused' in named.stderr
+    tree = run_guard('scan', '--fail-on-unused')                      # the tree: a deleted file counts too
+    assert tree.returncode == 1
+    assert sorted(line.split(' ')[0] for line in tree.stdout.splitlines()) == ['a.py:', 'b.py:', 'gone/c.py:']
+    git('add', 'a.py')                                                 # a commit changing a.py
+    staged = run_guard('scan', '--staged', '--fail-on-unused', 'a.py', 'b.py')
+    assert staged.returncode == 1                                      # b.py, not staged, is read whole
+    assert [line.split(' ')[0] for line in staged.stdout.splitlines()] == ['b.py:']
+    hook = run_guard('scan', '--staged', '--fail-on-unused', 'a.py')  # only added lines: nothing judged
+    assert hook.returncode == 0, hook.stdout
+    assert '3 baseline entries not judged unused' in hook.stderr
+    ranged = run_guard('scan', '--range', 'HEAD~1..HEAD', '--fail-on-unused')
+    assert ranged.returncode in (0, 2) and 'baseline-unused' not in ranged.stdout
 
 
 def test_require_allow_reason(repo: Path) -> None:

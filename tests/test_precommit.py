@@ -236,3 +236,32 @@ def test_try_repo_runs_the_hooks_of_this_checkout(repo: Path, hook_repo: tuple[P
     clean = pre_commit('try-repo', str(snapshot), 'guard-secrets', '--ref', rev, '--files', 'clean.py',
                        cwd=repo, env=env)
     assert clean.returncode == 0, clean.stdout + clean.stderr
+
+
+def test_fail_on_unused_under_pre_commit_batches(repo: Path, hook_repo: tuple[Path, str, dict[str, str]]) -> None:
+    """pre-commit runs a hook several times with parts of the file list: an entry is judged only
+    by the part holding its file, so the parts add up to one honest answer."""
+    snapshot, rev, env = hook_repo
+    env = {**env, 'HOME': os.environ['HOME'], 'TRAVIS': '1'}    # pre-commit then splits for 2 jobs, whatever the CPUs
+    for i in range(12):
+        write(repo / f's{i:02d}.py', f'TOKEN = "{github_token()}"\n')
+    assert subprocess.run([str(Path(sys.executable).with_name('guard')), 'baseline', 'create'], cwd=repo,
+                          capture_output=True, check=False).returncode == 0
+    write(repo / '.pre-commit-config.yaml', yaml.safe_dump({'repos': [{'repo': str(snapshot), 'rev': rev, 'hooks': [
+        {'id': 'guard-secrets', 'args': ['--baseline', '.guard-baseline.json', '--fail-on-unused']}]}]}))
+    commit_all(repo, 'known secrets, baselined')
+    clean = pre_commit('run', 'guard-secrets', '--all-files', '--verbose', cwd=repo, env=env)
+    assert clean.returncode == 0, clean.stdout
+    assert clean.stdout.count('guard scan --staged:') >= 2, clean.stdout      # really in several batches
+    assert 'baseline-unused' not in clean.stdout
+    assert pre_commit('install', cwd=repo, env=env).returncode == 0
+    write(repo / 's03.py', 'import os\nTOKEN = os.environ["TOKEN"]\n')     # a commit removing a known secret:
+    git('add', 's03.py')                                                  # its staged lines prove nothing unused
+    committed = subprocess.run(['git', 'commit', '-m', 'rotate'], cwd=repo, capture_output=True, text=True,
+                               env=env, check=False)
+    assert committed.returncode == 0, committed.stdout + committed.stderr
+    assert re.search(r'guard \(secrets in staged changes\)\.+Passed', committed.stdout + committed.stderr)
+    stale = pre_commit('run', 'guard-secrets', '--all-files', cwd=repo, env=env)
+    assert stale.returncode == 1, stale.stdout
+    unused = [line for line in stale.stdout.splitlines() if 'baseline-unused' in line]
+    assert len(unused) == 1 and unused[0].startswith('s03.py: baseline-unused'), stale.stdout

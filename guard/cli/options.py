@@ -48,8 +48,10 @@ def suppression_options(command: F) -> F:
                      help=f'Findings in this baseline ({BASELINE_FILE}) are not reported.'),
         click.option('--require-allow-reason', is_flag=True,
                      help='An inline guard:allow without a reason after it does not allow.'),
-        click.option('--report-unused', is_flag=True, help='List baseline entries nothing matched.'),
-        click.option('--fail-on-unused', is_flag=True, help='Exit 1 when baseline entries match nothing.'),
+        click.option('--report-unused', is_flag=True,
+                     help='List baseline entries nothing matched, among the files this run reads whole.'),
+        click.option('--fail-on-unused', is_flag=True,
+                     help='Exit 1 for baseline entries nothing matched, among the files this run reads whole.'),
     )
     for option in reversed(options):
         command = option(command)

@@ -39,6 +39,8 @@ def run_scan(args: ScanArgs) -> int:
     if (args.commit_range or args.since) and args.paths:
         raise UsageError(f'{modes[0]} scans commits, not paths: drop {args.paths[0]!r}')
     config = args.suppression.apply(load_config(args.config_path))
+    if config.report_unused or config.fail_on_unused:
+        config = dataclasses.replace(config, unused_scope=_unused_scope(args))
     paths = args.paths
     if args.staged:
         report = api.scan_staged(paths, config)
@@ -54,3 +56,13 @@ def run_scan(args: ScanArgs) -> int:
     else:
         report = api.scan_paths(paths or ('.',), config, use_gitignore=not args.no_gitignore)
     return emit(report, args.fmt, args.output, args.quiet)
+
+
+def _unused_scope(args: ScanArgs) -> tuple[str, ...]:
+    """What this scan reads whole, where a baseline entry nothing matched is really unused
+    (guard/baseline.py says why, and what pre-commit's batches make of it)."""
+    from guard import baseline, git
+    staged = git.staged_names(args.paths) if args.staged and args.paths else set()
+    return baseline.unused_scope(args.paths, staged=args.staged,
+                                 commits=bool(args.commit_range or args.since or args.pre_push),
+                                 stdin_name=args.stdin_name if args.use_stdin else None, staged_paths=staged)
