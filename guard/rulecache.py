@@ -3,21 +3,25 @@
 Parsing guard/rules/*.yaml and validating every pattern (a re.compile each) costs
 ~55 ms per start-up with 135 rules, a fifth of a pre-commit run's wall time; reading
 the same rules back from JSON costs ~2 ms. The cache lives in the user's cache
-directory, is keyed by a hash of the rule files and of the code that parses them,
-and is only ever an optimisation: any problem reading or writing it falls back to
-parsing, silently. JSON, not pickle: a cache file must never be able to run code.
+directory and is only ever an optimisation: any problem reading or writing it falls
+back to parsing, silently. JSON, not pickle: a cache file must never be able to run code.
 GUARD_CACHE_DIR overrides the location; set it empty to turn the cache off.
+
+The key names every file that decides the parsed rules (the YAML files, the parser, the
+validators) by path, size and modification time in nanoseconds, as Python keys its .pyc
+files by a source's size and mtime: a stat per file, where hashing their contents cost
+a read of every rule file and a package-resources import on every commit. Rules are
+stored as rows in field order, with one type tag per field rather than per value, so
+reading them back is a loop of constructor calls.
 """
 from __future__ import annotations
 
 import dataclasses
 import enum
-import hashlib
 import json
 import os
 import sys
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +29,13 @@ from guard import __version__
 from guard.models import Confidence, Severity
 
 ENUMS: dict[str, type[enum.IntEnum]] = {'Severity': Severity, 'Confidence': Confidence}
-FORMAT = 1
+FORMAT = 2
+PACKAGE = Path(__file__).resolve().parent
+RULES_DIR = PACKAGE / 'rules'
+PARSER_SOURCES = (PACKAGE / 'detectors' / 'rules.py', PACKAGE / 'detectors' / 'validators.py')
+# how a field's values are stored (JSON has lists, not tuples or sets) and read back; None stays None
+_CONTAINERS: dict[str, Callable[[Any], Any]] = {'tuple': tuple, 'frozenset': frozenset}
+_PLAIN = (str, int, float, bool, type(None))
 
 
 def cache_dir() -> Path | None:
@@ -42,15 +52,16 @@ def cache_dir() -> Path | None:
 
 
 def source_key(rule_type: type[Any]) -> str:
-    """Hash of everything that decides the parsed rules: the YAML files, the parser, the Rule fields."""
-    digest = hashlib.sha256(f'{FORMAT} {__version__} {sys.version_info[:2]}'.encode())
-    digest.update(' '.join(f.name for f in dataclasses.fields(rule_type)).encode())
-    for entry in sorted(resources.files('guard.rules').iterdir(), key=lambda p: p.name):
-        if entry.name.endswith('.yaml'):
-            digest.update(entry.name.encode() + b'\0' + entry.read_bytes() + b'\0')
-    for module in ('rules.py', 'validators.py'):
-        digest.update(resources.files('guard.detectors').joinpath(module).read_bytes())
-    return digest.hexdigest()
+    """Everything that decides the parsed rules: versions, the Rule fields, and each source
+    file's path, size and mtime. OSError when a source cannot be listed or stat'ed (then
+    there is no cache: an installation that is not plain files, such as a zip)."""
+    parts = [f'{FORMAT} {__version__} {sys.version_info[:2]}',
+             ' '.join(f.name for f in dataclasses.fields(rule_type))]
+    names = sorted(n for n in os.listdir(RULES_DIR) if n.endswith('.yaml'))
+    for path in (*(RULES_DIR / n for n in names), *PARSER_SOURCES):
+        st = os.stat(path)
+        parts.append(f'{path} {st.st_size} {st.st_mtime_ns}')
+    return '\n'.join(parts)
 
 
 def cached(rule_type: type[Any], parse: Callable[[], tuple[Any, ...]]) -> tuple[Any, ...]:
@@ -64,15 +75,15 @@ def cached(rule_type: type[Any], parse: Callable[[], tuple[Any, ...]]) -> tuple[
         return parse()
     path = directory / 'builtin-rules.json'
     try:
-        data = json.loads(path.read_text(encoding='utf-8'))
+        with open(path, encoding='utf-8') as fh:
+            data = json.load(fh)
         if data.get('key') == key:
-            return tuple(rule_type(**{k: _decode(v) for k, v in item.items()}) for item in data['rules'])
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return decode(rule_type, data)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError):
         pass
     rules = parse()
     try:
-        payload = json.dumps({'key': key, 'rules': [
-            {f.name: _encode(getattr(r, f.name)) for f in dataclasses.fields(r)} for r in rules]})
+        payload = json.dumps({'key': key, **encode(rule_type, rules)})
         directory.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f'{path.name}.{os.getpid()}.tmp')
         temporary.write_text(payload, encoding='utf-8')
@@ -82,25 +93,65 @@ def cached(rule_type: type[Any], parse: Callable[[], tuple[Any, ...]]) -> tuple[
     return rules
 
 
-def _encode(value: Any) -> Any:
+def encode(rule_type: type[Any], rules: tuple[Any, ...]) -> dict[str, Any]:
+    """{'fields': names, 'kinds': one tag per field, 'rules': one row of values per rule}.
+    TypeError for a value that has no tag (then nothing is cached)."""
+    fields = [f.name for f in dataclasses.fields(rule_type)]
+    kinds = [_kind(name, [getattr(r, name) for r in rules]) for name in fields]
+    rows = [[_plain(getattr(r, name), kind) for name, kind in zip(fields, kinds, strict=True)] for r in rules]
+    return {'fields': fields, 'kinds': kinds, 'rules': rows}
+
+
+def decode(rule_type: type[Any], data: dict[str, Any]) -> tuple[Any, ...]:
+    fields = [f.name for f in dataclasses.fields(rule_type)]
+    if data['fields'] != fields or len(data['kinds']) != len(fields):
+        raise ValueError('the cache was written for other Rule fields')
+    readers = [(i, _reader(kind)) for i, kind in enumerate(data['kinds']) if kind != 'plain']
+    rules = []
+    for row in data['rules']:
+        if len(row) != len(fields):
+            raise ValueError('a cached rule has the wrong number of fields')
+        for i, read in readers:
+            if row[i] is not None:
+                row[i] = read(row[i])
+        rules.append(rule_type(*row))
+    return tuple(rules)
+
+
+def _kind(name: str, values: list[Any]) -> str:
+    kinds = {_value_kind(v) for v in values if v is not None} or {'plain'}
+    if len(kinds) > 1:
+        raise TypeError(f'cannot cache field {name}: it holds {", ".join(sorted(kinds))}')
+    return kinds.pop()
+
+
+def _value_kind(value: Any) -> str:
     if isinstance(value, enum.IntEnum):
-        return {'$enum': type(value).__name__, 'value': int(value)}
-    if isinstance(value, frozenset):
-        return {'$frozenset': sorted(_encode(v) for v in value)}
-    if isinstance(value, tuple):
-        return {'$tuple': [_encode(v) for v in value]}
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
+        if type(value).__name__ not in ENUMS:
+            raise TypeError(f'cannot cache a {type(value).__name__}')
+        return type(value).__name__
+    if isinstance(value, (tuple, frozenset)):
+        if not all(isinstance(v, _PLAIN) and not isinstance(v, enum.Enum) for v in value):
+            raise TypeError('cannot cache nested values')
+        return 'tuple' if isinstance(value, tuple) else 'frozenset'
+    if isinstance(value, _PLAIN):
+        return 'plain'
     raise TypeError(f'cannot cache a {type(value).__name__}')
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict):
-        if '$enum' in value:
-            return ENUMS[value['$enum']](value['value'])
-        if '$frozenset' in value:
-            return frozenset(_decode(v) for v in value['$frozenset'])
-        if '$tuple' in value:
-            return tuple(_decode(v) for v in value['$tuple'])
-        raise ValueError('unknown cache tag')
-    return value
+def _plain(value: Any, kind: str) -> Any:
+    if value is None or kind == 'plain':
+        return value
+    if kind == 'frozenset':
+        return sorted(value)
+    if kind == 'tuple':
+        return list(value)
+    return int(value)
+
+
+def _reader(kind: str) -> Callable[[Any], Any]:
+    if kind in _CONTAINERS:
+        return _CONTAINERS[kind]
+    if kind in ENUMS:
+        return ENUMS[kind]
+    raise ValueError(f'unknown cache tag {kind!r}')

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,33 @@ def test_unwritable_cache_dir_still_gives_rules(tmp_path: Path, monkeypatch: pyt
     blocker.write_text('a file where the cache directory would be')
     monkeypatch.setenv('GUARD_CACHE_DIR', str(blocker / 'cache'))
     assert rulecache.cached(Rule, CountingParse()) == parse_builtin_rules()
+
+
+def test_key_follows_every_rule_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = tmp_path / 'rules'
+    rules.mkdir()
+    for source in sorted(rulecache.RULES_DIR.glob('*.yaml'))[:3]:
+        (rules / source.name).write_bytes(source.read_bytes())
+    monkeypatch.setattr(rulecache, 'RULES_DIR', rules)
+    key = rulecache.source_key(Rule)
+    assert rulecache.source_key(Rule) == key
+    first = sorted(rules.iterdir())[0]
+    stat = first.stat()
+    os.utime(first, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))      # rewritten, same size
+    touched = rulecache.source_key(Rule)
+    assert touched != key
+    (rules / 'zz-new.yaml').write_text('rules: []\n')
+    added = rulecache.source_key(Rule)
+    assert added not in (key, touched)
+    (rules / 'notes.txt').write_text('not a rule file\n')
+    assert rulecache.source_key(Rule) == added
+
+
+def test_rows_round_trip_every_field_type(cache: Path) -> None:
+    rules = parse_builtin_rules()
+    data = json.loads(json.dumps(rulecache.encode(Rule, rules)))
+    assert rulecache.decode(Rule, data) == rules
+    assert data['kinds'][data['fields'].index('keywords')] == 'frozenset'
+    data['fields'] = data['fields'][::-1]
+    with pytest.raises(ValueError):
+        rulecache.decode(Rule, data)

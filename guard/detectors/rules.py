@@ -1,23 +1,21 @@
 """Rules as data: YAML under guard/rules/, turned into detectors.
 
 A rule's regex is compiled the first time its keywords occur in a fragment, so
-a run that sees only a few keywords (a 20-line commit) never pays for the rest.
+a run that sees only a few keywords (a 20-line commit) never pays for the rest; the
+keyword windows and the validators are imported only then too.
 """
 from __future__ import annotations
 
 import dataclasses
 import functools
 import re
-from collections.abc import Iterator, Mapping
-from importlib import resources
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from guard.detectors import windows
 from guard.detectors.base import secret_finding
 from guard.detectors.entropy import shannon_entropy
 from guard.detectors.placeholders import is_placeholder
-from guard.detectors.validators import VALIDATORS
 from guard.errors import ConfigError
 from guard.models import Confidence, Finding, Fragment, Severity
 
@@ -60,7 +58,13 @@ class RuleDetector:
 
     @functools.cached_property
     def _window(self) -> int | None:
+        from guard.detectors import windows
         return windows.window_width(self.rule.pattern, self.keywords)
+
+    @functools.cached_property
+    def _finditer(self) -> Callable[[re.Pattern[str], str, frozenset[str], int | None], Iterator[re.Match[str]]]:
+        from guard.detectors.windows import finditer
+        return finditer
 
     @functools.cached_property
     def _allow(self) -> tuple[re.Pattern[str], ...]:
@@ -74,7 +78,7 @@ class RuleDetector:
         rule = self.rule
         if self._paths is not None and not self._paths.search(fragment.path):
             return
-        for match in windows.finditer(self._regex, fragment.text, self.keywords, self._window):
+        for match in self._finditer(self._regex, fragment.text, self.keywords, self._window):
             secret = match.group(rule.secret_group)
             confidence = self._confidence(secret) if secret else None
             if confidence is not None:
@@ -95,6 +99,7 @@ class RuleDetector:
             return None
         if rule.validate is None:
             return rule.confidence
+        from guard.detectors.validators import VALIDATORS
         verdict = VALIDATORS[rule.validate](secret)
         return None if verdict is None else min(rule.confidence, verdict)
 
@@ -123,6 +128,7 @@ def rule_from_mapping(data: Mapping[str, Any], where: str) -> Rule:
     known_group = group <= pattern.groups if isinstance(group, int) else group in pattern.groupindex
     if not known_group:
         raise ConfigError(f'{where}: rule {name}: secret_group {group!r} is not a group of the pattern')
+    from guard.detectors.validators import VALIDATORS
     validate = data.get('validate')
     if validate is not None and validate not in VALIDATORS:
         raise ConfigError(f'{where}: rule {name}: unknown validator {validate!r}; known: {", ".join(VALIDATORS)}')
@@ -174,6 +180,7 @@ def builtin_rules() -> tuple[Rule, ...]:
 
 
 def parse_builtin_rules() -> tuple[Rule, ...]:
+    from importlib import resources
     rules: list[Rule] = []
     for entry in sorted(resources.files('guard.rules').iterdir(), key=lambda p: p.name):
         if entry.name.endswith('.yaml'):
