@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from urllib.parse import unquote
 
 from guard.detectors.base import secret_finding
+from guard.detectors.lazyre import lazy
 from guard.detectors.placeholders import (
     is_doc_host,
     is_local_host,
@@ -42,38 +43,38 @@ PUBLIC_HOST_SUFFIXES = (
 )
 
 _SCHEME_CHARS = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-')
-_URI_BODY = re.compile(r'[^\s"\'`<>\\]{1,2048}')
-_QUERY_PASSWORD = re.compile(r'(?i)[?&;](?:password|pwd|pass|passwd)=([^&;#]*)')
-_QUERY_KEY_HINT = re.compile(r'(?i)pass|pwd')
-_QUERY_USER = re.compile(r'(?i)[?&;](?:user|username|uid|user id)=([^&;#]*)')
-_PORT = re.compile(r':\d*$')
+_URI_BODY = lazy(r'[^\s"\'`<>\\]{1,2048}')
+_QUERY_PASSWORD = lazy(r'(?i)[?&;](?:password|pwd|pass|passwd)=([^&;#]*)')
+_QUERY_KEY_HINT = lazy(r'(?i)pass|pwd')
+_QUERY_USER = lazy(r'(?i)[?&;](?:user|username|uid|user id)=([^&;#]*)')
+_PORT = lazy(r':\d*$')
 
 # key=value connection strings: ADO.NET (`;`-separated) and libpq (space-separated)
-_KV_PASSWORD = re.compile(r'(?i)(?<![\w.\-&?$%])(?:password|pwd)[ \t]*=(?!=)[ \t]*')
-_ADO_PAIR = re.compile(r';[ \t]*[A-Za-z][\w ]{0,30}=')
+_KV_PASSWORD = lazy(r'(?i)(?<![\w.\-&?$%])(?:password|pwd)[ \t]*=(?!=)[ \t]*')
+_ADO_PAIR = lazy(r';[ \t]*[A-Za-z][\w ]{0,30}=')
 _PASSWORD_WORDS = WordFinder(('password', 'pwd'))
-_KWARG = re.compile(r'[,(][ \t]*$')
-_CODE_VALUE = re.compile(r'[(\[]')
-_IDENTIFIER_PATH = re.compile(r'[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+')
-_KV_VALUE = re.compile(r'\'((?:[^\'\\\n]|\\.){0,512})\'|"((?:[^"\\\n]|\\.){0,512})"|\{([^}\n]{0,512})\}'
+_KWARG = lazy(r'[,(][ \t]*$')
+_CODE_VALUE = lazy(r'[(\[]')
+_IDENTIFIER_PATH = lazy(r'[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+')
+_KV_VALUE = lazy(r'\'((?:[^\'\\\n]|\\.){0,512})\'|"((?:[^"\\\n]|\\.){0,512})"|\{([^}\n]{0,512})\}'
                        r'|([^;\s"\'`&<]{1,512})')
-_KV_HOST = re.compile(r'(?<![\w.\-])(?:host|hostaddr|server|data source|address|addr|network address)'
+_KV_HOST = lazy(r'(?<![\w.\-])(?:host|hostaddr|server|data source|address|addr|network address)'
                       r'[ \t]*=[ \t]*[\'"]?([^;\s\'"]+)')
-_KV_USER = re.compile(r'(?<![\w.\-])(?:user|user id|userid|uid|username|user name)[ \t]*=[ \t]*[\'"]?([^;\s\'"]*)')
-_KV_CONTEXT = re.compile(r'(?<![\w.\-])(?:host|hostaddr|server|data source|dbname|database|initial catalog'
+_KV_USER = lazy(r'(?<![\w.\-])(?:user|user id|userid|uid|username|user name)[ \t]*=[ \t]*[\'"]?([^;\s\'"]*)')
+_KV_CONTEXT = lazy(r'(?<![\w.\-])(?:host|hostaddr|server|data source|dbname|database|initial catalog'
                          r'|user id|uid|port|sslmode)[ \t]*=')
 
-_JAAS = re.compile(r'LoginModule\s+(?:required|requisite|sufficient|optional)\b[^;]{0,2000}')
-_JAAS_FIELD = re.compile(r'\b(username|password)\s*=\s*(?:"((?:[^"\\]|\\.){0,512})"|\'([^\']{0,512})\')')
-_KAFKA_HOSTS = re.compile(r'bootstrap[._-]servers["\']?\s*[:=]\s*["\']?([^\s,"\']+)')
+_JAAS = lazy(r'LoginModule\s+(?:required|requisite|sufficient|optional)\b[^;]{0,2000}')
+_JAAS_FIELD = lazy(r'\b(username|password)\s*=\s*(?:"((?:[^"\\]|\\.){0,512})"|\'([^\']{0,512})\')')
+_KAFKA_HOSTS = lazy(r'bootstrap[._-]servers["\']?\s*[:=]\s*["\']?([^\s,"\']+)')
 
-_ORACLE = re.compile(r'(?<![\w$#])([A-Za-z_][\w$#]{0,127})/([^\s/@"\'`]{1,256})$')
+_ORACLE = lazy(r'(?<![\w$#])([A-Za-z_][\w$#]{0,127})/([^\s/@"\'`]{1,256})$')
 _TOKEN_END = frozenset(' \t\r\n"\'`@=<>')
-_NETRC = re.compile(r'\bmachine[ \t\r\n]+(\S{1,256})(?:[ \t\r\n]+login[ \t\r\n]+(\S{1,256}))?'
+_NETRC = lazy(r'\bmachine[ \t\r\n]+(\S{1,256})(?:[ \t\r\n]+login[ \t\r\n]+(\S{1,256}))?'
                     r'[ \t\r\n]+password[ \t\r\n]+(\S{1,512})')
-_PGPASS_LINE = re.compile(r'^((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)*):(.+)$',
+_PGPASS_LINE = lazy(r'^((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)*):(.+)$',
                           re.MULTILINE)
-_HEX32 = re.compile(r'\s*[0-9a-f]{32}\s*')
+_HEX32 = lazy(r'\s*[0-9a-f]{32}\s*')
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
