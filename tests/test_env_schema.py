@@ -373,3 +373,22 @@ def test_the_readme_schema_enforces_the_usual_checklist(repo: Path) -> None:
     write(repo / '.env', f'DATABASE_URL=mysql://app:{key}@db.example.com/app\n')
     proc = run_guard('check', 'env-schema', '--env-file', '.env', cwd=repo)
     assert "scheme 'mysql' is not allowed" in proc.stdout
+
+
+def test_no_environ_validates_the_local_env_files_that_exist(repo: Path) -> None:
+    """The pre-commit hook's mode: the developer's .env / .env.local, never the shell's environment."""
+    project(repo)
+    env = {'DATABASE_URL': 'mysql://u:p@localhost/app'}              # the shell's: never read here
+    proc = run_guard('check', 'env-schema', '--no-environ', cwd=repo, env=env)
+    assert proc.returncode == 0, proc.stdout
+    assert ('env-schema: env.schema.yaml loaded; no env file to validate (.env, .env.local not found) '
+            'and the environment is off (--no-environ)') in proc.stderr
+    write(repo / '.env.local', 'PORT=70000\n')
+    proc = run_guard('check', 'env-schema', '--no-environ', cwd=repo, env=env)
+    assert proc.returncode == 1
+    assert '.env.local:1: env-schema-invalid PORT' in proc.stdout
+    assert 'DATABASE_URL is required but not set (looked in .env.local)' in proc.stdout
+    write(repo / 'env.schema.yaml', 'variables:\n  A:\n    type: strng\n')   # a broken schema still fails
+    (repo / '.env.local').unlink()
+    proc = run_guard('check', 'env-schema', '--no-environ', cwd=repo)
+    assert proc.returncode == 2 and 'env.schema.yaml:3: unknown type' in proc.stderr

@@ -265,3 +265,18 @@ def test_fail_on_unused_under_pre_commit_batches(repo: Path, hook_repo: tuple[Pa
     assert stale.returncode == 1, stale.stdout
     unused = [line for line in stale.stdout.splitlines() if 'baseline-unused' in line]
     assert len(unused) == 1 and unused[0].startswith('s03.py: baseline-unused'), stale.stdout
+
+
+def test_env_schema_hook_validates_the_local_env_file(repo: Path, hook_repo: tuple[Path, str, dict[str, str]]) -> None:
+    env = use_hooks(repo, hook_repo, 'guard-env-schema')
+    env['PORT'] = 'not a port'                                           # the shell's environment: not the app's
+    write(repo / 'env.schema.yaml', 'variables:\n  PORT: {type: port, default: 8000, description: HTTP port.}\n')
+    write(repo / '.gitignore', '.env\n')
+    git('add', '.')
+    passed = pre_commit('run', cwd=repo, env=env)
+    assert passed.returncode == 0, passed.stdout
+    assert re.search(r'guard \(env files match the schema\)\.+Passed', passed.stdout)
+    write(repo / '.env', 'PORT=70000\n')                                  # ignored, never committed
+    failed = pre_commit('run', cwd=repo, env=env)
+    assert failed.returncode == 1, failed.stdout
+    assert '.env:1: env-schema-invalid PORT' in failed.stdout and '70000' not in failed.stdout

@@ -88,6 +88,8 @@ def check(ws: Workspace) -> CheckResult:
                              '--settings module:Class, or set env.schema / env.settings in .guard.yaml')
         return CheckResult(notes=(f'env-schema: skipped, no {SCHEMA_FILE} (or --schema / --settings)',))
     sources = gather(ws)
+    if not sources.files and not sources.environ:
+        return _nothing_to_validate(ws, settings, path, sources)
     if settings:
         cls = load_settings_class(settings, ws.cwd)
         findings = validate_settings(cls, sources, declared_at(cls, ws))
@@ -100,6 +102,21 @@ def check(ws: Workspace) -> CheckResult:
         profile = f' ({environment})' if environment else ''
         notes = (f'env-schema: {schema.path}{profile} against {sources.describe()}',)
     return CheckResult(findings=(*sources.findings, *findings), notes=(*sources.notes, *notes))
+
+
+def _nothing_to_validate(ws: Workspace, settings: str | None, path: Path | None, sources: Sources) -> CheckResult:
+    """--no-environ and no env file here (a pre-commit hook on a machine without a .env): the
+    schema or settings class is still loaded, so a broken one fails, but no value is judged
+    missing: there is none to judge."""
+    if settings:
+        load_settings_class(settings, ws.cwd)
+        what = settings
+    else:
+        assert path is not None
+        what = load_schema(path, ws.relative(path)).path
+    looked = ', '.join(ws.env.local_files) if not ws.env.env_files else ', '.join(ws.env.env_files)
+    return CheckResult(notes=(*sources.notes, f'env-schema: {what} loaded; no env file to validate ({looked} '
+                                              'not found) and the environment is off (--no-environ)'))
 
 
 def choose_environment(ws: Workspace, schema: Schema, sources: Sources) -> str | None:
@@ -123,6 +140,11 @@ def gather(ws: Workspace) -> Sources:
     pydantic-settings ranks them. Files are parsed with interpolation off."""
     explicit = bool(ws.options.env_files)
     paths = list(ws.options.env_files) or [ws.config.root / p for p in ws.env.env_files]
+    local = not paths and ws.options.environ is False
+    if local:
+        # Without the environment, the files the app reads locally (env.local_files at the root)
+        # that exist: the pre-commit hook's default, since a hook's environment is the developer's shell.
+        paths = [ws.root / p for p in ws.env.local_files]
     values: dict[str, Supplied] = {}
     files: list[str] = []
     findings: list[Finding] = []
@@ -134,7 +156,8 @@ def gather(ws: Workspace) -> Sources:
         except FileNotFoundError:
             if explicit:
                 raise InputError(f'{shown}: env file not found; pass an existing file to --env-file') from None
-            notes.append(f'env-schema: {shown} not found, skipped')
+            if not local:
+                notes.append(f'env-schema: {shown} not found, skipped')
             continue
         except OSError as e:
             raise InputError(f'{shown}: cannot read env file: {e.strerror}') from None
