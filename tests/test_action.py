@@ -332,3 +332,12 @@ def test_readme_workflow_is_complete_and_uses_real_inputs() -> None:
     assert upload['with']['sarif_file'] == guard_step['with']['sarif']
     assert 'always()' in upload['if']                                    # findings fail the guard step
     assert set(ACTION['outputs']) >= {'findings', 'blocking', 'sarif'}
+
+
+def test_config_input_is_the_config_used(project: Project, tmp_path: Path) -> None:
+    write(project.work / 'ci' / 'guard.yaml', 'allow:\n  paths: [deploy.sh]\n')
+    result = run_scan_step(project.work, tmp_path, 'pull_request', pr_payload(project), config='ci/guard.yaml')
+    assert result.code == 0, result.stdout + result.stderr
+    assert result.outputs['findings'] == '0'
+    broken = run_scan_step(project.work, tmp_path, 'pull_request', pr_payload(project), config='ci/missing.yaml')
+    assert broken.code == 2 and 'missing.yaml' in broken.stderr
