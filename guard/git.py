@@ -185,7 +185,11 @@ def log_stream(commits: Sequence[str]) -> Iterator[IO[bytes]]:
 
     stdin = ''.join(f'{c}\n' for c in commits).encode()
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err)
+        # GIT_FLUSH=0: git fills its stdio buffer before writing; on a pipe it would write (and
+        # wake this reader) once per commit: 5,000 reads of ~1.4 KB for the 6,000-commit bench
+        # log, ~40 ms more CPU on both sides
+        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
+                                env={**os.environ, 'GIT_FLUSH': '0'})
         assert proc.stdin is not None and proc.stdout is not None
         _widen_pipe(proc.stdout)
         writer = threading.Thread(target=_feed, args=(proc.stdin, stdin), daemon=True)
