@@ -10,9 +10,12 @@ GUARD_CACHE_DIR overrides the location; set it empty to turn the cache off.
 The key names every file that decides the parsed rules (the YAML files, the parser, the
 validators) by path, size and modification time in nanoseconds, as Python keys its .pyc
 files by a source's size and mtime: a stat per file, where hashing their contents cost
-a read of every rule file and a package-resources import on every commit. Rules are
-stored as rows in field order, with one type tag per field rather than per value, so
-reading them back is a loop of constructor calls.
+a read of every rule file and a package-resources import on every commit. Since the key
+names the installation's path, each installation has its own file (a hook's environment
+and a dev venv used in turns would otherwise rewrite one file on every run); files no run
+has rewritten for PRUNE_DAYS are removed when a new one is written. Rules are stored as
+rows in field order, with one type tag per field rather than per value, so reading them
+back is a loop of constructor calls.
 """
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ import enum
 import json
 import os
 import sys
+import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -36,6 +41,7 @@ PARSER_SOURCES = (PACKAGE / 'detectors' / 'rules.py', PACKAGE / 'detectors' / 'v
 # how a field's values are stored (JSON has lists, not tuples or sets) and read back; None stays None
 _CONTAINERS: dict[str, Callable[[Any], Any]] = {'tuple': tuple, 'frozenset': frozenset}
 _PLAIN = (str, int, float, bool, type(None))
+PRUNE_DAYS = 30
 
 
 def cache_dir() -> Path | None:
@@ -73,7 +79,7 @@ def cached(rule_type: type[Any], parse: Callable[[], tuple[Any, ...]]) -> tuple[
         return parse()
     if directory is None:
         return parse()
-    path = directory / 'builtin-rules.json'
+    path = directory / cache_name()
     try:
         with open(path, encoding='utf-8') as fh:
             data = json.load(fh)
@@ -88,9 +94,28 @@ def cached(rule_type: type[Any], parse: Callable[[], tuple[Any, ...]]) -> tuple[
         temporary = path.with_name(f'{path.name}.{os.getpid()}.tmp')
         temporary.write_text(payload, encoding='utf-8')
         os.replace(temporary, path)       # atomic: a concurrent run reads the old file or the new one
+        _prune(directory, keep=path)
     except (OSError, TypeError, ValueError):
         pass
     return rules
+
+
+def cache_name() -> str:
+    """This installation's cache file: named by its package directory."""
+    return f'builtin-rules-{zlib.crc32(str(PACKAGE).encode("utf-8", "surrogateescape")):08x}.json'
+
+
+def _prune(directory: Path, keep: Path) -> None:
+    """Remove other installations' cache files that no run has rewritten for PRUNE_DAYS
+    (their installation is most likely gone; if not, it parses its rules once again)."""
+    cutoff = time.time() - PRUNE_DAYS * 86400
+    for entry in os.scandir(directory):
+        if entry.name.startswith('builtin-rules') and entry.name.endswith('.json') and entry.path != str(keep):
+            try:
+                if entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
 
 
 def encode(rule_type: type[Any], rules: tuple[Any, ...]) -> dict[str, Any]:

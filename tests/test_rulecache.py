@@ -23,7 +23,7 @@ class CountingParse:
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv('GUARD_CACHE_DIR', str(tmp_path / 'cache'))
-    return tmp_path / 'cache' / 'builtin-rules.json'
+    return tmp_path / 'cache' / rulecache.cache_name()
 
 
 def test_second_load_comes_from_the_cache_and_equals_parsing(cache: Path) -> None:
@@ -101,3 +101,19 @@ def test_rows_round_trip_every_field_type(cache: Path) -> None:
     data['fields'] = data['fields'][::-1]
     with pytest.raises(ValueError):
         rulecache.decode(Rule, data)
+
+
+def test_each_installation_has_its_own_file_and_old_ones_are_pruned(
+        cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache.parent.mkdir(parents=True)
+    old = cache.parent / 'builtin-rules-0badf00d.json'
+    recent = cache.parent / 'builtin-rules-0ddba11s.json'
+    for path in (old, recent):
+        path.write_text('{}')
+    stale = old.stat().st_mtime - (rulecache.PRUNE_DAYS + 1) * 86400
+    os.utime(old, (stale, stale))
+    rulecache.cached(Rule, CountingParse())
+    assert cache.is_file() and recent.is_file() and not old.exists()
+    here = rulecache.cache_name()
+    monkeypatch.setattr(rulecache, 'PACKAGE', Path('/elsewhere/site-packages/guard'))
+    assert rulecache.cache_name() != here
