@@ -9,8 +9,8 @@ methods and timed on its own), then each method answers the same question the
 scanner asks: which keywords occur in this text? Keywords are those of every
 built-in detector. Methods:
 
-  ahocorasick_rs  Rust aho-corasick, overlapping matches (what guard uses)
-  pyahocorasick   C automaton walked one code point at a time (the fallback)
+  ahocorasick_rs  Rust aho-corasick, overlapping matches (what guard uses, over bytes)
+  pyahocorasick   C automaton walked one code point at a time (the bench extra only)
   combined re     one `re` alternation, longest first, finditer
   `in` loop       `keyword in text` for every keyword
 
