@@ -64,9 +64,10 @@ PATCH_OPTIONS = ('-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--src-p
                  '--no-relative', '--submodule=short')
 COMMIT_MARK = b'\0guard-commit\0'
 # One record per commit: sha, author, ISO date, message, then its patch (log.showSignature off,
-# --root so root commits show their files even with log.showRoot=false).
+# --root so root commits show their files even with log.showRoot=false, --irreversible-delete
+# so a deleted file is its header alone: its removed lines are nothing to scan, only cost).
 LOG_OPTIONS = ('--format=%x00guard-commit%x00%H%x00%an <%ae>%x00%aI%x00%B%x00', '--no-show-signature', '--root',
-               *PATCH_OPTIONS)
+               '--irreversible-delete', *PATCH_OPTIONS)
 READ_SIZE = 1 << 20
 ZERO_OIDS = frozenset({'0' * 40, '0' * 64})
 
