@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from guard.cli.options import Suppression
 from guard.errors import UsageError
 
 
-@dataclasses.dataclass(frozen=True)
-class ScanArgs:
+class ScanArgs(NamedTuple):
+    """`guard scan`'s options (a NamedTuple for the reason guard/cli/options.py gives)."""
     paths: tuple[str, ...] = ()
     use_stdin: bool = False
     stdin_name: str = '<stdin>'
@@ -24,7 +25,7 @@ class ScanArgs:
     output: Path | None = None
     config_path: Path | None = None
     quiet: bool = False
-    suppression: Suppression = dataclasses.field(default_factory=Suppression)
+    suppression: Suppression = Suppression()
 
 
 def run_scan(args: ScanArgs) -> int:
