@@ -17,9 +17,10 @@ from tests.secrets import random_body
 
 HEAVY = ('pydantic', 'pydantic_settings', 'detect_secrets')
 # Beyond those, what the staged scan has no use for: click (its line is parsed by hand),
-# YAML (the rules come from the cache), the history audit's store and worker pools.
-STAGED_NEVER = (*HEAVY, 'click', 'yaml', 'sqlite3', 'multiprocessing', 'guard.history', 'guard.store',
-                'guard.parallel', 'guard.cli.commands', 'guard.cli.scan')
+# YAML and package resources (the rules come from the cache, checked by stat), the history
+# audit's store and worker pools.
+STAGED_NEVER = (*HEAVY, 'click', 'yaml', 'importlib.resources', 'sqlite3', 'multiprocessing', 'guard.history',
+                'guard.store', 'guard.parallel', 'guard.cli.commands', 'guard.cli.scan')
 PROBE = """
 import sys
 from guard.cli import main
