@@ -12,7 +12,6 @@ import dataclasses
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
 
 from guard import git
 from guard.gitsources import MESSAGE_PATH, CommitScan, EnvEvent, scan_commits
@@ -75,34 +74,23 @@ def rev_list_args(branches: Sequence[str], since: str | None) -> list[str]:
 
 # ---- parallel scan ---------------------------------------------------------------------------
 
-_worker_scanner: Scanner | None = None
-_worker_counter: Any = None
-
-
-def _init_worker(counter: Any) -> None:
-    global _worker_counter
-    _worker_counter = counter
-
-
-def _scan_chunk(commits: Sequence[str]) -> ChunkResult:
-    """Runs in a worker (forked: the scanner is inherited, not pickled)."""
-    assert _worker_scanner is not None
+def _scan_chunk(commits: Sequence[str], scanner: Scanner, tick: Callable[[int], None]) -> ChunkResult:
+    """One chunk's commits through one `git log`; runs here or in a forked child (which
+    inherits the scanner: nothing is pickled on the way in)."""
     rows = []
     scans = []
     binary = pending = 0
-    for scan in scan_commits(commits, _worker_scanner):
+    for scan in scan_commits(commits, scanner):
         rows.append((scan.sha, scan.bytes, scan.files))
         binary += scan.binary
         if scan.findings or scan.env_events:
             scans.append(scan)
         pending += 1
-        if pending == 16 and _worker_counter is not None:
-            with _worker_counter.get_lock():
-                _worker_counter.value += pending
+        if pending == 16:
+            tick(pending)
             pending = 0
-    if pending and _worker_counter is not None:
-        with _worker_counter.get_lock():
-            _worker_counter.value += pending
+    if pending:
+        tick(pending)
     return ChunkResult(tuple(rows), tuple(scans), binary)
 
 
@@ -114,38 +102,18 @@ def chunks(commits: Sequence[str], jobs: int) -> list[Sequence[str]]:
 
 def scan_parallel(commits: Sequence[str], scanner: Scanner, jobs: int,
                   progress: Progress | None = None) -> Iterator[ChunkResult]:
-    """Chunk results as they finish. Interrupting stops the workers; results already
-    yielded stay valid, so the caller can save them."""
-    global _worker_scanner
-    _worker_scanner = scanner
-    parts = chunks(commits, jobs)
-    if jobs <= 1 or len(parts) <= 1 or not hasattr(os, 'fork'):
-        done = 0
-        for part in parts:
-            result = _scan_chunk(part)
-            done += len(part)
-            if progress is not None:
-                progress(done, len(commits))
-            yield result
-        return
-    import concurrent.futures  # only when there is work to share (not for a no-op re-run)
-    import multiprocessing
+    """Chunk results as they finish, from this process and `jobs - 1` forked ones.
+    Interrupting stops the workers; results already yielded stay valid, so the caller
+    can save them."""
+    from guard import forkpool
 
-    context = multiprocessing.get_context('fork')
-    counter = context.Value('l', 0)
-    pool = concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(parts)), mp_context=context,
-                                                  initializer=_init_worker, initargs=(counter,))
-    try:
-        pending = {pool.submit(_scan_chunk, part) for part in parts}
-        while pending:
-            finished, pending = concurrent.futures.wait(pending, timeout=0.25,
-                                                        return_when=concurrent.futures.FIRST_COMPLETED)
-            if progress is not None:
-                progress(counter.value, len(commits))
-            for future in finished:
-                yield future.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    def work(part: Sequence[str], tick: Callable[[int], None]) -> ChunkResult:
+        return _scan_chunk(part, scanner, tick)
+
+    def report(done: int) -> None:
+        if progress is not None:
+            progress(done, len(commits))
+    yield from forkpool.run(chunks(commits, jobs), work, jobs, report)
 
 
 def default_jobs() -> int:
