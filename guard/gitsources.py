@@ -120,17 +120,27 @@ def env_events(changes: Iterable[FileChange], commit: Commit) -> Iterator[EnvEve
 
 def scan_record(record: bytes, scanner: Scanner) -> CommitScan:
     """One commit of a log stream: its message and added lines, scanned only when the
-    keyword prefilter finds something in the whole record; env files tracked always.
+    keyword prefilter finds something in the whole record; env files tracked always."""
+    return _scan_record(record, scanner, _gate(scanner))
 
-    Most commits hold no keyword at all: for them one pass over the raw bytes decides,
-    and nothing is decoded or parsed (the per-commit cost is most of the Python work)."""
-    sha, author, date, message, patch_bytes = git.split_record(record)
-    commit = Commit(sha, author, date)
-    findings: list[Finding] = []
-    gate = _gate(scanner)
+
+def _scan_record(record: bytes, scanner: Scanner, gate: _Gate) -> CommitScan:
+    # Most commits hold no keyword at all: for them one pass over the raw bytes decides,
+    # and nothing but the sha is decoded (the per-commit cost is most of the Python work).
+    fields = record.split(b'\0', 4)
+    patch_bytes = fields[4]
+    files = patch_bytes.count(b'diff --git ')
+    binary = patch_bytes.count(b'\nBinary files ')
     maybe = gate.record_hit(record)
-    if maybe and gate.keyword_hit(message):
-        findings += scanner.scan(Fragment(MESSAGE_PATH, message.rstrip('\n'), 1, commit))
+    if not maybe and b'.env' not in patch_bytes and not gate.wants_any(patch_bytes):
+        sha = fields[0].decode('ascii')
+        return CommitScan(sha=sha, commit=Commit(sha), findings=(), env_events=(), bytes=len(record), files=files,
+                          binary=binary)
+    sha, author_text, date_text, message_text, patch_bytes = git.split_record(record)
+    commit = Commit(sha, author_text, date_text)
+    findings: list[Finding] = []
+    if maybe and gate.keyword_hit(message_text):
+        findings += scanner.scan(Fragment(MESSAGE_PATH, message_text.rstrip('\n'), 1, commit))
     changes: Iterable[FileChange] = ()
     patch_text = git.decode(patch_bytes) if maybe else None
     if (patch_text is not None and gate.keyword_hit(patch_text)) or gate.wants_any(patch_bytes):
@@ -140,11 +150,8 @@ def scan_record(record: bytes, scanner: Scanner) -> CommitScan:
         changes = patch.files
     elif b'.env' in patch_bytes:
         changes = file_changes(git.decode(patch_bytes))
-    return CommitScan(
-        sha=sha, commit=commit, findings=tuple(findings),
-        env_events=tuple(env_events(changes, commit)), bytes=len(record),
-        files=patch_bytes.count(b'diff --git '), binary=patch_bytes.count(b'\nBinary files '),
-    )
+    return CommitScan(sha=sha, commit=commit, findings=tuple(findings), env_events=tuple(env_events(changes, commit)),
+                      bytes=len(record), files=files, binary=binary)
 
 
 class _Gate:
@@ -202,6 +209,11 @@ def _bytes_matcher(keywords: set[str]) -> Callable[[bytes], bool]:
 _gates: dict[int, _Gate] = {}
 
 
+def prepare_gate(scanner: Scanner) -> None:
+    """Build the history prefilter now (before workers fork, so they share it)."""
+    _gate(scanner)
+
+
 def _gate(scanner: Scanner) -> _Gate:
     gate = _gates.get(id(scanner))
     if gate is None or gate.scanner is not scanner:
@@ -213,9 +225,10 @@ def scan_commits(commits: Sequence[str], scanner: Scanner) -> Iterator[CommitSca
     """Each commit's message and added lines, streamed from one `git log -p`."""
     if not commits:
         return
+    gate = _gate(scanner)
     with git.log_stream(commits) as out:
         for record in git.commit_records(out):
-            yield scan_record(record, scanner)
+            yield _scan_record(record, scanner, gate)
 
 
 # ---- which commits a range means ------------------------------------------------------------

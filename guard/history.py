@@ -9,12 +9,13 @@ text that exists only in a conflict resolution (an "evil merge").
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from guard import git
-from guard.gitsources import MESSAGE_PATH, CommitScan, EnvEvent, scan_commits
+from guard.gitsources import MESSAGE_PATH, CommitScan, EnvEvent, prepare_gate, scan_commits
 from guard.models import Commit, Finding, Fragment, Severity
 from guard.scanner import Scanner
 from guard.sources import decode_text
@@ -113,7 +114,15 @@ def scan_parallel(commits: Sequence[str], scanner: Scanner, jobs: int,
     def report(done: int) -> None:
         if progress is not None:
             progress(done, len(commits))
-    yield from forkpool.run(chunks(commits, jobs), work, jobs, report)
+    prepare_gate(scanner)           # built once here, not once per forked worker
+    # Objects alive now (rules, compiled patterns, modules) live as long as the run: the
+    # collector need not walk them again, and not writing to them spares forked workers
+    # the copy-on-write of those pages.
+    gc.freeze()
+    try:
+        yield from forkpool.run(chunks(commits, jobs), work, jobs, report)
+    finally:
+        gc.unfreeze()
 
 
 def default_jobs() -> int:
