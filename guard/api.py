@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guard import baseline, sources
+from guard import sources
 from guard.config import Config
 from guard.detectors import build_detectors
 from guard.detectors.base import Detector
@@ -44,6 +44,11 @@ def finish(findings: Iterable[Finding], receipt: Receipt, config: Config) -> Rep
     kept = [f for f in findings
             if f.severity >= config.min_severity and f.confidence >= config.min_confidence]
     reported, suppressed = partition(kept)
+    if not (config.baseline or config.require_allow_reason):
+        return Report(findings=tuple(reported), suppressed=tuple(suppressed), receipt=receipt)
+    # imported only when a baseline or a policy applies: most commits have neither, and the
+    # module (json, its dataclasses) costs ~3 ms of the pre-commit hook's start-up
+    from guard import baseline
     settled = baseline.settle(reported, suppressed, receipt, config)
     return Report(findings=settled.reported, suppressed=settled.suppressed, receipt=settled.receipt)
 

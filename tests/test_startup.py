@@ -18,9 +18,9 @@ from tests.secrets import random_body
 HEAVY = ('pydantic', 'pydantic_settings', 'detect_secrets')
 # Beyond those, what the staged scan has no use for: click (its line is parsed by hand),
 # YAML and package resources (the rules come from the cache, checked by stat), the history
-# audit's store and worker pools.
+# audit's store and worker pools; the baseline (none configured here) and hashlib (nothing found).
 STAGED_NEVER = (*HEAVY, 'click', 'yaml', 'importlib.resources', 'sqlite3', 'multiprocessing', 'guard.history',
-                'guard.store', 'guard.parallel', 'guard.cli.commands', 'guard.cli.scan')
+                'guard.store', 'guard.parallel', 'guard.cli.commands', 'guard.cli.scan', 'guard.baseline', 'hashlib')
 PROBE = """
 import sys
 from guard.cli import main
