@@ -139,8 +139,10 @@ class Store:
 
     def save(self, rows: Sequence[tuple[str, int, int]], scans: Sequence[CommitScan], warn: list[str]) -> None:
         """Record a batch of scanned commits ((sha, bytes, files) rows) and what those in
-        `scans` held; a failure is reported once and the run goes on."""
-        if self.broken:
+        `scans` held; a failure is reported once and the run goes on. An in-memory store
+        (--no-cache, or the file was unusable) starts empty and dies with the run, so
+        nothing is written to it: this run's results come from memory anyway."""
+        if self.broken or self.path is None:
             return
         try:
             with self._transaction():
@@ -153,7 +155,7 @@ class Store:
                                        for s in scans for e in s.env_events])
         except sqlite3.Error as e:
             self.broken = True
-            where = self.path or '(in memory)'
+            where = self.path
             warn.append(f'history store {where}: cannot save progress ({e}); this run goes on unsaved')
 
     def findings(self, shas: set[str]) -> list[Finding]:
