@@ -10,19 +10,19 @@ Cheap on the pre-commit path: one directory listing of the repository top, and o
 """
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 import os
 import re
 import urllib.parse
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import ahocorasick_rs
 
 from guard import git
 from guard.detectors.base import secret_finding
+from guard.detectors.lazyre import lazy
 from guard.detectors.placeholders import is_placeholder
 from guard.models import Confidence, Finding, Fragment, Severity
 from guard.redact import sha256_hex
@@ -35,12 +35,13 @@ RULE_ID = 'own-secret'
 MIN_LENGTH = 8
 DEFAULT_FILES = ('.env', '.env.*', '*.env')
 TEMPLATE_SUFFIXES = ('.example', '.sample', '.template', '.tmpl', '.dist', '.defaults', '.schema', '.md')
-_ASSIGNMENT = re.compile(r'^\s*(?:export\s+)?([^\s=#]+)\s*[=:]\s?(.*)$')
+# Compiled on first use (an env file exists): most repositories have none at their top.
+_ASSIGNMENT = lazy(r'^\s*(?:export\s+)?([^\s=#]+)\s*[=:]\s?(.*)$')
 # Keys that name a secret: their value is blocked whatever it looks like.
-_SECRET_KEY = re.compile(r'(?i)pass|pwd|secret|token|key|auth|cred|private|salt|sign|dsn|cookie|session|cert')
+_SECRET_KEY = lazy(r'(?i)pass|pwd|secret|token|key|auth|cred|private|salt|sign|dsn|cookie|session|cert')
 # Values that are plainly configuration, not secrets, when the key does not say otherwise:
 # numbers, booleans, lowercase words/hosts/regions ('development', 'eu-west-1'), paths, e-mails.
-_MUNDANE = re.compile(r"""(?x)^(?:
+_MUNDANE = lazy(r"""(?x)^(?:
     [-+]?\d+(?:[.,:]\d+)*[a-zA-Z]{0,3}
   | (?i:true|false|yes|no|on|off|none|null)
   | [a-z]+(?:[._-][a-z0-9]+)*
@@ -127,8 +128,7 @@ def _is_url_without_password(value: str) -> bool:
     return parts.password is None and not parts.query
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Version:
+class _Version(NamedTuple):
     """What the history store keys its cache on (api.rules_version reads `rule.pattern`): a digest
     of the values' hashes, so changing .env rescans instead of trusting stale results."""
     pattern: str
