@@ -35,6 +35,17 @@ def test_agrees_with_plain_search_on_random_text() -> None:
         assert prefilter.owners_present(text) == _reference(KEYWORDS, text), text
 
 
+def test_agrees_with_plain_search_once_the_dfa_takes_over() -> None:
+    """The NFA hands over to a DFA after DFA_AFTER bytes: the answers stay the same."""
+    rng = random.Random(11)
+    alphabet = 'akiagh_psecrtAKIGHPSE x\n\u00e9\u4e2d'
+    prefilter = Prefilter(KEYWORDS, dfa_after=1000)
+    for _ in range(200):
+        text = ''.join(rng.choices(alphabet, k=rng.randint(0, 100)))
+        assert prefilter.owners_present(text) == _reference(KEYWORDS, text), text
+    assert prefilter._budget is None
+
+
 class _Owns:
     """A detector that owns one keyword and reports nothing: only candidates() is under test."""
 
