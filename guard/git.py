@@ -151,8 +151,28 @@ def repo_state() -> tuple[Path, bool]:
     return Path(lines[0]).resolve(), lines[-1].strip() == 'true'
 
 
+_prefetched: dict[tuple[str, ...], subprocess.Popen[bytes]] = {}
+
+
+def prefetch_rev_list(args: Sequence[str]) -> None:
+    """Start `git rev-list <args>` now for a `rev_list(args)` to come, which reads its
+    output: scan-history lists commits while Python imports the scanner (~30 ms on the
+    6,000-commit bench, a tenth of `git log -p`'s time)."""
+    with contextlib.suppress(OSError):
+        proc = subprocess.Popen(['git', 'rev-list', *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        assert proc.stdout is not None
+        _widen_pipe(proc.stdout)      # the listing is written whole, not stalled at 64 KB
+        _prefetched[tuple(args)] = proc
+
+
 def rev_list(args: Sequence[str]) -> list[str]:
-    proc = run(['rev-list', *args], check=False)
+    started = _prefetched.pop(tuple(args), None)
+    if started is None:
+        proc = run(['rev-list', *args], check=False)
+    else:
+        out, err = started.communicate()
+        proc = subprocess.CompletedProcess(started.args, started.returncode, out, err)
     if proc.returncode != 0:
         raise not_a_repo_or(proc, f'git rev-list {" ".join(args)}')
     return decode(proc.stdout).split()

@@ -65,7 +65,8 @@ def _short(commit: Commit) -> str:
 # ---- which commits ---------------------------------------------------------------------------
 
 def rev_list_args(branches: Sequence[str], since: str | None) -> list[str]:
-    """rev-list arguments for every ref (or the named branches), after `since` (a rev or a date)."""
+    """rev-list arguments for every ref (or the named branches), after `since` (a rev or a date).
+    guard.cli.history starts `--date-order` plus these early when there is no `since`."""
     args = list(branches) if branches else ['--all']
     if since:
         since_sha = git.rev_parse(since)

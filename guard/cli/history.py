@@ -10,9 +10,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from guard import api
+from guard import git
 from guard.cli.output import FORMAT_NAMES, emit
-from guard.config import load_config
 from guard.errors import InputError
 from guard.models import Report
 
@@ -34,6 +33,10 @@ def scan_history(branches: tuple[str, ...], since: str | None, jobs: int | None,
                  output: Path | None, config_path: Path | None, quiet: bool) -> int:
     """Scan every commit of every ref; findings grouped by fingerprint with the commits that
     added them. Re-runs scan only new commits (store in .git/guard/)."""
+    if since is None:       # the listing guard.history.audit asks for, started before the imports
+        git.prefetch_rev_list(['--date-order', *(branches or ('--all',))])
+    from guard import api
+    from guard.config import load_config
     config = load_config(config_path)
     progress = Progress() if not quiet and sys.stderr.isatty() else None
     report, groups = api.scan_history(config, branches=branches, since=since, jobs=jobs or 0,
