@@ -139,14 +139,19 @@ def test_rerun_scans_only_new_commits(repo: Path) -> None:
     _, again, stderr = history()
     assert '0 commits scanned, 20 from the store' in stderr
     assert again['groups'] == first['groups']
+    # the receipt adds up the stored commits' sizes as a full scan does
+    assert (again['receipt']['bytes'], again['receipt']['files']) == (first['receipt']['bytes'], 20)
     git('checkout', '-q', 'main')
     write(repo / 'new.py', f'N = "{github_token()}"\n')
     commit_all(repo, 'new')
     _, data, stderr = history()
     assert '1 commits scanned, 20 from the store' in stderr
     assert len(data['groups']) == 3
-    _, data, stderr = history('--no-cache')
+    _, full, stderr = history('--no-cache')
     assert '21 commits scanned, 0 from the store' in stderr
+    assert (data['receipt']['bytes'], data['receipt']['files']) == (full['receipt']['bytes'], 21)
+    _, data, stderr = history('--branch', 'main~5')     # fewer commits than the store holds
+    assert '0 commits scanned, 16 from the store' in stderr and data['receipt']['files'] == 16
 
 
 def test_interrupted_scan_resumes_from_the_store(repo: Path) -> None:
