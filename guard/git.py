@@ -273,6 +273,22 @@ def split_record(record: bytes) -> tuple[str, str, str, str, bytes]:
     return decode(sha), decode(author), decode(date), decode(message), patch.lstrip(b'\n')
 
 
+def blob_ids(specs: Sequence[str]) -> dict[str, str | None]:
+    """The blob each `<rev>:<path>` names (None when missing or not a blob), in one
+    `git cat-file --batch-check`: no contents read."""
+    usable = [s for s in specs if '\n' not in s]
+    result: dict[str, str | None] = dict.fromkeys(specs)
+    if not usable:
+        return result
+    query = ''.join(f'{s}\n' for s in usable).encode('utf-8', 'surrogateescape')
+    lines = decode(run(['cat-file', '--batch-check'], stdin=query).stdout).splitlines()
+    for spec, line in zip(usable, lines, strict=False):
+        fields = line.split()   # `<oid> <type> <size>`, or `<spec> missing` (a spec may hold spaces)
+        if len(fields) == 3 and fields[1] == 'blob' and fields[2].isdigit():
+            result[spec] = fields[0]
+    return result
+
+
 def cat_files(specs: Sequence[str]) -> dict[str, bytes | None]:
     """Contents of `<rev>:<path>` objects in one `git cat-file --batch`; None when missing.
     Specs holding a newline cannot go through --batch and are reported missing."""

@@ -13,12 +13,16 @@ import gc
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from guard import git
 from guard.gitsources import MESSAGE_PATH, CommitScan, EnvEvent, prepare_gate, scan_commits
 from guard.models import Commit, Finding, Fragment, Severity
 from guard.scanner import Scanner
 from guard.sources import decode_text
+
+if TYPE_CHECKING:     # sqlite3 is imported when an audit opens its store
+    from guard.store import Store
 
 ENV_RULE = 'env-file-in-history'
 ENV_MESSAGE = 'env file committed to git history'
@@ -132,49 +136,39 @@ def default_jobs() -> int:
 
 # ---- grouping --------------------------------------------------------------------------------
 
-def group_findings(findings: Iterable[Finding], head_files: Callable[[Sequence[str]], dict[str, str | None]],
-                   scanner: Scanner, age: Callable[[Commit], int]) -> list[Group]:
-    """One group per fingerprint, with first/last commit and whether HEAD still holds it."""
+def group_findings(findings: Iterable[Finding], at_head: dict[str, frozenset[str] | None],
+                   age: Callable[[Commit], int]) -> list[Group]:
+    """One group per fingerprint, with first/last commit and whether HEAD still holds it
+    (`at_head`: the fingerprints found in each path at HEAD, None when it is gone)."""
     by_print: dict[str, list[Finding]] = {}
     for finding in findings:
         by_print.setdefault(finding.fingerprint, []).append(finding)
-    paths = sorted({f[0].path for f in by_print.values() if f[0].path != MESSAGE_PATH})
-    contents = head_files(paths)
-    at_head = _present_at_head(by_print, contents, scanner)
     groups = []
     for fingerprint, found in by_print.items():
         ordered = sorted(found, key=lambda f: age(f.commit or Commit('')))
         first, last = ordered[0], ordered[-1]
         # allowed only when every occurrence is: one inline allow must not hide the others
         shown = next((f for f in ordered if f.allowed is None), first)
+        path = first.path
+        still = None if path == MESSAGE_PATH else fingerprint in (at_head.get(path) or ())
         groups.append(Group(finding=shown, first=first.commit or Commit(''), last=last.commit or Commit(''),
-                            occurrences=len(found), at_head=at_head.get(fingerprint)))
+                            occurrences=len(found), at_head=still))
     return groups
 
 
-def _present_at_head(by_print: dict[str, list[Finding]], contents: dict[str, str | None],
-                     scanner: Scanner) -> dict[str, bool | None]:
-    head_prints: set[str] = set()
-    for path, text in contents.items():
-        if text is not None:
-            head_prints.update(f.fingerprint for f in scanner.scan(Fragment(path, text)))
-    return {fp: (None if found[0].path == MESSAGE_PATH else fp in head_prints) for fp, found in by_print.items()}
-
-
-def env_groups(events: Iterable[EnvEvent], present: Callable[[Sequence[str]], dict[str, str | None]],
+def env_groups(events: Iterable[EnvEvent], at_head: dict[str, frozenset[str] | None],
                age: Callable[[Commit], int]) -> list[Group]:
     """A group per env file ever committed: the commit that first added it and the last
     that removed it (if it is gone at HEAD)."""
     by_path: dict[str, list[EnvEvent]] = {}
     for event in events:
         by_path.setdefault(event.path, []).append(event)
-    heads = present(sorted(by_path))
     groups = []
     for path, found in sorted(by_path.items()):
         ordered = sorted(found, key=lambda e: age(e.commit))
         adds = [e for e in ordered if e.kind != 'D'] or ordered
         removals = [e for e in ordered if e.kind == 'D']
-        still = heads.get(path) is not None
+        still = at_head.get(path) is not None
         first = adds[0].commit
         finding = Finding(rule_id=ENV_RULE, severity=Severity.HIGH, message=ENV_MESSAGE, path=path, line=None,
                           commit=first)
@@ -184,15 +178,34 @@ def env_groups(events: Iterable[EnvEvent], present: Callable[[Sequence[str]], di
     return groups
 
 
-def head_texts(paths: Sequence[str]) -> dict[str, str | None]:
-    """Text of each path at HEAD (None when absent or binary, or without HEAD), in one git call."""
+def head_prints(paths: Sequence[str], scanner: Scanner, store: Store,
+                warn: list[str]) -> dict[str, frozenset[str] | None]:
+    """The fingerprints each path holds at HEAD (None: no such file at HEAD). Files are
+    named by blob in one `git cat-file --batch-check`; a (path, blob) the store scanned
+    before under these rules is not read or scanned again, so a re-run on an unchanged
+    HEAD costs no scanning however many files once held a secret."""
     if not paths:
         return {}
-    blobs = git.cat_files([f'HEAD:{p}' for p in paths])
-    out: dict[str, str | None] = {}
+    ids = git.blob_ids([f'HEAD:{p}' for p in paths])
+    known = store.head_prints()
+    out: dict[str, frozenset[str] | None] = {}
+    todo: dict[str, str] = {}
     for path in paths:
-        data = blobs.get(f'HEAD:{path}')
-        out[path] = None if data is None else (decode_text(data) or '')
+        blob = ids[f'HEAD:{path}']
+        if blob is None:
+            out[path] = None
+        elif known.get(path, ('', frozenset()))[0] == blob:
+            out[path] = known[path][1]
+        else:
+            todo[path] = blob
+    blobs = git.cat_files(sorted(set(todo.values())))
+    scanned = []
+    for path, blob in todo.items():
+        text = decode_text(blobs.get(blob) or b'') or ''
+        prints = frozenset(f.fingerprint for f in scanner.scan(Fragment(path, text))) if text else frozenset()
+        out[path] = prints
+        scanned.append((path, blob, prints))
+    store.save_head_prints(scanned, warn)
     return out
 
 
@@ -252,6 +265,9 @@ def audit(scanner: Scanner, version: str, *, branches: Sequence[str] = (), since
         stored_bytes, stored_files = store.sizes(known)
         total_bytes += stored_bytes
         files += stored_files
+        paths = {e.path for e in events} | {f.path for f in findings if f.path != MESSAGE_PATH}
+        at_head = head_prints(sorted(paths), scanner, store, warnings)
+        _flush(warnings, warn)
     finally:
         store.close()
     # rev-list (--date-order) lists children before parents: its reverse position is the age
@@ -260,13 +276,7 @@ def audit(scanner: Scanner, version: str, *, branches: Sequence[str] = (), since
     def age(commit: Commit) -> int:
         return position.get(commit.sha, -1)
 
-    # one `git cat-file` for every path either kind of group asks about
-    at_head = head_texts(sorted({e.path for e in events} | {f.path for f in findings if f.path != MESSAGE_PATH}))
-
-    def head_files(paths: Sequence[str]) -> dict[str, str | None]:
-        return {p: at_head.get(p) for p in paths}
-
-    groups = [*env_groups(events, head_files, age), *group_findings(findings, head_files, scanner, age)]
+    groups = [*env_groups(events, at_head, age), *group_findings(findings, at_head, age)]
     groups.sort(key=lambda g: (g.finding.path, g.finding.rule_id, age(g.first)))
     notes: tuple[str, ...] = () if commits else ('no commits: nothing to scan',)
     if commits and shallow:

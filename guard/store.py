@@ -18,7 +18,7 @@ from typing import Any
 from guard.gitsources import CommitScan, EnvEvent
 from guard.models import Commit, Confidence, Finding, Severity
 
-SCHEMA_VERSION = '2'
+SCHEMA_VERSION = '3'
 FILE_NAME = 'history.sqlite3'
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS findings (
     preview TEXT NOT NULL, secret_hash TEXT NOT NULL, secret_sha1 TEXT NOT NULL, allowed TEXT);
 CREATE TABLE IF NOT EXISTS env_events (sha TEXT NOT NULL, author TEXT NOT NULL, date TEXT NOT NULL,
     path TEXT NOT NULL, kind TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS head_prints (path TEXT PRIMARY KEY, blob TEXT NOT NULL, prints TEXT NOT NULL);
 """
 
 
@@ -110,7 +111,7 @@ class Store:
     def _set_version(self, version: str) -> None:
         """Start over for another rules version (or store layout): old results do not apply."""
         self.conn.executescript('DROP TABLE IF EXISTS commits; DROP TABLE IF EXISTS findings; '
-                                'DROP TABLE IF EXISTS env_events;' + _SCHEMA)
+                                'DROP TABLE IF EXISTS env_events; DROP TABLE IF EXISTS head_prints;' + _SCHEMA)
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('rules', ?)", (version,))
 
     @contextlib.contextmanager
@@ -162,6 +163,23 @@ class Store:
             self.broken = True
             where = self.path
             warn.append(f'history store {where}: cannot save progress ({e}); this run goes on unsaved')
+
+    def head_prints(self) -> dict[str, tuple[str, frozenset[str]]]:
+        """path → (blob, fingerprints found in that blob at that path) as last scanned."""
+        return {path: (blob, frozenset(prints.split('\n')) - {''})
+                for path, blob, prints in self.conn.execute('SELECT path, blob, prints FROM head_prints')}
+
+    def save_head_prints(self, rows: Sequence[tuple[str, str, frozenset[str]]], warn: list[str]) -> None:
+        """Remember what each (path, blob) held, so an unchanged HEAD is not scanned again."""
+        if self.broken or self.path is None or not rows:
+            return
+        try:
+            with self._transaction():
+                self.conn.executemany('INSERT OR REPLACE INTO head_prints VALUES (?, ?, ?)',
+                                      [(path, blob, '\n'.join(sorted(prints))) for path, blob, prints in rows])
+        except sqlite3.Error as e:
+            self.broken = True
+            warn.append(f'history store {self.path}: cannot save progress ({e}); this run goes on unsaved')
 
     def findings(self, shas: set[str]) -> list[Finding]:
         return [_finding(row) for row in self.conn.execute('SELECT * FROM findings') if row[0] in shas]

@@ -250,3 +250,28 @@ def test_shallow_clone_and_worktree_notes(repo: Path, tmp_path: Path) -> None:
     _, _, stderr = history(cwd=worktree)
     assert '0 commits scanned, 3 from the store' in stderr
     assert not (worktree / STORE).exists() and (repo / STORE).exists()
+
+
+def test_still_at_head_follows_head_across_reruns(repo: Path) -> None:
+    """What HEAD holds is remembered per (path, blob): a HEAD that moved is read again."""
+    write(repo / 'app.py', f'T = "{github_token()}"\n')
+    commit_all(repo, 'add')
+    _, data, _ = history()
+    assert [g['at_head'] for g in data['groups']] == [True]
+    blob = git('rev-parse', 'HEAD:app.py', cwd=repo).strip()
+    assert sqlite3.connect(repo / STORE).execute('SELECT path, blob FROM head_prints').fetchall() == [
+        ('app.py', blob)]
+    _, data, _ = history()
+    assert [g['at_head'] for g in data['groups']] == [True]
+    write(repo / 'app.py', 'T = None\n')
+    commit_all(repo, 'clean')
+    _, data, _ = history()
+    assert [g['at_head'] for g in data['groups']] == [False]
+    git('checkout', '-q', 'HEAD~1', cwd=repo)
+    _, data, _ = history()
+    assert [g['at_head'] for g in data['groups']] == [True]
+    (repo / 'app.py').unlink()
+    git('rm', '-q', '--cached', 'app.py', cwd=repo)
+    commit_all(repo, 'gone')
+    _, data, _ = history()
+    assert [g['at_head'] for g in data['groups']] == [False]
