@@ -111,6 +111,8 @@ def scan_parallel(commits: Sequence[str], scanner: Scanner, jobs: int,
     """Chunk results as they finish, from this process and `jobs - 1` forked ones.
     Interrupting stops the workers; results already yielded stay valid, so the caller
     can save them."""
+    if not commits:     # a re-run with nothing new: no pool, no prefilter to build
+        return
     from guard import forkpool
 
     def work(part: Sequence[str], tick: Callable[[int], None]) -> ChunkResult:
