@@ -7,6 +7,7 @@ from guard.detectors.entropy import has_ascending_run, is_sequential, longest_se
 from guard.detectors.placeholders import (
     is_doc_host,
     is_local_host,
+    is_phrase,
     is_placeholder,
     is_reference,
     is_stored_elsewhere,
@@ -97,3 +98,20 @@ def test_interleaved_digits_are_generated_not_words() -> None:
     for length, most in ((20, 0.10), (24, 0.03), (32, 0.01)):
         draws = [random_body(length, lower_digits) for _ in range(1000)]
         assert sum(not looks_random(d) for d in draws) <= most * 1000, length
+
+
+def test_phrases_are_words_not_random_casing() -> None:
+    for value in ('IAmSensitive', 'ProductUserVisibleVersion', 'prod/db/password', 'geheim$parole',
+                  'lambda:createdBy', 'serverlessrepo:applicationId', 'fs.s3.enableServerSideEncryption',
+                  'this-will-ordinarily-be-detected-by-a-plugin', 'HTTPServerConfig', 'mySecurePass123'):
+        assert is_phrase(value), value
+    for value in ('qWErtyZxcvBnMl', 'pLIixMEOLeMa', 'EFTbpMfzRYfm', 'xv5nmldosehh', 'Kestrel!97E', random_body(12)):
+        assert not is_phrase(value), value
+    assert is_word_path('access_logs.s3.enabled') and is_word_path('terminateBlueInstancesOnDeploymentSuccess')
+
+
+def test_words_with_random_casing_are_no_trivial_password() -> None:
+    for value in ('Passwort', 'Contraseña', 'SUMMER2024', 'Welcome1!', 'doesnotexist'):
+        assert is_trivial_password(value), value
+    for value in ('pLIixMEOLeMa', 'qWErtyZxcvBnMl', 'AbXkQpzR1234'):
+        assert not is_trivial_password(value), value

@@ -14,14 +14,17 @@ import base64
 import binascii
 import bisect
 import dataclasses
+import html
 import os
 import re
+import string
 from collections.abc import Iterator
 
 from guard.detectors.base import secret_finding
 from guard.detectors.entropy import char_classes, shannon_entropy
 from guard.detectors.lazyre import lazy
 from guard.detectors.placeholders import (
+    is_phrase,
     is_placeholder,
     is_trivial_password,
     is_uuid,
@@ -73,6 +76,13 @@ STRONG_KEY_PREFIXES = frozenset({
     'integration', 'server', 'write', 'read', 'ingest', 'deploy', 'management', 'mgmt', 'cookie', 'csrf_secret',
     'token', 'enc', 'dek', 'kek', 'wrapping', 'recovery', 'unseal', 'rails', 'laravel',
 })
+# `NextToken`, `continuationToken`, `ClientToken`, `LockToken`: tokens that page through results, make
+# a request idempotent or hold a lock; they open nothing (AWS documents hundreds of them with examples)
+NON_CREDENTIAL_TOKENS = frozenset({
+    'next', 'continuation', 'continue', 'page', 'pagination', 'paging', 'cursor', 'marker', 'resume', 'sync',
+    'change', 'lock', 'idempotency', 'client', 'request', 'purchase', 'input', 'output', 'prev', 'previous',
+    'cancel', 'cancellation', 'start', 'forward', 'backward',
+})
 PUBLIC_WORDS = frozenset({'public', 'publishable', 'pub', 'site', 'sitekey', 'recaptcha', 'anon', 'csrf',
                           'xsrf', 'nonce'})
 # `hashed_secret`, `encrypted_password`: a digest or ciphertext of a secret does not open anything
@@ -106,6 +116,7 @@ DATA_KEY_PREFIXES = frozenset({
     'bucket', 'redis', 'state', 'storage_key', 'metadata', 'label', 'tag', 'sort_key', 'item', 'list',
     'entry', 'env', 'environment', 'var', 'variable', 'lock', 'mutex', 'cursor', 'page', 'next', 'prev',
     'previous', 'parent', 'child', 'node', 'ssh', 'gpg', 'pgp', 'host', 'known', 'kms', 'key', 'by',
+    'result', 'results', 's3', 'blob',
 })
 _VALUE_PREFIXES = ('base64:', 'bearer ', 'basic ', 'token ', 'hex:')
 _PUBLIC_VALUE = lazy(r'^(?:pk_(?:live|test)_|pk\.[\w-]|rk_test_|sb_publishable_|6L[\w-]{38}$)'
@@ -129,6 +140,11 @@ _CONN_CONTEXT = lazy(r'(?i)(?<![\w.\-])(?:host|hostaddr|server|data source|dbnam
                            r'[ \t]*=|loginmodule')
 _SECTION = lazy(r'^(?:([A-Za-z_][\w-]*):[ \t]*|---.*)$', re.MULTILINE)
 _BASE64 = lazy(r'^[A-Za-z0-9+/]{4,}={0,2}$')
+# a character class with a range, then a quantifier: `[a-zA-Z0-9+/=]{88}`, `[0-9a-f]+`
+_CALL = lazy(r'([A-Za-z_$][A-Za-z_$.:]*)\(')
+_CIPHERTEXT = lazy(r'^\{[A-Za-z0-9+/]{8,}={0,2}\}$')
+_PUNCTUATION = string.punctuation
+_REGEX_SYNTAX = lazy(r'\[\^?[^\]\s]*(?:a-z|A-Z|0-9|a-f|A-F)[^\]\s]*\][*+?{]')
 
 
 class KeyClass:
@@ -160,10 +176,14 @@ def classify_key(key: str) -> str | None:
         return None
     if last in PASSWORD_WORDS or joined.endswith(('password', 'passwd', 'passphrase')):
         return KeyClass.PASSWORD
+    if last in ('token', 'tokens') and len(words) > 1 and words[-2] in NON_CREDENTIAL_TOKENS:
+        return None
     if last in SECRET_WORDS or joined.endswith(('secret', 'token', 'apikey', 'credentials', 'privatekey')):
         return KeyClass.SECRET
     if last in ('key', 'keys', 'base', 'salt', 'seed'):
         previous = words[-2] if len(words) > 1 else ''
+        if previous.isdigit() and len(words) > 2:
+            previous = words[-3] + previous     # `S3Key`: 's3', not '3'
         if 'secret' in words or 'private' in words or previous in STRONG_KEY_PREFIXES:
             return KeyClass.SECRET
         if previous in DATA_KEY_PREFIXES or last == 'base':
@@ -186,6 +206,8 @@ def strip_scheme(value: str) -> str:
 def judge_value(key_class: str, value: str) -> tuple[Severity, Confidence] | None:
     """Severity and confidence when `value` under a key of `key_class` is a real secret."""
     value = strip_scheme(value.strip())
+    if '&' in value:
+        value = html.unescape(value)     # `&#x3C;string>` in generated docs is `<string>`
     if len(value) < 8 or _NUMBERISH.match(value) or _URLISH.match(value) or _PUBLIC_VALUE.search(value) \
             or _HOST_PORT.match(value):
         return None
@@ -194,11 +216,24 @@ def judge_value(key_class: str, value: str) -> tuple[Severity, Confidence] | Non
         return None
     if ' ' in value and not (len(value) >= 32 and shannon_entropy(value) >= 4.3 and value.count(' ') <= 3):
         return None      # prose
+    if _REGEX_SYNTAX.search(value) or _CIPHERTEXT.match(value):
+        return None      # `[a-zA-Z0-9+/=]{88}`: a pattern for secrets; `{COQLCE6DU6GtcS5P=}`: Maven's ciphertext
+    verdict = _judge_shape(key_class, value)
+    if verdict is None or _encodes_nothing(value):
+        return None
+    return verdict
+
+
+def _judge_shape(key_class: str, value: str) -> tuple[Severity, Confidence] | None:
     random = looks_random(value)
     if key_class == KeyClass.PASSWORD:
-        if is_trivial_password(value) or (not random and (char_classes(value) < 3 or is_word_path(value))):
+        # A key that names a password is context enough: whatever is not a stand-in, a word or a
+        # phrase is somebody's password, however plain it looks ('qWErtyZxcvBnMl' has 2 classes).
+        if is_trivial_password(value) or is_trivial_password(value.strip(_PUNCTUATION)) or is_phrase(value):
             return None
-        return Severity.HIGH, Confidence.HIGH if random else Confidence.MEDIUM
+        if random:
+            return Severity.HIGH, Confidence.HIGH
+        return Severity.HIGH, Confidence.MEDIUM if char_classes(value) >= 3 else Confidence.LOW
     if key_class == KeyClass.SECRET:
         if random or (is_uuid(value)):
             return Severity.HIGH, Confidence.HIGH if random and len(value) >= 16 else Confidence.MEDIUM
@@ -209,6 +244,47 @@ def judge_value(key_class: str, value: str) -> tuple[Severity, Confidence] | Non
     if random and len(value) >= 16 and not is_uuid(value):
         return Severity.HIGH, Confidence.MEDIUM
     return None
+
+
+def _encodes_nothing(value: str) -> bool:
+    """Base64 of a public key, or of text that is itself a stand-in ('not my real password'): asked
+    only of values about to be reported, so the decoding costs nothing on the rest."""
+    if len(value) < 12 or len(value) % 4 or not _BASE64.match(value):
+        return False
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    if _is_public_key_der(raw):
+        return True
+    try:
+        text = raw.decode('ascii')
+    except UnicodeDecodeError:
+        return False
+    return text.isprintable() and (is_placeholder(text) or is_placeholder(text.rpartition(':')[2])
+                                   or (' ' in text.strip() and is_phrase(text)))
+
+
+def _is_public_key_der(der: bytes) -> bool:
+    """A DER SubjectPublicKeyInfo: SEQUENCE { SEQUENCE { algorithm }, BIT STRING }. (A PKCS#8
+    private key starts its SEQUENCE with an INTEGER instead.)"""
+    outer = _der_contents(der, 0, 0x30)
+    algorithm = _der_contents(der, outer[0], 0x30) if outer else None
+    if algorithm is None:
+        return False
+    after = algorithm[0] + algorithm[1]
+    return after < len(der) and der[after] == 0x03
+
+
+def _der_contents(der: bytes, at: int, tag: int) -> tuple[int, int] | None:
+    """Start and length of the contents of the DER element at `at`, if it has `tag`."""
+    if at + 1 >= len(der) or der[at] != tag:
+        return None
+    length = der[at + 1]
+    if not length & 0x80:
+        return at + 2, length
+    width = length & 0x7F
+    return at + 2 + width, int.from_bytes(der[at + 2:at + 2 + width], 'big')
 
 
 def _key_start(text: str, at: int) -> int:
@@ -251,6 +327,9 @@ def read_value(text: str, match: re.Match[str], code: bool, in_string: bool = Fa
         bare = _BARE.match(text, bare.end() + 1) or bare      # `Bearer <token>`: the token
     pos = bare.start()
     value = bare.group().rstrip(',;')
+    call = _CALL.match(value)
+    if call and (call.group(1).islower() or is_phrase(call.group(1))):
+        return None     # `inputsecret("Password: ")`, `hiera('db::password')`: a call in a language we do not parse
     while value and value[-1] in _OPENER and value.count(value[-1]) > value.count(_OPENER[value[-1]]):
         value = value[:-1]      # `{password: abc}`: the brace closes the mapping, not the value
     return value, pos, False
@@ -294,15 +373,16 @@ class AssignmentDetector:
                 continue
             value = strip_scheme(found.value)
             offset = found.offset + len(found.value) - len(value)
+            decoded = value
             if sections is not None and _section(sections, word_start) == 'data':
-                value = _b64decode(value)
-            verdict = judge_value(key_class, value)
+                decoded = _b64decode(value)     # judged decoded, reported as written
+            verdict = judge_value(key_class, decoded)
             if verdict is None:
                 continue
             if key_class == KeyClass.PASSWORD and self._in_connection_string(text, word_start):
                 continue
             severity, confidence = verdict
-            yield secret_finding(fragment, offset, text[offset:offset + len(value)], rule_id=self.id, severity=severity,
+            yield secret_finding(fragment, offset, value, rule_id=self.id, severity=severity,
                                  confidence=confidence, message=f'secret assigned to {found.key}')
 
     @staticmethod
@@ -324,8 +404,10 @@ class AssignmentDetector:
             return None
         if op.startswith(',') and not close:
             return None
-        if op == '>' and before != '<':
-            return None
+        if op == '>' and before != '<' and not (close and _NAME_KEY.search(text, max(0, key_start - 40), key_start)):
+            return None     # `<password>…</password>`, `<property name="db.password">…</property>`
+        if text.endswith('://', 0, key_start):
+            return None     # `https://x-access-token:…@host`: a URL's user name; the URL's detectors judge it
         if 'value' in op and not close:
             return None
         whitespace = op in (' ', '\t')
