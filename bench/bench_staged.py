@@ -13,7 +13,10 @@ detectors run and judge every line). Each tool runs as its installed command in 
 subprocess, as the pre-commit hook would, whole-process wall time: `guard scan --staged`,
 `betterleaks git --staged` and `detect-secrets-hook <staged file>`. Runs are interleaved
 so load on a shared machine hits every tool alike; medians are reported, the minimum and
-the CPU time (user + system, the steadier figure on a loaded machine) beside them.
+the CPU time (user + system, the steadier figure on a loaded machine) beside them, and
+guard's ratio to each tool three ways: of the wall medians (what the bars judge), of the
+CPU medians, and paired (the median over rounds of guard's wall time over the tool's in
+the same round, which a load spike moves least).
 
 The Python tools run as a user's installation has them. By default a bench venv is made
 next to this interpreter's (no pip, seconds to create) whose site-packages holds one .pth
@@ -179,14 +182,18 @@ def bench(repo: Path, change_name: str, runs: int, bin_dir: Path) -> None:
             wall, used = timed(argv, repo)
             times[name].append(wall)
             cpu[name].append(used)
-    guard_wall = statistics.median(times['guard scan --staged'])
+    guard_times = times['guard scan --staged']
+    guard_wall = statistics.median(guard_times)
     guard_cpu = statistics.median(cpu['guard scan --staged'])
     print(f'\n{repo.name}, {change_name} change: {count} files, 20 lines staged in {changed}, {runs} runs each, '
           f'load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores')
     for name, values in times.items():
         median, used = statistics.median(values), statistics.median(cpu[name])
+        # the median of each round's ratio: the two runs of a round saw about the same load, so a
+        # load spike moves this less than it moves either median
+        paired = statistics.median(g / t for g, t in zip(guard_times, values, strict=True))
         ratio = '' if name.startswith(('guard', 'python')) else (
-            f'   guard = {guard_wall / median:.2f}× wall, {guard_cpu / used:.2f}× CPU')
+            f'   guard = {guard_wall / median:.2f}× wall, {guard_cpu / used:.2f}× CPU, {paired:.2f}× paired')
         print(f'  {name:26} median {median * 1000:7.1f} ms   min {min(values) * 1000:7.1f} ms   '
               f'CPU {used * 1000:6.1f} ms{ratio}')
     leaks = statistics.median(times['betterleaks git --staged'])
