@@ -21,6 +21,7 @@ import pickle
 import queue
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Generic, TypeVar
 
@@ -33,6 +34,7 @@ Tick = Callable[[int], None]
 _INDEX = 4          # bytes per task index in the task pipe
 _HEADER = 9         # message kind (1 byte) + payload length or tick count (8 bytes)
 _POLL = 0.25        # seconds between progress reports while waiting on children
+_GRACE = 2.0        # seconds a stopped child gets to stop its git before SIGKILL
 
 
 def can_fork() -> bool:
@@ -100,7 +102,8 @@ class _Pool(Generic[T, R]):
     def _child(self, fd: int) -> None:
         code = 1
         try:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)    # the parent handles Ctrl-C and stops us
+            signal.signal(signal.SIGINT, signal.SIG_IGN)    # the parent handles Ctrl-C and stops us,
+            signal.signal(signal.SIGTERM, _exit_now)        # with SIGTERM: unwinding kills our git
             out = open(fd, 'wb')     # noqa: SIM115 - closed by os._exit, which flushes nothing
 
             def tick(n: int) -> None:
@@ -173,12 +176,33 @@ class _Pool(Generic[T, R]):
             self.running -= 1
 
     def stop(self) -> None:
-        """Children still running (an interrupt, an error) are killed; all are reaped."""
+        """Children still running (an interrupt, an error) are stopped; all are reaped.
+        SIGTERM first, so a child's `git log` goes with it rather than run on orphaned."""
+        running = []
         for pid in self.pids:
             with contextlib.suppress(OSError):
                 if os.waitpid(pid, os.WNOHANG) == (0, 0):
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
+                    os.kill(pid, signal.SIGTERM)
+                    running.append(pid)
+        deadline = time.monotonic() + _GRACE
+        while running and time.monotonic() < deadline:
+            time.sleep(0.005)
+            running = [pid for pid in running if not _reaped(pid)]
+        for pid in running:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
         self.pids = []
         with contextlib.suppress(OSError):
             os.close(self.task_fd)
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        return os.waitpid(pid, os.WNOHANG) != (0, 0)
+    except ChildProcessError:
+        return True
+
+
+def _exit_now(signum: int, frame: object) -> None:
+    raise SystemExit(1)

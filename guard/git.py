@@ -200,33 +200,33 @@ def ref_count(args: Sequence[str]) -> Callable[[], int]:
 def log_stream(commits: Sequence[str]) -> Iterator[IO[bytes]]:
     """`git log -p` records (see LOG_OPTIONS) for exactly `commits`, in their order, streamed."""
     args = ['git', 'log', '-p', *LOG_OPTIONS, '--no-walk=unsorted', '--stdin']
-    import tempfile  # neither is on the pre-commit path
-    import threading
+    import threading  # not on the pre-commit path
 
-    stdin = ''.join(f'{c}\n' for c in commits).encode()
-    with tempfile.TemporaryFile() as err:
-        # GIT_FLUSH=0: git fills its stdio buffer before writing; on a pipe it would write (and
-        # wake this reader) once per commit: 5,000 reads of ~1.4 KB for the 6,000-commit bench
-        # log, ~40 ms more CPU on both sides
-        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
-                                env={**os.environ, 'GIT_FLUSH': '0'})
-        assert proc.stdin is not None and proc.stdout is not None
-        _widen_pipe(proc.stdout)
-        writer = threading.Thread(target=_feed, args=(proc.stdin, stdin), daemon=True)
-        writer.start()
-        finished = False
-        try:
-            yield proc.stdout
-            finished = True
-        finally:
-            if not finished:
-                proc.kill()
-            proc.stdout.close()
-            code = proc.wait()
-            writer.join()
-        if code != 0:
-            err.seek(0)
-            raise GitError(f'git log failed: {decode(err.read()).strip() or code}')
+    # GIT_FLUSH=0: git fills its stdio buffer before writing; on a pipe it would write (and
+    # wake this reader) once per commit: 5,000 reads of ~1.4 KB for the 6,000-commit bench
+    # log, ~40 ms more CPU on both sides
+    proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, 'GIT_FLUSH': '0'})
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    _widen_pipe(proc.stdout)
+    errors: list[bytes] = []
+    # one thread writes the commit list, then drains stderr (a full stderr pipe would stall git)
+    helper = threading.Thread(target=_feed, args=(proc.stdin, ''.join(f'{c}\n' for c in commits).encode(),
+                                                  proc.stderr, errors), daemon=True)
+    helper.start()
+    finished = False
+    try:
+        yield proc.stdout
+        finished = True
+    finally:
+        if not finished:
+            proc.kill()
+        proc.stdout.close()
+        code = proc.wait()
+        helper.join()
+        proc.stderr.close()
+    if code != 0:
+        raise GitError(f'git log failed: {decode(b"".join(errors)).strip() or code}')
 
 
 def _widen_pipe(pipe: IO[bytes]) -> None:
@@ -236,10 +236,13 @@ def _widen_pipe(pipe: IO[bytes]) -> None:
         fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, READ_SIZE)
 
 
-def _feed(pipe: IO[bytes], data: bytes) -> None:
+def _feed(pipe: IO[bytes], data: bytes, stderr: IO[bytes], errors: list[bytes]) -> None:
     with contextlib.suppress(BrokenPipeError, OSError):
         pipe.write(data)
+    with contextlib.suppress(BrokenPipeError, OSError):
         pipe.close()
+    with contextlib.suppress(OSError, ValueError):
+        errors.append(stderr.read())
 
 
 def commit_records(out: IO[bytes]) -> Iterator[bytes]:
