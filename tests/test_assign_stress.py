@@ -124,6 +124,14 @@ PASSWORD_TEMPLATES = [
     ('ruby', 'config.rb', "config.smtp_settings = {{ user_name: 'app', password: '{v}' }}\n"),
     ('go', 'main.go', 'cfg := Config{{User: "app", Password: "{v}"}}\n'),
     ('java', 'Db.java', 'private static final String DB_PASSWORD = "{v}";\n'),
+    ('java', 'DataSourceConfig.java', 'ds.setUsername("app");\nds.setPassword("{v}");\n'),
+    ('kotlin', 'Db.kt', 'val password: String = "{v}"\n'),
+    ('python', 'settings.py', 'DB_PASSWORD: str = "{v}"\n'),
+    ('gradle', 'build.gradle', "credentials {{\n    username 'deploy'\n    password '{v}'\n}}\n"),
+    ('sql', 'init.sql', "CREATE ROLE app WITH LOGIN PASSWORD '{v}';\n"),
+    ('yaml', 'vars.yml', 'db:\n  password: >-\n    {v}\n  port: 5432\n'),
+    ('shell', 'sign.sh', 'jarsigner -keystore app.jks -storepass {v} app.apk release\n'),
+    ('shell', 'login.sh', 'docker login --username ci --password {v} registry.lumen.io\n'),
 ]
 
 # The key names a token, a secret or an API key.
@@ -151,6 +159,11 @@ SECRET_TEMPLATES = [
     ('terraform', 'main.tf', 'provider "lumen" {{\n  api_token = "{v}"\n}}\n'),
     ('go', 'main.go', 'const apiToken = "{v}"\n'),
     ('java', 'Api.java', 'String CLIENT_SECRET = "{v}";\n'),
+    ('ts', 'client.ts', 'const apiKey: string = "{v}";\n'),
+    ('rust', 'main.rs', 'const API_TOKEN: &str = "{v}";\n'),
+    ('go', 'client.go', 'apiSecret := "{v}"\n'),
+    ('java', 'Client.java', 'Client c = Client.builder().withApiKey("{v}").build();\n'),
+    ('env', '.env', 'PASSWORD_PEPPER={v}\n'),
 ]
 
 # Under a key that names a secret, values that are none: (kind, file name, text).
@@ -308,6 +321,16 @@ BENIGN = [
     ('setting', 'security.yaml', 'password_encoder: bcrypt\npassword_algorithm: argon2id\n'),
     ('setting', 'sshd_config', 'PasswordAuthentication no\nPermitEmptyPasswords no\n'),
     ('setting', 'web.config', '<add key="TokenLifetime" value="00:30:00" />\n'),
+    ('code', 'auth.py', 'if not check_password("hunter2hunter2", user.password):\n'),
+    ('code', 'views.py', 'user.password = make_password("x7Kp2mQz9rLw")\n'),
+    ('code', 'lexer.py', 'self.token("IDENTIFIER")\n'),
+    ('code', 'auth.py', 'password: str = Field(..., min_length=12)\n'),
+    ('code', 'auth.ts', 'let token: string | null = null;\n'),
+    ('code', 'db.go', 'var password string = os.Getenv("DB_PASSWORD")\n'),
+    ('prose', 'README.md', 'Pass the password "as is" to the server.\n'),
+    ('prose', 'README.md', 'Run with --password and type it when asked.\n'),
+    ('setting', 'values.yaml', 'motd:\n  token: |\n    Welcome to the build host.\n    Tokens rotate daily.\n'),
+    ('reference', 'keytool.sh', 'keytool -genkey -storepass "$STORE_PASS" -keypass:env KEY_PASS\n'),
 ]
 
 

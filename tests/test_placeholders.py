@@ -45,6 +45,8 @@ def test_stored_elsewhere(value: str) -> None:
     'example', 'dummy-token', 'test-only-secret', '%env(DB_PASSWORD)%',
     '{PW[:10]}@{PW[10:]}', "{settings['db_password']}", '{cfg.password!r}',   # f-string fields
     '{secrets.token_hex(32)}', "{os.getenv('DB_PASSWORD')}", '{make_key(40)}-suffix',   # f-string calls
+    'A1b2c3d4', 'AbCdE12345...long.string...54321EdCbA', 'abCDeFGhiJKlmnOPqrSTuvwxYZ1aBCdEFghijK7LM',   # docs
+    'P4$$w0rd', '__API_TOKEN__', 'ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)', '{cipher}AQB3fSGkmVbn7pCCNvFE1hBC',
 ])
 def test_placeholders(value: str) -> None:
     assert is_placeholder(value), value

@@ -34,13 +34,13 @@ from guard.detectors.placeholders import (
 from guard.detectors.wordfinder import WordFinder, line_span
 from guard.models import Confidence, Finding, Fragment, Severity
 
-_SECRET_WORDS = WordFinder(('pass', 'pwd', 'secret', 'token', 'cred', 'key', 'auth', 'salt'))
+_SECRET_WORDS = WordFinder(('pass', 'pwd', 'secret', 'token', 'cred', 'key', 'auth', 'salt', 'pepper'))
 # After a secret word: the rest of the key, a closing quote or bracket, and an assignment operator.
 _AFTER = lazy(
     r'([\w.\-]{0,40})'                 # the rest of the key: DB_PASSWORD_PROD, secret_key_base
     r'(["\']?\]?)[ \t]*'               # a quoted key's closing quote, a subscript's bracket
     r'(=>|:=|=(?![=~>])|:(?![:/\\])|,[ \t]*(?=["\'])|>(?=[^<\n]{1,512}</)'
-    r'|[ \t]+value[ \t]*=[ \t]*(?=["\'])|[ \t](?=[ \t]*[^\s=:]))',
+    r'|[ \t]+value[ \t]*=[ \t]*(?=["\'])|[ \t](?=[ \t]*[^\s=:])|\((?=[ \t]*["\']))',
     re.IGNORECASE,
 )
 # `- name: DB_PASSWORD` / `value: …` (Kubernetes env), `{"name": "DB_PASSWORD", "value": "…"}` (ECS)
@@ -65,9 +65,13 @@ CODE_EXTENSIONS = frozenset({
 
 PASSWORD_WORDS = frozenset({'password', 'passwd', 'pwd', 'pass', 'passphrase', 'requirepass', 'masterauth',
                             'pw', 'passw', 'passcode'})
+# `storepass`, `keypass` (keytool), `adminpass`, `dbpwd`: one word whose owner names what it opens
+PASS_OWNERS = frozenset({'store', 'key', 'keystore', 'truststore', 'trust', 'admin', 'db', 'root', 'user', 'mysql',
+                         'pg', 'redis', 'smtp', 'mail', 'ftp', 'ldap', 'bind', 'master', 'app', 'sa', 'vnc', 'sys',
+                         'default', 'service', 'api', 'proxy', 'sudo', 'login', 'web', 'account', 'wifi', 'wpa'})
 SECRET_WORDS = frozenset({'secret', 'secrets', 'token', 'tokens', 'apikey', 'credentials', 'credential', 'creds',
                           'privatekey', 'secretkey', 'accesskey', 'authtoken', 'accesstoken', 'apitoken',
-                          'authkey'})
+                          'authkey', 'pepper'})
 # `<word>_key`: these name a key that unlocks something
 STRONG_KEY_PREFIXES = frozenset({
     'api', 'access', 'secret', 'private', 'signing', 'sign', 'encryption', 'encrypt', 'decryption', 'crypt',
@@ -81,7 +85,7 @@ STRONG_KEY_PREFIXES = frozenset({
 NON_CREDENTIAL_TOKENS = frozenset({
     'next', 'continuation', 'continue', 'page', 'pagination', 'paging', 'cursor', 'marker', 'resume', 'sync',
     'change', 'lock', 'idempotency', 'client', 'request', 'purchase', 'input', 'output', 'prev', 'previous',
-    'cancel', 'cancellation', 'start', 'forward', 'backward',
+    'cancel', 'cancellation', 'start', 'starting', 'forward', 'backward',
 })
 PUBLIC_WORDS = frozenset({'public', 'publishable', 'pub', 'site', 'sitekey', 'recaptcha', 'anon', 'csrf',
                           'xsrf', 'nonce'})
@@ -141,6 +145,10 @@ _CONN_CONTEXT = lazy(r'(?i)(?<![\w.\-])(?:host|hostaddr|server|data source|dbnam
 _SECTION = lazy(r'^(?:([A-Za-z_][\w-]*):[ \t]*|---.*)$', re.MULTILINE)
 _BASE64 = lazy(r'^[A-Za-z0-9+/]{4,}={0,2}$')
 # a character class with a range, then a quantifier: `[a-zA-Z0-9+/=]{88}`, `[0-9a-f]+`
+_TYPED = lazy(r'[&*]?[A-Za-z_][\w.:<>\[\]?|,\' &*]{0,60}?[ \t]*=(?![=>])[ \t]*(?=["\'`])')
+_STATEMENT_END = lazy(r'[ \t]*[;,)}\]]*[ \t]*(?:(?:#|//|--|;).*)?\r?$')
+_SETTER = lazy(r'(?:set|with)(?:[A-Z_]|$)|[a-z]+$')
+_BLOCK_SCALARS = frozenset({'|', '|-', '|+', '>', '>-', '>+'})
 _CALL = lazy(r'([A-Za-z_$][A-Za-z_$.:]*)\(')
 _CIPHERTEXT = lazy(r'^\{[A-Za-z0-9+/]{8,}={0,2}\}$')
 _PUNCTUATION = string.punctuation
@@ -174,7 +182,8 @@ def classify_key(key: str) -> str | None:
     last = words[-1]
     if last in NOT_SECRET_SUFFIXES or (len(words) > 1 and '_'.join(words[-2:]) in NOT_SECRET_SUFFIXES):
         return None
-    if last in PASSWORD_WORDS or joined.endswith(('password', 'passwd', 'passphrase')):
+    if last in PASSWORD_WORDS or joined.endswith(('password', 'passwd', 'passphrase')) \
+            or (last.endswith(('pass', 'pwd')) and last.removesuffix('pass').removesuffix('pwd') in PASS_OWNERS):
         return KeyClass.PASSWORD
     if last in ('token', 'tokens') and len(words) > 1 and words[-2] in NON_CREDENTIAL_TOKENS:
         return None
@@ -295,8 +304,10 @@ def _key_start(text: str, at: int) -> int:
     return start
 
 
-def read_value(text: str, match: re.Match[str], code: bool, in_string: bool = False) -> tuple[str, int, bool] | None:
-    """The value after the operator: (value, offset, quoted), or None when there is no literal."""
+def read_value(text: str, match: re.Match[str], code: bool, in_string: bool = False,
+               typed: bool = False) -> tuple[str, int, bool] | None:
+    """The value after the operator: (value, offset, quoted), or None when there is no literal.
+    `code`: an unquoted value is an expression; `typed`: a type may stand between key and value."""
     op = match.group(3)
     pos = match.end()
     n = len(text)
@@ -308,6 +319,11 @@ def read_value(text: str, match: re.Match[str], code: bool, in_string: bool = Fa
         xml = _XML_TEXT.match(text, pos)
         return (xml.group(1).strip(), pos, True) if xml else None
     quote = text[pos]
+    if typed and quote not in _QUOTED and op == ':':
+        declared = _TYPED.match(text, pos)      # `API_KEY: str = "…"`, `apiKey: string = "…"`, `&str`
+        if declared:
+            pos = declared.end()
+            quote = text[pos]
     if quote in _QUOTED and not in_string:
         found = _QUOTED[quote].match(text, pos)
         if found is None:
@@ -315,7 +331,7 @@ def read_value(text: str, match: re.Match[str], code: bool, in_string: bool = Fa
         inner = found.group(1)
         if (quote == '`' and '${' in inner) or _CONTINUES.match(text, found.end()):
             return None     # a template, or one operand of `'…' + x`, `'…'.format()`, `'…' % x`
-        if op.startswith(',') and not _CALL_END.match(text, found.end()):
+        if (op.startswith(',') or op == '(') and not _CALL_END.match(text, found.end()):
             return None     # `define('KEY', 'value')` has two arguments; a list of names does not
         return inner, pos + 1, True
     if code:
@@ -327,12 +343,60 @@ def read_value(text: str, match: re.Match[str], code: bool, in_string: bool = Fa
         bare = _BARE.match(text, bare.end() + 1) or bare      # `Bearer <token>`: the token
     pos = bare.start()
     value = bare.group().rstrip(',;')
-    call = _CALL.match(value)
+    if value in _BLOCK_SCALARS:
+        return _block_scalar(text, match.start(), bare.end())
+    call = _CALL.match(value) if '(' in value else None
     if call and (call.group(1).islower() or is_phrase(call.group(1))):
         return None     # `inputsecret("Password: ")`, `hiera('db::password')`: a call in a language we do not parse
     while value and value[-1] in _OPENER and value.count(value[-1]) > value.count(_OPENER[value[-1]]):
         value = value[:-1]      # `{password: abc}`: the brace closes the mapping, not the value
     return value, pos, False
+
+
+def _spaced_assignment(text: str, key: str, key_start: int, before: str, match: re.Match[str],
+                       code: bool) -> Assignment | None:
+    """`key value`: only where a line or a command is built so."""
+    line_start = line_span(text, key_start, 80)[0]
+    # `--password X`, `keytool -storepass X`: a command-line flag takes the next word
+    flag = text[key_start] == '-' and before in ' \t"\'\n'
+    # `ENV DB_PASSWORD x` (Dockerfile), `requirepass x` (redis.conf): a line of `key value`
+    keyword = _KEYWORD_PREFIX.match(text, line_start, key_start) is not None \
+        or (key.lower() in _SPACE_KEYS and _LINE_PREFIX.match(text, line_start, key_start) is not None)
+    if not (flag or keyword) and text[match.end():match.end() + 40].lstrip(' \t')[:1] not in _QUOTED:
+        return None     # `the password is …`, `if token is None`: most of these hits, dropped before reading on
+    value = read_value(text, match, False)
+    if value is None or not value[0]:
+        return None
+    if not flag:
+        # otherwise only a literal that ends the statement: `password 'x'` (Gradle), `WITH PASSWORD 'x';`
+        # (SQL); never a word of prose
+        if not (keyword or value[2]):
+            return None
+        rest = text[value[1] + len(value[0]) + value[2]:line_span(text, value[1], 1100)[1]]
+        if not _STATEMENT_END.match(rest):
+            return None
+    return Assignment(key, value[0], value[1], value[2])
+
+
+def _block_scalar(text: str, key_at: int, after: int) -> tuple[str, int, bool] | None:
+    """`password: >-` and one more-indented line holding the value. Blocks of several lines
+    (certificates, keys, vault blobs) are left to the detectors of those."""
+    key_line = line_span(text, key_at, 200)[0]
+    key_indent = len(text[key_line:key_at]) - len(text[key_line:key_at].lstrip(' '))
+    start = text.find('\n', after, after + 200) + 1
+    if not start:
+        return None
+    end = text.find('\n', start, start + 1100)
+    end = len(text) if end < 0 else end
+    line = text[start:end]
+    indent = len(line) - len(line.lstrip(' '))
+    value = line.strip()
+    if indent <= key_indent or not value:
+        return None
+    following = text[end + 1:end + 1 + indent + 1]
+    if following[:indent + 1].startswith(' ' * (indent)) and following.strip():
+        return None     # a second line of the block
+    return value, start + indent, False
 
 
 class AssignmentDetector:
@@ -345,6 +409,7 @@ class AssignmentDetector:
         'clientkey', 'accountkey', 'licensekey', 'storagekey', 'hmackey', 'jwtkey', 'sessionkey',
         'pass=', 'pass:', 'pass"', "pass'", 'pass =', 'pass :', 'requirepass', 'masterauth',
         'auth=', 'auth:', 'auth"', "auth'", 'auth =', 'authorization', 'salt=', 'salt:', 'salt"', "salt'", 'salt =',
+        'storepass', 'keypass', 'pepper',
     })
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
@@ -404,24 +469,19 @@ class AssignmentDetector:
             return None
         if op.startswith(',') and not close:
             return None
+        if op == '(' and not _SETTER.match(key.rpartition('.')[2]):
+            return None     # `ds.setPassword("…")`, `.withApiKey("…")`, `.password("…")`; not `check_password("…")`
         if op == '>' and before != '<' and not (close and _NAME_KEY.search(text, max(0, key_start - 40), key_start)):
             return None     # `<password>…</password>`, `<property name="db.password">…</property>`
-        if text.endswith('://', 0, key_start):
+        if op == ':' and text.endswith('://', 0, key_start):
             return None     # `https://x-access-token:…@host`: a URL's user name; the URL's detectors judge it
         if 'value' in op and not close:
             return None
-        whitespace = op in (' ', '\t')
-        line_start = line_span(text, key_start, 80)[0]
-        if whitespace and not (_KEYWORD_PREFIX.match(text, line_start, key_start)
-                               or (key.lower() in _SPACE_KEYS and _LINE_PREFIX.match(text, line_start, key_start))):
-            return None
-        value = read_value(text, match, code and not whitespace and not in_string, in_string)
+        if op in (' ', '\t'):
+            return _spaced_assignment(text, key, key_start, before, match, code)
+        value = read_value(text, match, code and not in_string, in_string, code)
         if value is None or not value[0]:
             return None
-        if whitespace:
-            rest = text[value[1] + len(value[0]):line_span(text, value[1], 1100)[1]].strip()
-            if rest and not rest.startswith(('#', '//', ';')):
-                return None
         return Assignment(key, value[0], value[1], value[2])
 
     @staticmethod

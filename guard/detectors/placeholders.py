@@ -82,6 +82,7 @@ _PLACEHOLDER_MARK = re.compile(
                   |not[-_]?a[-_]?(?:real|secret|valid)|do[-_]?not[-_]?use|invalid)(?:[-_ .]|$)
     | ^(?:dev|local|test|demo)[-_]?(?:only[-_])?(?:secret|password|pass|key|token)s?$
     | example | xxxxx | \*\*\* | ••• | passw(?:or|0r)?d | change[-_ ]?me | %env\(
+    | \.\.\. | …                                   # elided: 'sk-...', 'AbCdE12345...54321EdCbA'
     """,
 )
 # Phrases that only mean "fill me in" when the whole value is words: 'your_api_key_here',
@@ -162,9 +163,16 @@ def is_placeholder(value: str) -> bool:
         return True
     if has_repeat_run(stripped) and longest_run(stripped) >= max(6, len(stripped) // 2):
         return True     # 'ghp_xxxxxxxxxxxxxxxx', '0000000000'
-    if has_ascending_run(stripped):
-        return True     # 'glpat-ABCDEFGHIJKLMNOPQRST', 'npm_0123456789abcdef…'
-    return is_sequential(stripped) or is_sequential(lowered.strip('0123456789'))
+    if has_ascending_run(lowered):
+        return True     # 'glpat-ABCDEFGHIJKLMNOPQRST', 'npm_0123456789abcdef…', 'abCDeFGhiJKlmnOP…'
+    return is_sequential(stripped) or is_sequential(lowered.strip('0123456789')) or _counts_up(lowered)
+
+
+def _counts_up(lowered: str) -> bool:
+    """'A1b2c3d4', 'a1b2c3d4e5': letters and digits each counting up, interleaved."""
+    letters = ''.join(c for c in lowered if c.isalpha())
+    digits = ''.join(c for c in lowered if c.isdigit())
+    return len(letters) >= 3 and len(digits) >= 3 and is_sequential(letters, 3) and is_sequential(digits, 3)
 
 
 def is_trivial_password(password: str, user: str = '') -> bool:
