@@ -13,6 +13,14 @@ Measured per repository, interleaved so a shared machine's load hits all alike:
 Peak RSS comes from GNU time's %M (the process and the children it reaped: the workers).
 The generated repository's size doubles with `--commits` so peak memory can be compared
 across history lengths (pass two sizes: --commits 3000 --commits 12000).
+
+Printed: median and minimum wall time, CPU time (user + system of the tool and its
+children: guard's workers and every git they run), the ratios the bars judge (of wall
+medians), the paired ratio (median over rounds of guard's time over git log's in the same
+round, which a load spike moves least) and the CPU ratios. guard runs as a user's
+installation has it: from the bench venv of bench_staged.py (guard's tree and the dev
+venv's site-packages as plain directories, without the editable install's import hook,
+.pyc files written); `--dev-venv` runs the dev venv's command instead.
 """
 from __future__ import annotations
 
@@ -30,6 +38,8 @@ import time
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
+
+from bench_staged import bench_venv, tool_env
 
 BIN = Path(sys.executable).parent
 GIT_ENV = {'GIT_AUTHOR_NAME': 'Bench', 'GIT_AUTHOR_EMAIL': 'bench@example.com',
@@ -121,7 +131,8 @@ def run(argv: Sequence[str], cwd: Path) -> tuple[float, float, int]:
     wrapped = [str(TIME), '-f', '%M', *argv] if TIME.exists() else list(argv)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = subprocess.run(wrapped, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    proc = subprocess.run(wrapped, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
+                          env=tool_env())
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     err = proc.stderr.decode(errors='replace')
@@ -132,14 +143,14 @@ def run(argv: Sequence[str], cwd: Path) -> tuple[float, float, int]:
     return elapsed, used, int(last) // 1024 if TIME.exists() and last.isdigit() else 0
 
 
-def bench(repo: Path, runs: int, jobs: int | None) -> None:
+def bench(repo: Path, runs: int, jobs: int | None, bin_dir: Path) -> None:
     count = int(git('rev-list', '--all', '--count', cwd=repo))
     jobs_args = ['--jobs', str(jobs)] if jobs else []
     commands = {
         'git log -p -U0 --all': ['git', 'log', '-p', '-U0', '--all'],
         'betterleaks git': [tool('betterleaks'), 'git', '--no-banner', '-l', 'error', '.'],
-        'guard scan-history': [tool('guard'), 'scan-history', '--no-cache', '-q', *jobs_args],
-        'guard (incremental)': [tool('guard'), 'scan-history', '-q', *jobs_args],
+        'guard scan-history': [str(bin_dir / 'guard'), 'scan-history', '--no-cache', '-q', *jobs_args],
+        'guard (incremental)': [str(bin_dir / 'guard'), 'scan-history', '-q', *jobs_args],
     }
     run(commands['guard (incremental)'], repo)          # fills the store, warms the page cache
     load_before = os.getloadavg()[0]
@@ -174,7 +185,9 @@ def bench(repo: Path, runs: int, jobs: int | None) -> None:
     # CPU seconds depend much less than wall time on how busy the machine is: guard's, its workers'
     # and their git's, against git log's alone (on an idle machine the workers spread it over cores)
     cpu_floor = statistics.median(cpu[name_floor])
-    print(f'  CPU guard / git log = {statistics.median(cpu["guard scan-history"]) / cpu_floor:.2f}; '
+    paired = statistics.median(g / f for g, f in zip(wall['guard scan-history'], wall[name_floor], strict=True))
+    print(f'  paired guard / git log = {paired:.2f}; '
+          f'CPU guard / git log = {statistics.median(cpu["guard scan-history"]) / cpu_floor:.2f}, '
           f'betterleaks / git log = {statistics.median(cpu["betterleaks git"]) / cpu_floor:.2f}')
 
 
@@ -184,13 +197,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument('--commits', type=int, action='append', help='generated history length (repeatable)')
     parser.add_argument('--runs', type=int, default=5)
     parser.add_argument('--jobs', type=int, help='guard --jobs (default: all cores)')
+    parser.add_argument('--dev-venv', action='store_true',
+                        help="run the dev venv's guard (with its editable-install finder) instead of a bench venv")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix='guard-bench-history-') as tmp:
         root = Path(tmp)
+        bin_dir = BIN if args.dev_venv else bench_venv(root)
+        print(f'guard from {"the dev venv" if args.dev_venv else "a bench venv (see --help)"}: {bin_dir / "guard"}')
         repos = [generated_repo(root, n) for n in (args.commits or [6000])]
         repos += [cloned(p.resolve(), root) for p in args.repos]
         for repo in repos:
-            bench(repo, args.runs, args.jobs)
+            bench(repo, args.runs, args.jobs, bin_dir)
     return 0
 
 
