@@ -115,9 +115,8 @@ class _Pool(Generic[T, R]):
                     out.write(b'r' + len(data).to_bytes(8, 'little') + data)
                     out.flush()
                 code = 0
-            except BaseException as e:      # reported to the parent, which raises it
-                message = (str(e) or type(e).__name__).encode('utf-8', 'replace')
-                out.write(b'e' + len(message).to_bytes(8, 'little') + message)
+            except BaseException as e:      # sent to the parent, which raises it
+                out.write(_error_message(e))
                 out.flush()
         finally:
             os._exit(code)
@@ -129,15 +128,21 @@ class _Pool(Generic[T, R]):
     # -- in this process
 
     def _receive(self, child: int, fd: int) -> None:
-        """Reader thread: one child's messages into the inbox, then (b'', b'') at its end."""
-        with contextlib.suppress(OSError), open(fd, 'rb') as stream:
-            while len(header := stream.read(_HEADER)) == _HEADER:
-                kind, size = header[:1], int.from_bytes(header[1:], 'little')
-                if kind == b't':
-                    self.ticks[child] += size
-                else:
-                    self.inbox.put((kind, stream.read(size)))
-        self.inbox.put((b'', b''))
+        """Reader thread: one child's messages into the inbox, then (b'', b'') at its end
+        (a message cut short means the child died writing it: its end too)."""
+        try:
+            with contextlib.suppress(OSError), open(fd, 'rb') as stream:
+                while len(header := stream.read(_HEADER)) == _HEADER:
+                    kind, size = header[:1], int.from_bytes(header[1:], 'little')
+                    if kind == b't':
+                        self.ticks[child] += size
+                        continue
+                    payload = stream.read(size)
+                    if len(payload) != size:
+                        break
+                    self.inbox.put((kind, payload))
+        finally:
+            self.inbox.put((b'', b''))
 
     def results(self, progress: Callable[[int], None] | None) -> Iterator[R]:
         def report() -> None:
@@ -171,6 +176,8 @@ class _Pool(Generic[T, R]):
             self.received += 1
             yield pickle.loads(payload)     # from our own child, through our own pipe
         elif kind == b'e':
+            raise pickle.loads(payload)
+        elif kind == b'E':
             raise GitError(payload.decode('utf-8', 'replace'))
         else:
             self.running -= 1
@@ -195,6 +202,19 @@ class _Pool(Generic[T, R]):
         self.pids = []
         with contextlib.suppress(OSError):
             os.close(self.task_fd)
+
+
+def _error_message(error: BaseException) -> bytes:
+    """The child's error as raised here: pickled when it can be (a GitError keeps its exit
+    code, a bug stays an internal error), else its text as a GitError."""
+    try:
+        if not isinstance(error, Exception):    # SystemExit (our SIGTERM) must not stop the parent
+            raise TypeError(type(error).__name__)
+        kind, payload = b'e', pickle.dumps(error, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.loads(payload)
+    except Exception:       # any exception can be unpicklable in its own way
+        kind, payload = b'E', (str(error) or type(error).__name__).encode('utf-8', 'replace')
+    return kind + len(payload).to_bytes(8, 'little') + payload
 
 
 def _reaped(pid: int) -> bool:

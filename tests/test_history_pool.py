@@ -53,6 +53,19 @@ def test_an_error_in_a_child_is_raised_here_and_children_are_reaped() -> None:
         os.waitpid(-1, os.WNOHANG)
 
 
+def test_a_bug_in_a_child_stays_what_it_is() -> None:
+    """Not every error is git's: the child's exception is raised here as it was."""
+    parent = os.getpid()
+
+    def work(task: int, tick: Tick) -> int:
+        if os.getpid() != parent:
+            raise KeyError(f'task {task}')
+        time.sleep(0.05)
+        return task
+    with pytest.raises(KeyError, match='task'):
+        list(forkpool.run(list(range(10)), work, 2))
+
+
 def test_a_child_that_dies_is_reported() -> None:
     parent = os.getpid()
 
