@@ -10,8 +10,8 @@ Chunks are handed out through a pipe holding their indexes (4-byte reads from a
 pipe are atomic), so a fast worker takes more of them. Each child writes framed
 messages on its own pipe: progress ticks, a pickled result per chunk, or an error;
 a thread per child reads them into a queue this process drains between its own
-chunks. Linux and other POSIX systems with fork only: elsewhere, or with one job,
-everything runs here.
+chunks. POSIX systems with fork only: elsewhere, with one job, or with more tasks
+than the task pipe holds at once, everything runs here.
 """
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ _INDEX = 4          # bytes per task index in the task pipe
 _HEADER = 9         # message kind (1 byte) + payload length or tick count (8 bytes)
 _POLL = 0.25        # seconds between progress reports while waiting on children
 _GRACE = 2.0        # seconds a stopped child gets to stop its git before SIGKILL
+_MAX_TASKS = 16_384  # every index is written to the task pipe at once: 64 KB, a pipe's least size
 
 
 def can_fork() -> bool:
@@ -47,7 +48,7 @@ def run(tasks: Sequence[T], work: Callable[[T, Tick], R], jobs: int,
     reports n units of work done; `progress(total units done)` is called here.
     Interrupting (or an error) stops the children; results already yielded stay valid."""
     workers = min(jobs, len(tasks))
-    if workers <= 1 or not can_fork():
+    if workers <= 1 or not can_fork() or len(tasks) > _MAX_TASKS:
         yield from _serial(tasks, work, progress)
         return
     pool = _Pool(tasks, work, workers - 1)
@@ -74,7 +75,7 @@ class _Pool(Generic[T, R]):
         self.tasks = tasks
         self.work = work
         read, write = os.pipe()
-        # every index is written before any fork, and all fit the pipe (64 KB: 16,384 tasks)
+        # every index is written before any fork (all fit: see _MAX_TASKS)
         os.write(write, b''.join(i.to_bytes(_INDEX, 'little') for i in range(len(tasks))))
         os.close(write)
         self.task_fd = read
