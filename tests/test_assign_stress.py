@@ -132,7 +132,14 @@ PASSWORD_TEMPLATES = [
     ('yaml', 'vars.yml', 'db:\n  password: >-\n    {v}\n  port: 5432\n'),
     ('shell', 'sign.sh', 'jarsigner -keystore app.jks -storepass {v} app.apk release\n'),
     ('shell', 'login.sh', 'docker login --username ci --password {v} registry.lumen.io\n'),
+    ('shell', 'deploy.sh', 'helm upgrade db bitnami/postgresql --set auth.password={v},auth.database=app\n'),
+    ('markdown', 'README.md', 'Then run `export DB_PASSWORD={v}` before starting.\n'),
 ]
+
+# Unquoted values, where a generator's every symbol may stand, quotes included (LastPass, KeePass).
+UNQUOTED_TEMPLATES = [t for t in PASSWORD_TEMPLATES if t[0] in (
+    'env', 'ini', 'properties', 'dockerfile', 'compose', 'k8s', 'helm') and not any(q in t[2] for q in '"\'')]
+WIDE = ALNUM + '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'
 
 # The key names a token, a secret or an API key.
 SECRET_TEMPLATES = [
@@ -331,6 +338,11 @@ BENIGN = [
     ('prose', 'README.md', 'Run with --password and type it when asked.\n'),
     ('setting', 'values.yaml', 'motd:\n  token: |\n    Welcome to the build host.\n    Tokens rotate daily.\n'),
     ('reference', 'keytool.sh', 'keytool -genkey -storepass "$STORE_PASS" -keypass:env KEY_PASS\n'),
+    ('code', 'test_urlparse.py', "self.assertEqual(splitpasswd('user:a\\tb'), ('user', 'a\\tb'))\n"),
+    ('code', 'html32.vim', "\\ 'accesskey' : ['Character', ''],\n"),
+    ('regex', 'asterisk.vim', 'syn match asteriskAuth "^\\zs\\(secret\\|inkeys\\|outkey\\)\\s*=\\ze.*$"\n'),
+    ('cli', 'create-api-key.rst', "aws apigateway create-api-key --stage-keys restApiId='a1b2c3d4e5',stageName=d\n"),
+    ('cli', 'gpg.sh', 'curl --key client-key.pem --cert client.pem https://api.lumen.io\n'),
 ]
 
 
@@ -347,6 +359,10 @@ def stress_cases(seed: int = 3) -> list[Case]:
         for i, value in enumerate(values):
             for fmt, path, template in PASSWORD_TEMPLATES[i::len(values)]:
                 cases.append(Case(fmt, shape, path, template.format(v=value), value))
+    for fmt, path, template in UNQUOTED_TEMPLATES:
+        for _ in range(4):
+            value = rng.choice(ALNUM) + _draw(rng, 15, WIDE, '"\'`$#')
+            cases.append(Case(fmt, 'wide-16', path, template.format(v=value), value))
     for shape, values in secret_shapes(rng).items():
         for i, value in enumerate(values):
             for fmt, path, template in SECRET_TEMPLATES[i::len(values)]:

@@ -187,7 +187,8 @@ def test_confidence_follows_key_and_value() -> None:
 
 def test_linear_on_adversarial_near_misses() -> None:
     for unit in ('password=', 'password: ', 'key="', "'token', '", '<password>', 'name: API_TOKEN\n value: ',
-                 'kind: Secret\ndata:\n  token: ', 'auth' * 5, f'secret={V[:5]} ', 'pass ' * 3):
+                 'kind: Secret\ndata:\n  token: ', 'auth' * 5, f'secret={V[:5]} ', 'pass ' * 3,
+                 'password: >-\n', 'x.setPassword("', '--password ', 'API_KEY: str ', 'token=a,b=', "password 'x' "):
         text = (unit * (1_000_000 // len(unit) + 1))[:1_000_000]
         started = time.process_time()
         list(DETECTOR.detect(Fragment('x.yaml', text)))

@@ -87,6 +87,7 @@ NON_CREDENTIAL_TOKENS = frozenset({
     'change', 'lock', 'idempotency', 'client', 'request', 'purchase', 'input', 'output', 'prev', 'previous',
     'cancel', 'cancellation', 'start', 'starting', 'forward', 'backward',
 })
+_BUILDER_NAMES = PASSWORD_WORDS | SECRET_WORDS      # `.password("…")`, `.apiKey("…")`
 PUBLIC_WORDS = frozenset({'public', 'publishable', 'pub', 'site', 'sitekey', 'recaptcha', 'anon', 'csrf',
                           'xsrf', 'nonce'})
 # `hashed_secret`, `encrypted_password`: a digest or ciphertext of a secret does not open anything
@@ -144,15 +145,20 @@ _CONN_CONTEXT = lazy(r'(?i)(?<![\w.\-])(?:host|hostaddr|server|data source|dbnam
                            r'[ \t]*=|loginmodule')
 _SECTION = lazy(r'^(?:([A-Za-z_][\w-]*):[ \t]*|---.*)$', re.MULTILINE)
 _BASE64 = lazy(r'^[A-Za-z0-9+/]{4,}={0,2}$')
-# a character class with a range, then a quantifier: `[a-zA-Z0-9+/=]{88}`, `[0-9a-f]+`
+# `API_KEY: str = "…"`: a declared type between key and literal
 _TYPED = lazy(r'[&*]?[A-Za-z_][\w.:<>\[\]?|,\' &*]{0,60}?[ \t]*=(?![=>])[ \t]*(?=["\'`])')
 _STATEMENT_END = lazy(r'[ \t]*[;,)}\]]*[ \t]*(?:(?:#|//|--|;).*)?\r?$')
-_SETTER = lazy(r'(?:set|with)(?:[A-Z_]|$)|[a-z]+$')
+_SETTER = lazy(r'(?:set|with)(?:[A-Z_]|$)')
+_PLAIN = lazy(r'\S{1,1024}')
+_ESCAPED_BREAK = lazy(r'\\[nrt]')
+_NEXT_PAIR = lazy(r'[,&](?=[A-Za-z_][\w.\-]*=)')
 _BLOCK_SCALARS = frozenset({'|', '|-', '|+', '>', '>-', '>+'})
 _CALL = lazy(r'([A-Za-z_$][A-Za-z_$.:]*)\(')
 _CIPHERTEXT = lazy(r'^\{[A-Za-z0-9+/]{8,}={0,2}\}$')
 _PUNCTUATION = string.punctuation
-_REGEX_SYNTAX = lazy(r'\[\^?[^\]\s]*(?:a-z|A-Z|0-9|a-f|A-F)[^\]\s]*\][*+?{]')
+# a character class with a range, then a quantifier: `[a-zA-Z0-9+/=]{88}`, `[0-9a-f]+`; or two escapes
+# of regex syntax: `^\zs\(secret\|inkeys\)\s*=` (one can be a random value's)
+_REGEX_SYNTAX = lazy(r'\[\^?[^\]\s]*(?:a-z|A-Z|0-9|a-f|A-F)[^\]\s]*\][*+?{]|\\[(|)sdw].*\\[(|)sdw]')
 
 
 class KeyClass:
@@ -167,6 +173,7 @@ class Assignment:
     value: str
     offset: int                    # where the value starts in the fragment's text
     quoted: bool
+    spaced: bool = False           # `key value` or `key("value")`: too weak a form for a key that may name no secret
 
 
 def classify_key(key: str) -> str | None:
@@ -234,7 +241,9 @@ def judge_value(key_class: str, value: str) -> tuple[Severity, Confidence] | Non
 
 
 def _judge_shape(key_class: str, value: str) -> tuple[Severity, Confidence] | None:
-    random = looks_random(value)
+    # a key naming a password or a secret is context enough to read camel-case look-alikes of random
+    # letters ('WtyIRekMCVXTJdekWsojsWjt') as random; a bare `key` is not
+    random = looks_random(value, is_phrase if key_class != KeyClass.AMBIGUOUS else is_word_path)
     if key_class == KeyClass.PASSWORD:
         # A key that names a password is context enough: whatever is not a stand-in, a word or a
         # phrase is somebody's password, however plain it looks ('qWErtyZxcvBnMl' has 2 classes).
@@ -336,21 +345,48 @@ def read_value(text: str, match: re.Match[str], code: bool, in_string: bool = Fa
         return inner, pos + 1, True
     if code:
         return None
-    bare = _BARE.match(text, pos)
+    # An unquoted config value runs to the next blank, quotes included (`DB_PASSWORD=Xk9"mP2'q`); in a
+    # string it ends at the string's quote.
+    word = _BARE if in_string else _PLAIN
+    bare = word.match(text, pos)
     if bare is None:
         return None
     if bare.group().lower() in _AUTH_SCHEMES and text.startswith(' ', bare.end()):
-        bare = _BARE.match(text, bare.end() + 1) or bare      # `Bearer <token>`: the token
+        bare = word.match(text, bare.end() + 1) or bare      # `Bearer <token>`: the token
     pos = bare.start()
-    value = bare.group().rstrip(',;')
+    value = bare.group()
+    if value[0] in '[{':
+        return None     # `key: [a, b]`, `key: {…}`: a list or a mapping, not a scalar
+    if not in_string and value[-1] in '"\'`,;':
+        value = _strip_closers(value, text[line_span(text, match.start())[0]:match.start()])
+    if in_string and '\\' in value:
+        value = _ESCAPED_BREAK.split(value, 1)[0]     # `"password: abc\n"`: the string's line ends at `\n`
+    if ',' in value or '&' in value:
+        # `--set db.password=…,db.user=app` (Helm), `?token=…&user=…`: the next pair is not the value
+        pair = _NEXT_PAIR.search(value)
+        value = value[:pair.start()] if pair else value
+    value = value.rstrip(',;')
     if value in _BLOCK_SCALARS:
         return _block_scalar(text, match.start(), bare.end())
     call = _CALL.match(value) if '(' in value else None
-    if call and (call.group(1).islower() or is_phrase(call.group(1))):
+    if call and len(call.group(1)) >= 3 and (call.group(1).islower() or is_phrase(call.group(1))):
         return None     # `inputsecret("Password: ")`, `hiera('db::password')`: a call in a language we do not parse
     while value and value[-1] in _OPENER and value.count(value[-1]) > value.count(_OPENER[value[-1]]):
         value = value[:-1]      # `{password: abc}`: the brace closes the mapping, not the value
     return value, pos, False
+
+
+def _is_setter(key: str) -> bool:
+    name = key.rpartition('.')[2]
+    return bool(_SETTER.match(name)) or ('.' in key and name.replace('_', '').lower() in _BUILDER_NAMES)
+
+
+def _strip_closers(value: str, opened: str) -> str:
+    """Separators, and quotes closing a string that `opened` (the line before the key) opened:
+    `sh -c 'export PW=abc'`, `PW=abc;`."""
+    while value and value[-1] in '"\'`,;' and (value[-1] in ',;' or value[-1] in opened):
+        value = value[:-1]
+    return value
 
 
 def _spaced_assignment(text: str, key: str, key_start: int, before: str, match: re.Match[str],
@@ -375,7 +411,7 @@ def _spaced_assignment(text: str, key: str, key_start: int, before: str, match: 
         rest = text[value[1] + len(value[0]) + value[2]:line_span(text, value[1], 1100)[1]]
         if not _STATEMENT_END.match(rest):
             return None
-    return Assignment(key, value[0], value[1], value[2])
+    return Assignment(key, value[0], value[1], value[2], spaced=not keyword)
 
 
 def _block_scalar(text: str, key_at: int, after: int) -> tuple[str, int, bool] | None:
@@ -434,7 +470,7 @@ class AssignmentDetector:
             if not found.quoted:
                 next_free = found.offset + len(found.value)  # words inside `a=password=…` are not keys
             key_class = classify_key(found.key)
-            if key_class is None:
+            if key_class is None or (found.spaced and key_class == KeyClass.AMBIGUOUS):
                 continue
             value = strip_scheme(found.value)
             offset = found.offset + len(found.value) - len(value)
@@ -469,7 +505,7 @@ class AssignmentDetector:
             return None
         if op.startswith(',') and not close:
             return None
-        if op == '(' and not _SETTER.match(key.rpartition('.')[2]):
+        if op == '(' and not _is_setter(key):
             return None     # `ds.setPassword("…")`, `.withApiKey("…")`, `.password("…")`; not `check_password("…")`
         if op == '>' and before != '<' and not (close and _NAME_KEY.search(text, max(0, key_start - 40), key_start)):
             return None     # `<password>…</password>`, `<property name="db.password">…</property>`
@@ -482,7 +518,7 @@ class AssignmentDetector:
         value = read_value(text, match, code and not in_string, in_string, code)
         if value is None or not value[0]:
             return None
-        return Assignment(key, value[0], value[1], value[2])
+        return Assignment(key, value[0], value[1], value[2], spaced=op == '(')
 
     @staticmethod
     def _in_connection_string(text: str, at: int) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from guard.detectors.entropy import (
     char_classes,
@@ -107,8 +108,9 @@ _SEGMENT = (r'(?:[A-Z]?[a-z]{2,}(?![a-z])|[A-Z]{2,}(?![A-Za-z])|[A-Z]+(?=[A-Z][a
             # two-letter words in camel case ('createdBy', 'applicationId', 'InstancesOnDeployment'); any
             # capital and small letter would make a third of random letters pass, these few 0.1-0.5%
             r'|(?:A[mnst]|B[ey]|D[ob]|Go|I[dfnost]|Me|My|No|O[fknr]|So|To|U[ps]|We)(?![a-z])'
-            # a letter standing alone between separators: 'access_logs.s3.enabled', 'by-a-plugin'
-            r'|(?<![A-Za-z0-9])[A-Za-z]\d{0,2}(?![A-Za-z0-9]))')
+            # a letter standing alone between the separators of names: 'access_logs.s3.enabled', 'by-a-plugin'
+            # (between any symbols, random 'v[-}Y`:W…' would pass)
+            r'|(?:^|(?<=[-_./:]))[A-Za-z]\d{0,2}(?=[-_./:]|$))')
 _WORD_PATH = re.compile(rf'[^A-Za-z0-9]*{_SEGMENT}(?:[^A-Za-z0-9]*{_SEGMENT})+[^A-Za-z0-9]*')
 _UUID = re.compile(r'^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')
 # A digit run with letters on both sides: generated values interleave letters and digits ('k3jq9x'),
@@ -212,10 +214,11 @@ def is_word_path(value: str) -> bool:
     return bool(_WORD_PATH.fullmatch(value)) and len(_EMBEDDED_DIGITS.findall(value)) <= 1
 
 
-def looks_random(value: str) -> bool:
-    """Generated rather than typed: long, varied, and not one repeated or ordered run."""
+def looks_random(value: str, words: Callable[[str], bool] = is_word_path) -> bool:
+    """Generated rather than typed: long, varied, and not one repeated or ordered run. `words` tells
+    what reads as words: any word path, or (where the key already names a secret) only a phrase."""
     n = len(value)
-    if n < 12 or ' ' in value.strip() or is_word_path(value):
+    if n < 12 or ' ' in value.strip() or words(value):
         return False
     entropy = shannon_entropy(value)
     if _HEX.match(value):
