@@ -126,6 +126,8 @@ def test_a_password_key_reports_whatever_is_no_word() -> None:
         values = [''.join(rng.choice(alphabet) for _ in range(length)) for _ in range(500)]
         missed = [v for v in values if judge_value('password', v) is None]
         assert len(missed) <= most_missed * 500, (alphabet, length, missed[:5])
+    lowercase = [''.join(rng.choice(string.ascii_lowercase) for _ in range(12)) for _ in range(500)]
+    assert sum(judge_value('password', v) is not None for v in lowercase) >= 0.6 * 500    # 5 consonants in a row
     assert judge_value('password', random_body(24)) == (3, Confidence.HIGH)
     assert judge_value('password', 'qWErtyZxcvBnMl') == (3, Confidence.LOW)
     for plain in ('Passwort', 'Contraseña', 'doesnotexist', 'IAmSensitive', 'mySecurePass123', 'geheim$parole',
