@@ -85,7 +85,7 @@ STRONG_KEY_PREFIXES = frozenset({
 NON_CREDENTIAL_TOKENS = frozenset({
     'next', 'continuation', 'continue', 'page', 'pagination', 'paging', 'cursor', 'marker', 'resume', 'sync',
     'change', 'lock', 'idempotency', 'client', 'request', 'purchase', 'input', 'output', 'prev', 'previous',
-    'cancel', 'cancellation', 'start', 'starting', 'forward', 'backward',
+    'cancel', 'cancellation', 'start', 'starting', 'forward', 'backward', 'update',
 })
 _BUILDER_NAMES = PASSWORD_WORDS | SECRET_WORDS      # `.password("…")`, `.apiKey("…")`
 PUBLIC_WORDS = frozenset({'public', 'publishable', 'pub', 'site', 'sitekey', 'recaptcha', 'anon', 'csrf',

@@ -107,7 +107,7 @@ _HEX = re.compile(r'^[0-9a-fA-F]+$')
 _SEGMENT = (r'(?:[A-Z]?[a-z]{2,}(?![a-z])|[A-Z]{2,}(?![A-Za-z])|[A-Z]+(?=[A-Z][a-z])|\d{1,4}(?!\d)'
             # two-letter words in camel case ('createdBy', 'applicationId', 'InstancesOnDeployment'); any
             # capital and small letter would make a third of random letters pass, these few 0.1-0.5%
-            r'|(?:A[mnst]|B[ey]|D[ob]|Go|I[dfnost]|Me|My|No|O[fknr]|So|To|U[ps]|We)(?![a-z])'
+            r'|(?:A[mnst]|B[ey]|D[ob]|Go|I[dfnopst]|Js|Me|My|No|O[fknprs]|So|To|U[ips]|Vm|We)(?![a-z])'
             # a letter standing alone between the separators of names: 'access_logs.s3.enabled', 'by-a-plugin'
             # (between any symbols, random 'v[-}Y`:W…' would pass)
             r'|(?:^|(?<=[-_./:]))[A-Za-z]\d{0,2}(?=[-_./:]|$))')
