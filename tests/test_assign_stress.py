@@ -343,6 +343,11 @@ BENIGN = [
     ('regex', 'asterisk.vim', 'syn match asteriskAuth "^\\zs\\(secret\\|inkeys\\|outkey\\)\\s*=\\ze.*$"\n'),
     ('cli', 'create-api-key.rst', "aws apigateway create-api-key --stage-keys restApiId='a1b2c3d4e5',stageName=d\n"),
     ('cli', 'gpg.sh', 'curl --key client-key.pem --cert client.pem https://api.lumen.io\n'),
+    ('docs', 'METADATA', "$ detect-secrets scan --exclude-lines 'password = (blah|fake)'\n"),
+    ('reference', 'openssl.cnf', 'private_key\t= $dir/private/cakey.pem# The private key\n'),
+    ('reference', 'netrc.perl', 'log_debug("FOUND: $git_token=$entry->{$git_token}");\n'),
+    ('naming', 'entry_points.txt', '[console_scripts]\ndetect-secrets = detect_secrets.main:main\n'),
+    ('naming', 'policies.json', '"IAMAuditRootUserCredential": "arn:aws:iam::aws:policy/root-task/IAMAudit"\n'),
 ]
 
 
@@ -420,6 +425,14 @@ def test_recall_on_every_format_and_shape() -> None:
     secrets = [case for case in stress_cases() if case.secret]
     missed = [(case.group, case.shape, case.text) for case in secrets if not judge(case).exact]
     assert missed == []
+
+
+def test_other_draws_of_the_same_shapes() -> None:
+    """The set above was looked at while the detector was tuned; fresh draws of its shapes keep it honest.
+    Misses allowed: 12-16 mixed-case letters that read as camel case (~3%), a value ending in ',' (cut)."""
+    for seed in (99, 2024, 12345):
+        secrets = [case for case in stress_cases(seed) if case.secret]
+        assert sum(judge(case).exact for case in secrets) >= 0.98 * len(secrets), seed
 
 
 def test_assignment_findings_cover_the_secret_alone() -> None:

@@ -149,9 +149,10 @@ _BASE64 = lazy(r'^[A-Za-z0-9+/]{4,}={0,2}$')
 _TYPED = lazy(r'[&*]?[A-Za-z_][\w.:<>\[\]?|,\' &*]{0,60}?[ \t]*=(?![=>])[ \t]*(?=["\'`])')
 _STATEMENT_END = lazy(r'[ \t]*[;,)}\]]*[ \t]*(?:(?:#|//|--|;).*)?\r?$')
 _SETTER = lazy(r'(?:set|with)(?:[A-Z_]|$)')
+_SCHEME_BEFORE = lazy(r'(?i)(?:bearer|token|basic|bot)[ \t]+$')
 _PLAIN = lazy(r'\S{1,1024}')
 _ESCAPED_BREAK = lazy(r'\\[nrt]')
-_NEXT_PAIR = lazy(r'[,&](?=[A-Za-z_][\w.\-]*=)')
+_NEXT_PAIR = lazy(r'[,&](?=[A-Za-z_][\w.\-]+=)')
 _BLOCK_SCALARS = frozenset({'|', '|-', '|+', '>', '>-', '>+'})
 _CALL = lazy(r'([A-Za-z_$][A-Za-z_$.:]*)\(')
 _CIPHERTEXT = lazy(r'^\{[A-Za-z0-9+/]{8,}={0,2}\}$')
@@ -227,9 +228,10 @@ def judge_value(key_class: str, value: str) -> tuple[Severity, Confidence] | Non
     value = strip_scheme(value.strip())
     if '&' in value:
         value = html.unescape(value)     # `&#x3C;string>` in generated docs is `<string>`
-    if len(value) < 8 or _NUMBERISH.match(value) or _URLISH.match(value) or _PUBLIC_VALUE.search(value) \
-            or _HOST_PORT.match(value):
-        return None
+    if len(value) < 8 or _NUMBERISH.match(value) or _PUBLIC_VALUE.search(value) or _HOST_PORT.match(value) \
+            or value.startswith('arn:') \
+            or (_URLISH.match(value) and not (value[0] == '/' and _BASE64.match(value) and looks_random(value))):
+        return None     # a URL or a path; base64 may start with '/' too ('/QC0zbITcNp…')
     if value.startswith('-----BEGIN') or _FILE_VALUE.search(value) or _PASSWORD_HASH.match(value) \
             or is_placeholder(value):
         return None
@@ -246,7 +248,7 @@ def judge_value(key_class: str, value: str) -> tuple[Severity, Confidence] | Non
 def _judge_shape(key_class: str, value: str) -> tuple[Severity, Confidence] | None:
     # a key naming a password or a secret is context enough to read camel-case look-alikes of random
     # letters ('WtyIRekMCVXTJdekWsojsWjt') as random; a bare `key` is not
-    random = looks_random(value, is_phrase if key_class != KeyClass.AMBIGUOUS else is_word_path)
+    random = looks_random(value, _camel_phrase if key_class != KeyClass.AMBIGUOUS else is_word_path)
     if key_class == KeyClass.PASSWORD:
         # A key that names a password is context enough: whatever is not a stand-in, a word or a
         # phrase is somebody's password, however plain it looks ('qWErtyZxcvBnMl' has 2 classes).
@@ -268,6 +270,12 @@ def _judge_shape(key_class: str, value: str) -> tuple[Severity, Confidence] | No
     if random and len(value) >= 16 and not is_uuid(value):
         return Severity.HIGH, Confidence.MEDIUM
     return None
+
+
+def _camel_phrase(value: str) -> bool:
+    """Words for looks_random under a key that names a secret: letters and digits alone must be
+    proper camel case; anything with separators is judged as a word path ('detect_secrets.main:main')."""
+    return is_phrase(value) if value.isalnum() else is_word_path(value)
 
 
 def _encodes_nothing(value: str) -> bool:
@@ -363,7 +371,7 @@ def read_value(text: str, match: re.Match[str], code: bool, in_string: bool = Fa
     value = bare.group()
     if value[0] in '[{':
         return None     # `key: [a, b]`, `key: {…}`: a list or a mapping, not a scalar
-    if not in_string and value[-1] in '"\'`,;':
+    if not in_string and value[-1] in '"\'`,;)]}':
         value = _strip_closers(value, text[line_span(text, match.start())[0]:match.start()])
     if in_string and '\\' in value:
         value = _ESCAPED_BREAK.split(value, 1)[0]     # `"password: abc\n"`: the string's line ends at `\n`
@@ -377,8 +385,6 @@ def read_value(text: str, match: re.Match[str], code: bool, in_string: bool = Fa
     call = _CALL.match(value) if '(' in value else None
     if call and len(call.group(1)) >= 3 and (call.group(1).islower() or is_phrase(call.group(1))):
         return None     # `inputsecret("Password: ")`, `hiera('db::password')`: a call in a language we do not parse
-    while value and value[-1] in _OPENER and value.count(value[-1]) > value.count(_OPENER[value[-1]]):
-        value = value[:-1]      # `{password: abc}`: the brace closes the mapping, not the value
     return value, pos, False
 
 
@@ -388,9 +394,15 @@ def _is_setter(key: str) -> bool:
 
 
 def _strip_closers(value: str, opened: str) -> str:
-    """Separators, and quotes closing a string that `opened` (the line before the key) opened:
-    `sh -c 'export PW=abc'`, `PW=abc;`."""
-    while value and value[-1] in '"\'`,;' and (value[-1] in ',;' or value[-1] in opened):
+    """Separators, and quotes or brackets closing what `opened` (the line before the key) opened:
+    `sh -c 'export PW=abc'`, `{user: app, password: abc}`, `PW=abc;`. A random value may end in any
+    of these itself (`Hc0h=(kLY@}`)."""
+    while value:
+        last = value[-1]
+        closes = last in ',;' or (last in '"\'`' and last in opened) \
+            or (last in _OPENER and _OPENER[last] in opened and value.count(last) > value.count(_OPENER[last]))
+        if not closes:
+            break
         value = value[:-1]
     return value
 
@@ -480,6 +492,8 @@ class AssignmentDetector:
                 continue
             value = strip_scheme(found.value)
             offset = found.offset + len(found.value) - len(value)
+            if key_class == KeyClass.AMBIGUOUS and _SCHEME_BEFORE.search(text, max(0, offset - 8), offset):
+                key_class = KeyClass.SECRET     # `Authorization: Bearer …`: the scheme names a credential
             decoded = value
             if sections is not None and _section(sections, word_start) == 'data':
                 decoded = _b64decode(value)     # judged decoded, reported as written

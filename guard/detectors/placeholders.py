@@ -34,6 +34,8 @@ _REFERENCE = re.compile(
 _EMBEDDED_REFERENCE = re.compile(
     r'\$\{[^}]*\}|\$\([^)]*\)|\{\{[^}]*\}\}|<%.*?%>|<[A-Za-z_][\w -]*>|%\([\w.-]+\)[sdr]|#\{[^}]*\}|%[sdr]\b'
     r'|\{[A-Za-z_]\w*\}|^\$[A-Za-z_]\w*$|%[A-Z_][A-Z0-9_]*%'
+    # a variable and what follows it: `$dir/private/key.pem`, `$entry->{…}`, `$cfg[…]`
+    r'|^\$[A-Za-z_]\w*(?:->|[\[{/\\.:])'
     # Python f-string and str.format fields with attribute, index or slice parts: {cfg.pw}, {PW[:10]}
     r'|\{[A-Za-z_][\w.]*\[[\w:\'" -]*\][^{}]*\}'
     # f-string fields that call something: {secrets.token_hex(32)}, {os.getenv('PW')}: computed at run time
@@ -79,8 +81,8 @@ DOCUMENTED_VALUES = frozenset({
 # Marks of a stand-in wherever they appear in a value.
 _PLACEHOLDER_MARK = re.compile(
     r"""(?ix)
-    (?:^|[-_ .])(?:example|sample|dummy|fake|placeholder|redacted|changeme|xxx+
-                  |not[-_]?a[-_]?(?:real|secret|valid)|do[-_]?not[-_]?use|invalid)(?:[-_ .]|$)
+    (?:^|[^a-z0-9])(?:example|sample|dummy|fake|placeholder|redacted|changeme|xxx+
+                  |not[-_]?a[-_]?(?:real|secret|valid)|do[-_]?not[-_]?use|invalid)(?:[^a-z0-9]|$)
     | ^(?:dev|local|test|demo)[-_]?(?:only[-_])?(?:secret|password|pass|key|token)s?$
     | example | xxxxx | \*\*\* | ••• | passw(?:or|0r)?d | change[-_ ]?me | %env\(
     | \.\.\. | …                                   # elided: 'sk-...', 'AbCdE12345...54321EdCbA'
@@ -121,6 +123,8 @@ _EMBEDDED_DIGITS = re.compile(r'(?<=[A-Za-z])[0-9]+(?=[A-Za-z])')
 _CAMEL_WORDS = re.compile(r'[A-Z]?[a-z]+|[A-Z]+(?![a-z])')
 _CAMEL = re.compile(r'(?:[A-Z]?[a-z]+|[A-Z]+(?![a-z]))+[0-9]{0,4}')
 _VOWEL = re.compile(r'[aeiouyAEIOUY]')
+_SEPARATORS = re.compile(r'[^A-Za-z0-9]')
+_ALNUM_RUNS = re.compile(r'[A-Za-z0-9]+')
 
 LOCAL_HOSTS = frozenset({
     'localhost', '127.0.0.1', '::1', '0.0.0.0', 'host.docker.internal', 'host.containers.internal',
@@ -195,18 +199,28 @@ def _one_casing(word: str) -> bool:
 
 def is_phrase(value: str) -> bool:
     """Words joined up as a person or a program writes them: 'prod/db/password', 'IAmSensitive',
-    'geheim$parole'. Random letters split into 'words' too ('EFTbpMfzRYfm'), so letters and digits
-    without separators read as a phrase only in camel case: words of four letters on average, each
-    with a vowel unless an acronym of at most five capitals, digits at the end only. Random values
-    pass for a phrase rarely: 12 mixed-case letters 3% (for a word path: 11%), 12 letters and digits
-    0.4% (4%)."""
-    if not value.isalnum():
-        return is_word_path(value)
-    if _EMBEDDED_DIGITS.search(value) or not _CAMEL.fullmatch(value):
+    'geheim$parole', 'lambda:createdBy'. Random characters split into 'words' too ('EFTbpMfzRYfm',
+    'BTB}ZW=-AM8#AD5]'), so each run of letters and digits must read as words (see _reads_as_words),
+    and a phrase joins its runs with at most two kinds of separator. Random values pass for a phrase
+    rarely: 12 mixed-case letters 3% (for a word path: 11%), 12 letters and digits 0.4% (4%)."""
+    if value.isalnum():
+        return len(_CAMEL_WORDS.findall(value)) >= 2 and _reads_as_words(value, 4)
+    if not is_word_path(value) or len(set(_SEPARATORS.findall(value.rstrip('!?.')))) > 2:
         return False
-    words = _CAMEL_WORDS.findall(value)
-    return len(words) >= 2 and sum(map(len, words)) >= 4 * len(words) \
-        and all(len(w) <= 5 if w.isupper() else _VOWEL.search(w) for w in words)
+    return all(_reads_as_words(run, 3.5) for run in _ALNUM_RUNS.findall(value))
+
+
+def _reads_as_words(run: str, mean_length: float) -> bool:
+    """Letters and digits as names are written: one word, or camel case whose words average
+    `mean_length` letters, each with a vowel unless an acronym of at most five capitals; digits
+    at the end only."""
+    if run.isdigit():
+        return True
+    if _EMBEDDED_DIGITS.search(run) or not _CAMEL.fullmatch(run):
+        return False
+    words = _CAMEL_WORDS.findall(run)
+    return len(words) == 1 or (sum(map(len, words)) >= mean_length * len(words)
+                               and all(len(w) <= 5 if w.isupper() else _VOWEL.search(w) for w in words))
 
 
 def is_word_path(value: str) -> bool:
