@@ -245,10 +245,10 @@ def apply(reported: Sequence[Finding], suppressed: Sequence[Finding], receipt: R
         used.add(entry.fingerprint)
         baselined += 1
         confirmed += entry.confirmed
-        quiet.append(dataclasses.replace(finding, allowed=CONFIRMED if entry.confirmed else ALLOWED))
+        quiet.append(finding._replace(allowed=CONFIRMED if entry.confirmed else ALLOWED))
     for finding in suppressed:
         if require_allow_reason and finding.allowed == '':
-            kept.append(dataclasses.replace(finding, allowed=None, message=f'{finding.message} ({NO_REASON})'))
+            kept.append(finding._replace(allowed=None, message=f'{finding.message} ({NO_REASON})'))
         else:
             quiet.append(finding)
     notes: list[str] = []
@@ -266,7 +266,7 @@ def apply(reported: Sequence[Finding], suppressed: Sequence[Finding], receipt: R
                          'this run did not read their files whole')
         if fail_on_unused:
             kept.extend(unused_finding(e) for e in unused)
-    receipt = dataclasses.replace(receipt, notes=(*receipt.notes, *notes)) if notes else receipt
+    receipt = receipt._replace(notes=(*receipt.notes, *notes)) if notes else receipt
     return Outcome(reported=tuple(kept), suppressed=tuple(quiet), receipt=receipt)
 
 

@@ -5,12 +5,12 @@ pydantic's import alone costs more than the whole pre-commit budget.
 """
 from __future__ import annotations
 
-import dataclasses
 import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from guard.detectors.rules import Rule, rules_from_file, rules_from_yaml
 from guard.errors import ConfigError
@@ -53,15 +53,14 @@ RULES_KEYS = ('disable', 'extra', 'min_severity', 'min_confidence')
 ALLOW_KEYS = ('paths', 'regexes', 'stopwords')
 
 
-@dataclasses.dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     root: Path                              # paths in the config are relative to this
     source: str = ''                        # where it came from; '' = built-in defaults
     disabled_rules: frozenset[str] = frozenset()
     extra_rules: tuple[Rule, ...] = ()
     min_severity: Severity = Severity.LOW
     min_confidence: Confidence = Confidence.LOW
-    allow: Allowlist = dataclasses.field(default_factory=Allowlist)
+    allow: Allowlist = Allowlist()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     baseline: str | None = None
     detectors: tuple[str, ...] = ()
@@ -71,7 +70,7 @@ class Config:
     report_unused: bool = False             # run options (CLI), not settings
     fail_on_unused: bool = False
     unused_scope: tuple[str, ...] = ()      # run option: paths the run reads whole (guard.baseline.unused_scope)
-    env: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    env: Mapping[str, Any] = MappingProxyType({})     # read-only: a NamedTuple default is shared
 
 
 def find_config_file(start: Path) -> Path | None:

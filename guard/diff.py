@@ -8,9 +8,9 @@ the `diff --git` line for changes without hunks (pure renames, mode changes).
 """
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from guard.models import Commit, Fragment
 
@@ -21,8 +21,7 @@ _FILE_HEADERS = re.compile(r'^(diff --git |new file mode |deleted file mode |ren
                            re.MULTILINE)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class FileChange:
+class FileChange(NamedTuple):
     """One file's entry in a patch: what happened to it, not its lines."""
     path: str               # the new path; the old one for deletions
     old_path: str = ''
@@ -32,8 +31,7 @@ class FileChange:
     submodule: bool = False
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Patch:
+class Patch(NamedTuple):
     fragments: tuple[Fragment, ...]
     files: tuple[FileChange, ...]
 
@@ -242,13 +240,13 @@ def file_changes(text: str) -> Iterator[FileChange]:
         elif current is None:
             continue
         elif kind == 'new file mode ':
-            current = dataclasses.replace(current, added=True)
+            current = current._replace(added=True)
         elif kind == 'deleted file mode ':
-            current = dataclasses.replace(current, deleted=True, path=current.old_path)
+            current = current._replace(deleted=True, path=current.old_path)
         elif kind == 'rename from ':
-            current = dataclasses.replace(current, old_path=c_unquote(rest))
+            current = current._replace(old_path=c_unquote(rest))
         else:
-            current = dataclasses.replace(current, path=c_unquote(rest))
+            current = current._replace(path=c_unquote(rest))
     if current is not None:
         yield current
 

@@ -1,10 +1,10 @@
 """Deciding which findings a user has accepted: inline allows and allowlists."""
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from guard.models import Finding
 
@@ -50,8 +50,7 @@ def glob_to_regex(glob: str) -> str:
     return f'{prefix}{body}(?:/.*)?$'
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Allowlist:
+class Allowlist(NamedTuple):
     paths: tuple[str, ...] = ()       # globs: files never scanned
     regexes: tuple[str, ...] = ()     # searched in the line of a finding
     stopwords: tuple[str, ...] = ()   # lowercase; a finding whose line holds one is allowed

@@ -3,14 +3,13 @@
 Every check (secret scan, gitignore, env template, env schema) emits the same
 secret-free `Finding`, so reporters, baselines and exit codes handle one type.
 
-`Fragment` (one per file or diff hunk) and `Report` are NamedTuples: a frozen dataclass costs
-~0.7 ms to define at import (its methods are generated and compiled), a NamedTuple a fifth
-of that, on the pre-commit path; and a NamedTuple is cheaper to create. The others stay
-dataclasses because callers use dataclasses.replace and asdict on them.
+They are NamedTuples: a frozen dataclass costs ~0.7 ms to define at import (its methods are
+generated and compiled), a NamedTuple a fifth of that, on the pre-commit path; and a
+NamedTuple is cheaper to create. `_replace` and `_asdict` do what dataclasses.replace and
+asdict did.
 """
 from __future__ import annotations
 
-import dataclasses
 import enum
 from typing import NamedTuple
 
@@ -51,8 +50,7 @@ class Confidence(enum.IntEnum):
             raise ValueError(f'unknown confidence {name!r}: use one of {choices}') from None
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Commit:
+class Commit(NamedTuple):
     sha: str
     author: str = ''
     date: str = ''          # ISO 8601, as git prints it with %aI
@@ -66,8 +64,7 @@ class Fragment(NamedTuple):
     commit: Commit | None = None
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     rule_id: str            # 'github-pat', 'env-file-tracked', 'env-schema-invalid'
     severity: Severity
     message: str
@@ -89,8 +86,7 @@ class Finding:
         return f'{self.rule_id}:{self.path}:{key}'
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Receipt:
+class Receipt(NamedTuple):
     """What a run looked at, so a run that scanned nothing can say so."""
     mode: str
     files: int = 0

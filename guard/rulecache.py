@@ -19,7 +19,6 @@ back is a loop of constructor calls.
 """
 from __future__ import annotations
 
-import dataclasses
 import enum
 import json
 import os
@@ -62,7 +61,7 @@ def source_key(rule_type: type[Any]) -> str:
     file's path, size and mtime. OSError when a source cannot be listed or stat'ed (then
     there is no cache: an installation that is not plain files, such as a zip)."""
     parts = [f'{FORMAT} {__version__} {sys.version_info[:2]}',
-             ' '.join(f.name for f in dataclasses.fields(rule_type))]
+             ' '.join(rule_type._fields)]
     names = sorted(n for n in os.listdir(RULES_DIR) if n.endswith('.yaml'))
     for path in (*(RULES_DIR / n for n in names), *PARSER_SOURCES):
         st = os.stat(path)
@@ -121,14 +120,14 @@ def _prune(directory: Path, keep: Path) -> None:
 def encode(rule_type: type[Any], rules: tuple[Any, ...]) -> dict[str, Any]:
     """{'fields': names, 'kinds': one tag per field, 'rules': one row of values per rule}.
     TypeError for a value that has no tag (then nothing is cached)."""
-    fields = [f.name for f in dataclasses.fields(rule_type)]
+    fields = list(rule_type._fields)
     kinds = [_kind(name, [getattr(r, name) for r in rules]) for name in fields]
     rows = [[_plain(getattr(r, name), kind) for name, kind in zip(fields, kinds, strict=True)] for r in rules]
     return {'fields': fields, 'kinds': kinds, 'rules': rows}
 
 
 def decode(rule_type: type[Any], data: dict[str, Any]) -> tuple[Any, ...]:
-    fields = [f.name for f in dataclasses.fields(rule_type)]
+    fields = list(rule_type._fields)
     if data['fields'] != fields or len(data['kinds']) != len(fields):
         raise ValueError('the cache was written for other Rule fields')
     readers = [(i, _reader(kind)) for i, kind in enumerate(data['kinds']) if kind != 'plain']

@@ -13,7 +13,6 @@ Windows x86_64), and guard.own_secrets uses the same library.
 """
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
@@ -62,7 +61,7 @@ class Scanner:
         for finding in findings:
             line = lines.line((finding.line or fragment.start_line) - fragment.start_line)
             reason = self.allowlist.line_reason(line)
-            out.append(finding if reason is None else dataclasses.replace(finding, allowed=reason))
+            out.append(finding if reason is None else finding._replace(allowed=reason))
         return out
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import os
 import stat
 from collections.abc import Iterator, Sequence
@@ -18,13 +17,26 @@ _BOMS = (
 )
 
 
-@dataclasses.dataclass
 class Tally:
-    """What a source read and passed over, for the receipt."""
-    files: int = 0
-    bytes: int = 0
-    skipped: int = 0
-    reasons: dict[str, int] = dataclasses.field(default_factory=dict)
+    """What a source read and passed over, for the receipt (a counter the sources update)."""
+    __slots__ = ('bytes', 'files', 'reasons', 'skipped')
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.bytes = 0
+        self.skipped = 0
+        self.reasons: dict[str, int] = {}
+
+    def _key(self) -> tuple[int, int, int, dict[str, int]]:
+        return self.files, self.bytes, self.skipped, self.reasons
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Tally) and self._key() == other._key()
+
+    __hash__ = None     # type: ignore[assignment]   # mutable
+
+    def __repr__(self) -> str:
+        return f'Tally(files={self.files}, bytes={self.bytes}, skipped={self.skipped}, reasons={self.reasons})'
 
     def skip(self, reason: str) -> None:
         self.skipped += 1

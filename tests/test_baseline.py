@@ -1,7 +1,6 @@
 """Baselines: known findings by fingerprint, stable bytes, detect-secrets import, allow policies."""
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import shutil
@@ -94,15 +93,15 @@ def test_unused_entries_are_listed_and_can_fail(repo: Path) -> None:
     use_baseline(repo)
     run_guard('baseline', 'create')
     (repo / 'a.py').write_text('A = os.environ["A"]\n')
-    config = dataclasses.replace(load_config(), unused_scope=('.',))
-    listed = api.scan_paths(['.'], dataclasses.replace(config, report_unused=True))
+    config = load_config()._replace(unused_scope=('.',))
+    listed = api.scan_paths(['.'], config._replace(report_unused=True))
     assert listed.exit_code == 0
     assert any(n.startswith('1 unused baseline entries: github-pat:a.py:') for n in listed.receipt.notes)
-    failed = api.scan_paths(['.'], dataclasses.replace(config, fail_on_unused=True))
+    failed = api.scan_paths(['.'], config._replace(fail_on_unused=True))
     assert failed.exit_code == 1
     assert [f.rule_id for f in failed.findings] == ['baseline-unused']
     # a run that says nothing of what it read whole judges nothing, and says so
-    blind = api.scan_paths(['.'], dataclasses.replace(config, fail_on_unused=True, unused_scope=()))
+    blind = api.scan_paths(['.'], config._replace(fail_on_unused=True, unused_scope=()))
     assert blind.exit_code == 0
     assert '1 baseline entries not judged unused: this run did not read their files whole' in blind.receipt.notes
 

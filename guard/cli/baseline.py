@@ -1,7 +1,6 @@
 """`guard baseline create|update` (the suppression options scans share are in guard/cli/options.py)."""
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -85,7 +84,7 @@ def _setup(config_path: Path | None, output: Path | None) -> tuple[Config, Path]
     # The scan that makes a baseline must see everything, so no baseline and no policies apply
     # to it; values of the developer's own env files are to be removed, never accepted (and their
     # hashes do not belong in a shared file).
-    return dataclasses.replace(config, baseline=None, require_allow_reason=False, own_secrets=False), output
+    return config._replace(baseline=None, require_allow_reason=False, own_secrets=False), output
 
 
 def _scan(paths: tuple[str, ...], config: Config, no_gitignore: bool) -> Report:

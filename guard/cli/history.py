@@ -1,7 +1,6 @@
 """`guard scan-history`: audit every commit of every ref."""
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 import time
@@ -85,9 +84,9 @@ def write_json(report: Report, groups: tuple[Group, ...], out: IO[str]) -> None:
     data = report_dict(report)
     data['groups'] = [{
         **finding_dict(g.finding),
-        'first_commit': dataclasses.asdict(g.first),
-        'last_commit': dataclasses.asdict(g.last),
-        'removed_in': dataclasses.asdict(g.removed) if g.removed else None,
+        'first_commit': g.first._asdict(),
+        'last_commit': g.last._asdict(),
+        'removed_in': g.removed._asdict() if g.removed else None,
         'occurrences': g.occurrences,
         'at_head': g.at_head,
     } for g in groups]

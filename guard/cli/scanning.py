@@ -2,7 +2,6 @@
 click (guard/cli/scan.py) or the pre-commit fast path (guard/cli/fastpath.py)."""
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -41,7 +40,7 @@ def run_scan(args: ScanArgs) -> int:
         raise UsageError(f'{modes[0]} scans commits, not paths: drop {args.paths[0]!r}')
     config = args.suppression.apply(load_config(args.config_path))
     if config.report_unused or config.fail_on_unused:
-        config = dataclasses.replace(config, unused_scope=_unused_scope(args))
+        config = config._replace(unused_scope=_unused_scope(args))
     paths = args.paths
     if args.staged:
         report = api.scan_staged(paths, config)

@@ -9,10 +9,10 @@ messages name the scheme and host, never the password.
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from guard.detectors.base import secret_finding
@@ -77,8 +77,7 @@ _PGPASS_LINE = lazy(r'^((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)
 _HEX32 = lazy(r'\s*[0-9a-f]{32}\s*')
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Credential:
+class Credential(NamedTuple):
     """A password found inside a connection string, and what it opens."""
     kind: str                  # 'postgresql+asyncpg', 'ADO.NET', 'libpq', 'Kafka JAAS', '.pgpass'
     user: str
@@ -88,8 +87,7 @@ class Credential:
     length: int                # its length as written
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(NamedTuple):
     severity: Severity
     confidence: Confidence
 
@@ -245,7 +243,7 @@ def _finding(fragment: Fragment, cred: Credential, rule_id: str, message: str | 
                              severity=verdict.severity, confidence=verdict.confidence,
                              message=message or _message(cred))
     if finding.column is not None and len(cred.password) != cred.length:
-        finding = dataclasses.replace(finding, end_column=finding.column + cred.length)
+        finding = finding._replace(end_column=finding.column + cred.length)
     return finding
 
 

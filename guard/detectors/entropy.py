@@ -6,6 +6,8 @@ import itertools
 import math
 import re
 
+from guard.detectors.lazyre import lazy
+
 
 def shannon_entropy(text: str) -> float:
     """Bits per character."""
@@ -40,8 +42,8 @@ def longest_run(text: str) -> int:
 _ALPHABETS = ('0123456789', 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')
 _ORDERED = ' '.join((*_ALPHABETS, *(a[::-1] for a in _ALPHABETS)))
 # Every 8-character ascending stretch of the three alphabets: found by one regex in C, not a Python loop.
-_ASCENDING_8 = re.compile('|'.join(a[i:i + 8] for a in _ALPHABETS for i in range(len(a) - 7)))
-_REPEAT_6 = re.compile(r'(.)\1{5}', re.DOTALL)
+_ASCENDING_8 = lazy('|'.join(a[i:i + 8] for a in _ALPHABETS for i in range(len(a) - 7)))
+_REPEAT_6 = lazy(r'(.)\1{5}', re.DOTALL)
 
 
 def is_sequential(text: str, min_len: int = 6) -> bool:

@@ -6,12 +6,11 @@ keyword windows and the validators are imported only then too.
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from guard.detectors.base import secret_finding
 from guard.detectors.entropy import shannon_entropy
@@ -26,8 +25,7 @@ RULE_KEYS = frozenset({
 REQUIRED_KEYS = ('id', 'description', 'pattern', 'samples')
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     description: str
     pattern: str

@@ -1,7 +1,6 @@
 """A JSON object: {"version", "findings": [...], "suppressed": [...], "receipt": {...}}."""
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import IO, Any
 
@@ -23,7 +22,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         'fingerprint': finding.fingerprint,
     }
     if finding.commit is not None:
-        data['commit'] = dataclasses.asdict(finding.commit)
+        data['commit'] = finding.commit._asdict()
     if finding.allowed is not None:
         data['allowed'] = finding.allowed
     return data
@@ -34,7 +33,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         'version': JSON_VERSION,
         'findings': [finding_dict(f) for f in report.findings],
         'suppressed': [finding_dict(f) for f in report.suppressed],
-        'receipt': dataclasses.asdict(report.receipt),
+        'receipt': report.receipt._asdict(),
     }
 
 
