@@ -13,12 +13,10 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
-import dataclasses
-import html
 import os
 import re
-import string
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from guard.detectors.base import secret_finding
 from guard.detectors.entropy import char_classes, shannon_entropy
@@ -156,7 +154,7 @@ _NEXT_PAIR = lazy(r'[,&](?=[A-Za-z_][\w.\-]+=)')
 _BLOCK_SCALARS = frozenset({'|', '|-', '|+', '>', '>-', '>+'})
 _CALL = lazy(r'([A-Za-z_$][A-Za-z_$.:]*)\(')
 _CIPHERTEXT = lazy(r'^\{[A-Za-z0-9+/]{8,}={0,2}\}$')
-_PUNCTUATION = string.punctuation
+_PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'     # string.punctuation (`string` compiles a regex at import)
 # Five consonants in a row: 73% of 14 random lowercase letters, 0.9% of the stdlib's 4,183 distinct
 # lowercase words of 8-14 letters (concatenations: 'strftime', 'htmlhelp')
 _CONSONANTS_5 = lazy(r'(?i)[bcdfghjklmnpqrstvwxz]{5}')
@@ -171,8 +169,7 @@ class KeyClass:
     AMBIGUOUS = 'ambiguous'
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Assignment:
+class Assignment(NamedTuple):
     key: str
     value: str
     offset: int                    # where the value starts in the fragment's text
@@ -227,6 +224,7 @@ def judge_value(key_class: str, value: str) -> tuple[Severity, Confidence] | Non
     """Severity and confidence when `value` under a key of `key_class` is a real secret."""
     value = strip_scheme(value.strip())
     if '&' in value:
+        import html  # here, not at import: html.entities is ~1 ms of the pre-commit start-up
         value = html.unescape(value)     # `&#x3C;string>` in generated docs is `<string>`
     if len(value) < 8 or _NUMBERISH.match(value) or _PUBLIC_VALUE.search(value) or _HOST_PORT.match(value) \
             or value.startswith('arn:') \

@@ -19,9 +19,10 @@ from guard.detectors.entropy import (
     longest_run,
     shannon_entropy,
 )
+from guard.detectors.lazyre import lazy
 
 # A value that is a reference to somewhere else: ${VAR}, {{ jinja }}, %VAR%, $VAR, <your-token>, %(name)s, {name}
-_REFERENCE = re.compile(
+_REFERENCE = lazy(
     r"""^(?:
         \$\{[^}]*\}? | \$\([^)]*\)? | \$[A-Za-z_][A-Za-z0-9_]* | \$\{\{.*\}\}? |
         \{\{.*\}\} | \{%.*%\} | \{[A-Za-z_][\w.-]*\} | <%.*%> | \#\{[^}]*\} |
@@ -31,7 +32,7 @@ _REFERENCE = re.compile(
     )$""",
     re.VERBOSE,
 )
-_EMBEDDED_REFERENCE = re.compile(
+_EMBEDDED_REFERENCE = lazy(
     r'\$\{[^}]*\}|\$\([^)]*\)|\{\{[^}]*\}\}|<%.*?%>|<[A-Za-z_][\w -]*>|%\([\w.-]+\)[sdr]|#\{[^}]*\}|%[sdr]\b'
     r'|\{[A-Za-z_]\w*\}|^\$[A-Za-z_]\w*$|%[A-Z_][A-Z0-9_]*%'
     # a variable and what follows it: `$dir/private/key.pem`, `$entry->{…}`, `$cfg[…]`
@@ -79,7 +80,7 @@ DOCUMENTED_VALUES = frozenset({
 })
 
 # Marks of a stand-in wherever they appear in a value.
-_PLACEHOLDER_MARK = re.compile(
+_PLACEHOLDER_MARK = lazy(
     r"""(?ix)
     (?:^|[^a-z0-9])(?:example|sample|dummy|fake|placeholder|redacted|changeme|xxx+
                   |not[-_]?a[-_]?(?:real|secret|valid)|do[-_]?not[-_]?use|invalid)(?:[^a-z0-9]|$)
@@ -90,20 +91,20 @@ _PLACEHOLDER_MARK = re.compile(
 )
 # Phrases that only mean "fill me in" when the whole value is words: 'your_api_key_here',
 # 'REPLACE_WITH_32_BYTE_SECRET', 'put your unique phrase here' (a random 'a-Xk29…' is not one).
-_PLACEHOLDER_PHRASE = re.compile(
+_PLACEHOLDER_PHRASE = lazy(
     r"""(?ix)
     ^(?:your|my|our|some|the|a|an|insert|enter|put|replace|add|set|paste|fill|generate|use|provide|type)[-_ .]
     | [-_ .](?:here|goes[-_ .]here|placeholder|value|required)$
     | ^(?:change|replace)[-_ ]?(?:me|this|it|with)
     """,
 )
-_WORDY = re.compile(r'(?:[A-Za-z][a-z]*|[A-Z]+|[0-9]+)(?:[-_ .]+(?:[A-Za-z][a-z]*|[A-Z]+|[0-9]+))*')
+_WORDY = lazy(r'(?:[A-Za-z][a-z]*|[A-Z]+|[0-9]+)(?:[-_ .]+(?:[A-Za-z][a-z]*|[A-Z]+|[0-9]+))*')
 _LEET = str.maketrans('3014@$57', 'eoiaasst')
-_MASK = re.compile(r'^[*xX•#._-]+$|^\*{3,}|\*{3,}$')
+_MASK = lazy(r'^[*xX•#._-]+$|^\*{3,}|\*{3,}$')
 # One word as people write it (lower, Capitalised or UPPER, any alphabet), then a number and a mark:
 # 'Summer2024!', 'Passwort', 'Contraseña'. Random casing ('pLIixMEOLeMa') is no word.
-_WORDISH = re.compile(r'^([^\W\d_]+)[0-9]{0,4}[!.?]?$')
-_HEX = re.compile(r'^[0-9a-fA-F]+$')
+_WORDISH = lazy(r'^([^\W\d_]+)[0-9]{0,4}[!.?]?$')
+_HEX = lazy(r'^[0-9a-fA-F]+$')
 # 'prod/payments/api-token', 'com.example.Service', 'ProductUserVisibleVersion', '*all*tokens*updated*':
 # words and numbers joined by separators or camel case, never generated
 _SEGMENT = (r'(?:[A-Z]?[a-z]{2,}(?![a-z])|[A-Z]{2,}(?![A-Za-z])|[A-Z]+(?=[A-Z][a-z])|\d{1,4}(?!\d)'
@@ -113,18 +114,18 @@ _SEGMENT = (r'(?:[A-Z]?[a-z]{2,}(?![a-z])|[A-Z]{2,}(?![A-Za-z])|[A-Z]+(?=[A-Z][a
             # a letter standing alone between the separators of names: 'access_logs.s3.enabled', 'by-a-plugin'
             # (between any symbols, random 'v[-}Y`:W…' would pass)
             r'|(?:^|(?<=[-_./:]))[A-Za-z]\d{0,2}(?=[-_./:]|$))')
-_WORD_PATH = re.compile(rf'[^A-Za-z0-9]*{_SEGMENT}(?:[^A-Za-z0-9]*{_SEGMENT})+[^A-Za-z0-9]*')
-_UUID = re.compile(r'^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')
+_WORD_PATH = lazy(rf'[^A-Za-z0-9]*{_SEGMENT}(?:[^A-Za-z0-9]*{_SEGMENT})+[^A-Za-z0-9]*')
+_UUID = lazy(r'^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')
 # A digit run with letters on both sides: generated values interleave letters and digits ('k3jq9x'),
 # identifiers number at most one word ('utf8mb4', 'sha256sum', 'k8s-prod'). On 4,000 draws of 20
 # random lowercase letters and digits, 26% passed for a word path without this and 3% with it;
 # of 40,000 string literals in the Python stdlib that are word paths, 7 fail it (test fixtures' fake keys).
-_EMBEDDED_DIGITS = re.compile(r'(?<=[A-Za-z])[0-9]+(?=[A-Za-z])')
-_CAMEL_WORDS = re.compile(r'[A-Z]?[a-z]+|[A-Z]+(?![a-z])')
-_CAMEL = re.compile(r'(?:[A-Z]?[a-z]+|[A-Z]+(?![a-z]))+[0-9]{0,4}')
-_VOWEL = re.compile(r'[aeiouyAEIOUY]')
-_SEPARATORS = re.compile(r'[^A-Za-z0-9]')
-_ALNUM_RUNS = re.compile(r'[A-Za-z0-9]+')
+_EMBEDDED_DIGITS = lazy(r'(?<=[A-Za-z])[0-9]+(?=[A-Za-z])')
+_CAMEL_WORDS = lazy(r'[A-Z]?[a-z]+|[A-Z]+(?![a-z])')
+_CAMEL = lazy(r'(?:[A-Z]?[a-z]+|[A-Z]+(?![a-z]))+[0-9]{0,4}')
+_VOWEL = lazy(r'[aeiouyAEIOUY]')
+_SEPARATORS = lazy(r'[^A-Za-z0-9]')
+_ALNUM_RUNS = lazy(r'[A-Za-z0-9]+')
 
 LOCAL_HOSTS = frozenset({
     'localhost', '127.0.0.1', '::1', '0.0.0.0', 'host.docker.internal', 'host.containers.internal',
