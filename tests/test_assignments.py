@@ -54,6 +54,8 @@ def scan(path: str, text: str) -> list:
     ('call.sh', f'curl -H "x-api-key: {V}" https://api.lumen.io'),
     ('hotfix.patch', f'-SIGNING_KEY=${{SIGNING_KEY}}\n+SIGNING_KEY={V}'),
     ('.env', f'APP_KEY=base64:{V}='),
+    ('config.yaml', f'db:\n  password : {V}'),
+    ('client.js', f'const o = {{ password : "{V}" }};'),
 ])
 def test_secret_assignments_are_found(path: str, text: str) -> None:
     found = scan(path, text)
@@ -111,6 +113,7 @@ def test_kubernetes_secret_data_is_decoded_before_judging() -> None:
     ('x.txt', 'Using token ghp_********************************cA9f (redacted)'),
     ('seed.json', '{"password": "$2a$10$' + random_body(53, './' + 'abcdefghijklmnopqrstuvwxyz0123456789') + '"}'),
     ('app.json', f'"Default": "Host=db.lumen.io;Password={V}"'),          # the connection-string detector's
+    ('signals.rst', 'Never pass :data:`~flask.current_app` as sender to a signal.'),     # a reST role in prose
 ])
 def test_stand_ins_references_and_public_values_are_silent(path: str, text: str) -> None:
     assert scan(path, text) == [], (path, text)

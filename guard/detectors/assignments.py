@@ -529,6 +529,9 @@ class AssignmentDetector:
             return None     # `<password>…</password>`, `<property name="db.password">…</property>`
         if op == ':' and text.endswith('://', 0, key_start):
             return None     # `https://x-access-token:…@host`: a URL's user name; the URL's detectors judge it
+        if op == ':' and match.start(3) > match.end(2) and not close \
+                and text[max(0, key_start - 40):key_start].rstrip(' \t')[-1:].isalnum():
+            return None     # `key : value` after a word is prose: 'Never pass :data:`x` as sender' (a reST role)
         if 'value' in op and not close:
             return None
         if op in (' ', '\t'):
