@@ -125,4 +125,5 @@ VALIDATORS: dict[str, Check] = {
     'gcp-service-account-base64': _gate(gcp_service_account_base64),
     'pem-private-key-base64': _gate(pem_private_key_base64),
     'discord-bot-token': _gate(discord_bot_token),
+    'generated-base62-body': _gate(lambda token: plausible_base62_body(token.partition('_')[2])),
 }
