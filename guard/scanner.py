@@ -92,11 +92,13 @@ class Prefilter:
     the same matches.
     """
     DFA_AFTER = 256 * 1024
+    SLICE = 1 << 20
 
     def __init__(self, owners: dict[str, tuple[int, ...]], dfa_after: int = DFA_AFTER) -> None:
         self.keywords = list(owners)
         self._owners = [owners[k] for k in self.keywords]
         self._patterns = [k.encode('utf-8', 'surrogatepass') for k in self.keywords]
+        self._longest = max(map(len, self._patterns))
         self._automaton = _automaton(self._patterns, dfa=False)
         self._budget: int | None = dfa_after     # bytes the NFA still matches before the DFA is built
 
@@ -120,8 +122,16 @@ class Prefilter:
             if self._budget < 0:
                 self._automaton = _automaton(self._patterns, dfa=True)
                 self._budget = None
+        # In slices, overlapping by a keyword's length: every match comes back as a tuple, and a
+        # 50 MB minified line holds millions of them (437 MB of lists at once, unsliced).
+        present: set[int] = set()
+        step = self.SLICE
+        for start in range(0, max(len(data), 1), step):
+            piece = data[start:start + step + self._longest - 1] if len(data) > step else data
+            present.update(index for index, _start, _end in
+                           self._automaton.find_matches_as_indexes(piece, overlapping=True))
         found: set[int] = set()
-        for index, _start, _end in self._automaton.find_matches_as_indexes(data, overlapping=True):
+        for index in present:
             found.update(self._owners[index])
         return found
 

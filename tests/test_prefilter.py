@@ -68,3 +68,12 @@ def test_non_ascii_keywords_keep_their_non_ascii_case() -> None:
 
 def test_build_without_keywords_is_none() -> None:
     assert Prefilter.build([]) is None
+
+
+def test_keywords_across_slice_boundaries_are_found() -> None:
+    prefilter = Prefilter(KEYWORDS)
+    prefilter.SLICE = 8        # a huge text is matched in slices; here, 8 bytes each
+    for shift in range(20):
+        text = 'x' * shift + 'SECRET_ACCESS_KEY' + 'y' * 9
+        assert prefilter.owners_present(text) == {4, 5}, shift
+    assert prefilter.owners_present('ghp_' * 10) == {2, 3}
