@@ -254,6 +254,8 @@ def range_commits(spec: str) -> Selection:
 def commits_between(base: str, head: str) -> Selection:
     head_sha = git.rev_parse(head)
     if head_sha is None:
+        if head == 'HEAD':
+            raise GitError('HEAD is not a commit: this branch has no commits yet, so the range holds none')
         raise GitError(f'{head!r} is not a commit here: check the name, or fetch it (git fetch origin {head})')
     if base in git.ZERO_OIDS:
         return _not_on_remotes(head_sha, None, f'new branch (zero base): scanning commits of {head} '

@@ -73,6 +73,12 @@ def test_unknown_head_is_exit_2(repo: Path) -> None:
     assert "'nope' is not a commit" in result.stderr
 
 
+def test_a_range_in_a_repository_without_commits_says_so(repo: Path) -> None:
+    result = run_guard('scan', '--range', 'HEAD~1..HEAD')
+    assert result.returncode == 2
+    assert 'no commits yet' in result.stderr and 'fetch' not in result.stderr
+
+
 def test_zero_base_scans_commits_not_on_any_remote(repo: Path, origin: Path) -> None:
     write(repo / 'pushed.txt', f'{github_token()}\n')
     commit_all(repo, 'pushed')
