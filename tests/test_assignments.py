@@ -210,3 +210,69 @@ def test_end_to_end(tmp_path: Path) -> None:
     findings = json.loads(result.stdout)['findings']
     assert [(Path(f['path']).name, f['line'], f['rule_id']) for f in findings] == [
         ('prod.yaml', 2, 'generic-secret-assignment')]
+
+
+# Forms whose syntax, not a key, names the password: SQL's `IDENTIFIED BY`, basic-auth pairs in Python.
+# {v} is a random password built here; each sample must report exactly it, once.
+NAMED_BY_FORM = [
+    ('init.sql', "CREATE USER app IDENTIFIED BY '{v}';"),
+    ('init.sql', 'ALTER USER app IDENTIFIED BY "{v}"'),
+    ('init.sql', "CREATE USER 'app'@'%' IDENTIFIED WITH mysql_native_password BY '{v}';"),
+    ('init.sql', "ALTER USER 'app'@'%'\n  IDENTIFIED WITH 'caching_sha2_password' BY '{v}' PASSWORD EXPIRE NEVER;"),
+    ('oracle.sql', 'create user scott identified by {v};'),
+    ('oracle.sql', 'CREATE USER scott IDENTIFIED BY {v}\n  DEFAULT TABLESPACE users;'),
+    ('migrate.py', 'cur.execute("CREATE USER app IDENTIFIED BY \'{v}\'")'),
+    ('client.py', "r = requests.get(url, auth=('user', '{v}'))"),
+    ('client.py', 'session.auth = ("svc", "{v}")'),
+    ('client.py', "r = requests.get(url, auth=HTTPBasicAuth('user', '{v}'))"),
+    ('client.py', "auth = httpx.BasicAuth(USER, '{v}')"),
+    ('client.py', 'auth = httpx.DigestAuth("user", "{v}")'),
+    ('client.py', "async with aiohttp.ClientSession(auth=aiohttp.BasicAuth(login='x', password='{v}')) as s:"),
+    ('search.py', "es = Elasticsearch(hosts, http_auth=('elastic', '{v}'))"),
+    ('settings.py', "API = {{'auth': ('svc', '{v}'), 'timeout': 5}}"),
+    ('README.md', "    requests.get(url, auth=('user', '{v}'))"),
+]
+
+
+@pytest.mark.parametrize('path,template', NAMED_BY_FORM)
+def test_passwords_named_by_their_form(path: str, template: str) -> None:
+    symbols = '_$#' if path == 'oracle.sql' else '!%*-_'     # what Oracle allows in an unquoted password
+    for value in (random_body(16), random_body(12, ALNUM + symbols)):
+        value = random_body(1, string.ascii_letters) + value      # an unquoted one starts with a letter
+        found = scan(path, template.format(v=value))
+        assert [f.secret_hash for f in found] == [sha256_hex(value)], (path, template, value)
+
+
+@pytest.mark.parametrize('path,text', [
+    ('init.sql', "CREATE USER app IDENTIFIED BY 'password';\nALTER USER app IDENTIFIED BY 'changeme';"),
+    ('init.sql', "CREATE USER a IDENTIFIED BY :pw;\nCREATE USER b IDENTIFIED BY ?;\nCREATE USER c IDENTIFIED BY &pw;"),
+    ('init.sql', "CREATE USER app IDENTIFIED BY '${PW}';\nCREATE USER b IDENTIFIED BY '<password>';"),
+    ('init.sql', "CREATE USER app IDENTIFIED BY '%s';\nCREATE USER b IDENTIFIED BY %s;"),
+    ('init.sql', "CREATE USER app IDENTIFIED BY RANDOM PASSWORD;\nCREATE USER b IDENTIFIED EXTERNALLY;"),
+    ('init.sql', "CREATE USER app IDENTIFIED BY PASSWORD '*6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9';"),  # a hash
+    ('init.sql', "CREATE USER a IDENTIFIED WITH mysql_native_password AS '*6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9';"),
+    ('oracle.sql', "CREATE USER app IDENTIFIED BY VALUES 'S:8F2D4C3B7A69E0D1F2A3B4C5D6E7F8091A2B3C4D5E6F70819';"),
+    ('oracle.sql', 'CREATE USER scott IDENTIFIED BY tiger;'),
+    ('migrate.py', 'cur.execute("CREATE USER app IDENTIFIED BY \'%s\'" % pw)'),
+    ('migrate.py', 'cur.execute("CREATE USER app IDENTIFIED BY \'" + pw + "\'")'),
+    ('migrate.py', 'cur.execute(f"ALTER USER app IDENTIFIED BY \'{pw}\'")'),
+    ('models.md', 'Each row is identified by TransactionIdentifier\nand an object identified by\nSomeLongName;'),
+    ('client.py', 'r = requests.get(url, auth=(user, pw))'),
+    ('client.py', "r = requests.get(url, auth=(USER, os.environ['PW']))"),
+    ('client.py', 'r = requests.get(url, auth=HTTPBasicAuth(user, pw))'),
+    ('client.py', "r = requests.get(url, auth=HTTPBasicAuth('user', os.environ['PW']))"),
+    ('client.py', "r = requests.get(url, auth=('user', 'pass'))\nauth = ('api', 'YOUR_API_KEY')"),
+    ('client.py', "r = requests.get(url, auth=('api', get_key()))\nauth = ('user', 'Xk9q' + suffix)"),
+    ('client.py', "auth = aiohttp.BasicAuth(login='x', password=os.environ['PW'])"),
+    ('utils.py', 'auth = ("", "")'),
+])
+def test_forms_without_a_literal_password_are_silent(path: str, text: str) -> None:
+    assert scan(path, text) == [], (path, text)
+
+
+def test_forms_named_by_syntax_are_linear() -> None:
+    for unit in ('IDENTIFIED BY ', "identified with x by '", "auth=('u', ", 'HTTPBasicAuth(x, ', 'identified '):
+        text = (unit * (1_000_000 // len(unit) + 1))[:1_000_000]
+        started = time.process_time()
+        list(DETECTOR.detect(Fragment('x.sql', text)))
+        assert time.process_time() - started < 2.0, unit

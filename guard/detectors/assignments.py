@@ -32,7 +32,8 @@ from guard.detectors.placeholders import (
 from guard.detectors.wordfinder import WordFinder, line_span
 from guard.models import Confidence, Finding, Fragment, Severity
 
-_SECRET_WORDS = WordFinder(('pass', 'pwd', 'secret', 'token', 'cred', 'key', 'auth', 'salt', 'pepper'))
+_SECRET_WORDS = WordFinder(('pass', 'pwd', 'secret', 'token', 'cred', 'key', 'auth', 'salt', 'pepper',
+                            'identified'))
 # After a secret word: the rest of the key, a closing quote or bracket, and an assignment operator.
 _AFTER = lazy(
     r'([\w.\-]{0,40})'                 # the rest of the key: DB_PASSWORD_PROD, secret_key_base
@@ -128,7 +129,9 @@ _NUMBERISH = lazy(r'^[-+]?\d+(?:[.,:]\d+)*[a-zA-Z%]{0,3}$|^(?:true|false|yes|no|
 _URLISH = lazy(r'^[A-Za-z][A-Za-z0-9+.\-]*://|^(?:/|\./|\.\./|~/|file:|[A-Za-z]:\\)')
 _EXPRESSION = lazy(r'^[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*(?:\(.*\)?|\[.*\]?)?[;,)]*$|^\w+\(')
 # bcrypt, argon2, sha-crypt, PBKDF2: a password's hash opens nothing
-_PASSWORD_HASH = lazy(r'^\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|pbkdf2[\w-]*)\$|^(?:pbkdf2_sha256|bcrypt_sha256)\$')
+# and MySQL's mysql_native_password hash ('*' and 40 hex, `IDENTIFIED BY PASSWORD '*6BB4…'`)
+_PASSWORD_HASH = lazy(r'^\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|pbkdf2[\w-]*)\$|^(?:pbkdf2_sha256|bcrypt_sha256)\$'
+                      r'|^\*[0-9A-Fa-f]{40}$')
 _HOST_PORT = lazy(r'^[\w.\-]+:\d{1,5}$')
 _FILE_VALUE = lazy(r'\.(?:pem|key|crt|cer|p12|pfx|jks|json|txt|yaml|yml|env|asc|gpg|der|keystore)$', re.I)
 _QUOTED = {'"': lazy(r'"((?:[^"\\\n]|\\.){0,1024})"'), "'": lazy(r"'((?:[^'\\\n]|\\.){0,1024})'"),
@@ -158,6 +161,18 @@ _PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'     # string.punctuation (`s
 # Five consonants in a row: 73% of 14 random lowercase letters, 0.9% of the stdlib's 4,183 distinct
 # lowercase words of 8-14 letters (concatenations: 'strftime', 'htmlhelp')
 _CONSONANTS_5 = lazy(r'(?i)[bcdfghjklmnpqrstvwxz]{5}')
+# SQL: `CREATE USER app IDENTIFIED BY 'x'` (Oracle, MySQL), `IDENTIFIED WITH mysql_native_password BY 'x'`;
+# not `IDENTIFIED BY PASSWORD '*hash'`, `BY VALUES 'hash'` (Oracle) or `BY RANDOM PASSWORD` (none is a literal)
+_IDENTIFIED_BY = lazy(r'(?i)identified\s{1,20}(?:with\s{1,20}[\'"`]?\w{1,64}[\'"`]?\s{1,20})?by[ \t]{1,20}')
+# Oracle also takes an unquoted password, a name ending the line or the statement: `IDENTIFIED BY Xk9q;`;
+# read only in SQL scripts, where prose ('a row identified by TransactionId') is rare
+_SQL_EXTENSIONS = frozenset({'.sql', '.ddl', '.pls', '.plsql', '.pks', '.pkb', '.pck'})
+_SQL_NAME = lazy(r'[A-Za-z][\w$#]{0,127}(?=[ \t]*(?:;|\r?\n|$))')
+# Basic auth as a pair, the password second: `auth=('user', 'x')` (requests, httpx), `HTTPBasicAuth('user', 'x')`;
+# the user name may be a literal or a name, the password only a literal
+_PAIR_HEAD = lazy(r'\([ \t]*(?:"[^"\\\n]{0,256}"|\'[^\'\\\n]{0,256}\'|[A-Za-z_][\w.]{0,80})[ \t]*,[ \t]*(?=["\'])')
+_PAIR_END = lazy(r'[ \t]*,?[ \t]*\)')
+_PAIR_CLASS = lazy(r'(?i)(?:basic|digest)auth$')     # searched from 6 characters before the word 'Auth'
 # a character class with a range, then a quantifier: `[a-zA-Z0-9+/=]{88}`, `[0-9a-f]+`; or two escapes
 # of regex syntax: `^\zs\(secret\|inkeys\)\s*=` (one can be a random value's)
 _REGEX_SYNTAX = lazy(r'\[\^?[^\]\s]*(?:a-z|A-Z|0-9|a-f|A-F)[^\]\s]*\][*+?{]|\\[(|)sdw].*\\[(|)sdw]')
@@ -175,6 +190,7 @@ class Assignment(NamedTuple):
     offset: int                    # where the value starts in the fragment's text
     quoted: bool
     spaced: bool = False           # `key value` or `key("value")`: too weak a form for a key that may name no secret
+    key_class: str | None = None   # the form names what the value is (`IDENTIFIED BY '…'`), whatever the key
 
 
 def classify_key(key: str) -> str | None:
@@ -461,19 +477,32 @@ class AssignmentDetector:
         'clientkey', 'accountkey', 'licensekey', 'storagekey', 'hmackey', 'jwtkey', 'sessionkey',
         'pass=', 'pass:', 'pass"', "pass'", 'pass =', 'pass :', 'requirepass', 'masterauth',
         'auth=', 'auth:', 'auth"', "auth'", 'auth =', 'authorization', 'salt=', 'salt:', 'salt"', "salt'", 'salt =',
-        'storepass', 'keypass', 'pepper',
+        'storepass', 'keypass', 'pepper', 'identified', 'basicauth(', 'digestauth(',
     })
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text
         if 'kind: SealedSecret' in text:
             return          # encrypted to the cluster's key: safe in git
-        code = os.path.splitext(fragment.path)[1].lower() in CODE_EXTENSIONS
+        extension = os.path.splitext(fragment.path)[1].lower()
+        code = extension in CODE_EXTENSIONS
         sections = _sections(text) if 'kind: Secret' in text else None
         next_free = 0
         for word_start, word_end in _SECRET_WORDS.spans(text):
             if word_start < next_free:
                 continue
+            if text[word_start] in 'iI':       # 'identified': SQL's `IDENTIFIED BY '…'`
+                found = _identified_by(text, word_start, extension in _SQL_EXTENSIONS)
+                if found is not None:
+                    next_free = found.offset + len(found.value)
+                    yield from self._report(fragment, found, KeyClass.PASSWORD)
+                continue
+            if text.startswith('(', word_end) and _PAIR_CLASS.search(text, max(0, word_start - 6), word_end):
+                found = _auth_pair(text, word_end, text[_key_start(text, word_start):word_end])
+                if found is not None:       # `HTTPBasicAuth('user', '…')`, `httpx.DigestAuth(USER, '…')`
+                    next_free = found.offset + len(found.value)
+                    yield from self._report(fragment, found, KeyClass.PASSWORD)
+                    continue
             match = _NAME_VALUE.match(text, word_end) or _AFTER.match(text, word_end)
             if match is None:
                 run = _KEY_RUN.match(text, word_end)        # other words of this key end the same way
@@ -485,6 +514,9 @@ class AssignmentDetector:
                 continue
             if not found.quoted:
                 next_free = found.offset + len(found.value)  # words inside `a=password=…` are not keys
+            if found.key_class is not None:
+                yield from self._report(fragment, found, found.key_class)
+                continue
             key_class = classify_key(found.key)
             if key_class is None or (found.spaced and key_class == KeyClass.AMBIGUOUS):
                 continue
@@ -503,6 +535,13 @@ class AssignmentDetector:
             severity, confidence = verdict
             yield secret_finding(fragment, offset, value, rule_id=self.id, severity=severity,
                                  confidence=confidence, message=f'secret assigned to {found.key}')
+
+    def _report(self, fragment: Fragment, found: Assignment, key_class: str) -> Iterator[Finding]:
+        """A value whose form names what it is (`IDENTIFIED BY '…'`, `auth=('user', '…')`): judged as written."""
+        verdict = judge_value(key_class, found.value)
+        if verdict is not None:
+            yield secret_finding(fragment, found.offset, found.value, rule_id=self.id, severity=verdict[0],
+                                 confidence=verdict[1], message=f'secret assigned to {found.key}')
 
     @staticmethod
     def _assignment(text: str, word_start: int, match: re.Match[str], code: bool) -> Assignment | None:
@@ -523,6 +562,10 @@ class AssignmentDetector:
             return None
         if op.startswith(',') and not close:
             return None
+        if op in ('=', ':') and key.lower().endswith('auth') and classify_key(key) == KeyClass.AMBIGUOUS:
+            pair = _auth_pair(text, match.end(), key)     # `auth=('user', '…')`, `http_auth = (USER, "…")`
+            if pair is not None:
+                return pair
         if op == '(' and not _is_setter(key):
             return None     # `ds.setPassword("…")`, `.withApiKey("…")`, `.password("…")`; not `check_password("…")`
         if op == '>' and before != '<' and not (close and _NAME_KEY.search(text, max(0, key_start - 40), key_start)):
@@ -546,6 +589,40 @@ class AssignmentDetector:
         """`Server=…;Password=…`, `host=… password=…`, URLs: the connection-string detector judges these."""
         line_start, line_end = line_span(text, at)
         return '://' in text[line_start:at] or bool(_CONN_CONTEXT.search(text, line_start, line_end))
+
+
+def _identified_by(text: str, word_start: int, sql: bool) -> Assignment | None:
+    """The password of SQL's `IDENTIFIED BY '…'`, `IDENTIFIED WITH plugin BY '…'`, or Oracle's unquoted one."""
+    if word_start and (text[word_start - 1].isalnum() or text[word_start - 1] == '_'):
+        return None
+    by = _IDENTIFIED_BY.match(text, word_start)
+    if by is None:
+        return None
+    pos = by.end()
+    quote = text[pos:pos + 1]
+    if quote in ('"', "'"):
+        found = _QUOTED[quote].match(text, pos)
+        if found is None or _CONTINUES.match(text, found.end()):
+            return None     # an operand of `'…' + pw`, `'…' % pw`: the statement is built in code
+        return Assignment('IDENTIFIED BY', found.group(1), pos + 1, True, key_class=KeyClass.PASSWORD)
+    name = _SQL_NAME.match(text, pos) if sql else None
+    if name is None:
+        return None     # `:pw`, `?`, `&pw`, `VALUES '…'`, `RANDOM PASSWORD`
+    return Assignment('IDENTIFIED BY', name.group(), pos, False, key_class=KeyClass.PASSWORD)
+
+
+def _auth_pair(text: str, at: int, key: str) -> Assignment | None:
+    """The password of a basic-auth pair at `at`: `('user', 'x')`, `(USER, "x")`; a variable is no literal."""
+    while at < len(text) and text[at] in ' \t':
+        at += 1
+    head = _PAIR_HEAD.match(text, at)
+    if head is None:
+        return None
+    quote = text[head.end()]
+    found = _QUOTED[quote].match(text, head.end())
+    if found is None or not _PAIR_END.match(text, found.end()):
+        return None     # `('user', 'x' + suffix)`, a third element: not a literal pair
+    return Assignment(key, found.group(1), head.end() + 1, True, key_class=KeyClass.PASSWORD)
 
 
 def _sections(text: str) -> list[tuple[int, str]]:
