@@ -54,6 +54,9 @@ def scan(path: str, text: str) -> list:
     ('call.sh', f'curl -H "x-api-key: {V}" https://api.lumen.io'),
     ('hotfix.patch', f'-SIGNING_KEY=${{SIGNING_KEY}}\n+SIGNING_KEY={V}'),
     ('.env', f'APP_KEY=base64:{V}='),
+    ('config.toml', f'[db]\npassword = """{V}"""'),
+    ('config.toml', f"[db]\npassword = '''\n{V}'''"),
+    ('settings.py', f'API_TOKEN = """\n{V}\n"""'),
     ('config.yaml', f'db:\n  password : {V}'),
     ('client.js', f'const o = {{ password : "{V}" }};'),
 ])
@@ -114,6 +117,8 @@ def test_kubernetes_secret_data_is_decoded_before_judging() -> None:
     ('seed.json', '{"password": "$2a$10$' + random_body(53, './' + 'abcdefghijklmnopqrstuvwxyz0123456789') + '"}'),
     ('app.json', f'"Default": "Host=db.lumen.io;Password={V}"'),          # the connection-string detector's
     ('signals.rst', 'Never pass :data:`~flask.current_app` as sender to a signal.'),     # a reST role in prose
+    ('config.toml', f'motd_token = """\nWelcome.\n{V}\n"""\npassword = """"""'),      # a block; empty
+    ('help.py', 'password = """Your password must have 12 characters."""'),     # prose
 ])
 def test_stand_ins_references_and_public_values_are_silent(path: str, text: str) -> None:
     assert scan(path, text) == [], (path, text)
@@ -271,7 +276,8 @@ def test_forms_without_a_literal_password_are_silent(path: str, text: str) -> No
 
 
 def test_forms_named_by_syntax_are_linear() -> None:
-    for unit in ('IDENTIFIED BY ', "identified with x by '", "auth=('u', ", 'HTTPBasicAuth(x, ', 'identified '):
+    for unit in ('IDENTIFIED BY ', "identified with x by '", "auth=('u', ", 'HTTPBasicAuth(x, ', 'identified ',
+                 'password = """', "token = '''\n"):
         text = (unit * (1_000_000 // len(unit) + 1))[:1_000_000]
         started = time.process_time()
         list(DETECTOR.detect(Fragment('x.sql', text)))

@@ -362,6 +362,8 @@ def read_value(text: str, match: re.Match[str], code: bool, in_string: bool = Fa
             pos = declared.end()
             quote = text[pos]
     if quote in _QUOTED and not in_string:
+        if quote != '`' and text.startswith(quote * 3, pos):
+            return _triple_quoted(text, pos, quote * 3)
         found = _QUOTED[quote].match(text, pos)
         if found is None:
             return None
@@ -400,6 +402,24 @@ def read_value(text: str, match: re.Match[str], code: bool, in_string: bool = Fa
     if call and len(call.group(1)) >= 3 and (call.group(1).islower() or is_phrase(call.group(1))):
         return None     # `inputsecret("Password: ")`, `hiera('db::password')`: a call in a language we do not parse
     return value, pos, False
+
+
+def _triple_quoted(text: str, pos: int, quotes: str) -> tuple[str, int, bool] | None:
+    """`password = '''…'''` (TOML's multi-line strings, Python's): only a value of one line, on the
+    opening line or the next (TOML drops a newline right after the quotes); a block of text is no password."""
+    start = pos + 3
+    if text.startswith('\n', start):
+        start += 1
+    elif text.startswith('\r\n', start):
+        start += 2
+    end = text.find(quotes, start, start + 1100)
+    if end < 0:
+        return None
+    inner = text[start:end]
+    value = inner.strip()
+    if not value or '\n' in value or '\\' in value:
+        return None
+    return value, start + inner.index(value), True
 
 
 def _is_setter(key: str) -> bool:
