@@ -33,6 +33,11 @@ class LazyPattern:
         return self._compiled
 
     def __getattr__(self, name: str) -> Any:
+        # Only the pattern's public attributes (.match, .pattern…) are forwarded. A private or dunder
+        # name asked of a stand-in whose slots are not set yet (copy and pickle ask for __setstate__
+        # on a bare instance) would recurse through self._compiled into here without end.
+        if name.startswith('_'):
+            raise AttributeError(name)
         return getattr(self.compiled(), name)
 
     def __repr__(self) -> str:
