@@ -127,7 +127,6 @@ _PUBLIC_VALUE = lazy(r'^(?:pk_(?:live|test)_|pk\.[\w-]|rk_test_|sb_publishable_|
                            r'|\.apps\.googleusercontent\.com$|^https?://[0-9a-f]{32}@[\w.\-]*sentry')
 _NUMBERISH = lazy(r'^[-+]?\d+(?:[.,:]\d+)*[a-zA-Z%]{0,3}$|^(?:true|false|yes|no|on|off|null|nil|none)$', re.I)
 _URLISH = lazy(r'^[A-Za-z][A-Za-z0-9+.\-]*://|^(?:/|\./|\.\./|~/|file:|[A-Za-z]:\\)')
-_EXPRESSION = lazy(r'^[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*(?:\(.*\)?|\[.*\]?)?[;,)]*$|^\w+\(')
 # bcrypt, argon2, sha-crypt, PBKDF2: a password's hash opens nothing
 # and MySQL's mysql_native_password hash ('*' and 40 hex, `IDENTIFIED BY PASSWORD '*6BB4…'`)
 _PASSWORD_HASH = lazy(r'^\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|pbkdf2[\w-]*)\$|^(?:pbkdf2_sha256|bcrypt_sha256)\$'
