@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import AnyStr, NamedTuple
 
 from guard.models import Commit, Fragment
 
@@ -254,39 +254,32 @@ def file_changes(text: str) -> Iterator[FileChange]:
 def diff_git_lines(text: str) -> list[str]:
     """What follows `diff --git ` on each of a patch's file headers (see diff_git_paths).
     str.find, not a MULTILINE regex: several times faster on megabytes of patch."""
-    out = []
-    start = 0 if text.startswith('diff --git ') else _next_header(text, 0)
-    while start >= 0:
-        end = text.find('\n', start)
-        if end < 0:
-            out.append(text[start + 11:])
-            break
-        out.append(text[start + 11:end])
-        start = _next_header(text, end)
-    return out
+    return _header_rests(text, '\ndiff --git ')
 
 
 def diff_git_headers(data: bytes) -> list[bytes]:
     """diff_git_lines over raw bytes, for a look at the paths without decoding a patch."""
+    return _header_rests(data, b'\ndiff --git ')
+
+
+def _header_rests(data: AnyStr, marker: AnyStr) -> list[AnyStr]:
+    """What follows the header on each line of `data` starting with it (`marker`: a newline,
+    then the header), as str or bytes alike."""
+    header = marker[1:]
     out = []
-    start = 0 if data.startswith(b'diff --git ') else _next_header_bytes(data, 0)
+    start = 0 if data.startswith(header) else _next_header(data, marker, 0)
     while start >= 0:
-        end = data.find(b'\n', start)
+        end = data.find(marker[:1], start)
         if end < 0:
-            out.append(data[start + 11:])
+            out.append(data[start + len(header):])
             break
-        out.append(data[start + 11:end])
-        start = _next_header_bytes(data, end)
+        out.append(data[start + len(header):end])
+        start = _next_header(data, marker, end)
     return out
 
 
-def _next_header_bytes(data: bytes, pos: int) -> int:
-    found = data.find(b'\ndiff --git ', pos)
-    return found + 1 if found >= 0 else -1
-
-
-def _next_header(text: str, pos: int) -> int:
-    found = text.find('\ndiff --git ', pos)
+def _next_header(data: AnyStr, marker: AnyStr, pos: int) -> int:
+    found = data.find(marker, pos)
     return found + 1 if found >= 0 else -1
 
 
