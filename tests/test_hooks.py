@@ -232,3 +232,19 @@ def test_copying_into_a_missing_core_hooks_path_directory_is_undone(repo: Path) 
     assert run_guard('uninstall').returncode == 0
     assert not (repo / 'ci').exists()
     assert hooks_path_config(repo) == 'ci/git-hooks'                      # the user's setting, untouched
+
+
+def test_hooks_path_guard_set_moves_without_force_and_uninstall_undoes_both(repo: Path) -> None:
+    assert run_guard('install', '--hooks-path').returncode == 0
+    moved = run_guard('install', '--hooks-path', 'tools/hooks')           # guard's own setting: no other manager
+    assert moved.returncode == 0, moved.stderr
+    assert 'set core.hooksPath to tools/hooks (was .githooks)' in moved.stderr
+    assert hooks_path_config(repo) == 'tools/hooks'
+    write(repo / 'tools' / 'hooks' / 'post-merge', '#!/bin/sh\n').chmod(0o755)   # a hook git runs now
+    refused = run_guard('install', '--hooks-path')
+    assert refused.returncode == 2 and 'would stop running (post-merge)' in refused.stderr
+    (repo / 'tools' / 'hooks' / 'post-merge').unlink()
+    undone = run_guard('uninstall')
+    assert undone.returncode == 0 and 'unset core.hooksPath' in undone.stderr
+    assert hooks_path_config(repo) is None
+    assert not (repo / '.githooks').exists() and not (repo / 'tools').exists()

@@ -136,12 +136,13 @@ def hooks_path_dir(top: Path, value: str) -> Path:
     return (path if path.is_absolute() else top / path).resolve()
 
 
-def check_switch(top: Path, current: Path, target: Path, force: bool) -> None:
-    """Moving core.hooksPath switches off the hooks git runs now: not without --force."""
+def check_switch(top: Path, current: Path, target: Path, force: bool, ours: str | None) -> None:
+    """Moving core.hooksPath switches off the hooks git runs now: not without --force.
+    `ours`: the value an earlier `guard install --hooks-path` set (no other manager's)."""
     if force or current == target:
         return
     configured = git.config_get('core.hooksPath', cwd=top)
-    if configured is not None:
+    if configured is not None and configured != ours:
         raise UsageError(f'core.hooksPath is already {configured!r} (another hook manager?): call '
                          '`guard scan --staged` from its pre-commit hook, or pass --force to point it at '
                          f'{target} (guard uninstall points it back)')
@@ -225,7 +226,7 @@ def install(pre_push: bool, force: bool, hooks_path: str | None) -> int:
     hooks = current
     if hooks_path is not None and top is not None:
         hooks = hooks_path_dir(top, hooks_path)
-        check_switch(top, current, hooks, force)
+        check_switch(top, current, hooks, force, state.hooks_path)
     for name in names:
         check_hook(hooks, name, force)
     changed = _created(state, make_dirs(hooks))
