@@ -9,9 +9,11 @@ from pathlib import Path
 import click
 import pytest
 
+from guard.cli import fastpath
 from guard.cli.commands import COMMANDS, cli
 from guard.cli.fastpath import parse_staged_scan
-from guard.cli.scan import scan, scan_args
+from guard.cli.scan import scan
+from guard.cli.scanning import scan_args
 from tests.conftest import commit_all, git, run_guard, write
 from tests.secrets import random_body
 
@@ -77,6 +79,19 @@ LINES = [
     ['--staged', '--', '-odd-name.py', '--staged'],
     ['--staged', 'name with spaces.py', 'naïve.py'],
 ]
+
+
+def test_fast_path_tables_say_what_scan_declares() -> None:
+    """The fast path's option tables against `scan`'s click declaration: the same flags, parameter
+    names and kinds (a renamed option or parameter, or a path option made file-only, fails here)."""
+    options = {flag: param for param in scan.params if isinstance(param, click.Option) for flag in param.opts}
+    for flag, name in fastpath.FLAGS.items():
+        assert options[flag].name == name and options[flag].is_flag, flag
+    for flag, name in fastpath.VALUES.items():
+        assert options[flag].name == name and not options[flag].is_flag, flag
+    declared = {options[flag].name: options[flag].type for flag in fastpath.VALUES}
+    assert {n for n, t in declared.items() if isinstance(t, click.Path)} == set(fastpath.PATHS)
+    assert {n for n, t in declared.items() if isinstance(t, click.Path) and not t.dir_okay} == set(fastpath.FILE_ONLY)
 
 
 @pytest.mark.parametrize('line', LINES)

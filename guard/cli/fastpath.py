@@ -15,23 +15,25 @@ import os
 import stat
 import sys
 from pathlib import Path
+from typing import Any
 
-from guard.cli.options import Suppression
-from guard.cli.scanning import ScanArgs
+from guard.cli.scanning import ScanArgs, scan_args
 
+# The options a hook line uses, by flag, to the names click gives their parameters in
+# guard/cli/scan.py (tests/test_startup.py checks these tables against that declaration).
 FLAGS = {'--staged': 'staged', '-q': 'quiet', '--quiet': 'quiet', '--no-gitignore': 'no_gitignore',
          '--require-allow-reason': 'require_allow_reason', '--report-unused': 'report_unused',
          '--fail-on-unused': 'fail_on_unused'}
-VALUES = {'--config': 'config', '--format': 'format', '--baseline': 'baseline', '--output': 'output'}
-FILE_ONLY = ('baseline', 'output')      # click.Path(dir_okay=False)
+VALUES = {'--config': 'config_path', '--format': 'fmt', '--baseline': 'baseline_file', '--output': 'output'}
+PATHS = ('config_path', 'baseline_file', 'output')      # click.Path(path_type=Path)
+FILE_ONLY = ('baseline_file', 'output')                 # click.Path(dir_okay=False)
 
 
 def parse_staged_scan(argv: list[str]) -> ScanArgs | None:
     """ScanArgs for a `scan --staged` line this parser understands, else None (click's turn)."""
     if not argv or argv[0] != 'scan' or sys.platform == 'win32':    # click expands globs on Windows
         return None
-    flags: set[str] = set()
-    values: dict[str, str] = {}
+    params: dict[str, Any] = {}
     paths: list[str] = []
     rest = iter(argv[1:])
     for token in rest:
@@ -43,31 +45,27 @@ def parse_staged_scan(argv: list[str]) -> ScanArgs | None:
             continue
         name, equals, value = token.partition('=')
         if name in FLAGS and not equals:
-            flags.add(FLAGS[name])
+            params[FLAGS[name]] = True
         elif name in VALUES:
             if not equals:
                 value = next(rest, '')
             if not value or value.startswith('-'):
                 return None
-            values[VALUES[name]] = value
+            params[VALUES[name]] = value
         else:
             return None     # '-', '--help', another mode, an unknown option: click's job
-    if 'staged' not in flags or not all(_path_ok(p) for p in paths):
+    if not params.get('staged') or not all(_path_ok(p) for p in paths):
         return None
-    if not all(_path_ok(v, dir_okay=k not in FILE_ONLY) for k, v in values.items() if k != 'format'):
-        return None
-    fmt = values.get('format', 'text')
-    if 'format' in values:
+    for name in PATHS:
+        if name in params:
+            if not _path_ok(params[name], dir_okay=name not in FILE_ONLY):
+                return None
+            params[name] = Path(params[name])
+    if 'fmt' in params:
         from guard.cli.output import FORMAT_NAMES
-        if fmt not in FORMAT_NAMES:
+        if params['fmt'] not in FORMAT_NAMES:
             return None
-    baseline, output, config = (Path(values[k]) if k in values else None for k in ('baseline', 'output', 'config'))
-    return ScanArgs(
-        paths=tuple(paths), no_gitignore='no_gitignore' in flags, staged=True, fmt=fmt, output=output,
-        config_path=config, quiet='quiet' in flags,
-        suppression=Suppression(baseline, 'require_allow_reason' in flags, 'report_unused' in flags,
-                                'fail_on_unused' in flags),
-    )
+    return scan_args({'paths': tuple(paths), **params})
 
 
 def _path_ok(value: str, dir_okay: bool = True) -> bool:

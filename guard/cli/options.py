@@ -34,9 +34,10 @@ class Suppression(NamedTuple):
 
     @classmethod
     def pop_from(cls, params: dict[str, Any]) -> Suppression:
-        """The value of the options `suppression_options` adds, taken out of a command's parameters."""
-        return cls(params.pop('baseline_file'), params.pop('require_allow_reason'), params.pop('report_unused'),
-                   params.pop('fail_on_unused'))
+        """The value of the options `suppression_options` adds, taken out of a command's parameters
+        (named as the fields are, but for --baseline's; one left out keeps its default)."""
+        return cls(params.pop('baseline_file', None),
+                   **{name: params.pop(name) for name in cls._fields[1:] if name in params})
 
 
 def suppression_options(command: F) -> F:

@@ -5,15 +5,14 @@ shared with the pre-commit fast path (guard/cli/fastpath.py parses `scan --stage
 without importing click, and hands anything else to this command)."""
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import click
 
-from guard.cli.options import Suppression, suppression_options
+from guard.cli.options import suppression_options
 from guard.cli.output import FORMAT_NAMES
-from guard.cli.scanning import ScanArgs, run_scan
+from guard.cli.scanning import run_scan, scan_args
 
 
 @click.command()
@@ -35,9 +34,3 @@ def scan(**params: Any) -> int:
     """Scan files or directories (default: the current directory) for secrets."""
     return run_scan(scan_args(params))
 
-
-def scan_args(params: Mapping[str, Any]) -> ScanArgs:
-    """click's parameters of `scan` as the ScanArgs the fast path builds too."""
-    rest = dict(params)
-    suppression = Suppression.pop_from(rest)
-    return ScanArgs(**rest, suppression=suppression)

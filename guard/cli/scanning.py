@@ -3,8 +3,9 @@ click (guard/cli/scan.py) or the pre-commit fast path (guard/cli/fastpath.py).""
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from guard.cli.options import Suppression
 from guard.errors import UsageError
@@ -25,6 +26,14 @@ class ScanArgs(NamedTuple):
     config_path: Path | None = None
     quiet: bool = False
     suppression: Suppression = Suppression()
+
+
+def scan_args(params: Mapping[str, Any]) -> ScanArgs:
+    """`scan`'s parameters, by the names click gives them (those left out keep their
+    defaults), as ScanArgs: click's command and the fast path both build them here."""
+    rest = dict(params)
+    suppression = Suppression.pop_from(rest)
+    return ScanArgs(**rest, suppression=suppression)
 
 
 def run_scan(args: ScanArgs) -> int:
