@@ -154,11 +154,15 @@ def check_switch(top: Path, current: Path, target: Path, force: bool, ours: str 
 
 # ---- the shims ----------------------------------------------------------------------------
 
-def check_hook(hooks: Path, name: str, force: bool) -> None:
+def backup_of(target: Path) -> Path:
+    """Where --force keeps the hook it replaces, and uninstall finds it."""
+    return target.with_name(target.name + BACKUP_SUFFIX)
+
+
+def check_hook(target: Path, force: bool) -> None:
     """Refuse before anything is written: a foreign hook needs --force, and a free backup name."""
-    target = hooks / name
     if target.exists() and not is_guards(target):
-        backup = hooks / f'{name}{BACKUP_SUFFIX}'
+        backup = backup_of(target)
         if not force:
             raise UsageError(f'{target} exists and is not guard\'s: call `guard scan --staged` from it, '
                              f'or pass --force to replace it (it is kept as {backup.name})')
@@ -166,25 +170,24 @@ def check_hook(hooks: Path, name: str, force: bool) -> None:
             raise UsageError(f'{backup} already exists: move it away before --force')
 
 
-def install_hook(hooks: Path, name: str) -> tuple[str, bool]:
+def install_hook(target: Path) -> tuple[str, bool]:
     """Write one shim (check_hook said yes); returns what was done and whether a file was written."""
-    target = hooks / name
-    backup = hooks / f'{name}{BACKUP_SUFFIX}'
+    shim = SHIMS[target.name]
+    backup = backup_of(target)
     if target.exists() and not is_guards(target):
         target.rename(backup)
         done = f'installed {target} (your hook is kept as {backup.name})'
-    elif target.exists() and target.read_text(encoding='utf-8', errors='replace') == SHIMS[name]:
+    elif target.exists() and target.read_text(encoding='utf-8', errors='replace') == shim:
         return f'{target} is already installed', False
     else:
         done = f'installed {target}'
-    target.write_text(SHIMS[name], encoding='utf-8', newline='\n')
+    target.write_text(shim, encoding='utf-8', newline='\n')
     target.chmod(0o755)
     return done, True
 
 
-def uninstall_hook(hooks: Path, name: str) -> str | None:
-    target = hooks / name
-    backup = hooks / f'{name}{BACKUP_SUFFIX}'
+def uninstall_hook(target: Path) -> str | None:
+    backup = backup_of(target)
     if not target.exists():
         return None
     if not is_guards(target):
@@ -227,14 +230,15 @@ def install(pre_push: bool, force: bool, hooks_path: str | None) -> int:
     if hooks_path is not None and top is not None:
         hooks = hooks_path_dir(top, hooks_path)
         check_switch(top, current, hooks, force, state.hooks_path)
-    for name in names:
-        check_hook(hooks, name, force)
+    targets = [hooks / name for name in names]
+    for target in targets:
+        check_hook(target, force)
     changed = _created(state, make_dirs(hooks))
-    for name in names:
-        message, wrote = install_hook(hooks, name)
+    for target in targets:
+        message, wrote = install_hook(target)
         click.echo(f'guard: {message}', err=True)
-        if wrote and str(hooks / name) not in state.written:
-            state.written.append(str(hooks / name))
+        if wrote and str(target) not in state.written:
+            state.written.append(str(target))
         changed |= wrote
     if hooks_path is not None and top is not None:
         changed |= _point_hooks_path(top, hooks_path, state)
@@ -268,7 +272,7 @@ def uninstall() -> int:
     state = load_state(record)
     if state is None:       # installed by a guard that kept no record: remove guard's shims where git looks
         hooks = git.hooks_dir()
-        said = [m for m in (uninstall_hook(hooks, name) for name in SHIMS) if m]
+        said = [m for m in (uninstall_hook(hooks / name) for name in SHIMS) if m]
     else:
         said = list(_undo(state))
         drop_state(record)
@@ -279,7 +283,7 @@ def uninstall() -> int:
 
 def _undo(state: State) -> Iterable[str]:
     for written in state.written:
-        message = uninstall_hook(Path(written).parent, Path(written).name)
+        message = uninstall_hook(Path(written))
         if message:
             yield message
     top = git.toplevel(Path.cwd())
