@@ -78,6 +78,9 @@ def test_yes_no_validators_gate() -> None:
     assert VALIDATORS['jwt']('a.b') is None
     assert VALIDATORS['github-crc32'](valid_token()) is Confidence.HIGH
     assert VALIDATORS['github-crc32'](_bad_checksum('ghp')) is None
+    # the body check alone: a generated body passes whatever its checksum, a fake does not
+    assert VALIDATORS['generated-base62-body'](_bad_checksum('ghp')) is Confidence.HIGH
+    assert VALIDATORS['generated-base62-body']('secret_' + 'Ab' * 21 + 'c') is None
 
 
 def test_scan_reports_confidence_and_min_confidence_drops_medium(repo: Path) -> None:

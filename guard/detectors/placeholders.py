@@ -99,7 +99,8 @@ _PLACEHOLDER_PHRASE = lazy(
     """,
 )
 _WORDY = lazy(r'(?:[A-Za-z][a-z]*|[A-Z]+|[0-9]+)(?:[-_ .]+(?:[A-Za-z][a-z]*|[A-Z]+|[0-9]+))*')
-_LEET = str.maketrans('3014@$57', 'eoiaasst')
+# Digits and symbols written for letters: 's3cr3t', 'p@ssw0rd', 'N0tAR34lT0k3n'
+LEET = str.maketrans('3014@$57', 'eoiaasst')
 _MASK = lazy(r'^[*xX•#._-]+$|^\*{3,}|\*{3,}$')
 # One word as people write it (lower, Capitalised or UPPER, any alphabet), then a number and a mark:
 # 'Summer2024!', 'Passwort', 'Contraseña'. Random casing ('pLIixMEOLeMa') is no word.
@@ -159,7 +160,7 @@ def is_placeholder(value: str) -> bool:
     lowered = stripped.lower()
     if lowered in PLACEHOLDER_WORDS or lowered in DOCUMENTED_VALUES or _MASK.match(stripped):
         return True
-    plain = lowered.translate(_LEET)
+    plain = lowered.translate(LEET)
     if plain in PLACEHOLDER_WORDS or plain.rstrip('0123456789!.?') in PLACEHOLDER_WORDS:
         return True     # 's3cr3t', 'p@ssw0rd', 'secret123', 'admin!'
     if is_reference(stripped) or has_embedded_reference(stripped) or is_stored_elsewhere(stripped):

@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Callable
 
 from guard.detectors.entropy import longest_run, shannon_entropy
-from guard.detectors.placeholders import is_word_path
+from guard.detectors.placeholders import LEET, is_word_path
 from guard.models import Confidence
 
 Check = Callable[[str], 'Confidence | None']
@@ -40,7 +40,6 @@ def github_crc32(token: str) -> bool:
 
 
 _HEX_DIGITS = frozenset('0123456789abcdefABCDEF')
-_LEET = str.maketrans('3014570', 'eoiasto')
 
 
 def plausible_base62_body(body: str) -> bool:
@@ -56,7 +55,12 @@ def plausible_base62_body(body: str) -> bool:
     return (len(body) >= 30 and shannon_entropy(body) >= 3.7
             and any(c.islower() for c in body) and any(c.isupper() for c in body)
             and longest_run(body) <= 4 and not _HEX_DIGITS.issuperset(body)
-            and not is_word_path(body) and not is_word_path(body.translate(_LEET)))
+            and not is_word_path(body) and not is_word_path(body.translate(LEET)))
+
+
+def generated_body(token: str) -> bool:
+    """The body after a token's type prefix ('ghp_', 'secret_') could be generated."""
+    return plausible_base62_body(token.partition('_')[2])
 
 
 def github_token(token: str) -> Confidence | None:
@@ -65,7 +69,7 @@ def github_token(token: str) -> Confidence | None:
     the body looks generated; an obvious fake is not a token at all."""
     if github_crc32(token):
         return Confidence.HIGH
-    return Confidence.MEDIUM if plausible_base62_body(token.partition('_')[2]) else None
+    return Confidence.MEDIUM if generated_body(token) else None
 
 
 def _b64url_json(part: str) -> object:
@@ -125,5 +129,5 @@ VALIDATORS: dict[str, Check] = {
     'gcp-service-account-base64': _gate(gcp_service_account_base64),
     'pem-private-key-base64': _gate(pem_private_key_base64),
     'discord-bot-token': _gate(discord_bot_token),
-    'generated-base62-body': _gate(lambda token: plausible_base62_body(token.partition('_')[2])),
+    'generated-base62-body': _gate(generated_body),
 }
