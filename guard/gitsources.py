@@ -1,7 +1,7 @@
 """Fragments from git: the staged change, commit ranges and pre-push updates.
 
 Everything here reads git through guard.git and turns patches into Fragments with
-guard.diff; the history audit (guard.history) reuses `scan_record` per commit.
+guard.diff; the history audit (guard.history) scans its commits with `scan_commits`.
 
 The records of commit scans are NamedTuples, not frozen dataclasses: the pre-commit hook
 imports this module, and each frozen dataclass costs ~0.5 ms to define there (its methods
@@ -120,13 +120,9 @@ def env_events(changes: Iterable[FileChange], commit: Commit) -> Iterator[EnvEve
             yield EnvEvent(change.path, kind, commit)
 
 
-def scan_record(record: bytes, scanner: Scanner) -> CommitScan:
+def _scan_record(record: bytes, scanner: Scanner, gate: _Gate) -> CommitScan:
     """One commit of a log stream: its message and added lines, scanned only when the
     keyword prefilter finds something in the whole record; env files tracked always."""
-    return _scan_record(record, scanner, _gate(scanner))
-
-
-def _scan_record(record: bytes, scanner: Scanner, gate: _Gate) -> CommitScan:
     # Most commits hold no keyword at all: for them one pass over the raw bytes decides,
     # and nothing but the sha is decoded (the per-commit cost is most of the Python work).
     fields = record.split(b'\0', 4)
