@@ -124,10 +124,10 @@ class Prefilter:
                 self._budget = None
         # In slices, overlapping by a keyword's length: every match comes back as a tuple, and a
         # 50 MB minified line holds millions of them (437 MB of lists at once, unsliced).
+        # (Slicing a text no longer than a slice gives the text itself, uncopied.)
         present: set[int] = set()
-        step = self.SLICE
-        for start in range(0, max(len(data), 1), step):
-            piece = data[start:start + step + self._longest - 1] if len(data) > step else data
+        for start in range(0, len(data), self.SLICE):
+            piece = data[start:start + self.SLICE + self._longest - 1]
             present.update(index for index, _start, _end in
                            self._automaton.find_matches_as_indexes(piece, overlapping=True))
         found: set[int] = set()
