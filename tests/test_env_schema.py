@@ -392,3 +392,5 @@ def test_no_environ_validates_the_local_env_files_that_exist(repo: Path) -> None
     (repo / '.env.local').unlink()
     proc = run_guard('check', 'env-schema', '--no-environ', cwd=repo)
     assert proc.returncode == 2 and 'env.schema.yaml:3: unknown type' in proc.stderr
+    proc = run_guard('check', 'env-schema', '--no-environ', '--settings', 'no_such_module:Settings', cwd=repo)
+    assert proc.returncode == 2 and "cannot import 'no_such_module:Settings'" in proc.stderr   # nor a settings class

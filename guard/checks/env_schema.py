@@ -88,35 +88,29 @@ def check(ws: Workspace) -> CheckResult:
                              '--settings module:Class, or set env.schema / env.settings in .guard.yaml')
         return CheckResult(notes=(f'env-schema: skipped, no {SCHEMA_FILE} (or --schema / --settings)',))
     sources = gather(ws)
-    if not sources.files and not sources.environ:
-        return _nothing_to_validate(ws, settings, path, sources)
     if settings:
         cls = load_settings_class(settings, ws.cwd)
-        findings = validate_settings(cls, sources, declared_at(cls, ws))
-        notes = (f'env-schema: {settings} against {sources.describe()}',)
-    else:
-        assert path is not None
-        schema = load_schema(path, ws.relative(path))
-        environment = choose_environment(ws, schema, sources)
-        findings = validate_schema(schema, sources, environment)
-        profile = f' ({environment})' if environment else ''
-        notes = (f'env-schema: {schema.path}{profile} against {sources.describe()}',)
-    return CheckResult(findings=(*sources.findings, *findings), notes=(*sources.notes, *notes))
-
-
-def _nothing_to_validate(ws: Workspace, settings: str | None, path: Path | None, sources: Sources) -> CheckResult:
-    """--no-environ and no env file here (a pre-commit hook on a machine without a .env): the
-    schema or settings class is still loaded, so a broken one fails, but no value is judged
-    missing: there is none to judge."""
-    if settings:
-        load_settings_class(settings, ws.cwd)
         what = settings
     else:
         assert path is not None
-        what = load_schema(path, ws.relative(path)).path
-    looked = ', '.join(ws.env.local_files) if not ws.env.env_files else ', '.join(ws.env.env_files)
-    return CheckResult(notes=(*sources.notes, f'env-schema: {what} loaded; no env file to validate ({looked} '
-                                              'not found) and the environment is off (--no-environ)'))
+        schema = load_schema(path, ws.relative(path))
+        what = schema.path
+    if not sources.files and not sources.environ:
+        # --no-environ and no env file here (a pre-commit hook on a machine without a .env): the
+        # schema or settings class is loaded, so a broken one fails, but no value is judged
+        # missing: there is none to judge.
+        looked = ', '.join(ws.env.env_files or ws.env.local_files)
+        return CheckResult(notes=(*sources.notes, f'env-schema: {what} loaded; no env file to validate ({looked} '
+                                                  'not found) and the environment is off (--no-environ)'))
+    if settings:
+        findings = validate_settings(cls, sources, declared_at(cls, ws))
+        notes = (f'env-schema: {what} against {sources.describe()}',)
+    else:
+        environment = choose_environment(ws, schema, sources)
+        findings = validate_schema(schema, sources, environment)
+        profile = f' ({environment})' if environment else ''
+        notes = (f'env-schema: {what}{profile} against {sources.describe()}',)
+    return CheckResult(findings=(*sources.findings, *findings), notes=(*sources.notes, *notes))
 
 
 def choose_environment(ws: Workspace, schema: Schema, sources: Sources) -> str | None:
