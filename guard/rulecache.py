@@ -93,7 +93,7 @@ def cached(rule_type: type[Any], parse: Callable[[], tuple[Any, ...]]) -> tuple[
         temporary = path.with_name(f'{path.name}.{os.getpid()}.tmp')
         temporary.write_text(payload, encoding='utf-8')
         os.replace(temporary, path)       # atomic: a concurrent run reads the old file or the new one
-        _prune(directory, keep=path)
+        _prune(directory)
     except (OSError, TypeError, ValueError):
         pass
     return rules
@@ -104,12 +104,13 @@ def cache_name() -> str:
     return f'builtin-rules-{zlib.crc32(str(PACKAGE).encode("utf-8", "surrogateescape")):08x}.json'
 
 
-def _prune(directory: Path, keep: Path) -> None:
-    """Remove other installations' cache files that no run has rewritten for PRUNE_DAYS
-    (their installation is most likely gone; if not, it parses its rules once again)."""
+def _prune(directory: Path) -> None:
+    """Remove cache files no run has rewritten for PRUNE_DAYS: other installations' (most
+    likely gone; if not, they parse their rules once again) and temporary files a killed run
+    left. The file just written is newer than that."""
     cutoff = time.time() - PRUNE_DAYS * 86400
     for entry in os.scandir(directory):
-        if entry.name.startswith('builtin-rules') and entry.name.endswith('.json') and entry.path != str(keep):
+        if entry.name.startswith('builtin-rules'):
             try:
                 if entry.stat().st_mtime < cutoff:
                     os.unlink(entry.path)

@@ -108,12 +108,14 @@ def test_each_installation_has_its_own_file_and_old_ones_are_pruned(
     cache.parent.mkdir(parents=True)
     old = cache.parent / 'builtin-rules-0badf00d.json'
     recent = cache.parent / 'builtin-rules-0ddba11s.json'
-    for path in (old, recent):
+    left = cache.parent / 'builtin-rules-0badf00d.json.4242.tmp'      # a killed run's temporary file
+    for path in (old, recent, left):
         path.write_text('{}')
     stale = old.stat().st_mtime - (rulecache.PRUNE_DAYS + 1) * 86400
-    os.utime(old, (stale, stale))
+    for path in (old, left):
+        os.utime(path, (stale, stale))
     rulecache.cached(Rule, CountingParse())
-    assert cache.is_file() and recent.is_file() and not old.exists()
+    assert cache.is_file() and recent.is_file() and not old.exists() and not left.exists()
     here = rulecache.cache_name()
     monkeypatch.setattr(rulecache, 'PACKAGE', Path('/elsewhere/site-packages/guard'))
     assert rulecache.cache_name() != here
