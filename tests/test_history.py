@@ -275,3 +275,18 @@ def test_still_at_head_follows_head_across_reruns(repo: Path) -> None:
     commit_all(repo, 'gone')
     _, data, _ = history()
     assert [g['at_head'] for g in data['groups']] == [False]
+
+
+def test_the_commit_listing_started_before_the_imports_is_the_one_used(repo: Path, tmp_path: Path) -> None:
+    """guard.cli.history starts `git rev-list` early with the arguments guard.history.audit will
+    ask for: were they to drift apart, the early listing would run for nothing, beside a second."""
+    for i in range(3):
+        write(repo / f'f{i}.txt', f'{i}\n')
+        commit_all(repo, f'c{i}')
+    git('branch', 'side', 'HEAD~1', cwd=repo)
+    for n, args in enumerate(((), ('--branch', 'side'), ('--since', 'HEAD~2'))):
+        trace = tmp_path / f'trace{n}'
+        result = run_guard('scan-history', '--no-cache', *args, env={'GIT_TRACE': str(trace)})
+        assert result.returncode == 0, result.stderr
+        listings = [line for line in trace.read_text().splitlines() if 'git rev-list' in line]
+        assert len(listings) == 1, listings
