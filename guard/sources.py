@@ -6,6 +6,7 @@ import os
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 
 from guard import git
 from guard.models import Fragment
@@ -17,26 +18,16 @@ _BOMS = (
 )
 
 
-class Tally:
-    """What a source read and passed over, for the receipt (a counter the sources update)."""
-    __slots__ = ('bytes', 'files', 'reasons', 'skipped')
+class Tally(SimpleNamespace):
+    """What a source read and passed over, for the receipt (a counter the sources update).
+    A SimpleNamespace for its == and repr: the dataclasses module stays off the pre-commit path."""
+    files: int
+    bytes: int
+    skipped: int
+    reasons: dict[str, int]
 
     def __init__(self) -> None:
-        self.files = 0
-        self.bytes = 0
-        self.skipped = 0
-        self.reasons: dict[str, int] = {}
-
-    def _key(self) -> tuple[int, int, int, dict[str, int]]:
-        return self.files, self.bytes, self.skipped, self.reasons
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Tally) and self._key() == other._key()
-
-    __hash__ = None     # type: ignore[assignment]   # mutable
-
-    def __repr__(self) -> str:
-        return f'Tally(files={self.files}, bytes={self.bytes}, skipped={self.skipped}, reasons={self.reasons})'
+        super().__init__(files=0, bytes=0, skipped=0, reasons={})
 
     def skip(self, reason: str) -> None:
         self.skipped += 1
