@@ -139,7 +139,7 @@ PASSWORD_TEMPLATES = [
 # Unquoted values, where a generator's every symbol may stand, quotes included (LastPass, KeePass).
 UNQUOTED_TEMPLATES = [t for t in PASSWORD_TEMPLATES if t[0] in (
     'env', 'ini', 'properties', 'dockerfile', 'compose', 'k8s', 'helm') and not any(q in t[2] for q in '"\'')]
-WIDE = ALNUM + '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'
+WIDE = ALNUM + string.punctuation
 
 # The key names a token, a secret or an API key.
 SECRET_TEMPLATES = [
@@ -452,6 +452,9 @@ def test_a_token_in_url_userinfo_is_one_finding_of_its_own_length() -> None:
     text = f'git clone https://x-access-token:{token}@github.com/org/repo.git\n'
     findings = list(DETECTOR.detect(Fragment('ci.sh', text)))
     assert all(f.secret_hash == sha256_hex(token) for f in findings), [f.preview for f in findings]
+    # and guard as a whole reports it once, exactly (the assignment detector alone may say nothing)
+    everything = _scanner().scan(Fragment('ci.sh', text))
+    assert [(f.secret_hash, f.end_column - f.column) for f in everything] == [(sha256_hex(token), len(token))]
 
 
 def main() -> int:
