@@ -102,6 +102,9 @@ def test_non_ascii_values_and_values_inside_values(repo: Path) -> None:
     found = sorted((f['line'], f['column'], f['message'].split(' from ')[0]) for f in own_findings('notes.txt'))
     assert found == [(1, 7, 'the value of MAIL_PASSWORD'), (2, 7, 'the value of SIGNING_KEY'),
                      (2, 13, 'the value of SESSION_KEY')]
+    # alone in its file, so that no other value's keyword lets the detector run
+    write(repo / 'mail.txt', f'mail: {umlaut}\n')
+    assert [(f['line'], f['column']) for f in own_findings('mail.txt')] == [(1, 7)]
 
 
 def test_parse_env() -> None:
