@@ -95,9 +95,8 @@ class Prefilter:
     SLICE = 1 << 20
 
     def __init__(self, owners: dict[str, tuple[int, ...]], dfa_after: int = DFA_AFTER) -> None:
-        self.keywords = list(owners)
-        self._owners = [owners[k] for k in self.keywords]
-        self._patterns = [k.encode('utf-8', 'surrogatepass') for k in self.keywords]
+        self._owners = list(owners.values())      # by pattern index
+        self._patterns = [k.encode('utf-8', 'surrogatepass') for k in owners]
         self._longest = max(map(len, self._patterns))
         self._automaton = _automaton(self._patterns, dfa=False)
         self._budget: int | None = dfa_after     # bytes the NFA still matches before the DFA is built
