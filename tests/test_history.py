@@ -290,3 +290,26 @@ def test_the_commit_listing_started_before_the_imports_is_the_one_used(repo: Pat
         assert result.returncode == 0, result.stderr
         listings = [line for line in trace.read_text().splitlines() if 'git rev-list' in line]
         assert len(listings) == 1, listings
+
+
+def test_a_store_another_process_writes_to_is_warned_about_once(repo: Path) -> None:
+    """A save that fails (the file held by another writer) is reported once; the run's
+    results stand, and the next run scans again what was not saved."""
+    write(repo / 'a.txt', 'a\n')
+    commit_all(repo, 'a')
+    history()
+    write(repo / 'app.py', f'T = "{github_token()}"\n')
+    commit_all(repo, 'token')
+    other = sqlite3.connect(repo / STORE, isolation_level=None)
+    other.execute('BEGIN IMMEDIATE')
+    try:
+        _, data, stderr = history()
+    finally:
+        other.execute('ROLLBACK')
+        other.close()
+    assert stderr.count('cannot save progress') == 1 and 'this run goes on unsaved' in stderr
+    assert '1 commits scanned, 1 from the store' in stderr
+    assert [(g['path'], g['at_head']) for g in data['groups']] == [('app.py', True)]
+    _, again, stderr = history()
+    assert 'cannot save' not in stderr and '1 commits scanned, 1 from the store' in stderr
+    assert again['groups'] == data['groups']
