@@ -85,7 +85,6 @@ class Store:
     @classmethod
     def _memory(cls, version: str) -> Store:
         conn = sqlite3.connect(':memory:', isolation_level=None)
-        conn.executescript(_SCHEMA)
         store = cls(conn, None)
         store._set_version(version)
         return store
@@ -145,24 +144,14 @@ class Store:
 
     def save(self, rows: Sequence[tuple[str, int, int]], scans: Sequence[CommitScan], warn: list[str]) -> None:
         """Record a batch of scanned commits ((sha, bytes, files) rows) and what those in
-        `scans` held; a failure is reported once and the run goes on. An in-memory store
-        (--no-cache, or the file was unusable) starts empty and dies with the run, so
-        nothing is written to it: this run's results come from memory anyway."""
-        if self.broken or self.path is None:
-            return
-        try:
-            with self._transaction():
-                self.conn.executemany('INSERT OR REPLACE INTO commits VALUES (?, ?, ?)',
-                                      rows)
-                self.conn.executemany('INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
-                                      [_finding_row(f) for s in scans for f in s.findings])
-                self.conn.executemany('INSERT INTO env_events VALUES (?,?,?,?,?)',
-                                      [(e.commit.sha, e.commit.author, e.commit.date, e.path, e.kind)
-                                       for s in scans for e in s.env_events])
-        except sqlite3.Error as e:
-            self.broken = True
-            where = self.path
-            warn.append(f'history store {where}: cannot save progress ({e}); this run goes on unsaved')
+        `scans` held."""
+        self._write([
+            ('INSERT OR REPLACE INTO commits VALUES (?, ?, ?)', rows),
+            ('INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+             (_finding_row(f) for s in scans for f in s.findings)),
+            ('INSERT INTO env_events VALUES (?,?,?,?,?)',
+             ((e.commit.sha, e.commit.author, e.commit.date, e.path, e.kind) for s in scans for e in s.env_events)),
+        ], warn)
 
     def head_prints(self) -> dict[str, tuple[str, frozenset[str]]]:
         """path → (blob, fingerprints found in that blob at that path) as last scanned."""
@@ -171,12 +160,21 @@ class Store:
 
     def save_head_prints(self, rows: Sequence[tuple[str, str, frozenset[str]]], warn: list[str]) -> None:
         """Remember what each (path, blob) held, so an unchanged HEAD is not scanned again."""
-        if self.broken or self.path is None or not rows:
+        if rows:
+            self._write([('INSERT OR REPLACE INTO head_prints VALUES (?, ?, ?)',
+                          ((path, blob, '\n'.join(sorted(prints))) for path, blob, prints in rows))], warn)
+
+    def _write(self, inserts: Sequence[tuple[str, Iterable[Sequence[object]]]], warn: list[str]) -> None:
+        """Run `inserts` ((statement, rows), rows built only here) in one transaction; a failure
+        is reported once and the run goes on. An in-memory store (--no-cache, or the file was
+        unusable) starts empty and dies with the run, so nothing is written to it: this run's
+        results come from memory anyway."""
+        if self.broken or self.path is None:
             return
         try:
             with self._transaction():
-                self.conn.executemany('INSERT OR REPLACE INTO head_prints VALUES (?, ?, ?)',
-                                      [(path, blob, '\n'.join(sorted(prints))) for path, blob, prints in rows])
+                for statement, rows in inserts:
+                    self.conn.executemany(statement, rows)
         except sqlite3.Error as e:
             self.broken = True
             warn.append(f'history store {self.path}: cannot save progress ({e}); this run goes on unsaved')
