@@ -140,14 +140,14 @@ def _scan_record(record: bytes, scanner: Scanner, gate: _Gate) -> CommitScan:
     if maybe and gate.keyword_hit(message_text):
         findings += scanner.scan(Fragment(MESSAGE_PATH, message_text.rstrip('\n'), 1, commit))
     changes: Iterable[FileChange] = ()
-    patch_text = git.decode(patch_bytes) if maybe else None
-    if (patch_text is not None and gate.keyword_hit(patch_text)) or gate.wants_any(patch_bytes):
-        patch = parse_patch(git.decode(patch_bytes) if patch_text is None else patch_text, commit)
+    patch_text = git.decode(patch_bytes)    # every way on from here reads it, once
+    if (maybe and gate.keyword_hit(patch_text)) or gate.wants_any(patch_bytes):
+        patch = parse_patch(patch_text, commit)
         for fragment in patch.fragments:
             findings += scanner.scan(fragment)
         changes = patch.files
     elif b'.env' in patch_bytes:
-        changes = file_changes(git.decode(patch_bytes))
+        changes = file_changes(patch_text)
     return CommitScan(sha=sha, commit=commit, findings=tuple(findings), env_events=tuple(env_events(changes, commit)),
                       bytes=len(record), files=files, binary=binary)
 
