@@ -194,10 +194,11 @@ def head_prints(paths: Sequence[str], scanner: Scanner, store: Store,
     todo: dict[str, str] = {}
     for path in paths:
         blob = ids[f'HEAD:{path}']
+        seen = known.get(path)
         if blob is None:
             out[path] = None
-        elif known.get(path, ('', frozenset()))[0] == blob:
-            out[path] = known[path][1]
+        elif seen is not None and seen[0] == blob:
+            out[path] = seen[1]
         else:
             todo[path] = blob
     blobs = git.cat_files(sorted(set(todo.values())))
