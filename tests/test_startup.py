@@ -148,3 +148,20 @@ print(before, hit is not None and hit.group(3) == '=', after)
 """
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ['True', 'True', 'True']
+
+
+def test_ctrl_c_inside_a_click_command_exits_130() -> None:
+    """click turns a KeyboardInterrupt inside a command into click.Abort: still 'interrupted', 130."""
+    code = """
+import io, sys
+class CtrlC(io.RawIOBase):
+    def readable(self): return True
+    def readinto(self, buffer): raise KeyboardInterrupt
+sys.stdin = io.TextIOWrapper(io.BufferedReader(CtrlC()))
+from guard.cli import main
+sys.exit(main(['scan', '--stdin']))
+"""
+    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=False)
+    assert result.returncode == 130, result.stderr
+    assert result.stderr.rstrip().endswith('guard: interrupted')
+    assert 'internal error' not in result.stderr

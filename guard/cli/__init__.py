@@ -29,10 +29,6 @@ def error_handler() -> Iterator[list[int]]:
         sys.stderr.close()   # the reader went away (guard scan | head): not our error
         code[0] = INTERNAL_ERROR
     except Exception as e:
-        if _is_click_abort(e):
-            say('guard: interrupted')
-            code[0] = INTERRUPTED
-            return
         say(f'guard: internal error: {type(e).__name__}: {e} (please report it with the command you ran)')
         code[0] = INTERNAL_ERROR
 
@@ -44,14 +40,6 @@ def say(line: str) -> None:
         return
     stream.write(line + '\n')
     stream.flush()
-
-
-def _is_click_abort(error: Exception) -> bool:
-    """click.Abort (Ctrl-C or EOF at a prompt), asked only when click is loaded: the fast path never loads it."""
-    if 'guard.cli.commands' not in sys.modules:
-        return False
-    from guard.cli.commands import is_abort
-    return is_abort(error)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -52,10 +52,9 @@ def run_click(argv: Sequence[str] | None) -> int:
     except click.ClickException as e:
         e.show()
         return 2
+    except click.Abort:     # click's wrapping of a Ctrl-C (or EOF at a prompt) in a command
+        raise KeyboardInterrupt from None
     except click.exceptions.Exit as e:
         return e.exit_code
     return result if isinstance(result, int) else 0
 
-
-def is_abort(error: BaseException) -> bool:
-    return isinstance(error, click.Abort)
