@@ -30,4 +30,3 @@ def emit(report: Report, fmt: str, output: Path | None, quiet: bool = False) -> 
     if not quiet:
         say(receipt_line(report))
     return report.exit_code
-

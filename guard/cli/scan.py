@@ -33,4 +33,3 @@ from guard.cli.scanning import run_scan, scan_args
 def scan(**params: Any) -> int:
     """Scan files or directories (default: the current directory) for secrets."""
     return run_scan(scan_args(params))
-
