@@ -56,12 +56,12 @@ def cache_dir() -> Path | None:
     return (Path(xdg) if xdg else Path.home() / '.cache') / 'guard'
 
 
-def source_key(rule_type: type[Any]) -> str:
-    """Everything that decides the parsed rules: versions, the Rule fields, and each source
-    file's path, size and mtime. OSError when a source cannot be listed or stat'ed (then
-    there is no cache: an installation that is not plain files, such as a zip)."""
-    parts = [f'{FORMAT} {__version__} {sys.version_info[:2]}',
-             ' '.join(rule_type._fields)]
+def source_key() -> str:
+    """Everything that decides the parsed rules: versions, and each source file's path, size
+    and mtime (the Rule fields are checked by `decode`, against the names the file lists).
+    OSError when a source cannot be listed or stat'ed (then there is no cache: an
+    installation that is not plain files, such as a zip)."""
+    parts = [f'{FORMAT} {__version__} {sys.version_info[:2]}']
     names = sorted(n for n in os.listdir(RULES_DIR) if n.endswith('.yaml'))
     for path in (*(RULES_DIR / n for n in names), *PARSER_SOURCES):
         st = os.stat(path)
@@ -73,7 +73,7 @@ def cached(rule_type: type[Any], parse: Callable[[], tuple[Any, ...]]) -> tuple[
     """`parse()`, or its result from the cache when the rule sources have not changed."""
     try:
         directory = cache_dir()
-        key = source_key(rule_type)
+        key = source_key()
     except (OSError, RuntimeError):
         return parse()
     if directory is None:

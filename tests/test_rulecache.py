@@ -43,7 +43,7 @@ def test_broken_cache_falls_back_to_parsing_and_is_rewritten(cache: Path, conten
     parse = CountingParse()
     assert rulecache.cached(Rule, parse) == parse_builtin_rules()
     assert parse.calls == 1
-    assert json.loads(cache.read_text())['key'] == rulecache.source_key(Rule)
+    assert json.loads(cache.read_text())['key'] == rulecache.source_key()
 
 
 def test_stale_key_is_ignored(cache: Path) -> None:
@@ -54,6 +54,17 @@ def test_stale_key_is_ignored(cache: Path) -> None:
     data['rules'] = data['rules'][:1]
     cache.write_text(json.dumps(data))
     assert len(rulecache.cached(Rule, parse)) == len(parse_builtin_rules())
+    assert parse.calls == 2
+
+
+def test_cache_of_other_rule_fields_is_ignored(cache: Path) -> None:
+    """Same sources, other Rule fields (the key does not name them: decode checks them)."""
+    parse = CountingParse()
+    rulecache.cached(Rule, parse)
+    data = json.loads(cache.read_text())
+    data['fields'][0] = 'renamed'
+    cache.write_text(json.dumps(data))
+    assert rulecache.cached(Rule, parse) == parse_builtin_rules()
     assert parse.calls == 2
 
 
@@ -79,18 +90,18 @@ def test_key_follows_every_rule_file(tmp_path: Path, monkeypatch: pytest.MonkeyP
     for source in sorted(rulecache.RULES_DIR.glob('*.yaml'))[:3]:
         (rules / source.name).write_bytes(source.read_bytes())
     monkeypatch.setattr(rulecache, 'RULES_DIR', rules)
-    key = rulecache.source_key(Rule)
-    assert rulecache.source_key(Rule) == key
+    key = rulecache.source_key()
+    assert rulecache.source_key() == key
     first = sorted(rules.iterdir())[0]
     stat = first.stat()
     os.utime(first, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))      # rewritten, same size
-    touched = rulecache.source_key(Rule)
+    touched = rulecache.source_key()
     assert touched != key
     (rules / 'zz-new.yaml').write_text('rules: []\n')
-    added = rulecache.source_key(Rule)
+    added = rulecache.source_key()
     assert added not in (key, touched)
     (rules / 'notes.txt').write_text('not a rule file\n')
-    assert rulecache.source_key(Rule) == added
+    assert rulecache.source_key() == added
 
 
 def test_rows_round_trip_every_field_type(cache: Path) -> None:
