@@ -332,9 +332,20 @@ def hooks_dir(cwd: Path | None = None) -> Path:
     return path if path.is_absolute() else (Path(cwd or Path.cwd()) / path).resolve()
 
 
-def config_get(key: str, cwd: Path | None = None) -> str | None:
-    proc = run(['config', '--get', key], cwd=cwd, check=False)
+def config_get(key: str, cwd: Path | None = None, *, local: bool = False) -> str | None:
+    """A config value as git resolves it, or only this repository's own (`local`)."""
+    proc = run(['config', *(['--local'] if local else []), '--get', key], cwd=cwd, check=False)
     return decode(proc.stdout).strip() if proc.returncode == 0 else None
+
+
+def config_set_local(key: str, value: str | None, cwd: Path | None = None) -> None:
+    """Set (or, with None, unset) a value in this repository's own config."""
+    if value is not None:
+        run(['config', '--local', key, value], cwd=cwd)
+        return
+    proc = run(['config', '--local', '--unset', key], cwd=cwd, check=False)
+    if proc.returncode not in (0, 5):     # 5: it was not set
+        raise GitError(f'git config --unset {key} failed: {decode(proc.stderr).strip()}')
 
 
 def fetch(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:

@@ -24,7 +24,7 @@ from typing import Any
 import click
 
 from guard import git
-from guard.errors import GitError, UsageError
+from guard.errors import UsageError
 
 MARKER = '# guard-hook:'
 BACKUP_SUFFIX = '.guard-backup'
@@ -117,17 +117,11 @@ def drop_state(path: Path) -> None:
 # ---- core.hooksPath -----------------------------------------------------------------------
 
 def local_hooks_path(top: Path) -> str | None:
-    proc = git.run(['config', '--local', '--get', 'core.hooksPath'], cwd=top, check=False)
-    return git.decode(proc.stdout).rstrip('\n') if proc.returncode == 0 else None
+    return git.config_get('core.hooksPath', cwd=top, local=True)
 
 
 def set_local_hooks_path(top: Path, value: str | None) -> None:
-    if value is None:
-        proc = git.run(['config', '--local', '--unset', 'core.hooksPath'], cwd=top, check=False)
-        if proc.returncode not in (0, 5):     # 5: it was not set
-            raise GitError(f'git config --unset core.hooksPath failed: {git.decode(proc.stderr).strip()}')
-    else:
-        git.run(['config', '--local', 'core.hooksPath', value], cwd=top)
+    git.config_set_local('core.hooksPath', value, cwd=top)
 
 
 def hooks_path_dir(top: Path, value: str) -> Path:
