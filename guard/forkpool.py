@@ -10,7 +10,7 @@ Chunks are handed out through a pipe holding their indexes (4-byte reads from a
 pipe are atomic), so a fast worker takes more of them. Each child writes framed
 messages on its own pipe: progress ticks, a pickled result per chunk, or an error;
 a thread per child reads them into a queue this process drains between its own
-chunks. POSIX systems with fork only: elsewhere, with one job, or with more tasks
+chunks. Linux only (see can_fork): elsewhere, with one job, or with more tasks
 than the task pipe holds at once, everything runs here.
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ import os
 import pickle
 import queue
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -39,7 +40,17 @@ _MAX_TASKS = 16_384  # every index is written to the task pipe at once: 64 KB, a
 
 
 def can_fork() -> bool:
-    return hasattr(os, 'fork')
+    """Linux only: forking a process that may have loaded macOS system frameworks is unsafe
+    (why multiprocessing spawns there), and Windows has no fork."""
+    return sys.platform.startswith('linux') and hasattr(os, 'fork')
+
+
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity where the OS has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 def run(tasks: Sequence[T], work: Callable[[T, Tick], R], jobs: int,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
@@ -133,7 +132,8 @@ def scan_parallel(commits: Sequence[str], scanner: Scanner, jobs: int,
 
 
 def default_jobs() -> int:
-    return os.cpu_count() or 1
+    from guard import forkpool  # not at import: a re-run with nothing new needs no workers
+    return forkpool.cores()
 
 
 # ---- grouping --------------------------------------------------------------------------------

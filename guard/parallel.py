@@ -19,10 +19,9 @@ import itertools
 import multiprocessing
 import os
 import signal
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 
-from guard import sources
+from guard import forkpool, sources
 from guard.models import Finding
 from guard.scanner import Scanner
 
@@ -44,15 +43,8 @@ def workers() -> int:
     """
     if os.environ.get('GUARD_JOBS', '').isdigit():
         return max(1, int(os.environ['GUARD_JOBS']))
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:       # not on Linux: no fork pool either, see can_fork
-        cores = os.cpu_count() or 1
+    cores = forkpool.cores()
     return 1 if cores < 2 else min(2 * cores, cores + 4)
-
-
-def can_fork() -> bool:
-    return sys.platform.startswith('linux') and 'fork' in multiprocessing.get_all_start_methods()
 
 
 def scan_entries(scanner: Scanner, entries: Iterable[Entry], *, max_size: int, tally: sources.Tally,
@@ -61,7 +53,7 @@ def scan_entries(scanner: Scanner, entries: Iterable[Entry], *, max_size: int, t
     jobs = workers() if jobs is None else jobs
     stream = iter(entries)
     head = list(itertools.islice(stream, MIN_FILES))
-    if jobs < 2 or len(head) < MIN_FILES or not can_fork():
+    if jobs < 2 or len(head) < MIN_FILES or not forkpool.can_fork():
         return _scan_serial(scanner, itertools.chain(head, stream), max_size, tally)
     return _scan_pool(scanner, itertools.chain(head, stream), max_size, tally, jobs)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from guard import parallel, sources
+from guard import forkpool, parallel, sources
 from guard.detectors.base import secret_finding
 from guard.models import Finding, Fragment, Severity
 from guard.scanner import Scanner
@@ -41,7 +41,7 @@ def entries(root: Path) -> list[tuple[str, str]]:
     return list(sources.file_entries([str(root)], use_gitignore=False, tally=sources.Tally()))
 
 
-@pytest.mark.skipif(not parallel.can_fork(), reason='the pool needs fork (Linux)')
+@pytest.mark.skipif(not forkpool.can_fork(), reason='the pool needs fork (Linux)')
 def test_pool_matches_serial_and_really_forks(tmp_path: Path) -> None:
     make_tree(tmp_path / 't')
     scanner = Scanner([PidDetector()])
