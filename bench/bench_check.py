@@ -6,6 +6,7 @@ packages, nested apps each with an env template, docs, compose files and workflo
 
     python bench/bench_check.py [--files 5000] [--runs 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,11 +21,11 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCHEMA = '''variables:
+SCHEMA = """variables:
   DATABASE_URL: {type: database_url, description: Postgres, schemes: [postgresql]}
   JWT_SECRET_KEY: {type: secret, min_length: 32, description: Signs tokens}
   LOG_LEVEL: {type: enum, choices: [DEBUG, INFO], default: INFO, description: Verbosity}
-'''
+"""
 
 
 def build(root: Path, files: int) -> None:
@@ -32,8 +33,10 @@ def build(root: Path, files: int) -> None:
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
-    (root / '.gitignore').write_text('.env\n.env.local\n.env.*.local\n*.pem\n*.key\nid_rsa\nid_ecdsa\n'
-                                     'id_ed25519\nservice-account*.json\n*-service-account.json\n!.env.example\n')
+    (root / '.gitignore').write_text(
+        '.env\n.env.local\n.env.*.local\n*.pem\n*.key\nid_rsa\nid_ecdsa\n'
+        'id_ed25519\nservice-account*.json\n*-service-account.json\n!.env.example\n'
+    )
     (root / 'env.schema.yaml').write_text(SCHEMA)
     (root / 'README.md').write_text('| var | use |\n|--|--|\n' + ''.join(f'| `KEY_{i}` | x |\n' for i in range(200)))
     apps = [f'services/app{i:02d}' for i in range(20)]

@@ -22,6 +22,7 @@ installation has it: from the bench venv of bench_staged.py (guard's tree and th
 venv's site-packages as plain directories, without the editable install's import hook,
 .pyc files written); `--dev-venv` runs the dev venv's command instead.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,13 @@ from pathlib import Path
 from bench_staged import bench_venv, tool_env
 
 BIN = Path(sys.executable).parent
-GIT_ENV = {'GIT_AUTHOR_NAME': 'Bench', 'GIT_AUTHOR_EMAIL': 'bench@example.com',
-           'GIT_COMMITTER_NAME': 'Bench', 'GIT_COMMITTER_EMAIL': 'bench@example.com', 'GIT_CONFIG_NOSYSTEM': '1'}
+GIT_ENV = {
+    'GIT_AUTHOR_NAME': 'Bench',
+    'GIT_AUTHOR_EMAIL': 'bench@example.com',
+    'GIT_COMMITTER_NAME': 'Bench',
+    'GIT_COMMITTER_EMAIL': 'bench@example.com',
+    'GIT_CONFIG_NOSYSTEM': '1',
+}
 ALNUM = string.ascii_letters + string.digits
 BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 
@@ -54,8 +60,9 @@ def tool(name: str) -> str:
 
 
 def git(*args: str, cwd: Path, stdin: bytes | None = None) -> str:
-    return subprocess.run(['git', *args], cwd=cwd, input=stdin, capture_output=True, check=True,
-                          env={**os.environ, **GIT_ENV}).stdout.decode()
+    return subprocess.run(
+        ['git', *args], cwd=cwd, input=stdin, capture_output=True, check=True, env={**os.environ, **GIT_ENV}
+    ).stdout.decode()
 
 
 def fake_github_token(rng: random.Random) -> str:
@@ -80,9 +87,11 @@ def generated_repo(root: Path, commits: int, seed: int = 7) -> Path:
     for i in range(1, commits + 1):
         branch = 'main' if i < 50 or rng.random() < 0.6 else rng.choice(('dev', 'release'))
         message = f'change {i}: update handlers\n'
-        out.append(f'commit refs/heads/{branch}\nmark :{i}\n'
-                   f'committer Bench <bench@example.com> {1600000000 + i * 60} +0000\n'
-                   f'data {len(message)}\n{message}')
+        out.append(
+            f'commit refs/heads/{branch}\nmark :{i}\n'
+            f'committer Bench <bench@example.com> {1600000000 + i * 60} +0000\n'
+            f'data {len(message)}\n{message}'
+        )
         parent = marks[branch] or marks['main']
         if parent:
             out.append(f'from :{parent}\n')
@@ -91,11 +100,13 @@ def generated_repo(root: Path, commits: int, seed: int = 7) -> Path:
             name = f'src/pkg{rng.randrange(20)}/mod{rng.randrange(20)}.py'
             lines = files.setdefault(name, [f'"""Module {name}."""\n'])
             for _ in range(rng.randrange(1, 6)):
-                lines.insert(rng.randrange(len(lines) + 1),
-                             f'value_{rng.randrange(10**6)} = compute({rng.randrange(999)}, "{name}")\n')
+                lines.insert(
+                    rng.randrange(len(lines) + 1),
+                    f'value_{rng.randrange(10**6)} = compute({rng.randrange(999)}, "{name}")\n',
+                )
             if i % 250 == 0:
                 lines.append(f'API_TOKEN = "{fake_github_token(rng)}"\n')
-            del lines[:max(0, len(lines) - 80)]
+            del lines[: max(0, len(lines) - 80)]
             body = ''.join(lines).encode()
             out.append(f'M 100644 inline {name}\ndata {len(body)}\n{body.decode()}\n')
         if i % 500 == 0:
@@ -131,8 +142,9 @@ def run(argv: Sequence[str], cwd: Path) -> tuple[float, float, int]:
     wrapped = [str(TIME), '-f', '%M', *argv] if TIME.exists() else list(argv)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = subprocess.run(wrapped, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
-                          env=tool_env())
+    proc = subprocess.run(
+        wrapped, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=tool_env()
+    )
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     err = proc.stderr.decode(errors='replace')
@@ -152,7 +164,7 @@ def bench(repo: Path, runs: int, jobs: int | None, bin_dir: Path) -> None:
         'guard scan-history': [str(bin_dir / 'guard'), 'scan-history', '--no-cache', '-q', *jobs_args],
         'guard (incremental)': [str(bin_dir / 'guard'), 'scan-history', '-q', *jobs_args],
     }
-    run(commands['guard (incremental)'], repo)          # fills the store, warms the page cache
+    run(commands['guard (incremental)'], repo)  # fills the store, warms the page cache
     load_before = os.getloadavg()[0]
     for argv in commands.values():
         run(argv, repo)
@@ -171,24 +183,32 @@ def bench(repo: Path, runs: int, jobs: int | None, bin_dir: Path) -> None:
     leaks = statistics.median(wall['betterleaks git'])
     full = statistics.median(wall['guard scan-history'])
     again = statistics.median(wall['guard (incremental)'])
-    print(f'\n{repo.name}: {count} commits, {size / 2**20:.1f} MB of patch, {runs} runs, '
-          f'{jobs or os.cpu_count()} jobs, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, '
-          f'on {os.cpu_count()} cores')
+    print(
+        f'\n{repo.name}: {count} commits, {size / 2**20:.1f} MB of patch, {runs} runs, '
+        f'{jobs or os.cpu_count()} jobs, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, '
+        f'on {os.cpu_count()} cores'
+    )
     for name, values in wall.items():
         median = statistics.median(values)
-        print(f'  {name:24} median {median:7.3f} s   min {min(values):7.3f} s   '
-              f'{median / floor:5.2f}× git log   CPU {statistics.median(cpu[name]):6.3f} s   '
-              f'peak RSS {rss[name]:5d} MB')
-    print(f'  guard / git log = {full / floor:.2f} (bar ≤ 1.5: {"met" if full <= 1.5 * floor else "NOT met"}); '
-          f'guard / betterleaks = {full / leaks:.2f} (bar < 1: {"met" if full < leaks else "NOT met"}); '
-          f'incremental {again:.3f} s (bar ≤ 0.5 s: {"met" if again <= 0.5 else "NOT met"})')
+        print(
+            f'  {name:24} median {median:7.3f} s   min {min(values):7.3f} s   '
+            f'{median / floor:5.2f}× git log   CPU {statistics.median(cpu[name]):6.3f} s   '
+            f'peak RSS {rss[name]:5d} MB'
+        )
+    print(
+        f'  guard / git log = {full / floor:.2f} (bar ≤ 1.5: {"met" if full <= 1.5 * floor else "NOT met"}); '
+        f'guard / betterleaks = {full / leaks:.2f} (bar < 1: {"met" if full < leaks else "NOT met"}); '
+        f'incremental {again:.3f} s (bar ≤ 0.5 s: {"met" if again <= 0.5 else "NOT met"})'
+    )
     # CPU seconds depend much less than wall time on how busy the machine is: guard's, its workers'
     # and their git's, against git log's alone (on an idle machine the workers spread it over cores)
     cpu_floor = statistics.median(cpu[name_floor])
     paired = statistics.median(g / f for g, f in zip(wall['guard scan-history'], wall[name_floor], strict=True))
-    print(f'  paired guard / git log = {paired:.2f}; '
-          f'CPU guard / git log = {statistics.median(cpu["guard scan-history"]) / cpu_floor:.2f}, '
-          f'betterleaks / git log = {statistics.median(cpu["betterleaks git"]) / cpu_floor:.2f}')
+    print(
+        f'  paired guard / git log = {paired:.2f}; '
+        f'CPU guard / git log = {statistics.median(cpu["guard scan-history"]) / cpu_floor:.2f}, '
+        f'betterleaks / git log = {statistics.median(cpu["betterleaks git"]) / cpu_floor:.2f}'
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -197,8 +217,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument('--commits', type=int, action='append', help='generated history length (repeatable)')
     parser.add_argument('--runs', type=int, default=5)
     parser.add_argument('--jobs', type=int, help='guard --jobs (default: all cores)')
-    parser.add_argument('--dev-venv', action='store_true',
-                        help="run the dev venv's guard (with its editable-install finder) instead of a bench venv")
+    parser.add_argument(
+        '--dev-venv',
+        action='store_true',
+        help="run the dev venv's guard (with its editable-install finder) instead of a bench venv",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix='guard-bench-history-') as tmp:
         root = Path(tmp)

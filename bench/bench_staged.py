@@ -29,6 +29,7 @@ script is the dev venv's, with the shebang pointed at the bench venv. The tools 
 with bytecode writing allowed (PYTHONDONTWRITEBYTECODE unset), so the warm-up run leaves
 the .pyc files a pip installation compiles.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,35 +48,43 @@ from pathlib import Path
 import guard
 
 BIN = Path(sys.executable).parent
-GIT_ENV = {'GIT_AUTHOR_NAME': 'Bench', 'GIT_AUTHOR_EMAIL': 'bench@example.com',
-           'GIT_COMMITTER_NAME': 'Bench', 'GIT_COMMITTER_EMAIL': 'bench@example.com', 'GIT_CONFIG_NOSYSTEM': '1'}
+GIT_ENV = {
+    'GIT_AUTHOR_NAME': 'Bench',
+    'GIT_AUTHOR_EMAIL': 'bench@example.com',
+    'GIT_COMMITTER_NAME': 'Bench',
+    'GIT_COMMITTER_EMAIL': 'bench@example.com',
+    'GIT_CONFIG_NOSYSTEM': '1',
+}
 FILES = 1200
 PYTHON_TOOLS = ('guard', 'detect-secrets-hook')
 CHANGES = {
     'plain': ''.join(f'    result_{i} = compute(value_{i}, factor={i})  # step {i}\n' for i in range(20)),
     # secret words, keys and URLs with values that are no secrets: every detector runs and judges
-    'keywords': ''.join(line + '\n' for line in [
-        '    api_key = os.environ["SERVICE_API_KEY"]',
-        '    password = settings.DATABASE_PASSWORD',
-        '    token = request.headers.get("Authorization", "")',
-        '    secret_name = "prod/payments/api-token"',
-        '    url = "https://docs.example.com/auth/token?step=2"',
-        '    db_url = f"postgresql://{user}:{password}@{host}/app"',
-        '    cache_key = f"session:{user_id}"',
-        '    headers = {"X-Api-Key": api_key}',
-        '    password_min_length = 12',
-        '    auth = HTTPBasicAuth(username, password)',
-        '    private_key_path = "/etc/app/key.pem"',
-        '    TOKEN_TTL_SECONDS = 3600',
-        '    credentials = load_credentials(profile="default")',
-        '    redis_url = "redis://localhost:6379/0"',
-        '    salt = os.urandom(16)',
-        '    client_secret = vault.read("oauth/client_secret")',
-        '    webhook_url = "https://hooks.example.com/services/T000/B000/XXXXXXXX"',
-        '    key_id = response["KeyId"]',
-        '    password = "${DB_PASSWORD}"',
-        '    return connect(dsn, password=password, sslmode="require")',
-    ]),
+    'keywords': ''.join(
+        line + '\n'
+        for line in [
+            '    api_key = os.environ["SERVICE_API_KEY"]',
+            '    password = settings.DATABASE_PASSWORD',
+            '    token = request.headers.get("Authorization", "")',
+            '    secret_name = "prod/payments/api-token"',
+            '    url = "https://docs.example.com/auth/token?step=2"',
+            '    db_url = f"postgresql://{user}:{password}@{host}/app"',
+            '    cache_key = f"session:{user_id}"',
+            '    headers = {"X-Api-Key": api_key}',
+            '    password_min_length = 12',
+            '    auth = HTTPBasicAuth(username, password)',
+            '    private_key_path = "/etc/app/key.pem"',
+            '    TOKEN_TTL_SECONDS = 3600',
+            '    credentials = load_credentials(profile="default")',
+            '    redis_url = "redis://localhost:6379/0"',
+            '    salt = os.urandom(16)',
+            '    client_secret = vault.read("oauth/client_secret")',
+            '    webhook_url = "https://hooks.example.com/services/T000/B000/XXXXXXXX"',
+            '    key_id = response["KeyId"]',
+            '    password = "${DB_PASSWORD}"',
+            '    return connect(dsn, password=password, sslmode="require")',
+        ]
+    ),
 }
 
 
@@ -86,8 +95,9 @@ def tool(name: str, bin_dir: Path = BIN) -> str:
 
 def git(*args: str, cwd: Path, stdin: bytes | None = None) -> str:
     env = {**os.environ, **GIT_ENV}
-    return subprocess.run(['git', *args], cwd=cwd, input=stdin, capture_output=True, check=True,
-                          env=env).stdout.decode()
+    return subprocess.run(
+        ['git', *args], cwd=cwd, input=stdin, capture_output=True, check=True, env=env
+    ).stdout.decode()
 
 
 def bench_venv(root: Path) -> Path:
@@ -96,8 +106,9 @@ def bench_venv(root: Path) -> Path:
     venv = root / 'venv'
     subprocess.run([sys.executable, '-m', 'venv', '--without-pip', str(venv)], check=True)
     python = venv / 'bin' / 'python'
-    target = subprocess.run([str(python), '-c', 'import site; print(site.getsitepackages()[0])'],
-                            capture_output=True, text=True, check=True).stdout.strip()
+    target = subprocess.run(
+        [str(python), '-c', 'import site; print(site.getsitepackages()[0])'], capture_output=True, text=True, check=True
+    ).stdout.strip()
     source_tree = Path(guard.__file__).resolve().parent.parent
     lines = [str(source_tree), *site.getsitepackages()]
     Path(target, 'bench-paths.pth').write_text(''.join(f'{line}\n' for line in lines), encoding='utf-8')
@@ -115,8 +126,9 @@ def generated_repo(root: Path) -> Path:
     git('init', '-q', '-b', 'main', str(repo), cwd=root)
     out = ['commit refs/heads/main\ncommitter Bench <bench@example.com> 1700000000 +0000\ndata 4\ninit\n']
     for i in range(FILES):
-        body = ''.join(f'def func_{i}_{j}(value):\n    return value * {j} + {i}  # helper {j}\n\n'
-                       for j in range(20)).encode()
+        body = ''.join(
+            f'def func_{i}_{j}(value):\n    return value * {j} + {i}  # helper {j}\n\n' for j in range(20)
+        ).encode()
         out.append(f'M 100644 inline pkg{i % 40}/module_{i}.py\ndata {len(body)}\n')
         out.append(body.decode() + '\n')
     git('fast-import', '--quiet', cwd=repo, stdin=''.join(out).encode())
@@ -146,7 +158,7 @@ def stage_change(repo: Path, change: str) -> str:
 
 def tool_env() -> dict[str, str]:
     env = dict(os.environ)
-    env.pop('PYTHONDONTWRITEBYTECODE', None)    # a pip installation has its .pyc files
+    env.pop('PYTHONDONTWRITEBYTECODE', None)  # a pip installation has its .pyc files
     return env
 
 
@@ -175,7 +187,7 @@ def bench(repo: Path, change_name: str, runs: int, bin_dir: Path) -> None:
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
     cpu: dict[str, list[float]] = {name: [] for name in commands}
-    for argv in commands.values():      # warm the page cache and the byte-code caches
+    for argv in commands.values():  # warm the page cache and the byte-code caches
         timed(argv, repo)
     for _ in range(runs):
         for name, argv in commands.items():
@@ -185,21 +197,30 @@ def bench(repo: Path, change_name: str, runs: int, bin_dir: Path) -> None:
     guard_times = times['guard scan --staged']
     guard_wall = statistics.median(guard_times)
     guard_cpu = statistics.median(cpu['guard scan --staged'])
-    print(f'\n{repo.name}, {change_name} change: {count} files, 20 lines staged in {changed}, {runs} runs each, '
-          f'load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores')
+    print(
+        f'\n{repo.name}, {change_name} change: {count} files, 20 lines staged in {changed}, {runs} runs each, '
+        f'load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores'
+    )
     for name, values in times.items():
         median, used = statistics.median(values), statistics.median(cpu[name])
         # the median of each round's ratio: the two runs of a round saw about the same load, so a
         # load spike moves this less than it moves either median
         paired = statistics.median(g / t for g, t in zip(guard_times, values, strict=True))
-        ratio = '' if name.startswith(('guard', 'python')) else (
-            f'   guard = {guard_wall / median:.2f}× wall, {guard_cpu / used:.2f}× CPU, {paired:.2f}× paired')
-        print(f'  {name:26} median {median * 1000:7.1f} ms   min {min(values) * 1000:7.1f} ms   '
-              f'CPU {used * 1000:6.1f} ms{ratio}')
+        ratio = (
+            ''
+            if name.startswith(('guard', 'python'))
+            else (f'   guard = {guard_wall / median:.2f}× wall, {guard_cpu / used:.2f}× CPU, {paired:.2f}× paired')
+        )
+        print(
+            f'  {name:26} median {median * 1000:7.1f} ms   min {min(values) * 1000:7.1f} ms   '
+            f'CPU {used * 1000:6.1f} ms{ratio}'
+        )
     leaks = statistics.median(times['betterleaks git --staged'])
     hook = statistics.median(times['detect-secrets-hook'])
-    print(f'  bars: guard ≤ 100 ms {_met(guard_wall <= 0.100)}; faster than betterleaks {_met(guard_wall < leaks)}; '
-          f'≤ 1/3 of detect-secrets-hook {_met(guard_wall <= hook / 3)}')
+    print(
+        f'  bars: guard ≤ 100 ms {_met(guard_wall <= 0.100)}; faster than betterleaks {_met(guard_wall < leaks)}; '
+        f'≤ 1/3 of detect-secrets-hook {_met(guard_wall <= hook / 3)}'
+    )
 
 
 def _met(ok: bool) -> str:
@@ -211,16 +232,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument('repos', nargs='*', type=Path, help='local repositories to clone and measure too')
     parser.add_argument('--runs', type=int, default=15)
     parser.add_argument('--no-generated', action='store_true')
-    parser.add_argument('--change', choices=sorted(CHANGES), action='append',
-                        help='which staged change to measure (repeatable; default: both)')
-    parser.add_argument('--dev-venv', action='store_true',
-                        help="run the dev venv's commands (with its editable-install finder) instead of a bench venv")
+    parser.add_argument(
+        '--change',
+        choices=sorted(CHANGES),
+        action='append',
+        help='which staged change to measure (repeatable; default: both)',
+    )
+    parser.add_argument(
+        '--dev-venv',
+        action='store_true',
+        help="run the dev venv's commands (with its editable-install finder) instead of a bench venv",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix='guard-bench-staged-') as tmp:
         root = Path(tmp)
         bin_dir = BIN if args.dev_venv else bench_venv(root)
-        print(f'Python tools from {"the dev venv" if args.dev_venv else "a bench venv (see --help)"}: '
-              f'{bin_dir / "python"}')
+        print(
+            f'Python tools from {"the dev venv" if args.dev_venv else "a bench venv (see --help)"}: '
+            f'{bin_dir / "python"}'
+        )
         repos = [] if args.no_generated else [generated_repo(root)]
         repos += [cloned(p.resolve(), root) for p in args.repos]
         for repo in repos:

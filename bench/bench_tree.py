@@ -23,6 +23,7 @@ secret) and guard runs on that same sub-tree too: the detect-secrets/guard
 ratio is measured on identical input, never extrapolated. The extrapolated
 full-tree time is printed, labelled as such.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,12 +64,13 @@ def tool(name: str) -> str:
 @dataclasses.dataclass(frozen=True)
 class Target:
     """What to scan: `paths` relative to `cwd` (several top-level dirs form a sub-tree)."""
+
     label: str
     cwd: Path
     paths: tuple[str, ...]
     bytes: int
     files: int
-    git: bool                       # a git work tree: guard honours .gitignore there
+    git: bool  # a git work tree: guard honours .gitignore there
 
 
 @dataclasses.dataclass
@@ -76,7 +78,7 @@ class Timing:
     tool: str
     target: Target
     seconds: list[float] = dataclasses.field(default_factory=list)
-    cpu: list[float] = dataclasses.field(default_factory=list)     # user + sys of the process and its children
+    cpu: list[float] = dataclasses.field(default_factory=list)  # user + sys of the process and its children
     findings: int | None = None
     note: str = ''
 
@@ -110,15 +112,14 @@ def target(label: str, cwd: Path, paths: Sequence[str]) -> Target:
 # --- the tools: each returns its finding count, raising on a failed run ---------------------------
 
 EMPTY_CONFIG = WORK / 'empty.guard.yaml'
-GUARD_CMD: list[str] = []     # --guard, else the installed command
+GUARD_CMD: list[str] = []  # --guard, else the installed command
 
 
 def run_guard(t: Target, out: Path) -> int:
     # An explicit empty config: a tree under bench/.work must not pick up this repository's .guard.yaml.
-    args = [*GUARD_CMD, 'scan', *t.paths, '--format', 'json', '--output', str(out), '-q',
-            '--config', str(EMPTY_CONFIG)]
+    args = [*GUARD_CMD, 'scan', *t.paths, '--format', 'json', '--output', str(out), '-q', '--config', str(EMPTY_CONFIG)]
     if not t.git:
-        args.append('--no-gitignore')   # bench/.work is gitignored by the enclosing repo
+        args.append('--no-gitignore')  # bench/.work is gitignored by the enclosing repo
     proc = subprocess.run(args, cwd=t.cwd, capture_output=True)
     if proc.returncode not in (0, 1):
         raise RuntimeError(f'guard exited {proc.returncode}: {proc.stderr.decode()[-2000:]}')
@@ -128,8 +129,18 @@ def run_guard(t: Target, out: Path) -> int:
 def run_betterleaks(t: Target, out: Path) -> int:
     # Validation/analysis (the only network features) are off unless asked for; say so explicitly.
     env = {**os.environ, 'BETTERLEAKS_VALIDATE': 'false', 'BETTERLEAKS_ANALYZE': 'false'}
-    args = [tool('betterleaks'), 'fs', *t.paths, '--silent', '--no-color', '--log-level=error', '--redact',
-            '--exit-code=0', '-o', str(out)]
+    args = [
+        tool('betterleaks'),
+        'fs',
+        *t.paths,
+        '--silent',
+        '--no-color',
+        '--log-level=error',
+        '--redact',
+        '--exit-code=0',
+        '-o',
+        str(out),
+    ]
     proc = subprocess.run(args, cwd=t.cwd, capture_output=True, env=env)
     if proc.returncode != 0:
         raise RuntimeError(f'betterleaks exited {proc.returncode}: {proc.stderr.decode()[-2000:]}')
@@ -145,7 +156,9 @@ def run_detect_secrets(t: Target, out: Path) -> int:
 
 
 TOOLS: dict[str, Callable[[Target, Path], int]] = {
-    'guard': run_guard, 'betterleaks': run_betterleaks, 'detect-secrets': run_detect_secrets,
+    'guard': run_guard,
+    'betterleaks': run_betterleaks,
+    'detect-secrets': run_detect_secrets,
 }
 
 
@@ -187,6 +200,7 @@ def run_interleaved(jobs: Sequence[tuple[str, Target]], reps: int) -> list[Timin
 
 # --- trees ----------------------------------------------------------------------------------------
 
+
 def flask_checkout() -> Path:
     """flask's sdist, unpacked: the closest offline stand-in for its checkout."""
     dest = WORK / 'checkouts'
@@ -194,8 +208,22 @@ def flask_checkout() -> Path:
     if done:
         return done[-1].parent
     dest.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, '-m', 'pip', 'download', '-q', '--no-deps', '--no-binary', ':all:',
-                    '--dest', str(dest), 'flask'], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            '-m',
+            'pip',
+            'download',
+            '-q',
+            '--no-deps',
+            '--no-binary',
+            ':all:',
+            '--dest',
+            str(dest),
+            'flask',
+        ],
+        check=True,
+    )
     archive = sorted(dest.glob('flask-*.tar.gz'))[-1]
     with tarfile.open(archive) as tar:
         tar.extractall(dest, filter='data')
@@ -205,10 +233,12 @@ def flask_checkout() -> Path:
 
 def site_packages() -> Path:
     import sysconfig
+
     return Path(sysconfig.get_paths()['purelib'])
 
 
 # --- report ---------------------------------------------------------------------------------------
+
 
 def describe(t: Target) -> str:
     where = t.cwd if t.paths == ('.',) else f'{t.cwd} [{", ".join(t.paths)}]'
@@ -218,8 +248,10 @@ def describe(t: Target) -> str:
 def print_table(timings: Sequence[Timing]) -> None:
     print(f'  {"tool":<16}{"median s":>10}{"min s":>9}{"MB/s":>9}{"cpu s":>9}{"findings":>10}')
     for tm in timings:
-        print(f'  {tm.tool:<16}{tm.median:>10.3f}{min(tm.seconds):>9.3f}{tm.mbps:>9.1f}'
-              f'{statistics.median(tm.cpu):>9.2f}{tm.findings:>10}' + (f'   ({tm.note})' if tm.note else ''))
+        print(
+            f'  {tm.tool:<16}{tm.median:>10.3f}{min(tm.seconds):>9.3f}{tm.mbps:>9.1f}'
+            f'{statistics.median(tm.cpu):>9.2f}{tm.findings:>10}' + (f'   ({tm.note})' if tm.note else '')
+        )
 
 
 def ratio_line(name: str, a: Timing | None, b: Timing | None, hint: str) -> dict[str, float]:
@@ -239,9 +271,12 @@ def bench_target(full: Target, sub: Target | None, tools: Sequence[str], reps: i
     timings = run_interleaved(jobs, reps)
     print_table(timings)
     by = {tm.tool: tm for tm in timings}
-    result: dict[str, object] = {'tree': describe(full), 'bytes': full.bytes, 'files': full.files,
-                                 'timings': {tm.tool: dataclasses.asdict(tm) | {'target': tm.target.label}
-                                             for tm in timings}}
+    result: dict[str, object] = {
+        'tree': describe(full),
+        'bytes': full.bytes,
+        'files': full.files,
+        'timings': {tm.tool: dataclasses.asdict(tm) | {'target': tm.target.label} for tm in timings},
+    }
     ratios = ratio_line('guard/betterleaks', by.get('guard'), by.get('betterleaks'), 'below 1: guard is faster')
     if sub is None:
         ratios |= ratio_line('detect-secrets/guard', by.get('detect-secrets'), by.get('guard'), 'goal: >= 10')
@@ -251,8 +286,9 @@ def bench_target(full: Target, sub: Target | None, tools: Sequence[str], reps: i
         sub_timings = run_interleaved(sub_jobs, reps)
         print_table(sub_timings)
         sub_by = {tm.tool: tm for tm in sub_timings}
-        ratios |= ratio_line('detect-secrets/guard (same sub-tree)', sub_by.get('detect-secrets'),
-                             sub_by.get('guard'), 'goal: >= 10')
+        ratios |= ratio_line(
+            'detect-secrets/guard (same sub-tree)', sub_by.get('detect-secrets'), sub_by.get('guard'), 'goal: >= 10'
+        )
         ds = sub_by['detect-secrets']
         estimate = ds.median * full.bytes / sub.bytes
         print(f'  detect-secrets on the whole tree, EXTRAPOLATED by bytes from the sub-tree: ~{estimate:.0f} s')
@@ -272,14 +308,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument('--no-generated', action='store_true', help='skip the generated tree')
     parser.add_argument('--checkout', action='store_true', help="also scan flask's sdist (pip download)")
     parser.add_argument('--site-packages', action='store_true', help="also scan this venv's site-packages")
-    parser.add_argument('--ds-max-mb', type=float, default=30.0,
-                        help='trees larger than this run detect-secrets on a sub-tree only (default 30)')
+    parser.add_argument(
+        '--ds-max-mb',
+        type=float,
+        default=30.0,
+        help='trees larger than this run detect-secrets on a sub-tree only (default 30)',
+    )
     parser.add_argument('--tools', default='guard,betterleaks,detect-secrets')
     parser.add_argument('--json', type=Path, help='also write the results here')
-    parser.add_argument('--guard', help='command to run as guard, e.g. "python -m guard" with PYTHONPATH '
-                        'pointing at another checkout (default: the installed guard)')
-    parser.add_argument('--no-warm', action='store_true',
-                        help='do not read the tree into the page cache before each timed run')
+    parser.add_argument(
+        '--guard',
+        help='command to run as guard, e.g. "python -m guard" with PYTHONPATH '
+        'pointing at another checkout (default: the installed guard)',
+    )
+    parser.add_argument(
+        '--no-warm', action='store_true', help='do not read the tree into the page cache before each timed run'
+    )
     args = parser.parse_args(argv)
     global WARM
     WARM = not args.no_warm
@@ -298,8 +342,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_generated:
         started = time.perf_counter()
         tree = treegen.generate(WORK, args.files, args.mb, args.seed)
-        print(f'generated tree ready in {time.perf_counter() - started:.1f} s: {tree.root} '
-              f'({tree.files} files, {tree.bytes / 1e6:.1f} MB, {tree.secrets} planted secrets)', file=sys.stderr)
+        print(
+            f'generated tree ready in {time.perf_counter() - started:.1f} s: {tree.root} '
+            f'({tree.files} files, {tree.bytes / 1e6:.1f} MB, {tree.secrets} planted secrets)',
+            file=sys.stderr,
+        )
         full = target('generated', tree.root, ['.'])
         sub = target('generated/part00', tree.root, ['part00'])
         results.append(bench_target(full, sub if full.bytes / 1e6 > args.ds_max_mb else None, tools, args.reps))

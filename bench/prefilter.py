@@ -18,6 +18,7 @@ All methods must return the same keyword sets (checked; the combined regex
 cannot see overlapping keywords, so it is compared on the ones it can). Times
 are the best of --reps runs, on one core.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,6 +57,7 @@ def corpus(paths: Sequence[Path], limit: int) -> list[str]:
 def keywords() -> list[str]:
     from guard.api import make_scanner
     from guard.config import Config
+
     scanner = make_scanner(Config(root=Path.cwd()))
     return sorted({k.lower() for d in scanner.detectors for k in d.keywords})
 
@@ -96,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = args.paths
     if not paths:
         import treegen
+
         paths = [treegen.generate(HERE / '.work').root]
     texts = corpus(paths, int(args.mb * 1e6))
     size = sum(len(t) for t in texts)
@@ -121,8 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, (seconds, _found) in results.items():
         print(f'  {name:<28}{seconds:>8.3f} s {size / 1e6 / seconds:>8.0f} MB/s {seconds / base:>7.1f}x ahocorasick_rs')
     hits = sum(len(r) for r in reference)
-    print(f'  texts with at least one keyword: {sum(1 for r in reference if r)}/{len(texts)}, '
-          f'keyword-text pairs: {hits}')
+    print(
+        f'  texts with at least one keyword: {sum(1 for r in reference if r)}/{len(texts)}, keyword-text pairs: {hits}'
+    )
     return 0
 
 

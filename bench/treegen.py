@@ -10,6 +10,7 @@ Generation is seeded (same arguments, same bytes) and cached: the tree is
 written once under bench/.work/ and a stamp file beside it records it as
 complete, so an interrupted generation is redone rather than reused.
 """
+
 from __future__ import annotations
 
 import base64
@@ -24,7 +25,7 @@ import zlib
 from pathlib import Path
 
 GEN_VERSION = 3
-PARTS = 20                      # top-level directories; part00 alone is the detect-secrets sub-tree
+PARTS = 20  # top-level directories; part00 alone is the detect-secrets sub-tree
 ALNUM = string.ascii_letters + string.digits
 B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
@@ -42,8 +43,23 @@ _PROSE = (
 WORDS = _PROSE.split()
 
 EXT_WEIGHTS = (
-    ('py', 24), ('js', 10), ('ts', 7), ('go', 8), ('java', 7), ('rs', 5), ('c', 4), ('h', 2), ('md', 6),
-    ('json', 8), ('yaml', 5), ('toml', 2), ('ini', 1), ('html', 3), ('css', 3), ('sh', 2), ('txt', 2),
+    ('py', 24),
+    ('js', 10),
+    ('ts', 7),
+    ('go', 8),
+    ('java', 7),
+    ('rs', 5),
+    ('c', 4),
+    ('h', 2),
+    ('md', 6),
+    ('json', 8),
+    ('yaml', 5),
+    ('toml', 2),
+    ('ini', 1),
+    ('html', 3),
+    ('css', 3),
+    ('sh', 2),
+    ('txt', 2),
 )
 BINARY_EXTS = ('png', 'jpg', 'woff2', 'so', 'zip', 'pdf')
 LOCKFILES = ('package-lock.json', 'yarn.lock', 'poetry.lock', 'Cargo.lock')
@@ -51,87 +67,224 @@ LOCKFILES = ('package-lock.json', 'yarn.lock', 'poetry.lock', 'Cargo.lock')
 
 def _templates() -> dict[str, list[str]]:
     py = [
-        'import {w}', 'from {w}.{w} import {W}, {w}_{w}', '', '', 'class {W}{W}({W}):', '    """{S}."""',
-        'def {w}_{w}({w}, {w}={n}):', '    {w} = {w}.{w}({w}, {w}={n})', '    if not {w}_{w}:',
-        '        raise {W}Error(f"{S}: {{{w}}}")', '    return {w}[{n}:{n}]', '        for {w} in {w}_{w}:',
-        '            {w}.append({w}.get("{w}", {n}))', '    # {S}.', '    self.{w}_{w} = {w}',
-        '    {w}_token = request.headers.get("Authorization", "")', '    password = os.environ["{U}_PASSWORD"]',
-        '    secret_key = settings.{U}_SECRET', '    api_key = config.get("api_key")',
-        '    url = "https://{w}.example.com/{w}/{w}?{w}={n}"', 'logger.info("{S} %s", {w}_{w})',
-        '    assert {w}.{w} == {n}, "{S}"', '@pytest.mark.parametrize("{w}", [{n}, {n}, {n}])',
-        '    with open({w}_path, encoding="utf-8") as {w}:', '    except {W}Error as e:',
-        '        token = self._{w}_token({w})', '    key = hashlib.sha256({w}.encode()).hexdigest()',
-        '    for key, value in {w}.items():', '        {w}[key] = value', '    {w}.sort(key=lambda {w}: {w}.{w})',
+        'import {w}',
+        'from {w}.{w} import {W}, {w}_{w}',
+        '',
+        '',
+        'class {W}{W}({W}):',
+        '    """{S}."""',
+        'def {w}_{w}({w}, {w}={n}):',
+        '    {w} = {w}.{w}({w}, {w}={n})',
+        '    if not {w}_{w}:',
+        '        raise {W}Error(f"{S}: {{{w}}}")',
+        '    return {w}[{n}:{n}]',
+        '        for {w} in {w}_{w}:',
+        '            {w}.append({w}.get("{w}", {n}))',
+        '    # {S}.',
+        '    self.{w}_{w} = {w}',
+        '    {w}_token = request.headers.get("Authorization", "")',
+        '    password = os.environ["{U}_PASSWORD"]',
+        '    secret_key = settings.{U}_SECRET',
+        '    api_key = config.get("api_key")',
+        '    url = "https://{w}.example.com/{w}/{w}?{w}={n}"',
+        'logger.info("{S} %s", {w}_{w})',
+        '    assert {w}.{w} == {n}, "{S}"',
+        '@pytest.mark.parametrize("{w}", [{n}, {n}, {n}])',
+        '    with open({w}_path, encoding="utf-8") as {w}:',
+        '    except {W}Error as e:',
+        '        token = self._{w}_token({w})',
+        '    key = hashlib.sha256({w}.encode()).hexdigest()',
+        '    for key, value in {w}.items():',
+        '        {w}[key] = value',
+        '    {w}.sort(key=lambda {w}: {w}.{w})',
     ]
     js = [
-        'import {{ {W}, {w}{W} }} from "./{w}/{w}";', 'const {w}{W} = require("{w}-{w}");', '',
-        'export function {w}{W}({w}, {w}) {{', '  const {w} = await fetch(`https://api.{w}.io/v{n}/{w}`);',
-        '  if (!{w}.{w}) throw new Error("{S}");', '  return {w}.map(({w}) => {w}.{w} * {n});', '}}',
-        '  // {S}', '  this.{w}{W} = {w}{W} || {{}};', '  const token = localStorage.getItem("{w}_token");',
-        '  headers: {{ Authorization: `Bearer ${{token}}` }},', '  password: process.env.{U}_PASSWORD,',
-        '  apiKey: process.env.{U}_API_KEY,', '    {w}: {n},', '    "{w}-{w}": "{S}",', '  }});',
+        'import {{ {W}, {w}{W} }} from "./{w}/{w}";',
+        'const {w}{W} = require("{w}-{w}");',
+        '',
+        'export function {w}{W}({w}, {w}) {{',
+        '  const {w} = await fetch(`https://api.{w}.io/v{n}/{w}`);',
+        '  if (!{w}.{w}) throw new Error("{S}");',
+        '  return {w}.map(({w}) => {w}.{w} * {n});',
+        '}}',
+        '  // {S}',
+        '  this.{w}{W} = {w}{W} || {{}};',
+        '  const token = localStorage.getItem("{w}_token");',
+        '  headers: {{ Authorization: `Bearer ${{token}}` }},',
+        '  password: process.env.{U}_PASSWORD,',
+        '  apiKey: process.env.{U}_API_KEY,',
+        '    {w}: {n},',
+        '    "{w}-{w}": "{S}",',
+        '  }});',
         'export default class {W} extends {W}{W} {{',
-        '  for (const [key, value] of Object.entries({w})) {{', '  async {w}{W}() {{ return this.{w}.{w}({n}); }}',
+        '  for (const [key, value] of Object.entries({w})) {{',
+        '  async {w}{W}() {{ return this.{w}.{w}({n}); }}',
     ]
     go = [
-        'package {w}', 'import (', '\t"{w}/{w}"', ')', '', 'func ({w} *{W}) {W}{W}({w} {W}) error {{',
-        '\tif err := {w}.{W}({w}); err != nil {{', '\t\treturn fmt.Errorf("{S}: %w", err)', '\t}}', '}}',
-        '\t{w} := make(map[string]int, {n})', '\tfor _, {w} := range {w}{W} {{', '\t// {S}.',
-        '\ttoken := os.Getenv("{U}_TOKEN")', '\treq.Header.Set("Authorization", "Bearer "+token)',
-        'type {W} struct {{', '\t{W} string `json:"{w}"`', '\tPassword string `json:"password"`',
-        '\tresp, err := http.Get("https://{w}.example.com/{w}")', '\treturn {w}.{W}, nil',
+        'package {w}',
+        'import (',
+        '\t"{w}/{w}"',
+        ')',
+        '',
+        'func ({w} *{W}) {W}{W}({w} {W}) error {{',
+        '\tif err := {w}.{W}({w}); err != nil {{',
+        '\t\treturn fmt.Errorf("{S}: %w", err)',
+        '\t}}',
+        '}}',
+        '\t{w} := make(map[string]int, {n})',
+        '\tfor _, {w} := range {w}{W} {{',
+        '\t// {S}.',
+        '\ttoken := os.Getenv("{U}_TOKEN")',
+        '\treq.Header.Set("Authorization", "Bearer "+token)',
+        'type {W} struct {{',
+        '\t{W} string `json:"{w}"`',
+        '\tPassword string `json:"password"`',
+        '\tresp, err := http.Get("https://{w}.example.com/{w}")',
+        '\treturn {w}.{W}, nil',
     ]
     java = [
-        'package com.{w}.{w};', 'import java.util.{W};', '', 'public class {W}{W} implements {W} {{',
-        '    private final {W} {w}{W};', '    public {W} get{W}() {{ return this.{w}; }}',
-        '    @Override', '    public void {w}({W} {w}) throws {W}Exception {{', '        // {S}',
-        '        String password = System.getenv("{U}_PASSWORD");', '        if ({w} == null) {{',
-        '            throw new IllegalStateException("{S}");', '        }}', '    }}', '}}',
-        '        {W}<{W}> {w} = new ArrayList<>({n});', '        String token = auth.getToken({w});',
+        'package com.{w}.{w};',
+        'import java.util.{W};',
+        '',
+        'public class {W}{W} implements {W} {{',
+        '    private final {W} {w}{W};',
+        '    public {W} get{W}() {{ return this.{w}; }}',
+        '    @Override',
+        '    public void {w}({W} {w}) throws {W}Exception {{',
+        '        // {S}',
+        '        String password = System.getenv("{U}_PASSWORD");',
+        '        if ({w} == null) {{',
+        '            throw new IllegalStateException("{S}");',
+        '        }}',
+        '    }}',
+        '}}',
+        '        {W}<{W}> {w} = new ArrayList<>({n});',
+        '        String token = auth.getToken({w});',
         '        LOG.debug("{S} {{}}", {w});',
     ]
     rs = [
-        'use std::{w}::{W};', 'use crate::{w}::{{{W}, {W}}};', '', 'pub fn {w}_{w}({w}: &{W}) -> Result<{W}> {{',
-        '    let {w} = {w}.{w}()?;', '    // {S}.', '    match {w} {{', '        {W}::{W} => {n},', '    }}',
-        '}}', '#[derive(Debug, Clone)]', 'pub struct {W} {{', '    pub {w}: u{n},', '    secret: String,',
-        '    let token = std::env::var("{U}_TOKEN").unwrap_or_default();', 'impl {W} for {W} {{',
+        'use std::{w}::{W};',
+        'use crate::{w}::{{{W}, {W}}};',
+        '',
+        'pub fn {w}_{w}({w}: &{W}) -> Result<{W}> {{',
+        '    let {w} = {w}.{w}()?;',
+        '    // {S}.',
+        '    match {w} {{',
+        '        {W}::{W} => {n},',
+        '    }}',
+        '}}',
+        '#[derive(Debug, Clone)]',
+        'pub struct {W} {{',
+        '    pub {w}: u{n},',
+        '    secret: String,',
+        '    let token = std::env::var("{U}_TOKEN").unwrap_or_default();',
+        'impl {W} for {W} {{',
     ]
     c = [
-        '#include <{w}.h>', '#include "{w}_{w}.h"', '', 'static int {w}_{w}(struct {w} *{w}, size_t {w})',
-        '{{', '\tif (!{w}) return -E{U};', '\tfor (i = 0; i < {n}; i++)', '\t\t{w}[i] = {w}_{w}({w}, i);',
-        '}}', '/* {S}. */', '\tchar *password = getenv("{U}_PASSWORD");', '#define {U}_{U} {n}',
-        '\tmemcpy({w}->key, {w}, sizeof({w}->key));', '\treturn 0;',
+        '#include <{w}.h>',
+        '#include "{w}_{w}.h"',
+        '',
+        'static int {w}_{w}(struct {w} *{w}, size_t {w})',
+        '{{',
+        '\tif (!{w}) return -E{U};',
+        '\tfor (i = 0; i < {n}; i++)',
+        '\t\t{w}[i] = {w}_{w}({w}, i);',
+        '}}',
+        '/* {S}. */',
+        '\tchar *password = getenv("{U}_PASSWORD");',
+        '#define {U}_{U} {n}',
+        '\tmemcpy({w}->key, {w}, sizeof({w}->key));',
+        '\treturn 0;',
     ]
     md = [
-        '# {W} {w}', '', '{S}. {S}.', '- {S}', '```', '{w} {w} --{w} {n}', '```', '## {W}',
-        'See [{w}](https://{w}.example.org/{w}/{w}) for details.', 'Set `{U}_TOKEN` to your API token.',
-        '| {w} | {w} | {n} |', '> {S}.',
+        '# {W} {w}',
+        '',
+        '{S}. {S}.',
+        '- {S}',
+        '```',
+        '{w} {w} --{w} {n}',
+        '```',
+        '## {W}',
+        'See [{w}](https://{w}.example.org/{w}/{w}) for details.',
+        'Set `{U}_TOKEN` to your API token.',
+        '| {w} | {w} | {n} |',
+        '> {S}.',
     ]
     yaml = [
-        '{w}:', '  {w}: {n}', '  {w}_{w}: "{S}"', '  - {w}', '  url: https://{w}.example.com/{w}',
-        '  password: ${{{U}_PASSWORD}}', '  token: !env {U}_TOKEN', '{w}_{w}: {n}', '    image: {w}/{w}:{n}.{n}',
-        '    env:', '      - name: {U}_SECRET', '        valueFrom: {{secretKeyRef: {{name: {w}, key: {w}}}}}',
+        '{w}:',
+        '  {w}: {n}',
+        '  {w}_{w}: "{S}"',
+        '  - {w}',
+        '  url: https://{w}.example.com/{w}',
+        '  password: ${{{U}_PASSWORD}}',
+        '  token: !env {U}_TOKEN',
+        '{w}_{w}: {n}',
+        '    image: {w}/{w}:{n}.{n}',
+        '    env:',
+        '      - name: {U}_SECRET',
+        '        valueFrom: {{secretKeyRef: {{name: {w}, key: {w}}}}}',
     ]
     json_ = [
-        '  "{w}": {n},', '  "{w}_{w}": "{S}",', '  "{w}": {{', '    "{w}": "https://{w}.example.com/{w}",',
-        '    "{w}": [{n}, {n}, {n}],', '  }},', '    "token_url": "https://auth.{w}.com/oauth/token",',
+        '  "{w}": {n},',
+        '  "{w}_{w}": "{S}",',
+        '  "{w}": {{',
+        '    "{w}": "https://{w}.example.com/{w}",',
+        '    "{w}": [{n}, {n}, {n}],',
+        '  }},',
+        '    "token_url": "https://auth.{w}.com/oauth/token",',
         '    "{w}Id": "{H}",',
     ]
     toml = ['[{w}]', '{w} = "{S}"', '{w}_{w} = {n}', '[{w}.{w}]', '{w} = ["{w}", "{w}"]', 'password_env = "{U}"']
     ini = ['[{w}]', '{w} = {n}', '{w}_{w} = {S}', '; {S}', 'secret_file = /etc/{w}/{w}.key']
     html = [
-        '<div class="{w}-{w}">', '  <a href="https://{w}.example.com/{w}">{S}</a>', '</div>',
-        '<input type="password" name="password" id="{w}">', '<script src="/static/{w}.{H}.js"></script>',
+        '<div class="{w}-{w}">',
+        '  <a href="https://{w}.example.com/{w}">{S}</a>',
+        '</div>',
+        '<input type="password" name="password" id="{w}">',
+        '<script src="/static/{w}.{H}.js"></script>',
         '  <p>{S}.</p>',
     ]
-    css = ['.{w}-{w} {{', '  color: #{h};', '  margin: {n}px {n}px;', '}}', '@media (max-width: {n}px) {{',
-           '  background: url("/img/{w}.png");', '/* {S} */']
-    sh = ['#!/usr/bin/env bash', 'set -euo pipefail', '{w}_{w}() {{', '  local {w}="${{1:-{n}}}"', '}}',
-          'export {U}_TOKEN="${{{U}_TOKEN:?set it}}"', 'curl -fsSL "https://{w}.example.com/{w}" -o {w}',
-          '# {S}', 'if [ -z "${{{U}:-}}" ]; then', 'fi']
+    css = [
+        '.{w}-{w} {{',
+        '  color: #{h};',
+        '  margin: {n}px {n}px;',
+        '}}',
+        '@media (max-width: {n}px) {{',
+        '  background: url("/img/{w}.png");',
+        '/* {S} */',
+    ]
+    sh = [
+        '#!/usr/bin/env bash',
+        'set -euo pipefail',
+        '{w}_{w}() {{',
+        '  local {w}="${{1:-{n}}}"',
+        '}}',
+        'export {U}_TOKEN="${{{U}_TOKEN:?set it}}"',
+        'curl -fsSL "https://{w}.example.com/{w}" -o {w}',
+        '# {S}',
+        'if [ -z "${{{U}:-}}" ]; then',
+        'fi',
+    ]
     txt = ['{S}.', '{S}, {S}.', '', '{W} {w} {w} {n}.']
-    return {'py': py, 'js': js, 'ts': js, 'go': go, 'java': java, 'rs': rs, 'c': c, 'h': c, 'md': md,
-            'yaml': yaml, 'json': json_, 'toml': toml, 'ini': ini, 'html': html, 'css': css, 'sh': sh, 'txt': txt}
+    return {
+        'py': py,
+        'js': js,
+        'ts': js,
+        'go': go,
+        'java': java,
+        'rs': rs,
+        'c': c,
+        'h': c,
+        'md': md,
+        'yaml': yaml,
+        'json': json_,
+        'toml': toml,
+        'ini': ini,
+        'html': html,
+        'css': css,
+        'sh': sh,
+        'txt': txt,
+    }
 
 
 class _Filler:
@@ -145,10 +298,13 @@ class _Filler:
         out = template
         while '{' in out:
             for key, make in (
-                ('{w}', lambda: rng.choice(WORDS)), ('{W}', lambda: rng.choice(WORDS).title()),
-                ('{U}', lambda: rng.choice(WORDS).upper()), ('{n}', lambda: str(rng.randint(0, 4096))),
+                ('{w}', lambda: rng.choice(WORDS)),
+                ('{W}', lambda: rng.choice(WORDS).title()),
+                ('{U}', lambda: rng.choice(WORDS).upper()),
+                ('{n}', lambda: str(rng.randint(0, 4096))),
                 ('{S}', lambda: ' '.join(rng.choices(WORDS, k=rng.randint(3, 9))).capitalize()),
-                ('{H}', lambda: f'{rng.getrandbits(64):016x}'), ('{h}', lambda: f'{rng.getrandbits(24):06x}'),
+                ('{H}', lambda: f'{rng.getrandbits(64):016x}'),
+                ('{h}', lambda: f'{rng.getrandbits(24):06x}'),
             ):
                 if key in out:
                     out = out.replace(key, make(), 1)
@@ -190,15 +346,21 @@ def _lockfile(rng: random.Random, name: str, size: int) -> str:
         ver = f'{rng.randint(0, 9)}.{rng.randint(0, 30)}.{rng.randint(0, 20)}'
         integrity = base64.b64encode(rng.randbytes(64)).decode()
         if name == 'package-lock.json':
-            entry = (f'    "node_modules/{pkg}": {{\n      "version": "{ver}",\n'
-                     f'      "resolved": "https://registry.npmjs.org/{pkg}/-/{pkg}-{ver}.tgz",\n'
-                     f'      "integrity": "sha512-{integrity}",\n      "dev": true\n    }},\n')
+            entry = (
+                f'    "node_modules/{pkg}": {{\n      "version": "{ver}",\n'
+                f'      "resolved": "https://registry.npmjs.org/{pkg}/-/{pkg}-{ver}.tgz",\n'
+                f'      "integrity": "sha512-{integrity}",\n      "dev": true\n    }},\n'
+            )
         elif name == 'yarn.lock':
-            entry = (f'"{pkg}@^{ver}":\n  version "{ver}"\n  resolved "https://registry.yarnpkg.com/{pkg}/-/'
-                     f'{pkg}-{ver}.tgz#{rng.getrandbits(160):040x}"\n  integrity sha512-{integrity}\n\n')
+            entry = (
+                f'"{pkg}@^{ver}":\n  version "{ver}"\n  resolved "https://registry.yarnpkg.com/{pkg}/-/'
+                f'{pkg}-{ver}.tgz#{rng.getrandbits(160):040x}"\n  integrity sha512-{integrity}\n\n'
+            )
         else:
-            entry = (f'[[package]]\nname = "{pkg}"\nversion = "{ver}"\nsource = "registry+https://github.com/'
-                     f'rust-lang/crates.io-index"\nchecksum = "{rng.getrandbits(256):064x}"\n\n')
+            entry = (
+                f'[[package]]\nname = "{pkg}"\nversion = "{ver}"\nsource = "registry+https://github.com/'
+                f'rust-lang/crates.io-index"\nchecksum = "{rng.getrandbits(256):064x}"\n\n'
+            )
         out.append(entry)
         total += len(entry)
     return ''.join(out)
@@ -206,9 +368,32 @@ def _lockfile(rng: random.Random, name: str, size: int) -> str:
 
 def _bundle(rng: random.Random, size: int) -> str:
     """One line of minified JavaScript, with short identifiers, strings and an inlined data URI."""
-    pieces = ['function(e,t,n){', 'var r=n(', ');', 'return ', '}', ',', 'e.exports=', '"use strict";',
-              'Object.defineProperty(t,"__esModule",{value:!0});', 'if(', '){', '}else{', '.push(', '===',
-              'void 0', '!0', '!1', 'null', 'this.', '.prototype.', 'new Error("', '")', '[', ']']
+    pieces = [
+        'function(e,t,n){',
+        'var r=n(',
+        ');',
+        'return ',
+        '}',
+        ',',
+        'e.exports=',
+        '"use strict";',
+        'Object.defineProperty(t,"__esModule",{value:!0});',
+        'if(',
+        '){',
+        '}else{',
+        '.push(',
+        '===',
+        'void 0',
+        '!0',
+        '!1',
+        'null',
+        'this.',
+        '.prototype.',
+        'new Error("',
+        '")',
+        '[',
+        ']',
+    ]
     chunks: list[str] = []
     total = 0
     while total < size:
@@ -232,6 +417,7 @@ def _b62(number: int, width: int) -> str:
 
 def planted_secrets(rng: random.Random) -> list[tuple[str, str]]:
     """(file name, line) pairs: one realistic secret per line, bodies random, checksums valid."""
+
     def body(n: int, alphabet: str = ALNUM) -> str:
         return ''.join(rng.choices(alphabet, k=n))
 
@@ -247,8 +433,11 @@ def planted_secrets(rng: random.Random) -> list[tuple[str, str]]:
         ('deploy.env', f'GITHUB_TOKEN={github("gh" + "p")}'),
         ('ci_settings.py', f'GH_TOKEN = "{github("gh" + "s")}"'),
         ('aws.ini', f'aws_access_key_id = {aws_id}\naws_secret_access_key = {body(40, ALNUM + "/+")}'),
-        ('notify.js', 'const slackToken = "xox' + f'b-{rng.randint(10**11, 10**12 - 1)}-'
-                      f'{rng.randint(10**11, 10**12 - 1)}-{body(24)}";'),
+        (
+            'notify.js',
+            'const slackToken = "xox' + f'b-{rng.randint(10**11, 10**12 - 1)}-'
+            f'{rng.randint(10**11, 10**12 - 1)}-{body(24)}";',
+        ),
         ('billing.rb', 'STRIPE_KEY = "sk' + f'_live_{body(24)}"'),
         ('id_rsa', f'{pem_head}\n{pem_body}\n{pem_tail}'),
         ('database.yaml', 'url: postgres' + f'ql://app:{pw}@db.internal:5432/app'),

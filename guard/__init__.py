@@ -1,4 +1,5 @@
 """guard: keeps secrets and broken configuration out of git."""
+
 from __future__ import annotations
 
 __version__ = '0.1.0'

@@ -1,4 +1,5 @@
 """Use cases as plain functions: options in, a Report out. No printing here."""
+
 from __future__ import annotations
 
 import time
@@ -30,9 +31,11 @@ def configured_detectors(config: Config) -> list[Detector]:
     extra: list[Detector] = []
     if 'detect-secrets' in config.detectors:
         from guard.detectors.ds_adapter import DetectSecretsDetector
+
         extra.append(DetectSecretsDetector())
     if config.own_secrets:
         from guard.own_secrets import own_secrets_detector
+
         own = own_secrets_detector(config)
         if own is not None:
             extra.append(own)
@@ -41,14 +44,14 @@ def configured_detectors(config: Config) -> list[Detector]:
 
 def finish(findings: Iterable[Finding], receipt: Receipt, config: Config) -> Report:
     """Apply the configured floors and split allowed findings from reported ones."""
-    kept = [f for f in findings
-            if f.severity >= config.min_severity and f.confidence >= config.min_confidence]
+    kept = [f for f in findings if f.severity >= config.min_severity and f.confidence >= config.min_confidence]
     reported, suppressed = partition(kept)
     if not (config.baseline or config.require_allow_reason):
         return Report(findings=tuple(reported), suppressed=tuple(suppressed), receipt=receipt)
     # imported only when a baseline or a policy applies: most commits have neither, and the
     # module (json, its dataclasses) costs ~3 ms of the pre-commit hook's start-up
     from guard import baseline
+
     settled = baseline.settle(reported, suppressed, receipt, config)
     return Report(findings=settled.reported, suppressed=settled.suppressed, receipt=settled.receipt)
 
@@ -58,10 +61,17 @@ def scan_paths(paths: Sequence[str], config: Config, *, use_gitignore: bool = Tr
     tally = sources.Tally()
     scanner = make_scanner(config)
     from guard import parallel
+
     entries = sources.file_entries(paths, use_gitignore=use_gitignore, tally=tally)
     findings = parallel.scan_entries(scanner, entries, max_size=config.max_file_size, tally=tally)
-    receipt = Receipt(mode='scan', files=tally.files, bytes=tally.bytes, skipped=tally.skipped,
-                      seconds=time.perf_counter() - started, notes=tally.notes())
+    receipt = Receipt(
+        mode='scan',
+        files=tally.files,
+        bytes=tally.bytes,
+        skipped=tally.skipped,
+        seconds=time.perf_counter() - started,
+        notes=tally.notes(),
+    )
     return finish(findings, receipt, config)
 
 
@@ -70,36 +80,51 @@ def scan_stdin(data: bytes, name: str, config: Config) -> Report:
     tally = sources.Tally()
     fragment = sources.stdin_fragment(data, name, tally)
     findings = make_scanner(config).scan(fragment) if fragment is not None else []
-    receipt = Receipt(mode='scan --stdin', files=tally.files, bytes=tally.bytes, skipped=tally.skipped,
-                      seconds=time.perf_counter() - started, notes=tally.notes())
+    receipt = Receipt(
+        mode='scan --stdin',
+        files=tally.files,
+        bytes=tally.bytes,
+        skipped=tally.skipped,
+        seconds=time.perf_counter() - started,
+        notes=tally.notes(),
+    )
     return finish(findings, receipt, config)
 
 
 # ---- git sources: staged, ranges, pre-push, history (see guard/gitsources.py, guard/history.py) ----
 
+
 def scan_staged(paths: Sequence[str], config: Config) -> Report:
     """Lines the next commit adds (pre-commit); files named but not staged are read whole."""
     from guard import gitsources
+
     started = time.perf_counter()
     tally = sources.Tally()
     scanner = make_scanner(config)
     fragments = gitsources.staged_fragments(paths, max_size=config.max_file_size, tally=tally)
     findings = list(scanner.scan_all(fragments))
-    receipt = Receipt(mode='scan --staged', files=tally.files, bytes=tally.bytes, skipped=tally.skipped,
-                      seconds=time.perf_counter() - started,
-                      notes=tally.notes() or (('nothing staged',) if not tally.files else ()))
+    receipt = Receipt(
+        mode='scan --staged',
+        files=tally.files,
+        bytes=tally.bytes,
+        skipped=tally.skipped,
+        seconds=time.perf_counter() - started,
+        notes=tally.notes() or (('nothing staged',) if not tally.files else ()),
+    )
     return finish(findings, receipt, config)
 
 
 def scan_range(spec: str, config: Config) -> Report:
     """Every commit of `A..B`: each commit's added lines and its message."""
     from guard import gitsources
+
     started = time.perf_counter()
     return _scan_selection(gitsources.range_commits(spec), f'scan --range {spec}', config, started)
 
 
 def scan_since(rev: str, config: Config) -> Report:
     from guard import gitsources
+
     started = time.perf_counter()
     return _scan_selection(gitsources.commits_between(rev, 'HEAD'), f'scan --since {rev}', config, started)
 
@@ -107,6 +132,7 @@ def scan_since(rev: str, config: Config) -> Report:
 def scan_pre_push(stdin_text: str, remote: str | None, config: Config) -> Report:
     """The commits a push sends: git's pre-push stdin, or pre-commit's FROM/TO refs."""
     from guard import gitsources
+
     started = time.perf_counter()
     selection = gitsources.pre_commit_selection()
     if selection is None:
@@ -116,6 +142,7 @@ def scan_pre_push(stdin_text: str, remote: str | None, config: Config) -> Report
 
 def _scan_selection(selection: gitsources.Selection, mode: str, config: Config, started: float) -> Report:
     from guard import gitsources
+
     scanner = make_scanner(config)
     findings: list[Finding] = []
     files = size = binary = 0
@@ -129,35 +156,66 @@ def _scan_selection(selection: gitsources.Selection, mode: str, config: Config, 
         notes.append('empty range: no commits to scan')
     if binary:
         notes.append(f'{binary} binary skipped')
-    receipt = Receipt(mode=mode, files=files, commits=len(selection.commits), bytes=size, skipped=binary,
-                      seconds=time.perf_counter() - started, notes=tuple(notes))
+    receipt = Receipt(
+        mode=mode,
+        files=files,
+        commits=len(selection.commits),
+        bytes=size,
+        skipped=binary,
+        seconds=time.perf_counter() - started,
+        notes=tuple(notes),
+    )
     return finish(findings, receipt, config)
 
 
 def rules_version(scanner: Scanner) -> str:
     """What decides findings, hashed: rule ids and patterns, other detectors, the allowlist."""
     from guard.store import rules_version as digest
+
     parts = [f'{d.id}\0{getattr(getattr(d, "rule", None), "pattern", type(d).__name__)}' for d in scanner.detectors]
     return digest([*sorted(parts), repr(scanner.allowlist)])
 
 
-def scan_history(config: Config, *, branches: Sequence[str] = (), since: str | None = None, jobs: int = 0,
-                 use_cache: bool = True, progress: Callable[[int, int], None] | None = None,
-                 warn: Callable[[str], None] | None = None) -> tuple[Report, tuple[history.Group, ...]]:
+def scan_history(
+    config: Config,
+    *,
+    branches: Sequence[str] = (),
+    since: str | None = None,
+    jobs: int = 0,
+    use_cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> tuple[Report, tuple[history.Group, ...]]:
     """Every commit of every ref (or `branches`), findings grouped by fingerprint; the report
     holds each group's first occurrence."""
     from guard import history
+
     started = time.perf_counter()
     scanner = make_scanner(config)
-    result = history.audit(scanner, rules_version(scanner), branches=branches, since=since, jobs=jobs,
-                           use_cache=use_cache, progress=progress, warn=warn)
+    result = history.audit(
+        scanner,
+        rules_version(scanner),
+        branches=branches,
+        since=since,
+        jobs=jobs,
+        use_cache=use_cache,
+        progress=progress,
+        warn=warn,
+    )
     cached = result.commits - result.scanned
     notes = [f'{result.refs} refs', f'{result.scanned} commits scanned, {cached} from the store']
     if result.binary:
         notes.append(f'{result.binary} binary skipped')
     notes += result.notes
-    receipt = Receipt(mode='scan-history', files=result.files, commits=result.commits, bytes=result.bytes,
-                      skipped=result.binary, seconds=time.perf_counter() - started, notes=tuple(notes))
+    receipt = Receipt(
+        mode='scan-history',
+        files=result.files,
+        commits=result.commits,
+        bytes=result.bytes,
+        skipped=result.binary,
+        seconds=time.perf_counter() - started,
+        notes=tuple(notes),
+    )
     report = finish([g.finding for g in result.groups], receipt, config)
     shown = {f.fingerprint for f in report.findings}
     return report, tuple(g for g in result.groups if g.finding.fingerprint in shown)
@@ -166,6 +224,7 @@ def scan_history(config: Config, *, branches: Sequence[str] = (), since: str | N
 def run_checks(names: Sequence[str], config: Config, options: CheckOptions | None = None) -> Report:
     """Config hygiene checks (gitignore, env-example, env-schema): one report, one exit code."""
     from guard.checks import CheckOptions, Workspace, registry
+
     started = time.perf_counter()
     workspace = Workspace(config, options or CheckOptions())
     checks = registry()
@@ -175,8 +234,13 @@ def run_checks(names: Sequence[str], config: Config, options: CheckOptions | Non
         result = checks[name](workspace)
         findings.extend(result.findings)
         notes.extend(result.notes)
-    receipt = Receipt(mode=f'check {"+".join(names)}', files=workspace.read_files, bytes=workspace.read_bytes,
-                      seconds=time.perf_counter() - started, notes=tuple(notes))
+    receipt = Receipt(
+        mode=f'check {"+".join(names)}',
+        files=workspace.read_files,
+        bytes=workspace.read_bytes,
+        seconds=time.perf_counter() - started,
+        notes=tuple(notes),
+    )
     return finish(findings, receipt, config)
 
 
@@ -186,6 +250,7 @@ def env_example(config: Config, schema: Path | None = None) -> str:
     from guard.checks.env_schema import example_text, schema_path
     from guard.checks.schema_model import load_schema
     from guard.errors import UsageError
+
     workspace = Workspace(config, CheckOptions(schema=schema))
     path = schema_path(workspace)
     if path is None:

@@ -6,6 +6,7 @@ so editing code around a secret never churns the file or makes merge conflicts.
 A detect-secrets baseline can be imported: its `hashed_secret` is the SHA-1 of
 the secret, which guard's findings carry (`secret_sha1`) for exactly this.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -32,12 +33,13 @@ NO_REASON = 'guard:allow needs a reason here (--require-allow-reason)'
 class Entry:
     """One accepted finding. Guard entries match by fingerprint; entries imported from
     detect-secrets that no guard finding matched keep the SHA-1 and match by path + SHA-1."""
+
     path: str
-    rule: str = ''          # guard rule id; '' for a detect-secrets entry matched by sha1
-    hash: str = ''          # sha256 prefix, as in Finding.fingerprint
-    message: str = ''       # key of findings that are not secrets (hygiene checks)
-    sha1: str = ''          # detect-secrets' hashed_secret
-    type: str = ''          # detect-secrets' secret type, for people reading the file
+    rule: str = ''  # guard rule id; '' for a detect-secrets entry matched by sha1
+    hash: str = ''  # sha256 prefix, as in Finding.fingerprint
+    message: str = ''  # key of findings that are not secrets (hygiene checks)
+    sha1: str = ''  # detect-secrets' hashed_secret
+    type: str = ''  # detect-secrets' secret type, for people reading the file
     confirmed: bool = False  # audited as a real secret: accepted here, but rotate it
 
     @property
@@ -57,12 +59,12 @@ class Entry:
             raise InputError(f'{where}: each entry needs a "path": recreate it with `guard baseline create`')
         unknown = set(data) - set(fields)
         if unknown:
-            raise InputError(f'{where}: unknown entry keys {sorted(unknown)}: '
-                             'recreate it with `guard baseline create`')
+            raise InputError(f'{where}: unknown entry keys {sorted(unknown)}: recreate it with `guard baseline create`')
         wrong = [k for k, v in data.items() if not isinstance(v, bool if k == 'confirmed' else str)]
         if wrong:
-            raise InputError(f'{where}: entry key {wrong[0]!r} has the wrong type: '
-                             'recreate it with `guard baseline create`')
+            raise InputError(
+                f'{where}: entry key {wrong[0]!r} has the wrong type: recreate it with `guard baseline create`'
+            )
         entry = cls(**data)
         if not (entry.rule or entry.sha1):
             raise InputError(f'{where}: an entry needs "rule" or "sha1": recreate it with `guard baseline create`')
@@ -121,13 +123,20 @@ def loads(text: str, where: str) -> Baseline:
     except json.JSONDecodeError as e:
         raise InputError(f'{where}: not valid JSON ({e}): recreate it with `guard baseline create`') from None
     if not isinstance(data, Mapping) or not isinstance(data.get('entries'), list):
-        hint = (' (this looks like a detect-secrets baseline: import it with '
-                '`guard baseline create --from-detect-secrets FILE`)') if isinstance(data, Mapping) and \
-            'results' in data else ''
+        hint = (
+            (
+                ' (this looks like a detect-secrets baseline: import it with '
+                '`guard baseline create --from-detect-secrets FILE`)'
+            )
+            if isinstance(data, Mapping) and 'results' in data
+            else ''
+        )
         raise InputError(f'{where}: not a guard baseline{hint}')
     if data.get('version') != FORMAT_VERSION:
-        raise InputError(f'{where}: baseline version {data.get("version")!r} is not supported '
-                         f'(expected {FORMAT_VERSION}): recreate it with `guard baseline create`')
+        raise InputError(
+            f'{where}: baseline version {data.get("version")!r} is not supported '
+            f'(expected {FORMAT_VERSION}): recreate it with `guard baseline create`'
+        )
     return Baseline(tuple(Entry.from_json(item, where) for item in data['entries']))
 
 
@@ -150,6 +159,7 @@ def write(path: Path, baseline: Baseline) -> None:
 
 
 # ---- detect-secrets baselines ----------------------------------------------------------
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class DetectSecretsEntry:
@@ -177,9 +187,14 @@ def read_detect_secrets(path: Path) -> list[DetectSecretsEntry]:
             if not isinstance(sha1, str):
                 raise InputError(f'{path}: a result for {filename} has no "hashed_secret"')
             is_secret = item.get('is_secret')
-            entries.append(DetectSecretsEntry(
-                path=normal_path(str(item.get('filename') or filename)), type=str(item.get('type', '')),
-                sha1=sha1.lower(), is_secret=is_secret if isinstance(is_secret, bool) else None))
+            entries.append(
+                DetectSecretsEntry(
+                    path=normal_path(str(item.get('filename') or filename)),
+                    type=str(item.get('type', '')),
+                    sha1=sha1.lower(),
+                    is_secret=is_secret if isinstance(is_secret, bool) else None,
+                )
+            )
     return entries
 
 
@@ -203,6 +218,7 @@ def import_detect_secrets(ds_entries: Sequence[DetectSecretsEntry], findings: It
 
 # ---- applying a baseline to a run -------------------------------------------------------
 
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Outcome:
     reported: tuple[Finding, ...]
@@ -215,21 +231,34 @@ def baseline_path(config_root: Path, configured: str) -> Path:
     return path if path.is_absolute() else config_root / path
 
 
-def settle(reported: Sequence[Finding], suppressed: Sequence[Finding], receipt: Receipt,
-           config: Config) -> Outcome:
+def settle(reported: Sequence[Finding], suppressed: Sequence[Finding], receipt: Receipt, config: Config) -> Outcome:
     """`apply` with the baseline and policies the config names (api.finish calls this)."""
     baseline = read(baseline_path(config.root, config.baseline)) if config.baseline else None
     if baseline is None and not config.require_allow_reason:
         return Outcome(tuple(reported), tuple(suppressed), receipt)
-    return apply(reported, suppressed, receipt, baseline=baseline,
-                 require_allow_reason=config.require_allow_reason,
-                 report_unused=config.report_unused, fail_on_unused=config.fail_on_unused,
-                 scope=config.unused_scope)
+    return apply(
+        reported,
+        suppressed,
+        receipt,
+        baseline=baseline,
+        require_allow_reason=config.require_allow_reason,
+        report_unused=config.report_unused,
+        fail_on_unused=config.fail_on_unused,
+        scope=config.unused_scope,
+    )
 
 
-def apply(reported: Sequence[Finding], suppressed: Sequence[Finding], receipt: Receipt, *,
-          baseline: Baseline | None, require_allow_reason: bool = False,
-          report_unused: bool = False, fail_on_unused: bool = False, scope: Sequence[str] = ()) -> Outcome:
+def apply(
+    reported: Sequence[Finding],
+    suppressed: Sequence[Finding],
+    receipt: Receipt,
+    *,
+    baseline: Baseline | None,
+    require_allow_reason: bool = False,
+    report_unused: bool = False,
+    fail_on_unused: bool = False,
+    scope: Sequence[str] = (),
+) -> Outcome:
     """Move baselined findings to suppressed, inline allows without a reason back to
     reported when a reason is required, and say which entries the run proved unused
     (only those in `scope`, the paths it read whole: see `unused_scope`)."""
@@ -262,8 +291,10 @@ def apply(reported: Sequence[Finding], suppressed: Sequence[Finding], receipt: R
         if unused and report_unused:
             notes.append(f'{len(unused)} unused baseline entries: {", ".join(e.fingerprint for e in unused)}')
         if len(unused) < len(unmatched):
-            notes.append(f'{len(unmatched) - len(unused)} baseline entries not judged unused: '
-                         'this run did not read their files whole')
+            notes.append(
+                f'{len(unmatched) - len(unused)} baseline entries not judged unused: '
+                'this run did not read their files whole'
+            )
         if fail_on_unused:
             kept.extend(unused_finding(e) for e in unused)
     receipt = receipt._replace(notes=(*receipt.notes, *notes)) if notes else receipt
@@ -279,8 +310,15 @@ def apply(reported: Sequence[Finding], suppressed: Sequence[Finding], receipt: R
 # every entry is judged by the one batch holding its file and by no other, and the batches'
 # reports add up to the whole answer without a false "unused" or a duplicate.
 
-def unused_scope(paths: Sequence[str], *, staged: bool = False, commits: bool = False,
-                 stdin_name: str | None = None, staged_paths: Iterable[str] = ()) -> tuple[str, ...]:
+
+def unused_scope(
+    paths: Sequence[str],
+    *,
+    staged: bool = False,
+    commits: bool = False,
+    stdin_name: str | None = None,
+    staged_paths: Iterable[str] = (),
+) -> tuple[str, ...]:
     """The paths (files or directories, as findings name them) a scan reads whole.
 
     `commits`: --range / --since / --pre-push / scan-history: nothing. `stdin_name`: that name.
@@ -309,6 +347,10 @@ def covers(scope: Sequence[str], path: str) -> bool:
 
 
 def unused_finding(entry: Entry) -> Finding:
-    return Finding(rule_id=UNUSED_RULE, severity=Severity.LOW, path=entry.path, line=None,
-                   message=f'baseline entry {entry.fingerprint} matches nothing any more: '
-                           'drop it with `guard baseline update`')
+    return Finding(
+        rule_id=UNUSED_RULE,
+        severity=Severity.LOW,
+        path=entry.path,
+        line=None,
+        message=f'baseline entry {entry.fingerprint} matches nothing any more: drop it with `guard baseline update`',
+    )

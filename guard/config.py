@@ -3,6 +3,7 @@
 Validated by hand rather than with pydantic: config is read on every commit, and
 pydantic's import alone costs more than the whole pre-commit budget.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,7 @@ KNOWN_DETECTORS = ('detect-secrets',)
 
 # key → what it holds, for messages naming the fix
 SCHEMA: dict[str, str] = {
-    'rules': 'mapping: disable (rule ids), extra (a YAML rules file or a list of rules), '
-             'min_severity, min_confidence',
+    'rules': 'mapping: disable (rule ids), extra (a YAML rules file or a list of rules), min_severity, min_confidence',
     'allow': 'mapping: paths (globs), regexes, stopwords',
     'max_file_size': 'bytes, or a size such as 10MB',
     'baseline': 'path of the baseline file',
@@ -54,8 +54,8 @@ ALLOW_KEYS = ('paths', 'regexes', 'stopwords')
 
 
 class Config(NamedTuple):
-    root: Path                              # paths in the config are relative to this
-    source: str = ''                        # where it came from; '' = built-in defaults
+    root: Path  # paths in the config are relative to this
+    source: str = ''  # where it came from; '' = built-in defaults
     disabled_rules: frozenset[str] = frozenset()
     extra_rules: tuple[Rule, ...] = ()
     min_severity: Severity = Severity.LOW
@@ -67,10 +67,10 @@ class Config(NamedTuple):
     own_secrets: bool = True
     own_secret_files: tuple[str, ...] = ()  # globs at the repository top; () = the defaults
     require_allow_reason: bool = False
-    report_unused: bool = False             # run options (CLI), not settings
+    report_unused: bool = False  # run options (CLI), not settings
     fail_on_unused: bool = False
-    unused_scope: tuple[str, ...] = ()      # run option: paths the run reads whole (guard.baseline.unused_scope)
-    env: Mapping[str, Any] = MappingProxyType({})     # read-only: a NamedTuple default is shared
+    unused_scope: tuple[str, ...] = ()  # run option: paths the run reads whole (guard.baseline.unused_scope)
+    env: Mapping[str, Any] = MappingProxyType({})  # read-only: a NamedTuple default is shared
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -101,6 +101,7 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         data = _tool_guard(text, path)
     else:
         from guard import yamlio
+
         data = yamlio.load(text, str(path))
     return parse_config(data or {}, source=str(path), root=path.parent, text=text)
 
@@ -117,8 +118,9 @@ def parse_config(data: Any, *, source: str, root: Path, text: str = '') -> Confi
     detectors = tuple(_strings(data.get('detectors'), 'detectors', where))
     for name in detectors:
         if name not in KNOWN_DETECTORS:
-            raise ConfigError(f'{where.at(("detectors",))}: unknown detector {name!r}; '
-                              f'known: {", ".join(KNOWN_DETECTORS)}')
+            raise ConfigError(
+                f'{where.at(("detectors",))}: unknown detector {name!r}; known: {", ".join(KNOWN_DETECTORS)}'
+            )
     try:
         min_severity = Severity.parse(rules.get('min_severity', 'low'))
         min_confidence = Confidence.parse(rules.get('min_confidence', 'low'))
@@ -199,7 +201,7 @@ def parse_size(value: object) -> int:
     if not match:
         raise ValueError(f'{value!r} is not a size: use bytes or e.g. 10MB')
     unit = match.group(2).lower().rstrip('b').rstrip('i')
-    factor = {'': 1, 'k': 1024, 'm': 1024 ** 2, 'g': 1024 ** 3}[unit]
+    factor = {'': 1, 'k': 1024, 'm': 1024**2, 'g': 1024**3}[unit]
     return int(float(match.group(1)) * factor)
 
 
@@ -217,6 +219,7 @@ class _Where:
 
 def _key_line(text: str, keys: tuple[str, ...]) -> int | None:
     import yaml
+
     try:
         node = yaml.compose(text)
     except yaml.YAMLError:
@@ -235,13 +238,13 @@ def _key_line(text: str, keys: tuple[str, ...]) -> int | None:
     return line
 
 
-def _reject_unknown(data: Mapping[str, Any], known: Mapping[str, str] | tuple[str, ...],
-                    where: _Where, parent: tuple[str, ...]) -> None:
+def _reject_unknown(
+    data: Mapping[str, Any], known: Mapping[str, str] | tuple[str, ...], where: _Where, parent: tuple[str, ...]
+) -> None:
     for key in data:
         if key not in known:
             name = '.'.join((*parent, str(key)))
-            raise ConfigError(f'{where.at((*parent, str(key)))}: unknown setting {name!r}; '
-                              f'known: {", ".join(known)}')
+            raise ConfigError(f'{where.at((*parent, str(key)))}: unknown setting {name!r}; known: {", ".join(known)}')
 
 
 def _mapping(value: Any, name: str, where: _Where) -> Mapping[str, Any]:
@@ -276,6 +279,7 @@ def _extra_rules(value: Any, root: Path, where: _Where) -> tuple[Rule, ...]:
         return tuple(rules_from_file(root / value))
     if isinstance(value, list):
         import yaml
+
         return tuple(rules_from_yaml(yaml.safe_dump(value), where.at(('rules', 'extra'))))
     raise ConfigError(f'{where.at(("rules", "extra"))}: rules.extra must be a rules file path or a list of rules')
 

@@ -6,6 +6,7 @@ diffs and submodule pointers carry no text to scan; they are counted, not parsed
 Paths come from the `+++ b/…` line (C-unquoted), falling back to `rename to` and
 the `diff --git` line for changes without hunks (pure renames, mode changes).
 """
+
 from __future__ import annotations
 
 import re
@@ -17,15 +18,17 @@ from guard.models import Commit, Fragment
 SUBMODULE_MODE = '160000'
 _HUNK = re.compile(r'@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@')
 _ESCAPES = {'a': 7, 'b': 8, 't': 9, 'n': 10, 'v': 11, 'f': 12, 'r': 13, '"': 34, '\\': 92}
-_FILE_HEADERS = re.compile(r'^(diff --git |new file mode |deleted file mode |rename from |rename to )(.*)$',
-                           re.MULTILINE)
+_FILE_HEADERS = re.compile(
+    r'^(diff --git |new file mode |deleted file mode |rename from |rename to )(.*)$', re.MULTILINE
+)
 
 
 class FileChange(NamedTuple):
     """One file's entry in a patch: what happened to it, not its lines."""
-    path: str               # the new path; the old one for deletions
+
+    path: str  # the new path; the old one for deletions
     old_path: str = ''
-    added: bool = False     # new file
+    added: bool = False  # new file
     deleted: bool = False
     binary: bool = False
     submodule: bool = False
@@ -61,8 +64,8 @@ def c_unquote(text: str) -> str:
         if nxt in _ESCAPES:
             out.append(_ESCAPES[nxt])
             i += 2
-        elif body[i + 1:i + 4].isdigit():
-            out.append(int(body[i + 1:i + 4], 8) & 0xFF)
+        elif body[i + 1 : i + 4].isdigit():
+            out.append(int(body[i + 1 : i + 4], 8) & 0xFF)
             i += 4
         else:
             out += nxt.encode('utf-8', 'surrogateescape')
@@ -84,32 +87,32 @@ def _quoted_end(text: str) -> int:
 
 
 def _strip_prefix(path: str, prefix: str) -> str:
-    return path[len(prefix):] if path.startswith(prefix) else path
+    return path[len(prefix) :] if path.startswith(prefix) else path
 
 
 def diff_git_paths(rest: str) -> tuple[str, str]:
     """(old, new) from what follows `diff --git `, quoted or not, spaces included."""
     if rest.startswith('"'):
         end = _quoted_end(rest)
-        a, b = rest[:end], rest[end + 1:]
+        a, b = rest[:end], rest[end + 1 :]
     elif rest.endswith('"'):
         cut = rest.rfind(' "')
-        a, b = rest[:cut], rest[cut + 1:]
+        a, b = rest[:cut], rest[cut + 1 :]
     else:
         half = (len(rest) - 1) // 2
-        if len(rest) % 2 == 1 and rest[half] == ' ' and rest[2:half] == rest[half + 3:]:
-            a, b = rest[:half], rest[half + 1:]
-        else:   # a rename with spaces is ambiguous here; `rename to` / `+++` lines settle it
+        if len(rest) % 2 == 1 and rest[half] == ' ' and rest[2:half] == rest[half + 3 :]:
+            a, b = rest[:half], rest[half + 1 :]
+        else:  # a rename with spaces is ambiguous here; `rename to` / `+++` lines settle it
             cut = rest.find(' b/')
-            a, b = (rest[:cut], rest[cut + 1:]) if cut >= 0 else (rest, rest)
+            a, b = (rest[:cut], rest[cut + 1 :]) if cut >= 0 else (rest, rest)
     return _strip_prefix(c_unquote(a), 'a/'), _strip_prefix(c_unquote(b), 'b/')
 
 
 def _side_path(rest: str, prefix: str) -> str | None:
     """The path of a `--- a/x` / `+++ b/x` line (without its marker); None for /dev/null."""
     if rest.startswith('"'):
-        return _strip_prefix(c_unquote(rest[:_quoted_end(rest)]), prefix)
-    rest = rest.rstrip('\t')    # git appends a TAB when an unquoted name holds a space
+        return _strip_prefix(c_unquote(rest[: _quoted_end(rest)]), prefix)
+    rest = rest.rstrip('\t')  # git appends a TAB when an unquoted name holds a space
     if rest == '/dev/null':
         return None
     return _strip_prefix(rest, prefix)
@@ -129,8 +132,14 @@ class _Parser:
     def start_file(self, rest: str) -> None:
         self.end_file()
         old, new = diff_git_paths(rest)
-        self.file = {'path': new, 'old_path': old, 'added': False, 'deleted': False,
-                     'binary': False, 'submodule': False}
+        self.file = {
+            'path': new,
+            'old_path': old,
+            'added': False,
+            'deleted': False,
+            'binary': False,
+            'submodule': False,
+        }
 
     def end_file(self) -> None:
         self.flush()
@@ -144,8 +153,14 @@ class _Parser:
     def flush(self) -> None:
         if self.run:
             if self.file is not None and not self.file['submodule']:
-                self.fragments.append(Fragment(path=str(self.file['path']), text='\n'.join(self.run),
-                                               start_line=self.run_start, commit=self.commit))
+                self.fragments.append(
+                    Fragment(
+                        path=str(self.file['path']),
+                        text='\n'.join(self.run),
+                        start_line=self.run_start,
+                        commit=self.commit,
+                    )
+                )
             self.run = []
 
     def header(self, line: str) -> None:
@@ -203,7 +218,7 @@ def parse_patch(text: str, commit: Commit | None = None) -> Patch:
                 new_line += 1
                 new_left -= 1
                 old_left -= 1
-            elif first != '\\':     # `\ No newline at end of file` is a marker, not content
+            elif first != '\\':  # `\ No newline at end of file` is a marker, not content
                 old_left = new_left = 0
                 parser.flush()
             if old_left > 0 or new_left > 0:
@@ -271,9 +286,9 @@ def _header_rests(data: AnyStr, marker: AnyStr) -> list[AnyStr]:
     while start >= 0:
         end = data.find(marker[:1], start)
         if end < 0:
-            out.append(data[start + len(header):])
+            out.append(data[start + len(header) :])
             break
-        out.append(data[start + len(header):end])
+        out.append(data[start + len(header) : end])
         start = _next_header(data, marker, end)
     return out
 

@@ -9,6 +9,7 @@ and `${VAR:-default}` separately, as python-dotenv does.
 Line endings are normalised to `\\n` first, so a multi-line quoted value holds
 `\\n` where a CRLF file had `\\r\\n`; line numbers are those an editor shows.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -32,8 +33,10 @@ _DOUBLE_QUOTE_ESCAPES = re.compile(r'\\[\\\'"abfnrtv]')
 _SINGLE_QUOTE_ESCAPES = re.compile(r"\\[\\']")
 # A backslash escapes the character after it (python-dotenv 1.2.4); unrolled so that an
 # unterminated quote in a 10 MB file fails in linear time.
-_QUOTED = {'"': re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"', re.DOTALL),
-           "'": re.compile(r"'([^'\\]*(?:\\.[^'\\]*)*)'", re.DOTALL)}
+_QUOTED = {
+    '"': re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"', re.DOTALL),
+    "'": re.compile(r"'([^'\\]*(?:\\.[^'\\]*)*)'", re.DOTALL),
+}
 _INTERPOLATION = re.compile(r'\$\{(?P<name>[^}:]*)(?::-(?P<default>[^}]*))?\}')
 _COMMENTED_ASSIGNMENT = re.compile(r'^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.-]*\s*=')
 VALID_NAME = re.compile(r'[A-Za-z_][A-Za-z0-9_]*')
@@ -42,22 +45,22 @@ VALID_NAME = re.compile(r'[A-Za-z_][A-Za-z0-9_]*')
 @dataclasses.dataclass(frozen=True, slots=True)
 class Entry:
     key: str
-    value: str | None          # None: a key without '=' (python-dotenv's `FOO` alone)
-    line: int                  # line of the key
-    end_line: int              # last line of the value (multi-line quoted values)
-    quote: str = ''            # '', "'" or '"'
+    value: str | None  # None: a key without '=' (python-dotenv's `FOO` alone)
+    line: int  # line of the key
+    end_line: int  # last line of the value (multi-line quoted values)
+    quote: str = ''  # '', "'" or '"'
     exported: bool = False
-    comment: str = ''          # comment lines directly above, '#' stripped, joined by '\n'
-    inline_comment: str = ''   # the comment after the value on its last line
-    spaced: bool = False       # whitespace between the key and '=' or right after '='
+    comment: str = ''  # comment lines directly above, '#' stripped, joined by '\n'
+    inline_comment: str = ''  # the comment after the value on its last line
+    spaced: bool = False  # whitespace between the key and '=' or right after '='
     quoted_key: bool = False
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Problem:
     line: int
-    code: str                  # 'parse', 'unterminated-quote', 'binary', 'encoding'
-    message: str               # never holds a value
+    code: str  # 'parse', 'unterminated-quote', 'binary', 'encoding'
+    message: str  # never holds a value
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -104,7 +107,7 @@ class _Parser:
         self.lines = _LineIndex(text)
         self.entries: list[Entry] = []
         self.problems: list[Problem] = []
-        self.comment: list[str] = []     # comment lines seen directly above the next key
+        self.comment: list[str] = []  # comment lines seen directly above the next key
 
     def run(self) -> DotEnv:
         while self.pos < len(self.text):
@@ -120,7 +123,7 @@ class _Parser:
     def _statement(self) -> None:
         ws = self._match(_MULTILINE_WHITESPACE)
         if ws is not None and '\n' in ws.group():
-            self.comment = []            # statements start at a line start: a newline here is a blank line
+            self.comment = []  # statements start at a line start: a newline here is a blank line
         if self.pos >= len(self.text):
             return
         start = self.pos
@@ -139,7 +142,7 @@ class _Parser:
         match = self._match(_REST_OF_LINE)
         body = match.group().rstrip('\n')[1:].strip() if match else ''
         if _COMMENTED_ASSIGNMENT.match(body):
-            self.comment = []            # a commented-out key documents nothing below it
+            self.comment = []  # a commented-out key documents nothing below it
         else:
             self.comment.append(body)
 
@@ -154,7 +157,7 @@ class _Parser:
             after = self._match(_WHITESPACE).group()  # type: ignore[union-attr]
             spaced = spaced or bool(after)
             if after and self.text.startswith('#', self.pos):
-                value, inline = '', ''       # `KEY= # comment`: empty value, then a comment
+                value, inline = '', ''  # `KEY= # comment`: empty value, then a comment
             else:
                 value, quote, inline = self._value()
         else:
@@ -163,13 +166,23 @@ class _Parser:
         if comment is not None and not inline:
             inline = comment.group().strip()[1:].strip()
         if self._match(_END_OF_LINE) is None:
-            raise _ParseError('parse', f'could not parse the statement starting at line {line}: '
-                                       'only a comment may follow a value')
-        self.entries.append(Entry(
-            key=key, value=value, line=line, end_line=self.lines.line(max(self.pos - 1, 0)),
-            quote=quote, exported=exported, comment='\n'.join(self.comment), inline_comment=inline,
-            spaced=spaced, quoted_key=quoted_key,
-        ))
+            raise _ParseError(
+                'parse', f'could not parse the statement starting at line {line}: only a comment may follow a value'
+            )
+        self.entries.append(
+            Entry(
+                key=key,
+                value=value,
+                line=line,
+                end_line=self.lines.line(max(self.pos - 1, 0)),
+                quote=quote,
+                exported=exported,
+                comment='\n'.join(self.comment),
+                inline_comment=inline,
+                spaced=spaced,
+                quoted_key=quoted_key,
+            )
+        )
         self.comment = []
 
     def _key(self) -> tuple[str, bool]:
@@ -185,7 +198,7 @@ class _Parser:
 
     def _value(self) -> tuple[str, str, str]:
         """(value, quote, inline comment)."""
-        char = self.text[self.pos:self.pos + 1]
+        char = self.text[self.pos : self.pos + 1]
         if char in ('"', "'"):
             return self._quoted(char), char, ''
         if char in ('', '\n'):
@@ -194,7 +207,7 @@ class _Parser:
         cut = _INLINE_COMMENT.search(part)
         if cut is None:
             return part.rstrip(), '', ''
-        return part[:cut.start()].rstrip(), '', part[cut.end():].strip()
+        return part[: cut.start()].rstrip(), '', part[cut.end() :].strip()
 
     def _quoted(self, quote: str) -> str:
         match = self._match(_QUOTED[quote])
@@ -219,12 +232,14 @@ class _LineIndex:
 
     def line(self, offset: int) -> int:
         import bisect
+
         return bisect.bisect_left(self.newlines, offset) + 1
 
 
 def _unescape(value: str, escapes: re.Pattern[str]) -> str:
     def decode(match: re.Match[str]) -> str:
         return codecs.decode(match.group(0), 'unicode-escape')
+
     return escapes.sub(decode, value)
 
 
@@ -238,6 +253,7 @@ def interpolate(dotenv: DotEnv, environ: Mapping[str, str] | None = None) -> dic
         if entry.value is None:
             out[entry.key] = None
             continue
+
         def lookup(match: re.Match[str]) -> str:
             name, default = match.group('name'), match.group('default')
             found = out.get(name)
@@ -246,6 +262,7 @@ def interpolate(dotenv: DotEnv, environ: Mapping[str, str] | None = None) -> dic
             if found is None:
                 found = default or ''
             return found
+
         out[entry.key] = _INTERPOLATION.sub(lookup, entry.value)
     return out
 

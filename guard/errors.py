@@ -1,4 +1,5 @@
 """Typed errors, each with its exit code and a message that names the fix."""
+
 from __future__ import annotations
 
 from typing import ClassVar
@@ -12,6 +13,7 @@ INTERRUPTED = 130
 
 class GuardError(Exception):
     """guard could not check: usage, config, not a repository, malformed input."""
+
     exit_code: ClassVar[int] = COULD_NOT_CHECK
 
 

@@ -1,4 +1,5 @@
 """Deciding which findings a user has accepted: inline allows and allowlists."""
+
 from __future__ import annotations
 
 import functools
@@ -51,9 +52,9 @@ def glob_to_regex(glob: str) -> str:
 
 
 class Allowlist(NamedTuple):
-    paths: tuple[str, ...] = ()       # globs: files never scanned
-    regexes: tuple[str, ...] = ()     # searched in the line of a finding
-    stopwords: tuple[str, ...] = ()   # lowercase; a finding whose line holds one is allowed
+    paths: tuple[str, ...] = ()  # globs: files never scanned
+    regexes: tuple[str, ...] = ()  # searched in the line of a finding
+    stopwords: tuple[str, ...] = ()  # lowercase; a finding whose line holds one is allowed
 
     def allows_path(self, path: str) -> bool:
         regex = _paths_regex(self.paths)

@@ -13,6 +13,7 @@ a thread per child reads them into a queue this process drains between its own
 chunks. Linux only (see can_fork): elsewhere, with one job, or with more tasks
 than the task pipe holds at once, everything runs here.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -32,10 +33,10 @@ T = TypeVar('T')
 R = TypeVar('R')
 Tick = Callable[[int], None]
 
-_INDEX = 4          # bytes per task index in the task pipe
-_HEADER = 9         # message kind (1 byte) + payload length or tick count (8 bytes)
-_POLL = 0.25        # seconds between progress reports while waiting on children
-_GRACE = 2.0        # seconds a stopped child gets to stop its git before SIGKILL
+_INDEX = 4  # bytes per task index in the task pipe
+_HEADER = 9  # message kind (1 byte) + payload length or tick count (8 bytes)
+_POLL = 0.25  # seconds between progress reports while waiting on children
+_GRACE = 2.0  # seconds a stopped child gets to stop its git before SIGKILL
 _MAX_TASKS = 16_384  # every index is written to the task pipe at once: 64 KB, a pipe's least size
 
 
@@ -53,8 +54,9 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def run(tasks: Sequence[T], work: Callable[[T, Tick], R], jobs: int,
-        progress: Callable[[int], None] | None = None) -> Iterator[R]:
+def run(
+    tasks: Sequence[T], work: Callable[[T, Tick], R], jobs: int, progress: Callable[[int], None] | None = None
+) -> Iterator[R]:
     """`work(task, tick)` for every task, results in the order they finish. `tick(n)`
     reports n units of work done; `progress(total units done)` is called here.
     Interrupting (or an error) stops the children; results already yielded stay valid."""
@@ -77,6 +79,7 @@ def _serial(tasks: Sequence[T], work: Callable[[T, Tick], R], progress: Callable
         done += n
         if progress is not None:
             progress(done)
+
     for task in tasks:
         yield work(task, tick)
 
@@ -92,17 +95,17 @@ class _Pool(Generic[T, R]):
         self.task_fd = read
         self.pids: list[int] = []
         self.inbox: queue.SimpleQueue[tuple[bytes, bytes]] = queue.SimpleQueue()
-        self.ticks = [0] * children     # per child, written by its reader thread only
+        self.ticks = [0] * children  # per child, written by its reader thread only
         self.own_ticks = 0
         self.running = children
         self.received = 0
         pipes = []
-        for _ in range(children):       # every fork before any thread starts here
+        for _ in range(children):  # every fork before any thread starts here
             result_read, result_write = os.pipe()
             pid = os.fork()
             if pid == 0:
                 os.close(result_read)
-                self._child(result_write)     # never returns
+                self._child(result_write)  # never returns
             os.close(result_write)
             self.pids.append(pid)
             pipes.append(result_read)
@@ -114,20 +117,21 @@ class _Pool(Generic[T, R]):
     def _child(self, fd: int) -> None:
         code = 1
         try:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)    # the parent handles Ctrl-C and stops us,
-            signal.signal(signal.SIGTERM, _exit_now)        # with SIGTERM: unwinding kills our git
-            out = open(fd, 'wb')     # noqa: SIM115 - closed by os._exit, which flushes nothing
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us,
+            signal.signal(signal.SIGTERM, _exit_now)  # with SIGTERM: unwinding kills our git
+            out = open(fd, 'wb')  # noqa: SIM115 - closed by os._exit, which flushes nothing
 
             def tick(n: int) -> None:
                 out.write(b't' + n.to_bytes(8, 'little'))
                 out.flush()
+
             try:
                 while (task := self._next_task()) is not None:
                     data = pickle.dumps(self.work(task, tick), protocol=pickle.HIGHEST_PROTOCOL)
                     out.write(b'r' + len(data).to_bytes(8, 'little') + data)
                     out.flush()
                 code = 0
-            except BaseException as e:      # sent to the parent, which raises it
+            except BaseException as e:  # sent to the parent, which raises it
                 out.write(_error_message(e))
                 out.flush()
         finally:
@@ -164,6 +168,7 @@ class _Pool(Generic[T, R]):
         def tick(n: int) -> None:
             self.own_ticks += n
             report()
+
         own = 0
         while (task := self._next_task()) is not None:
             yield self.work(task, tick)
@@ -179,14 +184,16 @@ class _Pool(Generic[T, R]):
             yield from self._take(message)
         report()
         if own + self.received != len(self.tasks):
-            raise GitError('a scan-history worker process died before finishing its share: '
-                           'run the scan again (what was scanned is kept)')
+            raise GitError(
+                'a scan-history worker process died before finishing its share: '
+                'run the scan again (what was scanned is kept)'
+            )
 
     def _take(self, message: tuple[bytes, bytes]) -> Iterator[R]:
         kind, payload = message
         if kind == b'r':
             self.received += 1
-            yield pickle.loads(payload)     # from our own child, through our own pipe
+            yield pickle.loads(payload)  # from our own child, through our own pipe
         elif kind == b'e':
             raise pickle.loads(payload)
         elif kind == b'E':
@@ -220,11 +227,11 @@ def _error_message(error: BaseException) -> bytes:
     """The child's error as raised here: pickled when it can be (a GitError keeps its exit
     code, a bug stays an internal error), else its text as a GitError."""
     try:
-        if not isinstance(error, Exception):    # SystemExit (our SIGTERM) must not stop the parent
+        if not isinstance(error, Exception):  # SystemExit (our SIGTERM) must not stop the parent
             raise TypeError(type(error).__name__)
         kind, payload = b'e', pickle.dumps(error, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.loads(payload)
-    except Exception:       # any exception can be unpicklable in its own way
+    except Exception:  # any exception can be unpicklable in its own way
         kind, payload = b'E', (str(error) or type(error).__name__).encode('utf-8', 'replace')
     return kind + len(payload).to_bytes(8, 'little') + payload
 

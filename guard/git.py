@@ -1,4 +1,5 @@
 """The only module that runs git. Output is read NUL-separated and decoded safely."""
+
 from __future__ import annotations
 
 import contextlib
@@ -13,12 +14,17 @@ from guard.errors import GitError
 NOT_A_REPO = 'not a git repository'
 
 
-def run(args: list[str], cwd: Path | str | None = None, *, stdin: bytes | None = None,
-        check: bool = True) -> subprocess.CompletedProcess[bytes]:
+def run(
+    args: list[str], cwd: Path | str | None = None, *, stdin: bytes | None = None, check: bool = True
+) -> subprocess.CompletedProcess[bytes]:
     """Run git with `args`; a missing git or a failing command raises GitError."""
     try:
         proc = subprocess.run(
-            ['git', *args], cwd=cwd, input=stdin, capture_output=True, check=False,
+            ['git', *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            check=False,
         )
     except FileNotFoundError:
         raise GitError('git is not installed or not on PATH: install git, or pass files to scan') from None
@@ -44,8 +50,19 @@ def listed_files(directory: Path) -> list[str] | None:
     """Tracked and untracked-but-not-ignored files below `directory`, relative to it;
     None when `directory` is not inside a git work tree (or git is missing)."""
     try:
-        proc = run(['-C', os.fspath(directory), 'ls-files', '-z', '--cached', '--others',
-                    '--exclude-standard', '--deduplicate'], check=False)
+        proc = run(
+            [
+                '-C',
+                os.fspath(directory),
+                'ls-files',
+                '-z',
+                '--cached',
+                '--others',
+                '--exclude-standard',
+                '--deduplicate',
+            ],
+            check=False,
+        )
     except GitError:
         return None
     if proc.returncode != 0:
@@ -59,14 +76,27 @@ def listed_files(directory: Path) -> list[str] | None:
 
 # Options that pin the patch format whatever the user's config says (diff.noprefix,
 # diff.mnemonicPrefix, diff.relative, diff.external, color.diff, diff.submodule=log).
-PATCH_OPTIONS = ('-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/',
-                 '--no-relative', '--submodule=short')
+PATCH_OPTIONS = (
+    '-U0',
+    '--no-color',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--src-prefix=a/',
+    '--dst-prefix=b/',
+    '--no-relative',
+    '--submodule=short',
+)
 COMMIT_MARK = b'\0guard-commit\0'
 # One record per commit: sha, author, ISO date, message, then its patch (log.showSignature off,
 # --root so root commits show their files even with log.showRoot=false, --irreversible-delete
 # so a deleted file is its header alone: its removed lines are nothing to scan, only cost).
-LOG_OPTIONS = ('--format=%x00guard-commit%x00%H%x00%an <%ae>%x00%aI%x00%B%x00', '--no-show-signature', '--root',
-               '--irreversible-delete', *PATCH_OPTIONS)
+LOG_OPTIONS = (
+    '--format=%x00guard-commit%x00%H%x00%an <%ae>%x00%aI%x00%B%x00',
+    '--no-show-signature',
+    '--root',
+    '--irreversible-delete',
+    *PATCH_OPTIONS,
+)
 READ_SIZE = 1 << 20
 ZERO_OIDS = frozenset({'0' * 40, '0' * 64})
 
@@ -88,8 +118,17 @@ def staged_patch(paths: Sequence[str] = ()) -> bytes:
 def staged_names(paths: Sequence[str]) -> set[str]:
     """Which of `paths` (relative to the current directory) the index changes, named the same
     way; through git, so a hook's GIT_INDEX_FILE is honoured."""
-    args = ['--literal-pathspecs', '--no-optional-locks', 'diff', '--cached', '--name-only', '-z', '--relative',
-            '--', *paths]
+    args = [
+        '--literal-pathspecs',
+        '--no-optional-locks',
+        'diff',
+        '--cached',
+        '--name-only',
+        '-z',
+        '--relative',
+        '--',
+        *paths,
+    ]
     proc = run(args, check=False)
     if proc.returncode != 0:
         raise not_a_repo_or(proc, 'git diff --cached')
@@ -158,10 +197,11 @@ def prefetch_rev_list(args: Sequence[str]) -> None:
     output: scan-history lists commits while Python imports the scanner (~30 ms on the
     6,000-commit bench, a tenth of `git log -p`'s time)."""
     with contextlib.suppress(OSError):
-        proc = subprocess.Popen(['git', 'rev-list', *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            ['git', 'rev-list', *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
         assert proc.stdout is not None
-        _widen_pipe(proc.stdout)      # the listing is written whole, not stalled at 64 KB
+        _widen_pipe(proc.stdout)  # the listing is written whole, not stalled at 64 KB
         _prefetched[tuple(args)] = proc
 
 
@@ -187,12 +227,17 @@ def ref_count(args: Sequence[str]) -> Callable[[], int]:
     if '--all' not in args:
         named = len([a for a in args if not a.startswith('-')])
         return lambda: named
-    proc = subprocess.Popen(['git', 'for-each-ref', '--format=x'], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        ['git', 'for-each-ref', '--format=x'],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
 
     def count() -> int:
         out, _ = proc.communicate()
         return len(out.split()) or (1 if rev_parse('HEAD') else 0)
+
     return count
 
 
@@ -205,14 +250,20 @@ def log_stream(commits: Sequence[str]) -> Iterator[IO[bytes]]:
     # GIT_FLUSH=0: git fills its stdio buffer before writing; on a pipe it would write (and
     # wake this reader) once per commit: 5,000 reads of ~1.4 KB for the 6,000-commit bench
     # log, ~40 ms more CPU on both sides
-    proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, 'GIT_FLUSH': '0'})
+    proc = subprocess.Popen(
+        args,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, 'GIT_FLUSH': '0'},
+    )
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
     _widen_pipe(proc.stdout)
     errors: list[bytes] = []
     # one thread writes the commit list, then drains stderr (a full stderr pipe would stall git)
-    helper = threading.Thread(target=_feed, args=(proc.stdin, ''.join(f'{c}\n' for c in commits).encode(),
-                                                  proc.stderr, errors), daemon=True)
+    helper = threading.Thread(
+        target=_feed, args=(proc.stdin, ''.join(f'{c}\n' for c in commits).encode(), proc.stderr, errors), daemon=True
+    )
     helper.start()
     finished = False
     try:
@@ -233,6 +284,7 @@ def _widen_pipe(pipe: IO[bytes]) -> None:
     """A 1 MB pipe (Linux; 64 KB by default) lets git run ahead while the reader parses."""
     with contextlib.suppress(ImportError, AttributeError, OSError):
         import fcntl
+
         fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, READ_SIZE)
 
 
@@ -254,7 +306,7 @@ def commit_records(out: IO[bytes]) -> Iterator[bytes]:
     # read() would wait for a full READ_SIZE and leave git blocked on a full pipe meanwhile
     read = getattr(out, 'read1', out.read)
     while chunk := read(READ_SIZE):
-        if parts:       # a marker may straddle two reads
+        if parts:  # a marker may straddle two reads
             last = parts[-1]
             chunk, parts[-1] = last[-keep:] + chunk, last[:-keep]
         pos = 0
@@ -286,7 +338,7 @@ def blob_ids(specs: Sequence[str]) -> dict[str, str | None]:
     query = ''.join(f'{s}\n' for s in usable).encode('utf-8', 'surrogateescape')
     lines = decode(run(['cat-file', '--batch-check'], stdin=query).stdout).splitlines()
     for spec, line in zip(usable, lines, strict=False):
-        fields = line.split()   # `<oid> <type> <size>`, or `<spec> missing` (a spec may hold spaces)
+        fields = line.split()  # `<oid> <type> <size>`, or `<spec> missing` (a spec may hold spaces)
         if len(fields) == 3 and fields[1] == 'blob' and fields[2].isdigit():
             result[spec] = fields[0]
     return result
@@ -310,12 +362,13 @@ def cat_files(specs: Sequence[str]) -> dict[str, bytes | None]:
             continue
         size = int(header[2])
         if header[1] == b'blob':
-            result[spec] = data[pos:pos + size]
+            result[spec] = data[pos : pos + size]
         pos += size + 1
     return result
 
 
 # ---- hooks, own secrets and CI (guard install, guard.own_secrets, guard ci) ----
+
 
 def tracked(names: list[str], cwd: Path) -> set[str]:
     """Which of `names` (relative to `cwd`) are tracked; empty outside a repository."""
@@ -344,7 +397,7 @@ def config_set_local(key: str, value: str | None, cwd: Path | None = None) -> No
         run(['config', '--local', key, value], cwd=cwd)
         return
     proc = run(['config', '--local', '--unset', key], cwd=cwd, check=False)
-    if proc.returncode not in (0, 5):     # 5: it was not set
+    if proc.returncode not in (0, 5):  # 5: it was not set
         raise GitError(f'git config --unset {key} failed: {decode(proc.stderr).strip()}')
 
 
@@ -372,9 +425,10 @@ def toplevel(directory: Path | str) -> Path | None:
 class IgnoreMatch(NamedTuple):
     """The exclude pattern that decides a path, as `git check-ignore -v` reports it (a NamedTuple:
     the pre-commit hook imports this module, and a frozen dataclass costs ~0.5 ms to define)."""
-    source: str        # '.gitignore', 'backend/.gitignore', '.git/info/exclude', a global file
+
+    source: str  # '.gitignore', 'backend/.gitignore', '.git/info/exclude', a global file
     line: int
-    pattern: str       # as written, with its leading '!' for a negation
+    pattern: str  # as written, with its leading '!' for a negation
 
     @property
     def ignored(self) -> bool:
@@ -390,14 +444,15 @@ def check_ignore(top: Path, paths: list[str]) -> dict[str, IgnoreMatch | None]:
     if not paths:
         return {}
     data = b''.join(p.encode('utf-8', 'surrogateescape') + b'\0' for p in paths)
-    proc = run(['-C', os.fspath(top), 'check-ignore', '--no-index', '-v', '-n', '-z', '--stdin'],
-               stdin=data, check=False)
+    proc = run(
+        ['-C', os.fspath(top), 'check-ignore', '--no-index', '-v', '-n', '-z', '--stdin'], stdin=data, check=False
+    )
     if proc.returncode not in (0, 1):
         raise GitError(f'git check-ignore failed in {top}: {decode(proc.stderr).strip()}')
     fields = [decode(f) for f in proc.stdout.split(b'\0')]
     result: dict[str, IgnoreMatch | None] = {}
     for i in range(0, len(fields) - 3, 4):
-        source, line, pattern, path = fields[i:i + 4]
+        source, line, pattern, path = fields[i : i + 4]
         result[path] = IgnoreMatch(source, int(line), pattern) if source else None
     return result
 

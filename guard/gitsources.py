@@ -7,6 +7,7 @@ The records of commit scans are NamedTuples, not frozen dataclasses: the pre-com
 imports this module, and each frozen dataclass costs ~0.5 ms to define there (its methods
 are generated and compiled at import), a NamedTuple a fifth of that.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,6 +28,7 @@ _TEMPLATE_SUFFIXES = frozenset({'example', 'sample', 'template', 'dist', 'tmpl',
 
 
 # ---- staged ---------------------------------------------------------------------------------
+
 
 def staged_fragments(paths: Sequence[str], *, max_size: int, tally: Tally) -> Iterator[Fragment]:
     """Added lines of the staged change; files passed but not staged at all are read whole,
@@ -50,16 +52,17 @@ def count_change(change: FileChange, tally: Tally) -> None:
         tally.files += 1
 
 
-def _unstaged_files(paths: Sequence[str], changes: Sequence[FileChange], max_size: int,
-                    tally: Tally) -> Iterator[Fragment]:
+def _unstaged_files(
+    paths: Sequence[str], changes: Sequence[FileChange], max_size: int, tally: Tally
+) -> Iterator[Fragment]:
     staged = {c.path for c in changes} | {c.old_path for c in changes}
     missing = [p for p in paths if _normal(p) not in staged]
-    if missing and _in_subdir():    # names are relative to cwd, diff paths to the top
+    if missing and _in_subdir():  # names are relative to cwd, diff paths to the top
         prefix = _prefix()
         missing = [p for p in missing if _normal(os.path.join(prefix, p)) not in staged]
     whole = 0
     for path in missing:
-        if os.path.isdir(path):     # a submodule, or a directory pre-commit should not pass
+        if os.path.isdir(path):  # a submodule, or a directory pre-commit should not pass
             tally.skip('directories')
             continue
         fragment = read_file(Path(path), path.replace(os.sep, '/'), max_size, tally)
@@ -84,8 +87,10 @@ def _prefix() -> str:
 
 # ---- commits --------------------------------------------------------------------------------
 
+
 class EnvEvent(NamedTuple):
     """An env file touched by a commit: 'A' added, 'M' modified, 'D' removed."""
+
     path: str
     kind: str
     commit: Commit
@@ -114,7 +119,7 @@ def is_env_file(path: str) -> bool:
 def env_events(changes: Iterable[FileChange], commit: Commit) -> Iterator[EnvEvent]:
     for change in changes:
         if change.old_path != change.path and not change.added and is_env_file(change.old_path):
-            yield EnvEvent(change.old_path, 'D', commit)      # renamed away
+            yield EnvEvent(change.old_path, 'D', commit)  # renamed away
         if is_env_file(change.path):
             kind = 'D' if change.deleted else 'A' if change.added or change.old_path != change.path else 'M'
             yield EnvEvent(change.path, kind, commit)
@@ -132,15 +137,16 @@ def _scan_record(record: bytes, scanner: Scanner, gate: _Gate) -> CommitScan:
     maybe = gate.record_hit(record)
     if not maybe and b'.env' not in patch_bytes and not gate.wants_any(patch_bytes):
         sha = fields[0].decode('ascii')
-        return CommitScan(sha=sha, commit=Commit(sha), findings=(), env_events=(), bytes=len(record), files=files,
-                          binary=binary)
+        return CommitScan(
+            sha=sha, commit=Commit(sha), findings=(), env_events=(), bytes=len(record), files=files, binary=binary
+        )
     sha, author_text, date_text, message_text, patch_bytes = git.split_record(record)
     commit = Commit(sha, author_text, date_text)
     findings: list[Finding] = []
     if maybe and gate.keyword_hit(message_text):
         findings += scanner.scan(Fragment(MESSAGE_PATH, message_text.rstrip('\n'), 1, commit))
     changes: Iterable[FileChange] = ()
-    patch_text = git.decode(patch_bytes)    # every way on from here reads it, once
+    patch_text = git.decode(patch_bytes)  # every way on from here reads it, once
     if (maybe and gate.keyword_hit(patch_text)) or gate.wants_any(patch_bytes):
         patch = parse_patch(patch_text, commit)
         for fragment in patch.fragments:
@@ -148,8 +154,15 @@ def _scan_record(record: bytes, scanner: Scanner, gate: _Gate) -> CommitScan:
         changes = patch.files
     elif b'.env' in patch_bytes:
         changes = file_changes(patch_text)
-    return CommitScan(sha=sha, commit=commit, findings=tuple(findings), env_events=tuple(env_events(changes, commit)),
-                      bytes=len(record), files=files, binary=binary)
+    return CommitScan(
+        sha=sha,
+        commit=commit,
+        findings=tuple(findings),
+        env_events=tuple(env_events(changes, commit)),
+        bytes=len(record),
+        files=files,
+        binary=binary,
+    )
 
 
 class _Gate:
@@ -164,7 +177,7 @@ class _Gate:
         checks = [getattr(d, 'accepts_path', None) for d in always]
         self.every_file = any(check is None for check in checks)
         self.checks: list[Callable[[str], bool]] = [c for c in checks if c is not None]
-        self.verdicts: dict[bytes, bool] = {}     # paths recur across commits
+        self.verdicts: dict[bytes, bool] = {}  # paths recur across commits
         self.record_hit = _bytes_matcher({k for d in scanner.detectors for k in d.keywords})
 
     def keyword_hit(self, text: str) -> bool:
@@ -176,10 +189,10 @@ class _Gate:
             return True
         if not self.checks:
             return False
-        for header in diff_git_headers(patch):   # keyed by the raw header: most recur
+        for header in diff_git_headers(patch):  # keyed by the raw header: most recur
             verdict = self.verdicts.get(header)
             if verdict is None:
-                if len(self.verdicts) > 100_000:     # memory stays flat on huge histories
+                if len(self.verdicts) > 100_000:  # memory stays flat on huge histories
                     self.verdicts.clear()
                 old, new = diff_git_paths(git.decode(header))
                 verdict = self.verdicts[header] = any(check(p) for p in {old, new} for check in self.checks)
@@ -199,8 +212,9 @@ def _bytes_matcher(keywords: set[str]) -> Callable[[bytes], bool]:
     except ImportError:
         return lambda data: True
     # non-overlapping is enough: a keyword hidden under an earlier match still leaves a match
-    matcher = ahocorasick_rs.BytesAhoCorasick([k.lower().encode() for k in keywords],
-                                              implementation=ahocorasick_rs.Implementation.DFA)
+    matcher = ahocorasick_rs.BytesAhoCorasick(
+        [k.lower().encode() for k in keywords], implementation=ahocorasick_rs.Implementation.DFA
+    )
     return lambda data: bool(matcher.find_matches_as_indexes(data.lower()))
 
 
@@ -231,8 +245,9 @@ def scan_commits(commits: Sequence[str], scanner: Scanner) -> Iterator[CommitSca
 
 # ---- which commits a range means ------------------------------------------------------------
 
+
 class Selection(NamedTuple):
-    commits: tuple[str, ...]     # oldest first
+    commits: tuple[str, ...]  # oldest first
     notes: tuple[str, ...] = ()
 
 
@@ -254,14 +269,19 @@ def commits_between(base: str, head: str) -> Selection:
             raise GitError('HEAD is not a commit: this branch has no commits yet, so the range holds none')
         raise GitError(f'{head!r} is not a commit here: check the name, or fetch it (git fetch origin {head})')
     if base in git.ZERO_OIDS:
-        return _not_on_remotes(head_sha, None, f'new branch (zero base): scanning commits of {head} '
-                                                'not on any remote-tracking branch')
+        return _not_on_remotes(
+            head_sha, None, f'new branch (zero base): scanning commits of {head} not on any remote-tracking branch'
+        )
     base_sha = git.rev_parse(base)
     if base_sha is None:
         if git.is_shallow():
             raise GitError(shallow_fix(base))
-        return _not_on_remotes(head_sha, None, f'base {base} is not in this repository (force-push?): '
-                                               f'scanning commits of {head} not on any remote-tracking branch')
+        return _not_on_remotes(
+            head_sha,
+            None,
+            f'base {base} is not in this repository (force-push?): '
+            f'scanning commits of {head} not on any remote-tracking branch',
+        )
     commits = git.rev_list(['--reverse', '--topo-order', f'{base_sha}..{head_sha}'])
     _check_shallow(commits, base)
     return Selection(tuple(commits))
@@ -283,8 +303,10 @@ def _check_shallow(commits: Sequence[str], base: str) -> None:
 
 def shallow_fix(base: str) -> str:
     remote = _default_remote()
-    return (f'{base} is not in this shallow clone, so the range cannot be scanned: '
-            f'run `git fetch --unshallow {remote}` (or use fetch-depth: 0 in actions/checkout), then retry')
+    return (
+        f'{base} is not in this shallow clone, so the range cannot be scanned: '
+        f'run `git fetch --unshallow {remote}` (or use fetch-depth: 0 in actions/checkout), then retry'
+    )
 
 
 def _default_remote() -> str:
@@ -309,8 +331,9 @@ def pre_push_commits(lines: str, remote: str | None) -> Selection:
         if remote_oid not in git.ZERO_OIDS and git.has_commit(remote_oid):
             selection = Selection(tuple(git.rev_list(['--reverse', '--topo-order', f'{remote_oid}..{local_oid}'])))
         else:
-            selection = _not_on_remotes(local_oid, remote, f'{remote_ref}: new or force-pushed, scanning commits '
-                                                           'not on the remote')
+            selection = _not_on_remotes(
+                local_oid, remote, f'{remote_ref}: new or force-pushed, scanning commits not on the remote'
+            )
         commits += [c for c in selection.commits if c not in commits]
     return Selection(tuple(commits), tuple(notes))
 

@@ -6,6 +6,7 @@ Every line a merge brings in was added by a non-merge commit of one of its sides
 which is scanned on its own, so nothing is reported twice; the one blind spot is
 text that exists only in a conflict resolution (an "evil merge").
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -20,13 +21,13 @@ from guard.models import Commit, Finding, Fragment, Severity
 from guard.scanner import Scanner
 from guard.sources import decode_text
 
-if TYPE_CHECKING:     # sqlite3 is imported when an audit opens its store
+if TYPE_CHECKING:  # sqlite3 is imported when an audit opens its store
     from guard.store import Store
 
 ENV_RULE = 'env-file-in-history'
 ENV_MESSAGE = 'env file committed to git history'
-MIN_CHUNK = 64          # commits per worker task: enough to amortise a `git log` start
-TASKS_PER_JOB = 4       # more tasks than workers, so progress is saved often and loads balance
+MIN_CHUNK = 64  # commits per worker task: enough to amortise a `git log` start
+TASKS_PER_JOB = 4  # more tasks than workers, so progress is saved often and loads balance
 
 Progress = Callable[[int, int], None]
 
@@ -36,6 +37,7 @@ class ChunkResult:
     """What one worker task found in its share of the commits: every commit as a small
     (sha, bytes, files) row, full CommitScans only for those holding something (pickling
     thousands of empty ones back to the parent cost more than scanning them)."""
+
     rows: tuple[tuple[str, int, int], ...]
     scans: tuple[CommitScan, ...]
     binary: int
@@ -44,12 +46,13 @@ class ChunkResult:
 @dataclasses.dataclass(frozen=True, slots=True)
 class Group:
     """All occurrences of one fingerprint across history."""
-    finding: Finding            # the first occurrence
+
+    finding: Finding  # the first occurrence
     first: Commit
     last: Commit
     occurrences: int
-    at_head: bool | None        # None: not a file (commit messages)
-    removed: Commit | None = None   # env files: the commit that last removed it
+    at_head: bool | None  # None: not a file (commit messages)
+    removed: Commit | None = None  # env files: the commit that last removed it
 
     def describe(self) -> str:
         span = f'first {_short(self.first)}'
@@ -67,6 +70,7 @@ def _short(commit: Commit) -> str:
 
 # ---- which commits ---------------------------------------------------------------------------
 
+
 def rev_list_args(branches: Sequence[str], since: str | None) -> list[str]:
     """rev-list arguments for every ref (or the named branches), after `since` (a rev or a date).
     guard.cli.history starts `--date-order` plus these early when there is no `since`."""
@@ -78,6 +82,7 @@ def rev_list_args(branches: Sequence[str], since: str | None) -> list[str]:
 
 
 # ---- parallel scan ---------------------------------------------------------------------------
+
 
 def _scan_chunk(commits: Sequence[str], scanner: Scanner, tick: Callable[[int], None]) -> ChunkResult:
     """One chunk's commits through one `git log`; runs here or in a forked child (which
@@ -102,15 +107,16 @@ def _scan_chunk(commits: Sequence[str], scanner: Scanner, tick: Callable[[int], 
 def chunks(commits: Sequence[str], jobs: int) -> list[Sequence[str]]:
     """Contiguous slices (neighbouring commits share pack deltas, which git then reuses)."""
     size = max(MIN_CHUNK, -(-len(commits) // (jobs * TASKS_PER_JOB)))
-    return [commits[i:i + size] for i in range(0, len(commits), size)]
+    return [commits[i : i + size] for i in range(0, len(commits), size)]
 
 
-def scan_parallel(commits: Sequence[str], scanner: Scanner, jobs: int,
-                  progress: Progress | None = None) -> Iterator[ChunkResult]:
+def scan_parallel(
+    commits: Sequence[str], scanner: Scanner, jobs: int, progress: Progress | None = None
+) -> Iterator[ChunkResult]:
     """Chunk results as they finish, from this process and `jobs - 1` forked ones.
     Interrupting stops the workers; results already yielded stay valid, so the caller
     can save them."""
-    if not commits:     # a re-run with nothing new: no pool, no prefilter to build
+    if not commits:  # a re-run with nothing new: no pool, no prefilter to build
         return
     from guard import forkpool
 
@@ -120,7 +126,8 @@ def scan_parallel(commits: Sequence[str], scanner: Scanner, jobs: int,
     def report(done: int) -> None:
         if progress is not None:
             progress(done, len(commits))
-    prepare_gate(scanner)           # built once here, not once per forked worker
+
+    prepare_gate(scanner)  # built once here, not once per forked worker
     # Objects alive now (rules, compiled patterns, modules) live as long as the run: the
     # collector need not walk them again, and not writing to them spares forked workers
     # the copy-on-write of those pages.
@@ -133,13 +140,16 @@ def scan_parallel(commits: Sequence[str], scanner: Scanner, jobs: int,
 
 def default_jobs() -> int:
     from guard import forkpool  # not at import: a re-run with nothing new needs no workers
+
     return forkpool.cores()
 
 
 # ---- grouping --------------------------------------------------------------------------------
 
-def group_findings(findings: Iterable[Finding], at_head: dict[str, frozenset[str] | None],
-                   age: Callable[[Commit], int]) -> list[Group]:
+
+def group_findings(
+    findings: Iterable[Finding], at_head: dict[str, frozenset[str] | None], age: Callable[[Commit], int]
+) -> list[Group]:
     """One group per fingerprint, with first/last commit and whether HEAD still holds it
     (`at_head`: the fingerprints found in each path at HEAD, None when it is gone)."""
     by_print: dict[str, list[Finding]] = {}
@@ -153,13 +163,21 @@ def group_findings(findings: Iterable[Finding], at_head: dict[str, frozenset[str
         shown = next((f for f in ordered if f.allowed is None), first)
         path = first.path
         still = None if path == MESSAGE_PATH else fingerprint in (at_head.get(path) or ())
-        groups.append(Group(finding=shown, first=first.commit or Commit(''), last=last.commit or Commit(''),
-                            occurrences=len(found), at_head=still))
+        groups.append(
+            Group(
+                finding=shown,
+                first=first.commit or Commit(''),
+                last=last.commit or Commit(''),
+                occurrences=len(found),
+                at_head=still,
+            )
+        )
     return groups
 
 
-def env_groups(events: Iterable[EnvEvent], at_head: dict[str, frozenset[str] | None],
-               age: Callable[[Commit], int]) -> list[Group]:
+def env_groups(
+    events: Iterable[EnvEvent], at_head: dict[str, frozenset[str] | None], age: Callable[[Commit], int]
+) -> list[Group]:
     """A group per env file ever committed: the commit that first added it and the last
     that removed it (if it is gone at HEAD)."""
     by_path: dict[str, list[EnvEvent]] = {}
@@ -172,16 +190,25 @@ def env_groups(events: Iterable[EnvEvent], at_head: dict[str, frozenset[str] | N
         removals = [e for e in ordered if e.kind == 'D']
         still = at_head.get(path) is not None
         first = adds[0].commit
-        finding = Finding(rule_id=ENV_RULE, severity=Severity.HIGH, message=ENV_MESSAGE, path=path, line=None,
-                          commit=first)
-        groups.append(Group(finding=finding, first=first, last=ordered[-1].commit,
-                            occurrences=len([e for e in ordered if e.kind != 'D']), at_head=still,
-                            removed=None if still or not removals else removals[-1].commit))
+        finding = Finding(
+            rule_id=ENV_RULE, severity=Severity.HIGH, message=ENV_MESSAGE, path=path, line=None, commit=first
+        )
+        groups.append(
+            Group(
+                finding=finding,
+                first=first,
+                last=ordered[-1].commit,
+                occurrences=len([e for e in ordered if e.kind != 'D']),
+                at_head=still,
+                removed=None if still or not removals else removals[-1].commit,
+            )
+        )
     return groups
 
 
-def head_prints(paths: Sequence[str], scanner: Scanner, store: Store,
-                warn: list[str]) -> dict[str, frozenset[str] | None]:
+def head_prints(
+    paths: Sequence[str], scanner: Scanner, store: Store, warn: list[str]
+) -> dict[str, frozenset[str] | None]:
     """The fingerprints each path holds at HEAD (None: no such file at HEAD). Files are
     named by blob in one `git cat-file --batch-check`; a (path, blob) the store scanned
     before under these rules is not read or scanned again, so a re-run on an unchanged
@@ -218,11 +245,12 @@ def elapsed(started: float) -> float:
 
 # ---- the audit -------------------------------------------------------------------------------
 
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Audit:
     groups: tuple[Group, ...]
-    commits: int            # in the picture (scanned now or earlier)
-    scanned: int            # scanned by this run
+    commits: int  # in the picture (scanned now or earlier)
+    scanned: int  # scanned by this run
     refs: int
     bytes: int
     files: int
@@ -231,9 +259,17 @@ class Audit:
     notes: tuple[str, ...] = ()
 
 
-def audit(scanner: Scanner, version: str, *, branches: Sequence[str] = (), since: str | None = None,
-          jobs: int = 0, use_cache: bool = True, progress: Progress | None = None,
-          warn: Callable[[str], None] | None = None) -> Audit:
+def audit(
+    scanner: Scanner,
+    version: str,
+    *,
+    branches: Sequence[str] = (),
+    since: str | None = None,
+    jobs: int = 0,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> Audit:
     """Scan the commits the store does not know yet, save them as they finish, and group
     everything in range (stored and new) by fingerprint."""
     from guard.store import Store
@@ -283,10 +319,21 @@ def audit(scanner: Scanner, version: str, *, branches: Sequence[str] = (), since
     groups.sort(key=lambda g: (g.finding.path, g.finding.rule_id, age(g.first)))
     notes: tuple[str, ...] = () if commits else ('no commits: nothing to scan',)
     if commits and shallow:
-        notes = ('shallow clone: commits at the boundary show their whole tree as added; '
-                 'run `git fetch --unshallow` for a true history',)
-    return Audit(groups=tuple(groups), commits=len(wanted), scanned=len(todo), refs=refs(),
-                 bytes=total_bytes, files=files, binary=binary, warnings=tuple(warnings), notes=notes)
+        notes = (
+            'shallow clone: commits at the boundary show their whole tree as added; '
+            'run `git fetch --unshallow` for a true history',
+        )
+    return Audit(
+        groups=tuple(groups),
+        commits=len(wanted),
+        scanned=len(todo),
+        refs=refs(),
+        bytes=total_bytes,
+        files=files,
+        binary=binary,
+        warnings=tuple(warnings),
+        notes=notes,
+    )
 
 
 def _flush(warnings: list[str], warn: Callable[[str], None] | None) -> None:

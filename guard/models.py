@@ -8,6 +8,7 @@ generated and compiled), a NamedTuple under 0.1 ms (4 to 10 fields, Python 3.11)
 NamedTuple is cheaper to create. `_replace` and `_asdict` do what dataclasses.replace and
 asdict did.
 """
+
 from __future__ import annotations
 
 import enum
@@ -53,31 +54,32 @@ class Confidence(enum.IntEnum):
 class Commit(NamedTuple):
     sha: str
     author: str = ''
-    date: str = ''          # ISO 8601, as git prints it with %aI
+    date: str = ''  # ISO 8601, as git prints it with %aI
 
 
 class Fragment(NamedTuple):
     """A piece of text to scan: a whole file, or the added lines of one diff hunk."""
+
     path: str
     text: str
-    start_line: int = 1     # line number of the text's first line in the file
+    start_line: int = 1  # line number of the text's first line in the file
     commit: Commit | None = None
 
 
 class Finding(NamedTuple):
-    rule_id: str            # 'github-pat', 'env-file-tracked', 'env-schema-invalid'
+    rule_id: str  # 'github-pat', 'env-file-tracked', 'env-schema-invalid'
     severity: Severity
     message: str
     path: str
     line: int | None
-    preview: str = ''       # 'ghp_…(40)'; the raw secret never leaves the detector
-    secret_hash: str = ''   # sha256 hex of the secret, '' for findings that are not secrets
-    secret_sha1: str = ''   # sha1 hex, only to match detect-secrets baselines
+    preview: str = ''  # 'ghp_…(40)'; the raw secret never leaves the detector
+    secret_hash: str = ''  # sha256 hex of the secret, '' for findings that are not secrets
+    secret_sha1: str = ''  # sha1 hex, only to match detect-secrets baselines
     confidence: Confidence = Confidence.HIGH
     column: int | None = None
     end_column: int | None = None
     commit: Commit | None = None
-    allowed: str | None = None   # why it is allowed ('' = no reason given); None = not allowed
+    allowed: str | None = None  # why it is allowed ('' = no reason given); None = not allowed
 
     @property
     def fingerprint(self) -> str:
@@ -88,6 +90,7 @@ class Finding(NamedTuple):
 
 class Receipt(NamedTuple):
     """What a run looked at, so a run that scanned nothing can say so."""
+
     mode: str
     files: int = 0
     commits: int = 0
@@ -100,7 +103,7 @@ class Receipt(NamedTuple):
 class Report(NamedTuple):
     findings: tuple[Finding, ...]
     receipt: Receipt
-    suppressed: tuple[Finding, ...] = ()   # allowed inline, by allowlist or by baseline
+    suppressed: tuple[Finding, ...] = ()  # allowed inline, by allowlist or by baseline
 
     @property
     def exit_code(self) -> int:

@@ -8,6 +8,7 @@ case-sensitive match, overlaps included) and reported like any secret, by previe
 Cheap on the pre-commit path: one directory listing of the repository top, and one
 `git ls-files` only when env files exist there.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -57,9 +58,10 @@ def env_files(top: Path, patterns: Sequence[str]) -> list[str]:
         names = os.listdir(top)
     except OSError:
         return []
-    wanted = re.compile('|'.join(fnmatch.translate(p) for p in patterns))   # one regex: the top may hold 1000s
-    found = sorted(n for n in names
-                   if wanted.match(n) and not n.lower().endswith(TEMPLATE_SUFFIXES) and (top / n).is_file())
+    wanted = re.compile('|'.join(fnmatch.translate(p) for p in patterns))  # one regex: the top may hold 1000s
+    found = sorted(
+        n for n in names if wanted.match(n) and not n.lower().endswith(TEMPLATE_SUFFIXES) and (top / n).is_file()
+    )
     if not found:
         return []
     tracked = git.tracked(found, top)
@@ -85,7 +87,7 @@ def parse_env(text: str) -> Iterator[tuple[str, str]]:
             yield key, body.split(quote, 1)[0]
             continue
         yield key, body.strip()
-        while i < len(lines):          # a quoted value spanning lines (a PEM key): each line
+        while i < len(lines):  # a quoted value spanning lines (a PEM key): each line
             line = lines[i]
             i += 1
             yield key, line.split(quote, 1)[0].strip()
@@ -131,11 +133,13 @@ def _is_url_without_password(value: str) -> bool:
 class _Version(NamedTuple):
     """What the history store keys its cache on (api.rules_version reads `rule.pattern`): a digest
     of the values' hashes, so changing .env rescans instead of trusting stale results."""
+
     pattern: str
 
 
 class OwnSecretsDetector:
     """Exact values of local env files, wherever they appear (except in those files)."""
+
     id = RULE_ID
 
     def __init__(self, values: dict[str, tuple[str, str]], sources: frozenset[str]) -> None:
@@ -159,9 +163,14 @@ class OwnSecretsDetector:
             what, origin = self._origins[index]
             severity = Severity.CRITICAL if _SECRET_KEY.search(what) else Severity.HIGH
             yield secret_finding(
-                fragment, start, value, rule_id=RULE_ID, severity=severity,
+                fragment,
+                start,
+                value,
+                rule_id=RULE_ID,
+                severity=severity,
                 confidence=Confidence.HIGH,
-                message=f'{what} from your local {origin}: reference the variable instead')
+                message=f'{what} from your local {origin}: reference the variable instead',
+            )
 
 
 def own_secrets_detector(config: Config) -> OwnSecretsDetector | None:

@@ -13,6 +13,7 @@ halve the rest. Below MIN_FILES files (~0.2 s of serial work) that gain is lost 
 the noise, and one core gains nothing: then, or without fork, everything runs in
 this process. GUARD_JOBS=N sets the number of workers (1: serial).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -25,10 +26,10 @@ from guard import forkpool, sources
 from guard.models import Finding
 from guard.scanner import Scanner
 
-MIN_FILES = 400          # see the module docstring
-BATCH = 48               # files per task: small enough to balance a few huge files, big enough to amortise IPC
+MIN_FILES = 400  # see the module docstring
+BATCH = 48  # files per task: small enough to balance a few huge files, big enough to amortise IPC
 
-Entry = tuple[str, str]   # (filesystem path, path as reported)
+Entry = tuple[str, str]  # (filesystem path, path as reported)
 
 _scanner: Scanner | None = None
 _max_size = 0
@@ -47,8 +48,9 @@ def workers() -> int:
     return 1 if cores < 2 else min(2 * cores, cores + 4)
 
 
-def scan_entries(scanner: Scanner, entries: Iterable[Entry], *, max_size: int, tally: sources.Tally,
-                 jobs: int | None = None) -> list[Finding]:
+def scan_entries(
+    scanner: Scanner, entries: Iterable[Entry], *, max_size: int, tally: sources.Tally, jobs: int | None = None
+) -> list[Finding]:
     """Findings of every file in `entries`, in order; serial or on `jobs` processes (default: every core)."""
     jobs = workers() if jobs is None else jobs
     stream = iter(entries)
@@ -67,10 +69,11 @@ def _scan_serial(scanner: Scanner, entries: Iterable[Entry], max_size: int, tall
     return findings
 
 
-def _scan_pool(scanner: Scanner, entries: Iterable[Entry], max_size: int, tally: sources.Tally,
-               jobs: int) -> list[Finding]:
+def _scan_pool(
+    scanner: Scanner, entries: Iterable[Entry], max_size: int, tally: sources.Tally, jobs: int
+) -> list[Finding]:
     global _scanner, _max_size
-    _scanner, _max_size = scanner, max_size     # inherited by the forked workers
+    _scanner, _max_size = scanner, max_size  # inherited by the forked workers
     findings: list[Finding] = []
     try:
         with multiprocessing.get_context('fork').Pool(jobs, initializer=_ignore_sigint) as pool:

@@ -17,6 +17,7 @@ has rewritten for PRUNE_DAYS are removed when a new one is written. Rules are st
 rows in field order, with one type tag per field rather than per value, so reading them
 back is a loop of constructor calls.
 """
+
 from __future__ import annotations
 
 import enum
@@ -92,7 +93,7 @@ def cached(rule_type: type[Any], parse: Callable[[], tuple[Any, ...]]) -> tuple[
         directory.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f'{path.name}.{os.getpid()}.tmp')
         temporary.write_text(payload, encoding='utf-8')
-        os.replace(temporary, path)       # atomic: a concurrent run reads the old file or the new one
+        os.replace(temporary, path)  # atomic: a concurrent run reads the old file or the new one
         _prune(directory)
     except (OSError, TypeError, ValueError):
         pass

@@ -11,6 +11,7 @@ ahocorasick_rs is a dependency with wheels for every platform guard supports
 (CPython 3.10-3.13 on Linux glibc x86_64 and aarch64, macOS x86_64 and arm64,
 Windows x86_64), and guard.own_secrets uses the same library.
 """
+
 from __future__ import annotations
 
 import re
@@ -79,7 +80,7 @@ class LineIndex:
             return ''
         start = self._starts[index]
         end = self.text.find('\n', start)
-        return self.text[start:end if end >= 0 else len(self.text)]
+        return self.text[start : end if end >= 0 else len(self.text)]
 
 
 class Prefilter:
@@ -91,15 +92,16 @@ class Prefilter:
     never earns back and a tree or a history does within its first few hundred KB. Both give
     the same matches.
     """
+
     DFA_AFTER = 256 * 1024
     SLICE = 1 << 20
 
     def __init__(self, owners: dict[str, tuple[int, ...]], dfa_after: int = DFA_AFTER) -> None:
-        self._owners = list(owners.values())      # by pattern index
+        self._owners = list(owners.values())  # by pattern index
         self._patterns = [k.encode('utf-8', 'surrogatepass') for k in owners]
         self._longest = max(map(len, self._patterns))
         self._automaton = _automaton(self._patterns, dfa=False)
-        self._budget: int | None = dfa_after     # bytes the NFA still matches before the DFA is built
+        self._budget: int | None = dfa_after  # bytes the NFA still matches before the DFA is built
 
     @classmethod
     def build(cls, detectors: Sequence[Detector]) -> Prefilter | None:
@@ -126,9 +128,10 @@ class Prefilter:
         # (Slicing a text no longer than a slice gives the text itself, uncopied.)
         present: set[int] = set()
         for start in range(0, len(data), self.SLICE):
-            piece = data[start:start + self.SLICE + self._longest - 1]
-            present.update(index for index, _start, _end in
-                           self._automaton.find_matches_as_indexes(piece, overlapping=True))
+            piece = data[start : start + self.SLICE + self._longest - 1]
+            present.update(
+                index for index, _start, _end in self._automaton.find_matches_as_indexes(piece, overlapping=True)
+            )
         found: set[int] = set()
         for index in present:
             found.update(self._owners[index])
@@ -143,6 +146,7 @@ def ascii_lower(text: str) -> str:
 def _automaton(patterns: list[bytes], *, dfa: bool) -> ahocorasick_rs.BytesAhoCorasick:
     """An Aho-Corasick automaton over `patterns` that reports overlapping matches."""
     import ahocorasick_rs
+
     kind = ahocorasick_rs.Implementation.DFA if dfa else ahocorasick_rs.Implementation.ContiguousNFA
     return ahocorasick_rs.BytesAhoCorasick(patterns, implementation=kind)
 

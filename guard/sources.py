@@ -1,4 +1,5 @@
 """Where fragments come from: files and directories, stdin (git sources live beside them)."""
+
 from __future__ import annotations
 
 import codecs
@@ -13,14 +14,18 @@ from guard.models import Fragment
 
 BINARY_SNIFF = 8000
 _BOMS = (
-    (codecs.BOM_UTF32_LE, 'utf-32'), (codecs.BOM_UTF32_BE, 'utf-32'),
-    (codecs.BOM_UTF8, 'utf-8-sig'), (codecs.BOM_UTF16_LE, 'utf-16'), (codecs.BOM_UTF16_BE, 'utf-16'),
+    (codecs.BOM_UTF32_LE, 'utf-32'),
+    (codecs.BOM_UTF32_BE, 'utf-32'),
+    (codecs.BOM_UTF8, 'utf-8-sig'),
+    (codecs.BOM_UTF16_LE, 'utf-16'),
+    (codecs.BOM_UTF16_BE, 'utf-16'),
 )
 
 
 class Tally(SimpleNamespace):
     """What a source read and passed over, for the receipt (a counter the sources update).
     A SimpleNamespace for its == and repr: the dataclasses module stays off the pre-commit path."""
+
     files: int
     bytes: int
     skipped: int
@@ -69,8 +74,7 @@ def walk(root: Path, use_gitignore: bool) -> Iterator[str]:
             yield name if rel == '.' else f'{rel}/{name}'
 
 
-def file_fragments(paths: Sequence[str], *, max_size: int, use_gitignore: bool,
-                   tally: Tally) -> Iterator[Fragment]:
+def file_fragments(paths: Sequence[str], *, max_size: int, use_gitignore: bool, tally: Tally) -> Iterator[Fragment]:
     """Fragments of whole files named by `paths` (files, or directories to walk)."""
     for path, shown in file_entries(paths, use_gitignore=use_gitignore, tally=tally):
         fragment = read_file(path, shown, max_size, tally)

@@ -6,6 +6,7 @@ Finding holds), never a secret. A corrupted file is replaced; a locked one (anot
 run holds it) is left alone and this run works in memory. Either way the run goes
 on and the caller gets one line saying so.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -46,7 +47,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
         self.conn = conn
         self.path = path
-        self.broken = False     # set when a write fails: the run goes on, unsaved
+        self.broken = False  # set when a write fails: the run goes on, unsaved
 
     # -- opening
 
@@ -109,8 +110,10 @@ class Store:
 
     def _set_version(self, version: str) -> None:
         """Start over for another rules version (or store layout): old results do not apply."""
-        self.conn.executescript('DROP TABLE IF EXISTS commits; DROP TABLE IF EXISTS findings; '
-                                'DROP TABLE IF EXISTS env_events; DROP TABLE IF EXISTS head_prints;' + _SCHEMA)
+        self.conn.executescript(
+            'DROP TABLE IF EXISTS commits; DROP TABLE IF EXISTS findings; '
+            'DROP TABLE IF EXISTS env_events; DROP TABLE IF EXISTS head_prints;' + _SCHEMA
+        )
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('rules', ?)", (version,))
 
     @contextlib.contextmanager
@@ -132,7 +135,8 @@ class Store:
         """(bytes of patch, files changed) of `shas`, which are stored commits. When they
         are all of them (a re-run with nothing new) SQLite sums them, not a Python loop."""
         count, total_size, total_files = self.conn.execute(
-            'SELECT COUNT(*), TOTAL(bytes), TOTAL(files) FROM commits').fetchone()
+            'SELECT COUNT(*), TOTAL(bytes), TOTAL(files) FROM commits'
+        ).fetchone()
         if count == len(shas):
             return int(total_size), int(total_files)
         size = files = 0
@@ -145,24 +149,44 @@ class Store:
     def save(self, rows: Sequence[tuple[str, int, int]], scans: Sequence[CommitScan], warn: list[str]) -> None:
         """Record a batch of scanned commits ((sha, bytes, files) rows) and what those in
         `scans` held."""
-        self._write([
-            ('INSERT OR REPLACE INTO commits VALUES (?, ?, ?)', rows),
-            ('INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
-             (_finding_row(f) for s in scans for f in s.findings)),
-            ('INSERT INTO env_events VALUES (?,?,?,?,?)',
-             ((e.commit.sha, e.commit.author, e.commit.date, e.path, e.kind) for s in scans for e in s.env_events)),
-        ], warn)
+        self._write(
+            [
+                ('INSERT OR REPLACE INTO commits VALUES (?, ?, ?)', rows),
+                (
+                    'INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+                    (_finding_row(f) for s in scans for f in s.findings),
+                ),
+                (
+                    'INSERT INTO env_events VALUES (?,?,?,?,?)',
+                    (
+                        (e.commit.sha, e.commit.author, e.commit.date, e.path, e.kind)
+                        for s in scans
+                        for e in s.env_events
+                    ),
+                ),
+            ],
+            warn,
+        )
 
     def head_prints(self) -> dict[str, tuple[str, frozenset[str]]]:
         """path → (blob, fingerprints found in that blob at that path) as last scanned."""
-        return {path: (blob, frozenset(prints.split('\n')) - {''})
-                for path, blob, prints in self.conn.execute('SELECT path, blob, prints FROM head_prints')}
+        return {
+            path: (blob, frozenset(prints.split('\n')) - {''})
+            for path, blob, prints in self.conn.execute('SELECT path, blob, prints FROM head_prints')
+        }
 
     def save_head_prints(self, rows: Sequence[tuple[str, str, frozenset[str]]], warn: list[str]) -> None:
         """Remember what each (path, blob) held, so an unchanged HEAD is not scanned again."""
         if rows:
-            self._write([('INSERT OR REPLACE INTO head_prints VALUES (?, ?, ?)',
-                          ((path, blob, '\n'.join(sorted(prints))) for path, blob, prints in rows))], warn)
+            self._write(
+                [
+                    (
+                        'INSERT OR REPLACE INTO head_prints VALUES (?, ?, ?)',
+                        ((path, blob, '\n'.join(sorted(prints))) for path, blob, prints in rows),
+                    )
+                ],
+                warn,
+            )
 
     def _write(self, inserts: Sequence[tuple[str, Iterable[Sequence[object]]]], warn: list[str]) -> None:
         """Run `inserts` ((statement, rows), rows built only here) in one transaction; a failure
@@ -183,8 +207,11 @@ class Store:
         return [_finding(row) for row in self.conn.execute('SELECT * FROM findings') if row[0] in shas]
 
     def env_events(self, shas: set[str]) -> list[EnvEvent]:
-        return [EnvEvent(path, kind, Commit(sha, author, date))
-                for sha, author, date, path, kind in self.conn.execute('SELECT * FROM env_events') if sha in shas]
+        return [
+            EnvEvent(path, kind, Commit(sha, author, date))
+            for sha, author, date, path, kind in self.conn.execute('SELECT * FROM env_events')
+            if sha in shas
+        ]
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -193,16 +220,39 @@ class Store:
 
 def _finding_row(f: Finding) -> tuple[object, ...]:
     commit = f.commit or Commit('')
-    return (commit.sha, commit.author, commit.date, f.rule_id, int(f.severity), int(f.confidence), f.message,
-            f.path, f.line, f.column, f.end_column, f.preview, f.secret_hash, f.secret_sha1, f.allowed)
+    return (
+        commit.sha,
+        commit.author,
+        commit.date,
+        f.rule_id,
+        int(f.severity),
+        int(f.confidence),
+        f.message,
+        f.path,
+        f.line,
+        f.column,
+        f.end_column,
+        f.preview,
+        f.secret_hash,
+        f.secret_sha1,
+        f.allowed,
+    )
 
 
 def _finding(row: tuple[Any, ...]) -> Finding:
     sha, author, date, rule_id, severity, confidence, message, path, line, col, end_col, preview, h, h1, allowed = row
-    return Finding(rule_id=str(rule_id), severity=Severity(severity), message=str(message), path=str(path),
-                   line=line if isinstance(line, int) else None, preview=str(preview), secret_hash=str(h),
-                   secret_sha1=str(h1), confidence=Confidence(confidence),
-                   column=col if isinstance(col, int) else None,
-                   end_column=end_col if isinstance(end_col, int) else None,
-                   commit=Commit(str(sha), str(author), str(date)),
-                   allowed=None if allowed is None else str(allowed))
+    return Finding(
+        rule_id=str(rule_id),
+        severity=Severity(severity),
+        message=str(message),
+        path=str(path),
+        line=line if isinstance(line, int) else None,
+        preview=str(preview),
+        secret_hash=str(h),
+        secret_sha1=str(h1),
+        confidence=Confidence(confidence),
+        column=col if isinstance(col, int) else None,
+        end_column=end_col if isinstance(end_col, int) else None,
+        commit=Commit(str(sha), str(author), str(date)),
+        allowed=None if allowed is None else str(allowed),
+    )

@@ -1,4 +1,5 @@
 """YAML reading with errors that name the file and line."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -15,15 +15,22 @@ def git(*args: str, cwd: Path | None = None) -> str:
     return subprocess.run(['git', *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
-def run_guard(*args: str, cwd: Path | None = None, stdin: str | bytes | None = None,
-              env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_guard(
+    *args: str, cwd: Path | None = None, stdin: str | bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """The installed `guard` command, as a user or a hook runs it."""
     data = stdin.encode() if isinstance(stdin, str) else stdin
-    proc = subprocess.run([*GUARD.split(), *args], cwd=cwd, input=data, capture_output=True,
-                          env={**os.environ, **(env or {})}, check=False)
-    return subprocess.CompletedProcess(proc.args, proc.returncode,
-                                       proc.stdout.decode('utf-8', 'replace'),
-                                       proc.stderr.decode('utf-8', 'replace'))
+    proc = subprocess.run(
+        [*GUARD.split(), *args],
+        cwd=cwd,
+        input=data,
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    return subprocess.CompletedProcess(
+        proc.args, proc.returncode, proc.stdout.decode('utf-8', 'replace'), proc.stderr.decode('utf-8', 'replace')
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
 """Secret-looking test data, built at run time so the repository stays clean under its own scanner."""
+
 from __future__ import annotations
 
 import random

@@ -4,6 +4,7 @@ A small runner below evaluates the step's `env:` (`${{ inputs.* }}` only) and ru
 `run:` script with bash and the GITHUB_* variables and files a runner provides, against
 real repositories cloned from a bare "origin" in tmp_path (no network).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -39,8 +40,12 @@ def test_action_is_composite_and_never_expands_inputs_in_scripts() -> None:
     for s in ACTION['runs']['steps']:
         assert s['shell'] == 'bash'
         assert '${{' not in s['run'], f'{s["name"]}: map inputs to env:, never ${{{{ }}}} in run:'
-    mapped = {m for s in ACTION['runs']['steps'] for v in s.get('env', {}).values()
-              for m in re.findall(r'\$\{\{\s*inputs\.([\w-]+)\s*\}\}', v)}
+    mapped = {
+        m
+        for s in ACTION['runs']['steps']
+        for v in s.get('env', {}).values()
+        for m in re.findall(r'\$\{\{\s*inputs\.([\w-]+)\s*\}\}', v)
+    }
     assert mapped == set(ACTION['inputs'])
     for name, spec in ACTION['inputs'].items():
         assert spec['description'] and re.fullmatch(r'[A-Za-z_][\w-]*', name)
@@ -58,24 +63,39 @@ class Run:
     sarif: dict[str, Any] | None
 
 
-def run_scan_step(cwd: Path, tmp: Path, event: str, payload: dict[str, Any], *, path: str = str(GUARD_BIN),
-                  **inputs: str) -> Run:
+def run_scan_step(
+    cwd: Path, tmp: Path, event: str, payload: dict[str, Any], *, path: str = str(GUARD_BIN), **inputs: str
+) -> Run:
     """The action's Scan step, as the runner runs it (`path`: where guard is installed)."""
     scan = step('Scan')
     values = {name: spec.get('default', '') for name, spec in ACTION['inputs'].items()} | inputs
-    env = {k: re.sub(r'\$\{\{\s*inputs\.([\w-]+)\s*\}\}', lambda m: str(values[m.group(1)]), v)
-           for k, v in scan['env'].items()}
+    env = {
+        k: re.sub(r'\$\{\{\s*inputs\.([\w-]+)\s*\}\}', lambda m: str(values[m.group(1)]), v)
+        for k, v in scan['env'].items()
+    }
     runner = tmp / 'runner'
     runner.mkdir(exist_ok=True)
     (runner / 'event.json').write_text(json.dumps(payload), encoding='utf-8')
     for name in ('summary.md', 'output.txt'):
         (runner / name).write_text('', encoding='utf-8')
-    env |= {'GITHUB_ACTIONS': 'true', 'GITHUB_EVENT_NAME': event, 'GITHUB_EVENT_PATH': str(runner / 'event.json'),
-            'GITHUB_STEP_SUMMARY': str(runner / 'summary.md'), 'GITHUB_OUTPUT': str(runner / 'output.txt'),
-            'GITHUB_WORKSPACE': str(cwd), 'RUNNER_TEMP': str(runner),
-            'PATH': f'{path}{os.pathsep}{os.environ["PATH"]}'}
-    proc = subprocess.run(['bash', '-e', '-c', scan['run']], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, **env}, check=False)
+    env |= {
+        'GITHUB_ACTIONS': 'true',
+        'GITHUB_EVENT_NAME': event,
+        'GITHUB_EVENT_PATH': str(runner / 'event.json'),
+        'GITHUB_STEP_SUMMARY': str(runner / 'summary.md'),
+        'GITHUB_OUTPUT': str(runner / 'output.txt'),
+        'GITHUB_WORKSPACE': str(cwd),
+        'RUNNER_TEMP': str(runner),
+        'PATH': f'{path}{os.pathsep}{os.environ["PATH"]}',
+    }
+    proc = subprocess.run(
+        ['bash', '-e', '-c', scan['run']],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=False,
+    )
     outputs = dict(line.split('=', 1) for line in (runner / 'output.txt').read_text().splitlines() if '=' in line)
     sarif_file = cwd / values['sarif'] if values['sarif'] else None
     sarif = json.loads(sarif_file.read_text()) if sarif_file and sarif_file.exists() else None
@@ -88,9 +108,9 @@ def run_scan_step(cwd: Path, tmp: Path, event: str, payload: dict[str, Any], *, 
 class Project:
     origin: Path
     work: Path
-    main: str          # tip of main
-    feature: str       # tip of feature: a secret added in one commit, removed in the next
-    leak: str          # the commit that added it
+    main: str  # tip of main
+    feature: str  # tip of feature: a secret added in one commit, removed in the next
+    leak: str  # the commit that added it
 
 
 @pytest.fixture
@@ -120,13 +140,28 @@ def project(tmp_path: Path) -> Project:
 
 
 def pr_payload(p: Project) -> dict[str, Any]:
-    return {'action': 'synchronize', 'number': 7, 'pull_request': {
-        'number': 7, 'base': {'ref': 'main', 'sha': p.main}, 'head': {'ref': 'feature', 'sha': p.feature}}}
+    return {
+        'action': 'synchronize',
+        'number': 7,
+        'pull_request': {
+            'number': 7,
+            'base': {'ref': 'main', 'sha': p.main},
+            'head': {'ref': 'feature', 'sha': p.feature},
+        },
+    }
 
 
 def push_payload(p: Project, before: str, **extra: Any) -> dict[str, Any]:
-    return {'ref': 'refs/heads/feature', 'before': before, 'after': p.feature, 'created': before == ZERO,
-            'deleted': False, 'forced': False, 'repository': {'default_branch': 'main'}, **extra}
+    return {
+        'ref': 'refs/heads/feature',
+        'before': before,
+        'after': p.feature,
+        'created': before == ZERO,
+        'deleted': False,
+        'forced': False,
+        'repository': {'default_branch': 'main'},
+        **extra,
+    }
 
 
 def test_pull_request_annotates_summarises_and_writes_sarif(project: Project, tmp_path: Path) -> None:
@@ -134,11 +169,15 @@ def test_pull_request_annotates_summarises_and_writes_sarif(project: Project, tm
     assert result.code == 1, result.stderr
     assert 'guard ci: pull request #7' in result.stderr
     assert re.search(r'^::error file=deploy\.sh,line=1,col=\d+,title=guard%3A github-pat::', result.stdout, re.M)
-    assert result.outputs == {'findings': '1', 'blocking': '1', 'sarif': 'guard.sarif',
-                              'scanned': f'{project.main}..{project.feature}'}
+    assert result.outputs == {
+        'findings': '1',
+        'blocking': '1',
+        'sarif': 'guard.sarif',
+        'scanned': f'{project.main}..{project.feature}',
+    }
     assert result.summary.startswith('## guard: 1 finding(s) at or above low\n')
     assert '| critical | `github-pat` | `deploy.sh:1` | `ghp_…(40)` |' in result.summary
-    assert project.leak[:12] in result.summary          # caught in the commit that added it
+    assert project.leak[:12] in result.summary  # caught in the commit that added it
     schema = json.loads((ROOT / 'tests' / 'data' / 'sarif-schema-2.1.0.json').read_text())
     jsonschema.Draft4Validator(schema).validate(result.sarif)
     assert result.sarif is not None
@@ -146,18 +185,24 @@ def test_pull_request_annotates_summarises_and_writes_sarif(project: Project, tm
 
 
 def test_fail_on_and_summary_inputs(project: Project, tmp_path: Path) -> None:
-    result = run_scan_step(project.work, tmp_path, 'pull_request', pr_payload(project),
-                           **{'fail-on': 'critical', 'summary': 'false', 'sarif': '', 'format': 'text'})
-    assert result.code == 1                          # github-pat is critical
+    result = run_scan_step(
+        project.work,
+        tmp_path,
+        'pull_request',
+        pr_payload(project),
+        **{'fail-on': 'critical', 'summary': 'false', 'sarif': '', 'format': 'text'},
+    )
+    assert result.code == 1  # github-pat is critical
     assert result.stdout.startswith(f'{project.leak[:12]}:deploy.sh:1: github-pat')
     assert result.summary == '' and result.sarif is None
-    baseline = run_scan_step(project.work, tmp_path, 'pull_request', pr_payload(project),
-                             **{'baseline': 'missing.json'})
+    baseline = run_scan_step(
+        project.work, tmp_path, 'pull_request', pr_payload(project), **{'baseline': 'missing.json'}
+    )
     assert baseline.code == 2 and 'guard baseline create' in baseline.stderr
 
 
 def test_push_of_clean_commits_passes(project: Project, tmp_path: Path) -> None:
-    payload = push_payload(project, project.leak)      # only the commit that removed the secret
+    payload = push_payload(project, project.leak)  # only the commit that removed the secret
     result = run_scan_step(project.work, tmp_path, 'push', payload)
     assert result.code == 0, result.stdout + result.stderr
     assert result.outputs['findings'] == '0' and result.outputs['scanned'] == f'{project.leak}..{project.feature}'
@@ -173,7 +218,7 @@ def test_new_branch_push_scans_commits_not_on_the_default_branch(project: Projec
 
 
 def test_force_push_with_a_vanished_before_falls_back_to_the_branch(project: Project, tmp_path: Path) -> None:
-    gone = 'f' * 40                                    # the rewritten old tip: not anywhere
+    gone = 'f' * 40  # the rewritten old tip: not anywhere
     result = run_scan_step(project.work, tmp_path, 'push', push_payload(project, gone, forced=True))
     assert result.code == 1, result.stderr
     assert 'force-push' in result.stderr
@@ -224,6 +269,7 @@ def test_merge_queue_scans_the_group(project: Project, tmp_path: Path) -> None:
 def test_plan_errors_name_what_is_missing() -> None:
     from guard.ci.github import plan
     from guard.errors import UsageError
+
     with pytest.raises(UsageError, match='pull_request event payload'):
         plan('push', {'after': 'a' * 40}, 'pr')
     with pytest.raises(UsageError, match='needs a push event payload'):
@@ -235,15 +281,28 @@ def test_the_whole_action_installs_guard_from_its_path_and_scans(project: Projec
     """The Install step for real: a virtualenv and `pip install "$GITHUB_ACTION_PATH"` (pip reads the
     configured package index, a local mirror here), then the Scan step with the PATH it exported."""
     from tests.test_precommit import copy_checkout
+
     action_path = copy_checkout(tmp_path / 'action')
     runner = tmp_path / 'runner'
     runner.mkdir()
     (runner / 'path.txt').write_text('', encoding='utf-8')
     install = step('Install guard')
-    env = {**os.environ, 'GUARD_PYTHON': sys.executable, 'RUNNER_TEMP': str(runner),
-           'GITHUB_ACTION_PATH': str(action_path), 'GITHUB_PATH': str(runner / 'path.txt')}
-    proc = subprocess.run(['bash', '-e', '-c', install['run']], cwd=project.work, capture_output=True, text=True,
-                          env=env, check=False, timeout=600)
+    env = {
+        **os.environ,
+        'GUARD_PYTHON': sys.executable,
+        'RUNNER_TEMP': str(runner),
+        'GITHUB_ACTION_PATH': str(action_path),
+        'GITHUB_PATH': str(runner / 'path.txt'),
+    }
+    proc = subprocess.run(
+        ['bash', '-e', '-c', install['run']],
+        cwd=project.work,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     exported = (runner / 'path.txt').read_text().split()
     assert exported == [str(runner / 'guard-venv' / 'bin')] and (runner / 'guard-venv' / 'bin' / 'guard').exists()
@@ -275,8 +334,15 @@ def test_real_force_push_scans_only_the_rewritten_commits(project: Project, tmp_
 def test_first_push_of_the_default_branch_scans_its_whole_history(project: Project, tmp_path: Path) -> None:
     git('checkout', '-q', project.main, cwd=project.work)
     git('branch', '-q', '-f', 'main', project.feature, cwd=project.work)
-    payload = {'ref': 'refs/heads/main', 'before': ZERO, 'after': project.feature, 'created': True,
-               'deleted': False, 'forced': False, 'repository': {'default_branch': 'main'}}
+    payload = {
+        'ref': 'refs/heads/main',
+        'before': ZERO,
+        'after': project.feature,
+        'created': True,
+        'deleted': False,
+        'forced': False,
+        'repository': {'default_branch': 'main'},
+    }
     result = run_scan_step(project.work, tmp_path, 'push', payload)
     assert result.code == 1, result.stderr
     assert 'new branch main' in result.stderr and 'full history' in result.stderr
@@ -318,7 +384,7 @@ def readme_workflow() -> dict[str, Any]:
 
 def test_readme_workflow_is_complete_and_uses_real_inputs() -> None:
     workflow = readme_workflow()
-    events = workflow[True] if True in workflow else workflow['on']      # YAML 1.1 reads `on:` as true
+    events = workflow[True] if True in workflow else workflow['on']  # YAML 1.1 reads `on:` as true
     assert {'pull_request', 'push', 'schedule', 'workflow_dispatch'} <= set(events)
     assert workflow['permissions']['security-events'] == 'write'
     steps = next(iter(workflow['jobs'].values()))['steps']
@@ -330,7 +396,7 @@ def test_readme_workflow_is_complete_and_uses_real_inputs() -> None:
     assert guard_step['with']['fail-on'] in ('info', 'low', 'medium', 'high', 'critical')
     upload = next(s for s in steps if s.get('uses', '').startswith('github/codeql-action/upload-sarif@'))
     assert upload['with']['sarif_file'] == guard_step['with']['sarif']
-    assert 'always()' in upload['if']                                    # findings fail the guard step
+    assert 'always()' in upload['if']  # findings fail the guard step
     assert set(ACTION['outputs']) >= {'findings', 'blocking', 'sarif'}
 
 

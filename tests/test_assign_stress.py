@@ -9,6 +9,7 @@ names and settings of secrets, code expressions, type annotations, hashes, prose
 `python -m tests.test_assign_stress` prints recall and false alarms per format and value shape;
 the tests hold the floor that the detector reaches.
 """
+
 from __future__ import annotations
 
 import base64
@@ -34,11 +35,11 @@ SYMBOLS = '!%*-_.~+@^'
 
 @dataclasses.dataclass(frozen=True)
 class Case:
-    group: str          # the format, or the kind of benign value
-    shape: str          # how the secret was made ('' for benign cases)
+    group: str  # the format, or the kind of benign value
+    shape: str  # how the secret was made ('' for benign cases)
     path: str
     text: str
-    secret: str         # the value a finding must cover exactly ('' for benign cases)
+    secret: str  # the value a finding must cover exactly ('' for benign cases)
 
 
 def _draw(rng: random.Random, n: int, alphabet: str, *musts: str) -> str:
@@ -64,9 +65,21 @@ def password_shapes(rng: random.Random) -> dict[str, list[str]]:
         'symbols-20': [_draw(rng, 20, ALNUM + SYMBOLS, SYMBOLS) for _ in range(10)],
         'hex-32': [_draw(rng, 32, '0123456789abcdef') for _ in range(10)],
         'base64': [base64.b64encode(rng.randbytes(24)).decode() for _ in range(10)],
-        'human': [f'{w}{rng.choice("!#%*")}{rng.randint(10, 99)}{rng.choice(string.ascii_uppercase)}'
-                  for w in ('Kestrel', 'harbor', 'Tundra', 'velvet', 'Quartz', 'Mosaic', 'lantern', 'Falcon',
-                            'orchid', 'Cobalt')],
+        'human': [
+            f'{w}{rng.choice("!#%*")}{rng.randint(10, 99)}{rng.choice(string.ascii_uppercase)}'
+            for w in (
+                'Kestrel',
+                'harbor',
+                'Tundra',
+                'velvet',
+                'Quartz',
+                'Mosaic',
+                'lantern',
+                'Falcon',
+                'orchid',
+                'Cobalt',
+            )
+        ],
     }
 
 
@@ -137,8 +150,12 @@ PASSWORD_TEMPLATES = [
 ]
 
 # Unquoted values, where a generator's every symbol may stand, quotes included (LastPass, KeePass).
-UNQUOTED_TEMPLATES = [t for t in PASSWORD_TEMPLATES if t[0] in (
-    'env', 'ini', 'properties', 'dockerfile', 'compose', 'k8s', 'helm') and not any(q in t[2] for q in '"\'')]
+UNQUOTED_TEMPLATES = [
+    t
+    for t in PASSWORD_TEMPLATES
+    if t[0] in ('env', 'ini', 'properties', 'dockerfile', 'compose', 'k8s', 'helm')
+    and not any(q in t[2] for q in '"\'')
+]
 WIDE = ALNUM + string.punctuation
 
 # The key names a token, a secret or an API key.
@@ -261,7 +278,7 @@ BENIGN = [
     ('fixture', 'test_auth.py', 'PASSWORD = "s3cr3t"\n'),
     ('fixture', 'test_auth.py', "token = 'abc123'\n"),
     ('fixture', 'test_auth.py', 'api_key = "test_api_key_1234"\n'),
-    ('fixture', 'seed.sql', "-- password: admin123\n"),
+    ('fixture', 'seed.sql', '-- password: admin123\n'),
     ('hash', 'users.yaml', 'password: "$2b$12$' + 'R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW"\n'),
     ('hash', 'fixtures.json', '{"password": "pbkdf2_sha256$600000$saltsalt$' + 'A' * 43 + '="}\n'),
     ('hash', 'users.yaml', 'password_hash: "5f4dcc3b5aa765d61d8327deb882cf99"\n'),
@@ -362,7 +379,7 @@ def stress_cases(seed: int = 3) -> list[Case]:
     cases = []
     for shape, values in password_shapes(rng).items():
         for i, value in enumerate(values):
-            for fmt, path, template in PASSWORD_TEMPLATES[i::len(values)]:
+            for fmt, path, template in PASSWORD_TEMPLATES[i :: len(values)]:
                 cases.append(Case(fmt, shape, path, template.format(v=value), value))
     for fmt, path, template in UNQUOTED_TEMPLATES:
         for _ in range(4):
@@ -370,14 +387,16 @@ def stress_cases(seed: int = 3) -> list[Case]:
             cases.append(Case(fmt, 'wide-16', path, template.format(v=value), value))
     for shape, values in secret_shapes(rng).items():
         for i, value in enumerate(values):
-            for fmt, path, template in SECRET_TEMPLATES[i::len(values)]:
+            for fmt, path, template in SECRET_TEMPLATES[i :: len(values)]:
                 b64 = base64.b64encode(value.encode()).decode()
                 secret = b64 if '{b64}' in template else value
                 cases.append(Case(fmt, shape, path, template.format(v=value, b64=b64), secret))
     cases += [Case(kind, '', path, text, '') for kind, path, text in BENIGN]
     spki = base64.b64encode(public_key_der(rng)).decode()
-    cases += [Case('public', '', 'corepack.cjs', f'const keys = [{{ keyid: "SHA256:x", key: "{spki}" }}];\n', ''),
-              Case('public', '', 'jwt.yaml', f'jwt:\n  verification_key: {spki}\n', '')]
+    cases += [
+        Case('public', '', 'corepack.cjs', f'const keys = [{{ keyid: "SHA256:x", key: "{spki}" }}];\n', ''),
+        Case('public', '', 'jwt.yaml', f'jwt:\n  verification_key: {spki}\n', ''),
+    ]
     return cases
 
 
@@ -388,10 +407,10 @@ def _scanner() -> Scanner:
 
 @dataclasses.dataclass(frozen=True)
 class Verdict:
-    flagged: bool       # guard (every detector) reports something
-    exact: bool         # ... and one finding covers exactly the secret
-    assigned: bool      # the assignment detector on its own reports it, exactly
-    astray: bool        # the assignment detector reports a value that is not the secret
+    flagged: bool  # guard (every detector) reports something
+    exact: bool  # ... and one finding covers exactly the secret
+    assigned: bool  # the assignment detector on its own reports it, exactly
+    astray: bool  # the assignment detector reports a value that is not the secret
 
 
 def judge(case: Case) -> Verdict:
@@ -399,8 +418,12 @@ def judge(case: Case) -> Verdict:
     found = _scanner().scan(fragment)
     mine = [f.secret_hash for f in DETECTOR.detect(fragment)]
     wanted = sha256_hex(case.secret) if case.secret else ''
-    return Verdict(bool(found), bool(wanted) and any(f.secret_hash == wanted for f in found),
-                   bool(wanted) and wanted in mine, any(h != wanted for h in mine))
+    return Verdict(
+        bool(found),
+        bool(wanted) and any(f.secret_hash == wanted for f in found),
+        bool(wanted) and wanted in mine,
+        any(h != wanted for h in mine),
+    )
 
 
 def measure(cases: list[Case]) -> dict[str, dict[str, collections.Counter[str]]]:
@@ -408,11 +431,15 @@ def measure(cases: list[Case]) -> dict[str, dict[str, collections.Counter[str]]]
     tables: dict[str, dict[str, collections.Counter[str]]] = {
         'secret by format': collections.defaultdict(collections.Counter),
         'secret by shape': collections.defaultdict(collections.Counter),
-        'benign by kind': collections.defaultdict(collections.Counter)}
+        'benign by kind': collections.defaultdict(collections.Counter),
+    }
     for case in cases:
         verdict = judge(case)
-        rows = [('secret by format', case.group), ('secret by shape', case.shape)] if case.secret \
+        rows = (
+            [('secret by format', case.group), ('secret by shape', case.shape)]
+            if case.secret
             else [('benign by kind', case.group)]
+        )
         for table, row in rows:
             tables[table][row].update(cases=1, **{k: int(v) for k, v in dataclasses.asdict(verdict).items()})
     return tables
@@ -469,11 +496,23 @@ def main() -> int:
     if '-v' in sys.argv:
         for case in cases:
             verdict = judge(case)
-            if (case.secret and not (verdict.exact and verdict.assigned)) or verdict.astray \
-                    or (not case.secret and verdict.flagged):
+            if (
+                (case.secret and not (verdict.exact and verdict.assigned))
+                or verdict.astray
+                or (not case.secret and verdict.flagged)
+            ):
                 label = f'{case.group}/{case.shape}' if case.secret else case.group
-                what = 'FP' if not case.secret else 'MISS' if not verdict.flagged else \
-                    'INEXACT' if not verdict.exact else 'ASTRAY' if verdict.astray else 'OTHER'
+                what = (
+                    'FP'
+                    if not case.secret
+                    else 'MISS'
+                    if not verdict.flagged
+                    else 'INEXACT'
+                    if not verdict.exact
+                    else 'ASTRAY'
+                    if verdict.astray
+                    else 'OTHER'
+                )
                 print(f'{what:7} {label:26} {case.path:20} {case.text[:90]!r}')
     return 0
 

@@ -1,4 +1,5 @@
 """Baselines: known findings by fingerprint, stable bytes, detect-secrets import, allow policies."""
+
 from __future__ import annotations
 
 import hashlib
@@ -128,16 +129,16 @@ def test_unused_is_judged_only_where_the_run_read_whole_files(repo: Path) -> Non
     (repo / 'a.py').write_text('A = None\n')
     (repo / 'b.py').write_text('B = None\n')
     shutil.rmtree(repo / 'gone')
-    named = run_guard('scan', '--fail-on-unused', 'b.py')           # one file: only its entry is judged
+    named = run_guard('scan', '--fail-on-unused', 'b.py')  # one file: only its entry is judged
     assert named.returncode == 1
     assert [line.split(' ')[0] for line in named.stdout.splitlines()] == ['b.py:']
     assert '2 baseline entries not judged unused' in named.stderr
-    tree = run_guard('scan', '--fail-on-unused')                      # the tree: a deleted file counts too
+    tree = run_guard('scan', '--fail-on-unused')  # the tree: a deleted file counts too
     assert tree.returncode == 1
     assert sorted(line.split(' ')[0] for line in tree.stdout.splitlines()) == ['a.py:', 'b.py:', 'gone/c.py:']
-    git('add', 'a.py')                                                 # a commit changing a.py
+    git('add', 'a.py')  # a commit changing a.py
     staged = run_guard('scan', '--staged', '--fail-on-unused', 'a.py', 'b.py')
-    assert staged.returncode == 1                                      # b.py, not staged, is read whole
+    assert staged.returncode == 1  # b.py, not staged, is read whole
     assert [line.split(' ')[0] for line in staged.stdout.splitlines()] == ['b.py:']
     hook = run_guard('scan', '--staged', '--fail-on-unused', 'a.py')  # only added lines: nothing judged
     assert hook.returncode == 0, hook.stdout
@@ -147,8 +148,10 @@ def test_unused_is_judged_only_where_the_run_read_whole_files(repo: Path) -> Non
 
 
 def test_require_allow_reason(repo: Path) -> None:
-    write(repo / 'a.py', f'A = "{github_token()}"  # guard:allow\n'
-                         f'B = "{github_token()}"  # guard:allow test fixture, revoked\n')
+    write(
+        repo / 'a.py',
+        f'A = "{github_token()}"  # guard:allow\nB = "{github_token()}"  # guard:allow test fixture, revoked\n',
+    )
     assert run_guard('scan').returncode == 0
     write(repo / '.guard.yaml', 'require_allow_reason: true\n')
     result = run_guard('scan')
@@ -157,13 +160,16 @@ def test_require_allow_reason(repo: Path) -> None:
     assert result.stdout.startswith('a.py:1: github-pat') and 'needs a reason' in result.stdout
 
 
-@pytest.mark.parametrize(('content', 'message'), [
-    ('{not json', 'not valid JSON'),
-    ('{"results": {}}', 'looks like a detect-secrets baseline'),
-    ('{"version": 99, "entries": []}', 'version 99 is not supported'),
-    ('{"version": 1, "entries": [{"path": "a.py", "rule": 7}]}', "entry key 'rule' has the wrong type"),
-    ('{"version": 1, "entries": [{"path": "a.py", "line": 7}]}', "unknown entry keys ['line']"),
-])
+@pytest.mark.parametrize(
+    ('content', 'message'),
+    [
+        ('{not json', 'not valid JSON'),
+        ('{"results": {}}', 'looks like a detect-secrets baseline'),
+        ('{"version": 99, "entries": []}', 'version 99 is not supported'),
+        ('{"version": 1, "entries": [{"path": "a.py", "rule": 7}]}', "entry key 'rule' has the wrong type"),
+        ('{"version": 1, "entries": [{"path": "a.py", "line": 7}]}', "unknown entry keys ['line']"),
+    ],
+)
 def test_bad_baseline_is_exit_2_naming_the_fix(repo: Path, content: str, message: str) -> None:
     use_baseline(repo)
     write(repo / BASELINE, content)
@@ -190,18 +196,19 @@ def test_import_from_a_real_detect_secrets_baseline(repo: Path) -> None:
     accepted, audited_real = github_token(), github_token()
     write(repo / 'a.py', f'A = "{accepted}"\n')
     write(repo / 'b.py', f'B = "{audited_real}"\n')
-    commit_all(repo)                     # detect-secrets scans tracked files
+    commit_all(repo)  # detect-secrets scans tracked files
     data = detect_secrets_baseline(repo)
     by_file = data['results']
     assert hashlib.sha1(accepted.encode()).hexdigest() in {e['hashed_secret'] for e in by_file['a.py']}
     for entry in by_file['b.py']:
         entry['is_secret'] = True
     write(repo / '.secrets.baseline', json.dumps(data))
-    write(repo / 'c.py', f'C = "{github_token()}"\n')   # after the detect-secrets run: not accepted
+    write(repo / 'c.py', f'C = "{github_token()}"\n')  # after the detect-secrets run: not accepted
     result = run_guard('baseline', 'create', '--from-detect-secrets', '.secrets.baseline')
     assert result.returncode == 0, result.stderr
-    assert ('b.py: github-pat confirmed as a real secret (audited in detect-secrets): '
-            'accepted, but rotate it\n') in result.stdout
+    assert (
+        'b.py: github-pat confirmed as a real secret (audited in detect-secrets): accepted, but rotate it\n'
+    ) in result.stdout
     assert 'a.py' not in result.stdout
     assert '1 findings detect-secrets did not accept are not baselined' in result.stderr
     entries = json.loads((repo / BASELINE).read_text())['entries']
@@ -214,13 +221,26 @@ def test_import_from_a_real_detect_secrets_baseline(repo: Path) -> None:
     assert code == 1
     assert [f['path'] for f in report['findings']] == ['c.py']
     assert sorted((f['path'], f['allowed']) for f in report['suppressed']) == [
-        ('a.py', 'baseline'), ('b.py', 'baseline: confirmed secret, rotate it')]
+        ('a.py', 'baseline'),
+        ('b.py', 'baseline: confirmed secret, rotate it'),
+    ]
     assert '1 baselined secrets are confirmed real: rotate them' in report['receipt']['notes']
 
 
 def test_detect_secrets_entries_no_guard_rule_matches_are_kept_by_sha1(repo: Path) -> None:
-    write(repo / '.secrets.baseline', json.dumps({'version': '1.5.0', 'results': {'x.py': [
-        {'type': 'Secret Keyword', 'filename': 'x.py', 'hashed_secret': 'ab' * 20, 'is_verified': False}]}}))
+    write(
+        repo / '.secrets.baseline',
+        json.dumps(
+            {
+                'version': '1.5.0',
+                'results': {
+                    'x.py': [
+                        {'type': 'Secret Keyword', 'filename': 'x.py', 'hashed_secret': 'ab' * 20, 'is_verified': False}
+                    ]
+                },
+            }
+        ),
+    )
     assert run_guard('baseline', 'create', '--from-detect-secrets', '.secrets.baseline').returncode == 0
     entries = json.loads((repo / BASELINE).read_text())['entries']
     assert entries == [{'path': 'x.py', 'sha1': 'ab' * 20, 'type': 'Secret Keyword'}]
@@ -251,7 +271,7 @@ def test_staged_and_range_scans_apply_the_baseline(repo: Path) -> None:
     use_baseline(repo)
     run_guard('baseline', 'create')
     base = commit_all(repo, 'known secret')
-    write(repo / 'a.py', f'import os\n\nA = "{token}"\n')      # the line moves: still known
+    write(repo / 'a.py', f'import os\n\nA = "{token}"\n')  # the line moves: still known
     commit_all(repo, 'move it')
     assert run_guard('scan', '--range', f'{base}..HEAD').returncode == 0
     write(repo / 'a.py', f'import os\n\nA = "{token}"\nB = "{github_token()}"\n')

@@ -1,4 +1,5 @@
 """`guard check env-example`: lint, documentation, placeholders, local and code drift."""
+
 from __future__ import annotations
 
 import json
@@ -23,29 +24,42 @@ def rules(found: list[dict[str, object]]) -> list[tuple[object, object, object]]
 
 
 def test_lint_flags_what_dotenv_linter_flags() -> None:
-    env = dotenv.parse('# a\nA=1\n# a again\nA=2\n1BAD=x\nlower=y\nSPACED = z\nBARE\nWORDS=two words\nQ="ok x"\n'
-                       'OPEN="never closed\n')
+    env = dotenv.parse(
+        '# a\nA=1\n# a again\nA=2\n1BAD=x\nlower=y\nSPACED = z\nBARE\nWORDS=two words\nQ="ok x"\nOPEN="never closed\n'
+    )
     got = sorted((f.rule_id, f.line) for f in lint(env, '.env.example'))
     assert got == [
-        ('env-example-lint-duplicate', 4), ('env-example-lint-invalid-name', 5), ('env-example-lint-lowercase', 6),
-        ('env-example-lint-no-value', 8), ('env-example-lint-parse', 11), ('env-example-lint-spaces', 7),
+        ('env-example-lint-duplicate', 4),
+        ('env-example-lint-invalid-name', 5),
+        ('env-example-lint-lowercase', 6),
+        ('env-example-lint-no-value', 8),
+        ('env-example-lint-parse', 11),
+        ('env-example-lint-spaces', 7),
         ('env-example-lint-unquoted', 9),
     ]
 
 
 def test_docs_rows_in_tables_and_lists_only() -> None:
-    markdown = ('| Variable | Meaning |\n|---|---|\n| `DATABASE_URL` | where the data lives |\n'
-                '- `REDIS_URL=redis://…`: cache\n1. `export TOKEN`\nProse mentioning `NOT_A_ROW`.\n')
+    markdown = (
+        '| Variable | Meaning |\n|---|---|\n| `DATABASE_URL` | where the data lives |\n'
+        '- `REDIS_URL=redis://…`: cache\n1. `export TOKEN`\nProse mentioning `NOT_A_ROW`.\n'
+    )
     assert documented_keys(markdown) == {'DATABASE_URL', 'REDIS_URL', 'TOKEN'}
 
 
 def test_documented_template_in_a_monorepo_is_clean(repo: Path) -> None:
     write(repo / '.gitignore', GITIGNORE)
-    write(repo / 'backend/.env.example', '# Postgres URL\nDATABASE_URL=postgresql://user:password@localhost/app\n'
-                                         'LOG_LEVEL=INFO  # DEBUG..CRITICAL\nJWT_SECRET_KEY=\n')
+    write(
+        repo / 'backend/.env.example',
+        '# Postgres URL\nDATABASE_URL=postgresql://user:password@localhost/app\n'
+        'LOG_LEVEL=INFO  # DEBUG..CRITICAL\nJWT_SECRET_KEY=\n',
+    )
     write(repo / 'backend/README.md', '| name | use |\n|--|--|\n| `JWT_SECRET_KEY` | signs tokens |\n')
-    write(repo / 'backend/app/main.py', 'import os\nDB = os.environ["DATABASE_URL"]\nLEVEL = os.getenv("LOG_LEVEL")\n'
-                                        'KEY = os.environ.get("JWT_SECRET_KEY")\n')
+    write(
+        repo / 'backend/app/main.py',
+        'import os\nDB = os.environ["DATABASE_URL"]\nLEVEL = os.getenv("LOG_LEVEL")\n'
+        'KEY = os.environ.get("JWT_SECRET_KEY")\n',
+    )
     write(repo / 'frontend/.env.example', '# API base URL\nVITE_API_URL=http://localhost:8000\n')
     write(repo / 'frontend/src/api.ts', 'export const base = import.meta.env.VITE_API_URL\n')
     commit_all(repo)
@@ -66,14 +80,18 @@ def test_undocumented_keys_say_where_guard_looked(repo: Path) -> None:
 
 def test_a_real_secret_in_a_template_is_a_finding_with_its_hash(repo: Path) -> None:
     token = github_token()
-    write(repo / '.env.example', f'# GitHub token for the release job\nGITHUB_TOKEN={token}\n'
-                                 '# placeholder is fine\nOTHER_TOKEN=your-token-here\n')
+    write(
+        repo / '.env.example',
+        f'# GitHub token for the release job\nGITHUB_TOKEN={token}\n'
+        '# placeholder is fine\nOTHER_TOKEN=your-token-here\n',
+    )
     code, found, _ = check(repo)
     assert code == 1
-    secret, = found
+    (secret,) = found
     assert (secret['rule_id'], secret['line']) == ('env-example-secret', 2)
     assert token not in json.dumps(found)
     import hashlib
+
     assert secret['fingerprint'] == f'env-example-secret:.env.example:{hashlib.sha256(token.encode()).hexdigest()[:16]}'
 
 
@@ -84,8 +102,10 @@ def test_local_env_drift_names_keys_never_values(repo: Path) -> None:
     write(repo / 'api/.env.local', 'A=override-value\n')
     code, found, _ = check(repo)
     assert code == 1
-    assert rules(found) == [('env-missing-in-local', 'api/.env', None),
-                            ('env-missing-in-template', 'api/.env.example', None)]
+    assert rules(found) == [
+        ('env-missing-in-local', 'api/.env', None),
+        ('env-missing-in-template', 'api/.env.example', None),
+    ]
     text = json.dumps(found)
     assert 'EXTRA is set in api/.env' in text
     assert '1 keys of api/.env.example are not set in api/.env or api/.env.local: B' in text
@@ -95,8 +115,10 @@ def test_local_env_drift_names_keys_never_values(repo: Path) -> None:
 def test_code_drift_both_ways_with_nearest_template(repo: Path) -> None:
     write(repo / '.env.example', '# root\nSHARED=\n')
     write(repo / 'svc/.env.example', '# read below\nUSED=\n# nothing reads it\nSTALE=\n# read by compose\nPG_PASS=\n')
-    write(repo / 'svc/app.py', 'import os\nos.getenv("USED")\nos.getenv("NEW_KEY")\nos.getenv("PATH")\n'
-                               'os.getenv("NEW_KEY")\n')
+    write(
+        repo / 'svc/app.py',
+        'import os\nos.getenv("USED")\nos.getenv("NEW_KEY")\nos.getenv("PATH")\nos.getenv("NEW_KEY")\n',
+    )
     write(repo / 'svc/docker-compose.yml', 'services:\n  db:\n    environment:\n      P: ${PG_PASS}\n')
     write(repo / 'tools/run.py', 'import os\nos.getenv("SHARED")\nos.getenv("ROOT_ONLY")\n')
     code, found, _ = check(repo)
@@ -112,8 +134,10 @@ def test_code_drift_both_ways_with_nearest_template(repo: Path) -> None:
 
 
 def test_scopes_and_ignore_keys_from_config(repo: Path) -> None:
-    write(repo / '.guard.yaml', 'env:\n  scopes:\n    services/worker: config/.env.example\n'
-                                '  ignore_keys: [LEGACY_*]\n  unused: false\n')
+    write(
+        repo / '.guard.yaml',
+        'env:\n  scopes:\n    services/worker: config/.env.example\n  ignore_keys: [LEGACY_*]\n  unused: false\n',
+    )
     write(repo / 'config/.env.example', '# queue\nQUEUE_URL=\n# old\nLEGACY_FLAG=\n')
     write(repo / 'services/worker/main.py', 'import os\nos.environ["QUEUE_URL"]\nos.environ["LEGACY_MODE"]\n')
     code, found, _ = check(repo)
@@ -130,7 +154,7 @@ def test_crlf_and_bom_template(repo: Path) -> None:
 def test_hostile_templates_do_not_crash(repo: Path) -> None:
     (repo / '.env.example').write_bytes(b'\x00\x01\x02binary')
     write(repo / 'a/.env.example', 'BIG="' + 'x' * 10_000_000 + '\n')
-    write(repo / 'b/.env.sample', '# ok\nGOOD=1\nOPEN=\'unterminated\n')
+    write(repo / 'b/.env.sample', "# ok\nGOOD=1\nOPEN='unterminated\n")
     code, found, _ = check(repo)
     assert code == 1
     assert rules(found) == [
@@ -153,5 +177,7 @@ def test_outside_git_the_walk_finds_templates_and_code(tmp_path: Path) -> None:
     write(project / 'api/node_modules/dep/index.js', 'process.env.NOT_OURS\n')
     proc = run_guard('check', 'env-example', cwd=project)
     assert proc.returncode == 1
-    assert proc.stdout == ('api/main.py:3: env-missing-in-template TOKEN is read here but missing from '
-                           'api/.env.example: add it there with a placeholder and a comment\n')
+    assert proc.stdout == (
+        'api/main.py:3: env-missing-in-template TOKEN is read here but missing from '
+        'api/.env.example: add it there with a placeholder and a comment\n'
+    )

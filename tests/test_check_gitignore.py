@@ -1,4 +1,5 @@
 """`guard check gitignore` on real repositories: git decides what is ignored."""
+
 from __future__ import annotations
 
 import json
@@ -39,7 +40,7 @@ def test_missing_patterns_name_every_directory(repo: Path) -> None:
     monorepo(repo, '.env\n')
     code, found = findings(repo)
     assert code == 1
-    missing, = found
+    (missing,) = found
     assert missing['rule_id'] == 'gitignore-missing' and missing['path'] == '.gitignore'
     message = str(missing['message'])
     assert '`.env.local`' in message and '`.env.*.local`' in message and '`.env`' not in message
@@ -51,7 +52,7 @@ def test_nested_negation_is_not_an_ignore(repo: Path) -> None:
     write(repo / 'backend/.gitignore', '# keep local overrides visible\n!.env.local\n')
     code, found = findings(repo)
     assert code == 1
-    negated, = found
+    (negated,) = found
     assert (negated['path'], negated['line']) == ('backend/.gitignore', 2)
     assert 're-included by `!.env.local`' in str(negated['message'])
     assert 'backend/' in str(negated['message']) and 'frontend/' not in str(negated['message'])
@@ -73,15 +74,18 @@ def test_tracked_env_file_is_a_finding_even_when_ignored_now(repo: Path) -> None
     commit_all(repo)
     code, found = findings(repo)
     assert code == 1
-    tracked, = found
+    (tracked,) = found
     assert (tracked['rule_id'], tracked['path'], tracked['severity']) == ('env-file-tracked', 'backend/.env', 'high')
     assert 'git rm --cached backend/.env' in str(tracked['message'])
     assert 'covers it now' in str(tracked['message']) and 'rotate' in str(tracked['message'])
 
 
 def test_tracked_key_file(repo: Path) -> None:
-    write(repo / '.gitignore', '.env\n.env.local\n.env.*.local\n*.pem\n*.key\nid_rsa\nid_ecdsa\nid_ed25519\n'
-                               'service-account*.json\n*-service-account.json\n')
+    write(
+        repo / '.gitignore',
+        '.env\n.env.local\n.env.*.local\n*.pem\n*.key\nid_rsa\nid_ecdsa\nid_ed25519\n'
+        'service-account*.json\n*-service-account.json\n',
+    )
     write(repo / 'deploy/server.pem', 'not really a key\n')
     git('add', '-f', 'deploy/server.pem', '.gitignore', cwd=repo)
     commit_all(repo)
@@ -95,8 +99,10 @@ def test_ignored_template_and_fix_adds_a_negation(repo: Path) -> None:
     code, found = findings(repo)
     assert code == 1
     rules = sorted((f['rule_id'], f['path']) for f in found)
-    assert rules == [('env-template-ignored', 'backend/.env.example'),
-                     ('env-template-ignored', 'frontend/.env.example')]
+    assert rules == [
+        ('env-template-ignored', 'backend/.env.example'),
+        ('env-template-ignored', 'frontend/.env.example'),
+    ]
     assert '`.env*` (.gitignore:1)' in str(found[0]['message'])
     proc = run_guard('check', 'gitignore', '--fix', cwd=repo)
     assert proc.returncode == 0, proc.stdout
@@ -130,7 +136,7 @@ def test_key_files_are_checked_by_default(repo: Path) -> None:
     write(repo / '.gitignore', '.env\n.env.local\n.env.*.local\n')
     code, found = findings(repo)
     assert code == 1
-    keys, = found
+    (keys,) = found
     assert keys['severity'] == 'medium' and '`*.pem`' in str(keys['message'])
 
 

@@ -1,4 +1,5 @@
 """detect-secrets interop, with the real detect-secrets: its plugins inside guard, guard's parser inside it."""
+
 from __future__ import annotations
 
 import hashlib
@@ -18,7 +19,7 @@ HEX = '0123456789abcdef'
 
 
 def detect_secrets(*args: str, cwd: Path) -> dict:
-    exe = Path(sys.executable).with_name('detect-secrets')     # the one beside guard (it imports guard)
+    exe = Path(sys.executable).with_name('detect-secrets')  # the one beside guard (it imports guard)
     assert exe.exists()
     proc = subprocess.run([exe, *args], cwd=cwd, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
@@ -34,7 +35,7 @@ def test_detect_secrets_plugins_run_inside_guard_and_merge(repo: Path) -> None:
     shared = random_body(32, string.ascii_letters + string.digits + '+/')
     write(repo / 'c.py', f'HEXY = "{random_body(40, HEX)}"\nauth = "{shared}"\n')
     plain = run_guard('scan', '--format', 'json')
-    assert [f['line'] for f in json.loads(plain.stdout)['findings']] == [2]     # guard alone: line 2 only
+    assert [f['line'] for f in json.loads(plain.stdout)['findings']] == [2]  # guard alone: line 2 only
     write(repo / '.guard.yaml', 'detectors: [detect-secrets]\n')
     result = run_guard('scan', '--format', 'json')
     assert result.returncode == 1, result.stderr
@@ -46,6 +47,7 @@ def test_detect_secrets_plugins_run_inside_guard_and_merge(repo: Path) -> None:
 
 def test_detect_secrets_runs_offline() -> None:
     from detect_secrets.settings import get_settings
+
     ds_adapter.configure()
     settings = get_settings()
     assert ds_adapter.VERIFICATION_FILTER not in settings.filters
@@ -54,17 +56,21 @@ def test_detect_secrets_runs_offline() -> None:
 
 def test_guard_connection_strings_as_a_real_detect_secrets_plugin(repo: Path) -> None:
     password = random_body(16)
-    write(repo / 'settings.py',
-          f'DATABASE_URL = "postgresql://app:{password}@db.cluster-x.eu-west-1.rds.amazonaws.com:5432/app"\n'
-          'LOCAL_URL = "postgresql://postgres:postgres@localhost/dev"\n')
+    write(
+        repo / 'settings.py',
+        f'DATABASE_URL = "postgresql://app:{password}@db.cluster-x.eu-west-1.rds.amazonaws.com:5432/app"\n'
+        'LOCAL_URL = "postgresql://postgres:postgres@localhost/dev"\n',
+    )
     git('add', '-A')
     data = detect_secrets('scan', '--plugin', str(PLUGIN), '-n', cwd=repo)
     ours = [r for r in data['results']['settings.py'] if r['type'] == 'Guard Connection String Password']
     assert [(r['line_number'], r['hashed_secret']) for r in ours] == [
-        (1, hashlib.sha1(password.encode()).hexdigest())]         # the local default stays silent
+        (1, hashlib.sha1(password.encode()).hexdigest())
+    ]  # the local default stays silent
     assert {'name': 'GuardConnectionStringDetector', 'path': f'file://{PLUGIN}'} in data['plugins_used']
     # the plugin alone: every built-in plugin disabled
     builtins = [p['name'] for p in data['plugins_used'] if 'path' not in p]
-    only = detect_secrets('scan', '--plugin', str(PLUGIN), '-n',
-                          *[a for name in builtins for a in ('--disable-plugin', name)], cwd=repo)
+    only = detect_secrets(
+        'scan', '--plugin', str(PLUGIN), '-n', *[a for name in builtins for a in ('--disable-plugin', name)], cwd=repo
+    )
     assert [r['type'] for r in only['results']['settings.py']] == ['Guard Connection String Password']

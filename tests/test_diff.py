@@ -1,4 +1,5 @@
 """The unified-diff parser, on hand-written patches and on what real git prints."""
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,7 @@ from guard.diff import c_unquote, diff_git_headers, diff_git_lines, diff_git_pat
 from guard.models import Commit
 from tests.conftest import commit_all, git, write
 
-DIFF = ['diff', '--cached', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/',
-        '--dst-prefix=b/']
+DIFF = ['diff', '--cached', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/']
 
 
 def staged_patch(repo: Path) -> str:
@@ -43,14 +43,7 @@ def test_hunks_give_added_lines_with_new_side_numbers() -> None:
 
 def test_context_lines_split_runs_and_count_on_the_new_side() -> None:
     patch = parse_patch(
-        'diff --git a/a b/a\n--- a/a\n+++ b/a\n'
-        '@@ -1,3 +1,5 @@\n'
-        ' keep\n'
-        '+first\n'
-        ' keep2\n'
-        '-gone\n'
-        '+second\n'
-        '+third\n'
+        'diff --git a/a b/a\n--- a/a\n+++ b/a\n@@ -1,3 +1,5 @@\n keep\n+first\n keep2\n-gone\n+second\n+third\n'
     )
     assert [(f.start_line, f.text) for f in patch.fragments] == [(2, 'first'), (4, 'second\nthird')]
 
@@ -77,7 +70,10 @@ def test_deleted_file_gives_no_fragment_and_binary_is_counted() -> None:
     )
     assert patch.fragments == ()
     assert [(f.path, f.deleted, f.binary, f.added) for f in patch.files] == [
-        ('old.txt', True, False, False), ('x.bin', False, True, True), ('m', False, False, False)]
+        ('old.txt', True, False, False),
+        ('x.bin', False, True, True),
+        ('m', False, False, False),
+    ]
     assert patch.binary == 1
 
 
@@ -124,17 +120,30 @@ def test_real_git_no_newline_at_end(repo: Path) -> None:
 
 
 def test_file_changes_reads_only_headers() -> None:
-    text = ('diff --git a/.env b/.env\ndeleted file mode 100644\n--- a/.env\n+++ /dev/null\n@@ -1 +0,0 @@\n-K=v\n'
-            'diff --git a/x b/.env.prod\nsimilarity index 100%\nrename from x\nrename to .env.prod\n'
-            'diff --git "a/\\303\\251" "b/\\303\\251"\nnew file mode 100644\n')
+    text = (
+        'diff --git a/.env b/.env\ndeleted file mode 100644\n--- a/.env\n+++ /dev/null\n@@ -1 +0,0 @@\n-K=v\n'
+        'diff --git a/x b/.env.prod\nsimilarity index 100%\nrename from x\nrename to .env.prod\n'
+        'diff --git "a/\\303\\251" "b/\\303\\251"\nnew file mode 100644\n'
+    )
     assert [(c.path, c.old_path, c.added, c.deleted) for c in file_changes(text)] == [
-        ('.env', '.env', False, True), ('.env.prod', 'x', False, False), ('é', 'é', True, False)]
+        ('.env', '.env', False, True),
+        ('.env.prod', 'x', False, False),
+        ('é', 'é', True, False),
+    ]
 
 
-@pytest.mark.parametrize('text', [
-    '', 'diff --git a/x b/x\n+diff --git not a header\n', 'x\ndiff --git a/y b/y\nfoo\ndiff --git a/z b/z',
-    'diff --git a/q b/q', ' diff --git a/x b/x\n', '\ndiff --git a b\n\ndiff --git c d\n', 'diff --git \n',
-])
+@pytest.mark.parametrize(
+    'text',
+    [
+        '',
+        'diff --git a/x b/x\n+diff --git not a header\n',
+        'x\ndiff --git a/y b/y\nfoo\ndiff --git a/z b/z',
+        'diff --git a/q b/q',
+        ' diff --git a/x b/x\n',
+        '\ndiff --git a b\n\ndiff --git c d\n',
+        'diff --git \n',
+    ],
+)
 def test_diff_git_lines_match_a_multiline_regex(text: str) -> None:
     assert diff_git_lines(text) == re.findall(r'^diff --git (.*)$', text, re.MULTILINE)
     assert diff_git_headers(text.encode()) == [h.encode() for h in diff_git_lines(text)]

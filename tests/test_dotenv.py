@@ -1,4 +1,5 @@
 """The .env parser: python-dotenv's values, plus lines, comments and problems; never raises."""
+
 from __future__ import annotations
 
 import io
@@ -13,20 +14,33 @@ from tests.secrets import random_body
 
 
 def test_values_lines_and_comments() -> None:
-    text = ('# The database\n# (local by default)\nDATABASE_URL=postgres://localhost/app  # inline\n\n'
-            '# separated by a blank line\n\nexport PORT = 8000\nNAME="two words"\n')
+    text = (
+        '# The database\n# (local by default)\nDATABASE_URL=postgres://localhost/app  # inline\n\n'
+        '# separated by a blank line\n\nexport PORT = 8000\nNAME="two words"\n'
+    )
     env = dotenv.parse(text)
     db, port, name = env.entries
     assert (db.key, db.value, db.line, db.comment, db.inline_comment) == (
-        'DATABASE_URL', 'postgres://localhost/app', 3, 'The database\n(local by default)', 'inline')
+        'DATABASE_URL',
+        'postgres://localhost/app',
+        3,
+        'The database\n(local by default)',
+        'inline',
+    )
     assert (port.key, port.value, port.line, port.exported, port.spaced, port.comment) == (
-        'PORT', '8000', 7, True, True, '')
+        'PORT',
+        '8000',
+        7,
+        True,
+        True,
+        '',
+    )
     assert (name.value, name.quote) == ('two words', '"')
     assert env.problems == ()
 
 
 def test_commented_out_assignment_documents_nothing() -> None:
-    entry, = dotenv.parse('# OLD_KEY=1\nNEW_KEY=2\n').entries
+    (entry,) = dotenv.parse('# OLD_KEY=1\nNEW_KEY=2\n').entries
     assert entry.comment == ''
 
 
@@ -78,11 +92,14 @@ def test_binary_and_undecodable_content() -> None:
     assert [(p.line, p.code) for p in env.problems] == [(2, 'encoding')]
 
 
-@pytest.mark.parametrize('text', [
-    'A="' + 'x' * 10_000_000,                      # unterminated quote over 10 MB
-    'A=' + 'word ' * 2_000_000 + '\nB=1',          # a 10 MB line
-    "A='" + 'a\\' * 1_000_000,                     # escapes all the way down
-])
+@pytest.mark.parametrize(
+    'text',
+    [
+        'A="' + 'x' * 10_000_000,  # unterminated quote over 10 MB
+        'A=' + 'word ' * 2_000_000 + '\nB=1',  # a 10 MB line
+        "A='" + 'a\\' * 1_000_000,  # escapes all the way down
+    ],
+)
 def test_hostile_input_is_linear_and_safe(text: str) -> None:
     env = dotenv.parse(text)
     assert len(env.entries) + len(env.problems) >= 1
@@ -96,7 +113,7 @@ def test_duplicates_keep_every_entry_and_the_last_value_wins() -> None:
 
 
 def test_interpolation_is_separate_and_follows_python_dotenv() -> None:
-    env = dotenv.parse('HOST=db\nURL=postgres://${HOST}:${PORT:-5432}/${MISSING}\nLIT=$HOST\nSQ=\'${HOST}\'\n')
+    env = dotenv.parse("HOST=db\nURL=postgres://${HOST}:${PORT:-5432}/${MISSING}\nLIT=$HOST\nSQ='${HOST}'\n")
     assert env.values()['URL'] == 'postgres://${HOST}:${PORT:-5432}/${MISSING}'
     out = dotenv.interpolate(env, {'PORT': '6543'})
     assert out['URL'] == 'postgres://db:6543/'

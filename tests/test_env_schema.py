@@ -1,5 +1,6 @@
 """`guard check env-schema` and `guard env example`: schemas with every type, sources,
 environments, a project's own BaseSettings class, and no value ever printed whole."""
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,7 @@ from guard.errors import ConfigError
 from tests.conftest import run_guard, write
 from tests.secrets import random_body
 
-SCHEMA = '''environments: [development, staging, production]
+SCHEMA = """environments: [development, staging, production]
 environment_variable: ENVIRONMENT
 variables:
   ENVIRONMENT:
@@ -51,7 +52,7 @@ variables:
     required: false
     environments:
       production: {required: true}
-'''
+"""
 
 
 def good_values() -> dict[str, str]:
@@ -60,8 +61,14 @@ def good_values() -> dict[str, str]:
         'DATABASE_URL': 'postgresql+asyncpg://app:pw@localhost:5432/app',
         'JWT_SECRET_KEY': random_body(40),
         'ALLOWED_ORIGINS': 'https://app.example.com, http://localhost:3000',
-        'PORT': '8080', 'WORKERS': '4', 'RATIO': '0.25', 'DEBUG': 'true', 'ADMIN_EMAIL': 'ops@example.com',
-        'FEATURES': '{"beta": true}', 'HOMEPAGE': 'https://example.com', 'SLUG': 'shop',
+        'PORT': '8080',
+        'WORKERS': '4',
+        'RATIO': '0.25',
+        'DEBUG': 'true',
+        'ADMIN_EMAIL': 'ops@example.com',
+        'FEATURES': '{"beta": true}',
+        'HOMEPAGE': 'https://example.com',
+        'SLUG': 'shop',
     }
 
 
@@ -75,24 +82,27 @@ def test_every_type_accepts_good_values() -> None:
     assert validate(good_values()) == {}
 
 
-@pytest.mark.parametrize(('key', 'value', 'expected'), [
-    ('ENVIRONMENT', 'prod', 'must be one of development, staging, production'),
-    ('DATABASE_URL', 'mysql://u:p@localhost/app', "scheme 'mysql' is not allowed"),
-    ('DATABASE_URL', 'postgresql://u:p@ep-cool.neon.tech/app', 'add ?sslmode=require'),
-    ('DATABASE_URL', 'not a url', 'not a database URL'),
-    ('JWT_SECRET_KEY', 'short', 'too short: 5 characters, at least 16'),
-    ('JWT_SECRET_KEY', 'your-secret-key-goes-here', 'a placeholder'),
-    ('JWT_SECRET_KEY', 'abababababababababab', 'too predictable'),
-    ('ALLOWED_ORIGINS', 'https://ok.example.com,nope', 'ALLOWED_ORIGINS (item 2): not a URL'),
-    ('PORT', '70000', 'less than or equal to 65535'),
-    ('WORKERS', '0', 'greater than or equal to 1'),
-    ('RATIO', 'half', 'valid number'),
-    ('DEBUG', 'maybe', 'valid boolean'),
-    ('ADMIN_EMAIL', 'nobody', 'not an email address'),
-    ('FEATURES', '{broken', 'Invalid JSON'),
-    ('HOMEPAGE', 'http://example.com', "scheme 'http' is not allowed"),
-    ('SLUG', 'UPPER', 'should match pattern'),
-])
+@pytest.mark.parametrize(
+    ('key', 'value', 'expected'),
+    [
+        ('ENVIRONMENT', 'prod', 'must be one of development, staging, production'),
+        ('DATABASE_URL', 'mysql://u:p@localhost/app', "scheme 'mysql' is not allowed"),
+        ('DATABASE_URL', 'postgresql://u:p@ep-cool.neon.tech/app', 'add ?sslmode=require'),
+        ('DATABASE_URL', 'not a url', 'not a database URL'),
+        ('JWT_SECRET_KEY', 'short', 'too short: 5 characters, at least 16'),
+        ('JWT_SECRET_KEY', 'your-secret-key-goes-here', 'a placeholder'),
+        ('JWT_SECRET_KEY', 'abababababababababab', 'too predictable'),
+        ('ALLOWED_ORIGINS', 'https://ok.example.com,nope', 'ALLOWED_ORIGINS (item 2): not a URL'),
+        ('PORT', '70000', 'less than or equal to 65535'),
+        ('WORKERS', '0', 'greater than or equal to 1'),
+        ('RATIO', 'half', 'valid number'),
+        ('DEBUG', 'maybe', 'valid boolean'),
+        ('ADMIN_EMAIL', 'nobody', 'not an email address'),
+        ('FEATURES', '{broken', 'Invalid JSON'),
+        ('HOMEPAGE', 'http://example.com', "scheme 'http' is not allowed"),
+        ('SLUG', 'UPPER', 'should match pattern'),
+    ],
+)
 def test_each_type_rejects_bad_values_with_a_masked_value(key: str, value: str, expected: str) -> None:
     errors = validate({**good_values(), key: value})
     assert list(errors) == [key.split(' ')[0]] or key in errors
@@ -104,9 +114,13 @@ def test_each_type_rejects_bad_values_with_a_masked_value(key: str, value: str, 
 
 
 def test_database_tls_policy_by_host() -> None:
-    for url in ('postgresql://u:p@ep-cool.neon.tech/app?sslmode=require', 'postgresql://u:p@db:5432/app',
-                'postgresql://u:p@10.0.0.5/app', 'postgresql://u:p@db.internal.example/app',
-                'postgresql+asyncpg://u:p@x.example.com/app?ssl=require'):
+    for url in (
+        'postgresql://u:p@ep-cool.neon.tech/app?sslmode=require',
+        'postgresql://u:p@db:5432/app',
+        'postgresql://u:p@10.0.0.5/app',
+        'postgresql://u:p@db.internal.example/app',
+        'postgresql+asyncpg://u:p@x.example.com/app?ssl=require',
+    ):
         assert validate({**good_values(), 'DATABASE_URL': url}) == {}, url
     assert is_local_host('localhost') and is_local_host('127.0.0.1') and is_local_host('postgres')
     assert not is_local_host('db.example.com') and not is_local_host('8.8.8.8')
@@ -124,23 +138,31 @@ def test_missing_and_empty_required_values() -> None:
     values = good_values()
     del values['DATABASE_URL']
     values['ALLOWED_ORIGINS'] = ''
-    values['ADMIN_EMAIL'] = ''           # optional and empty: unset, as a copied template leaves it
+    values['ADMIN_EMAIL'] = ''  # optional and empty: unset, as a copied template leaves it
     errors = validate(values)
     assert sorted(errors) == ['ALLOWED_ORIGINS', 'DATABASE_URL']
     assert 'required but not set (looked in .env)' in errors['DATABASE_URL']
     assert 'required but empty in .env' in errors['ALLOWED_ORIGINS']
 
 
-@pytest.mark.parametrize(('text', 'expected'), [
-    ('variables:\n  A:\n    type: strng\n', 'env.schema.yaml:3: unknown type'),
-    ('variables:\n  A:\n    type: int\n    choices: [1]\n', "env.schema.yaml:4: unknown key 'choices' for type int"),
-    ('variables:\n  A:\n    type: str\n    pattern: "("\n', 'env.schema.yaml:4: pattern is not a valid regex'),
-    ('variables:\n  A: {type: enum}\n', 'env.schema.yaml:2: A is an enum'),
-    ('environments: [dev]\nvariables:\n  A:\n    environments:\n      prod: {required: true}\n',
-     "env.schema.yaml:5: unknown environment 'prod'"),
-    ('variables:\n  bad-name: str\n', 'env.schema.yaml:2:'),
-    ('vars: {}\n', 'expected a mapping with `variables:`'),
-])
+@pytest.mark.parametrize(
+    ('text', 'expected'),
+    [
+        ('variables:\n  A:\n    type: strng\n', 'env.schema.yaml:3: unknown type'),
+        (
+            'variables:\n  A:\n    type: int\n    choices: [1]\n',
+            "env.schema.yaml:4: unknown key 'choices' for type int",
+        ),
+        ('variables:\n  A:\n    type: str\n    pattern: "("\n', 'env.schema.yaml:4: pattern is not a valid regex'),
+        ('variables:\n  A: {type: enum}\n', 'env.schema.yaml:2: A is an enum'),
+        (
+            'environments: [dev]\nvariables:\n  A:\n    environments:\n      prod: {required: true}\n',
+            "env.schema.yaml:5: unknown environment 'prod'",
+        ),
+        ('variables:\n  bad-name: str\n', 'env.schema.yaml:2:'),
+        ('vars: {}\n', 'expected a mapping with `variables:`'),
+    ],
+)
 def test_schema_errors_name_file_and_line(text: str, expected: str) -> None:
     with pytest.raises(ConfigError, match=None) as info:
         parse_schema(text, 'env.schema.yaml')
@@ -149,6 +171,7 @@ def test_schema_errors_name_file_and_line(text: str, expected: str) -> None:
 
 # --- end to end -------------------------------------------------------------------------------
 
+
 def project(repo: Path) -> None:
     write(repo / 'env.schema.yaml', SCHEMA)
 
@@ -156,16 +179,24 @@ def project(repo: Path) -> None:
 def test_env_files_later_wins_and_every_error_at_once(repo: Path) -> None:
     project(repo)
     secret = 'pw' + random_body(20)
-    write(repo / 'base.env', f'DATABASE_URL=postgresql://u:{secret}@db.example.com/app\nPORT=1\nWORKERS=abc\n'
-                             'ALLOWED_ORIGINS=https://a.example.com\nJWT_SECRET_KEY=short\nTYPO=1\n')
+    write(
+        repo / 'base.env',
+        f'DATABASE_URL=postgresql://u:{secret}@db.example.com/app\nPORT=1\nWORKERS=abc\n'
+        'ALLOWED_ORIGINS=https://a.example.com\nJWT_SECRET_KEY=short\nTYPO=1\n',
+    )
     write(repo / 'override.env', 'PORT=0\n')
-    proc = run_guard('check', 'env-schema', '--env-file', 'base.env', '--env-file', 'override.env', '--format', 'json',
-                     cwd=repo)
+    proc = run_guard(
+        'check', 'env-schema', '--env-file', 'base.env', '--env-file', 'override.env', '--format', 'json', cwd=repo
+    )
     assert proc.returncode == 1, proc.stderr
     found = {(f['rule_id'], f['path'], f['line']) for f in json.loads(proc.stdout)['findings']}
-    assert found == {('env-schema-invalid', 'base.env', 1), ('env-schema-invalid', 'override.env', 1),
-                     ('env-schema-invalid', 'base.env', 3), ('env-schema-invalid', 'base.env', 5),
-                     ('env-schema-unknown', 'base.env', 6)}
+    assert found == {
+        ('env-schema-invalid', 'base.env', 1),
+        ('env-schema-invalid', 'override.env', 1),
+        ('env-schema-invalid', 'base.env', 3),
+        ('env-schema-invalid', 'base.env', 5),
+        ('env-schema-unknown', 'base.env', 6),
+    }
     assert secret not in proc.stdout + proc.stderr
     assert 'against base.env, override.env' in proc.stderr
 
@@ -173,24 +204,35 @@ def test_env_files_later_wins_and_every_error_at_once(repo: Path) -> None:
 def test_process_environment_wins_over_files_and_profile_from_variable(repo: Path) -> None:
     project(repo)
     key = random_body(24)
-    write(repo / '.env', f'DATABASE_URL=postgresql://u:p@localhost/app\nALLOWED_ORIGINS=https://a.example.com\n'
-                         f'JWT_SECRET_KEY={key}\nPORT=bad\n')
+    write(
+        repo / '.env',
+        f'DATABASE_URL=postgresql://u:p@localhost/app\nALLOWED_ORIGINS=https://a.example.com\n'
+        f'JWT_SECRET_KEY={key}\nPORT=bad\n',
+    )
     env = {'PORT': '9000', 'ENVIRONMENT': 'production', 'SENTRY_DSN': 'https://k@sentry.example.com/1'}
     proc = run_guard('check', 'env-schema', '--env-file', '.env', '--environ', cwd=repo, env=env)
     assert proc.returncode == 1
     assert proc.stdout.startswith('.env:3: env-schema-invalid JWT_SECRET_KEY in production: too short: 24 characters')
     assert len(proc.stdout.splitlines()) == 1
     assert key not in proc.stdout and '(production)' in proc.stderr
-    proc = run_guard('check', 'env-schema', '--env-file', '.env', '--environ', '--environment', 'staging',
-                     cwd=repo, env=env)
+    proc = run_guard(
+        'check', 'env-schema', '--env-file', '.env', '--environ', '--environment', 'staging', cwd=repo, env=env
+    )
     assert proc.returncode == 0, proc.stdout
 
 
 def test_only_the_environment_when_no_env_file(repo: Path) -> None:
     project(repo)
-    proc = run_guard('check', 'env-schema', cwd=repo, env={'DATABASE_URL': 'postgresql://u:p@localhost/a',
-                                                           'ALLOWED_ORIGINS': 'https://a.example.com',
-                                                           'JWT_SECRET_KEY': random_body(32)})
+    proc = run_guard(
+        'check',
+        'env-schema',
+        cwd=repo,
+        env={
+            'DATABASE_URL': 'postgresql://u:p@localhost/a',
+            'ALLOWED_ORIGINS': 'https://a.example.com',
+            'JWT_SECRET_KEY': random_body(32),
+        },
+    )
     assert proc.returncode == 0, proc.stdout
     assert 'against the environment' in proc.stderr
 
@@ -207,7 +249,7 @@ def test_usage_errors_exit_2(repo: Path) -> None:
     assert proc.returncode == 2 and '.guard.yaml:3: env.unused must be true or false' in proc.stderr
 
 
-SETTINGS = '''from pydantic import AliasChoices, Field, SecretStr, field_validator
+SETTINGS = """from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -224,7 +266,7 @@ class Settings(BaseSettings):
         if not value.startswith('postgresql'):
             raise ValueError(f'unsupported url {value}')   # echoes the value: guard must mask it
         return value
-'''
+"""
 
 
 def test_settings_class_from_a_temporary_package(repo: Path) -> None:
@@ -252,8 +294,14 @@ def test_settings_import_failures_are_clear_and_never_echo_values(repo: Path) ->
     proc = run_guard('check', 'env-schema', '--settings', 'myapp.config', cwd=repo)
     assert proc.returncode == 2 and 'expected module:Class' in proc.stderr
     secret = 'pw' + random_body(16)
-    proc = run_guard('check', 'env-schema', '--settings', 'myapp.boot:Settings', cwd=repo,
-                     env={'DB_URL': f'mysql://root:{secret}@db/app', 'APP_TOKEN': secret})
+    proc = run_guard(
+        'check',
+        'env-schema',
+        '--settings',
+        'myapp.boot:Settings',
+        cwd=repo,
+        env={'DB_URL': f'mysql://root:{secret}@db/app', 'APP_TOKEN': secret},
+    )
     assert proc.returncode == 2 and 'validated its settings on import' in proc.stderr
     assert secret not in proc.stdout + proc.stderr
 
@@ -285,8 +333,8 @@ def test_check_all_runs_every_check_with_one_exit_code(repo: Path) -> None:
     report = json.loads(proc.stdout)['findings']
     found = {f['rule_id'] for f in report}
     assert {'gitignore-missing', 'env-example-undocumented', 'env-schema-invalid', 'env-schema-missing'} <= found
-    invalid, = (f for f in report if f['rule_id'] == 'env-schema-invalid')
-    assert (invalid['path'], invalid['line']) == ('env.schema.yaml', 9)      # declared there; from the environment
+    (invalid,) = (f for f in report if f['rule_id'] == 'env-schema-invalid')
+    assert (invalid['path'], invalid['line']) == ('env.schema.yaml', 9)  # declared there; from the environment
     assert 'from environment' in invalid['message']
     assert 'guard check gitignore+env-example+env-schema:' in proc.stderr
 
@@ -308,12 +356,15 @@ print(code, sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'py
 """
 
 
-@pytest.mark.parametrize('argv', [['check', 'gitignore', '-q', '--output', os.devnull],
-                                  ['check', 'env-example', '-q', '--output', os.devnull]])
+@pytest.mark.parametrize(
+    'argv',
+    [['check', 'gitignore', '-q', '--output', os.devnull], ['check', 'env-example', '-q', '--output', os.devnull]],
+)
 def test_light_checks_import_no_pydantic(argv: list[str], repo: Path) -> None:
     write(repo / '.env.example', '# a\nA=1\n')
-    out = subprocess.run([sys.executable, '-c', PROBE.format(argv=argv)], capture_output=True, text=True,
-                         check=True, cwd=repo).stdout
+    out = subprocess.run(
+        [sys.executable, '-c', PROBE.format(argv=argv)], capture_output=True, text=True, check=True, cwd=repo
+    ).stdout
     assert out.split(' ', 1)[1].strip() == '[]', out
 
 
@@ -321,8 +372,9 @@ def test_hostile_env_files_are_findings_not_crashes(repo: Path) -> None:
     project(repo)
     (repo / 'bin.env').write_bytes(b'\x00\x01\x02')
     write(repo / 'open.env', 'DATABASE_URL="postgresql://localhost/a\nPORT=' + '9' * 1_000_000 + '\n')
-    proc = run_guard('check', 'env-schema', '--env-file', 'bin.env', '--env-file', 'open.env', '--format', 'json',
-                     cwd=repo)
+    proc = run_guard(
+        'check', 'env-schema', '--env-file', 'bin.env', '--env-file', 'open.env', '--format', 'json', cwd=repo
+    )
     assert proc.returncode == 1, proc.stderr
     found = {(f['rule_id'], f['path'], f['line']) for f in json.loads(proc.stdout)['findings']}
     assert ('env-file-malformed', 'bin.env', 1) in found
@@ -340,6 +392,7 @@ def test_unknown_env_setting_names_its_line(repo: Path) -> None:
 
 def readme_schema() -> str:
     import re
+
     readme = (Path(__file__).resolve().parent.parent / 'README.md').read_text(encoding='utf-8')
     return next(b for b in re.findall(r'```yaml\n(.*?)```', readme, re.DOTALL) if 'variables:' in b)
 
@@ -350,9 +403,12 @@ def test_the_readme_schema_enforces_the_usual_checklist(repo: Path) -> None:
     ENVIRONMENT and LOG_LEVEL from fixed lists, ALLOWED_ORIGINS a list of URLs."""
     write(repo / 'env.schema.yaml', readme_schema())
     key = random_body(24)
-    write(repo / '.env', f'DATABASE_URL=postgresql://app:{key}@ep-cool-1.eu-central-1.aws.neon.tech/app\n'
-                         f'JWT_SECRET_KEY={key}\nENVIRONMENT=prod\nLOG_LEVEL=verbose\n'
-                         'ALLOWED_ORIGINS=https://app.example.com,app.example.com\nSENTRY_DSN=\n')
+    write(
+        repo / '.env',
+        f'DATABASE_URL=postgresql://app:{key}@ep-cool-1.eu-central-1.aws.neon.tech/app\n'
+        f'JWT_SECRET_KEY={key}\nENVIRONMENT=prod\nLOG_LEVEL=verbose\n'
+        'ALLOWED_ORIGINS=https://app.example.com,app.example.com\nSENTRY_DSN=\n',
+    )
     proc = run_guard('check', 'env-schema', '--env-file', '.env', '--environment', 'production', cwd=repo)
     assert proc.returncode == 1, proc.stderr
     by_key = {line.split(' ')[2].rstrip(':'): line for line in proc.stdout.splitlines()}
@@ -363,11 +419,14 @@ def test_the_readme_schema_enforces_the_usual_checklist(repo: Path) -> None:
     assert 'not a URL' in by_key['ALLOWED_ORIGINS']
     assert 'SENTRY_DSN is required in production' in by_key['SENTRY_DSN']
     assert key not in proc.stdout + proc.stderr
-    write(repo / '.env', 'DATABASE_URL=postgresql+asyncpg://app:'
-                         f'{key}@ep-cool-1.eu-central-1.aws.neon.tech/app?sslmode=require\n'
-                         f'JWT_SECRET_KEY={random_body(40)}\nENVIRONMENT=production\nLOG_LEVEL=WARNING\n'
-                         'ALLOWED_ORIGINS=https://app.example.com,https://admin.example.com\n'
-                         'SENTRY_DSN=https://abc@o1.ingest.sentry.io/1\n')
+    write(
+        repo / '.env',
+        'DATABASE_URL=postgresql+asyncpg://app:'
+        f'{key}@ep-cool-1.eu-central-1.aws.neon.tech/app?sslmode=require\n'
+        f'JWT_SECRET_KEY={random_body(40)}\nENVIRONMENT=production\nLOG_LEVEL=WARNING\n'
+        'ALLOWED_ORIGINS=https://app.example.com,https://admin.example.com\n'
+        'SENTRY_DSN=https://abc@o1.ingest.sentry.io/1\n',
+    )
     proc = run_guard('check', 'env-schema', '--env-file', '.env', '--environment', 'production', cwd=repo)
     assert proc.returncode == 0, proc.stdout
     write(repo / '.env', f'DATABASE_URL=mysql://app:{key}@db.example.com/app\n')
@@ -378,19 +437,21 @@ def test_the_readme_schema_enforces_the_usual_checklist(repo: Path) -> None:
 def test_no_environ_validates_the_local_env_files_that_exist(repo: Path) -> None:
     """The pre-commit hook's mode: the developer's .env / .env.local, never the shell's environment."""
     project(repo)
-    env = {'DATABASE_URL': 'mysql://u:p@localhost/app'}              # the shell's: never read here
+    env = {'DATABASE_URL': 'mysql://u:p@localhost/app'}  # the shell's: never read here
     proc = run_guard('check', 'env-schema', '--no-environ', cwd=repo, env=env)
     assert proc.returncode == 0, proc.stdout
-    assert ('env-schema: env.schema.yaml loaded; no env file to validate (.env, .env.local not found) '
-            'and the environment is off (--no-environ)') in proc.stderr
+    assert (
+        'env-schema: env.schema.yaml loaded; no env file to validate (.env, .env.local not found) '
+        'and the environment is off (--no-environ)'
+    ) in proc.stderr
     write(repo / '.env.local', 'PORT=70000\n')
     proc = run_guard('check', 'env-schema', '--no-environ', cwd=repo, env=env)
     assert proc.returncode == 1
     assert '.env.local:1: env-schema-invalid PORT' in proc.stdout
     assert 'DATABASE_URL is required but not set (looked in .env.local)' in proc.stdout
-    write(repo / 'env.schema.yaml', 'variables:\n  A:\n    type: strng\n')   # a broken schema still fails
+    write(repo / 'env.schema.yaml', 'variables:\n  A:\n    type: strng\n')  # a broken schema still fails
     (repo / '.env.local').unlink()
     proc = run_guard('check', 'env-schema', '--no-environ', cwd=repo)
     assert proc.returncode == 2 and 'env.schema.yaml:3: unknown type' in proc.stderr
     proc = run_guard('check', 'env-schema', '--no-environ', '--settings', 'no_such_module:Settings', cwd=repo)
-    assert proc.returncode == 2 and "cannot import 'no_such_module:Settings'" in proc.stderr   # nor a settings class
+    assert proc.returncode == 2 and "cannot import 'no_such_module:Settings'" in proc.stderr  # nor a settings class

@@ -1,4 +1,5 @@
 """Which env variables code reads: Python via ast, JS/TS, compose, shell, workflows."""
+
 from __future__ import annotations
 
 from guard.checks.env_usage import (
@@ -17,7 +18,7 @@ def names(usages: list) -> list[tuple[str, int]]:  # type: ignore[type-arg]
 
 
 def test_python_environ_reads() -> None:
-    code = '''import os
+    code = """import os
 from os import environ, getenv
 a = os.getenv("A")
 b = os.environ["B"]
@@ -28,7 +29,7 @@ if "F" in os.environ: pass
 name = "DYNAMIC"
 g = os.getenv(name)
 h = config.get("NOT_ENV")
-'''
+"""
     assert sorted(names(python_usages(code, 'app.py'))) == [('A', 3), ('B', 4), ('C', 5), ('D', 6), ('E', 7), ('F', 8)]
 
 
@@ -37,7 +38,7 @@ def test_python_syntax_error_reads_nothing() -> None:
 
 
 def test_pydantic_settings_prefix_alias_and_case() -> None:
-    code = '''from pydantic import Field, AliasChoices
+    code = """from pydantic import Field, AliasChoices
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 class Base(BaseSettings):
@@ -58,30 +59,36 @@ class V1(BaseSettings):
     token: str
     class Config:
         env_prefix = "SVC_"
-'''
+"""
     usages = python_usages(code, 'settings.py')
     by_name = {u.name: u for u in usages}
     assert sorted(by_name) == ['APP_DEBUG', 'APP_WORKERS', 'DATABASE_URL', 'REDIS_URL', 'SVC_TOKEN', 'lower_name']
     assert by_name['DATABASE_URL'].alternatives == ('DB_URL',)
     assert by_name['DATABASE_URL'].matches('DB_URL')
-    assert by_name['APP_DEBUG'].matches('app_debug')              # case-insensitive by default
-    assert not by_name['lower_name'].matches('LOWER_NAME')        # case_sensitive=True
+    assert by_name['APP_DEBUG'].matches('app_debug')  # case-insensitive by default
+    assert not by_name['lower_name'].matches('LOWER_NAME')  # case_sensitive=True
     assert by_name['APP_WORKERS'].line == 12
 
 
 def test_js_ts_reads() -> None:
-    code = '''const a = process.env.API_URL;
+    code = """const a = process.env.API_URL;
 const b = process.env["SECRET_NAME"];
 const c = import.meta.env.VITE_KEY;
 const { DB_HOST, DB_PORT: port = 5432 } = process.env;
 const d = process.env?.OPTIONAL;
-'''
+"""
     assert sorted(names(js_usages(code, 'a.ts'))) == [
-        ('API_URL', 1), ('DB_HOST', 4), ('DB_PORT', 4), ('OPTIONAL', 5), ('SECRET_NAME', 2), ('VITE_KEY', 3)]
+        ('API_URL', 1),
+        ('DB_HOST', 4),
+        ('DB_PORT', 4),
+        ('OPTIONAL', 5),
+        ('SECRET_NAME', 2),
+        ('VITE_KEY', 3),
+    ]
 
 
 def test_compose_interpolation_skips_escapes_and_comments() -> None:
-    text = '''services:
+    text = """services:
   db:
     image: postgres:${PG_VERSION:-16}
     environment:
@@ -89,16 +96,22 @@ def test_compose_interpolation_skips_escapes_and_comments() -> None:
       LITERAL: $$NOT_A_VAR
       PLAIN: $BARE_VAR
 # ${COMMENTED}
-'''
+"""
     assert sorted(names(compose_usages(text, 'docker-compose.yml'))) == [
-        ('BARE_VAR', 7), ('PG_VERSION', 3), ('POSTGRES_PASSWORD', 5)]
+        ('BARE_VAR', 7),
+        ('PG_VERSION', 3),
+        ('POSTGRES_PASSWORD', 5),
+    ]
 
 
 def test_shell_and_workflow_reads_are_weak() -> None:
     shell = shell_usages('#!/bin/sh\necho "${API_TOKEN}" ${lower}\n# ${COMMENTED}\n', 'run.sh')
     assert names(shell) == [('API_TOKEN', 2)] and not shell[0].strong
-    workflow = workflow_usages('on: push\nenv:\n  GLOBAL: 1\njobs:\n  t:\n    steps:\n      - run: x\n'
-                               '        env:\n          STEP_KEY: ${{ secrets.X }}\n', '.github/workflows/ci.yml')
+    workflow = workflow_usages(
+        'on: push\nenv:\n  GLOBAL: 1\njobs:\n  t:\n    steps:\n      - run: x\n'
+        '        env:\n          STEP_KEY: ${{ secrets.X }}\n',
+        '.github/workflows/ci.yml',
+    )
     assert names(workflow) == [('GLOBAL', 3), ('STEP_KEY', 9)] and not workflow[0].strong
 
 

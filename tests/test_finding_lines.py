@@ -1,4 +1,5 @@
 """secret_finding's line and column numbers: right for every finding, however many a text holds."""
+
 from __future__ import annotations
 
 import random
@@ -26,7 +27,8 @@ def test_cursor_matches_counting_forward_backward_and_repeated() -> None:
 
 
 def test_thousands_of_findings_in_one_file_have_their_own_lines() -> None:
-    rule = rules_from_yaml(r'''
+    rule = rules_from_yaml(
+        r"""
 - id: acme-key
   description: ACME key
   keywords: [acme_]
@@ -37,7 +39,9 @@ def test_thousands_of_findings_in_one_file_have_their_own_lines() -> None:
   keywords: [acme_]
   pattern: '(?i)\b(ACME_[A-Z0-9]{16})\b'
   samples: {positive: [ACME_0F3KQ9ZM2X7V1B4N], negative: [ACME_SHORT]}
-''', 'test.yaml')
+""",
+        'test.yaml',
+    )
     rng = random.Random(11)
     lines, expected = [], []
     for number in range(1, 6001):

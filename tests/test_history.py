@@ -1,4 +1,5 @@
 """`guard scan-history`: grouped findings over every ref, env files, merges, the store."""
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,8 @@ def fast_import(repo: Path, count: int, secret_every: int = 0) -> list[str]:
             f'author Test <test@example.com> {1700000000 + i} +0000\n'
             f'committer Test <test@example.com> {1700000000 + i} +0000\n'
             f'data {len(message)}\n{message}{parent}'
-            f'M 100644 inline file{i}.py\ndata {len(body.encode())}\n{body}\n')
+            f'M 100644 inline file{i}.py\ndata {len(body.encode())}\n{body}\n'
+        )
     subprocess.run(['git', 'fast-import', '--quiet'], input=''.join(chunks).encode(), cwd=repo, check=True)
     return git('rev-list', '--reverse', 'main', cwd=repo).split()
 
@@ -58,7 +60,11 @@ def test_groups_by_fingerprint_with_first_last_and_head(repo: Path) -> None:
     by_path = groups_by_path(data)
     app = by_path['app.py']
     assert (app['first_commit']['sha'], app['last_commit']['sha'], app['occurrences'], app['at_head']) == (
-        first, last, 2, True)
+        first,
+        last,
+        2,
+        True,
+    )
     assert by_path['gone.py']['at_head'] is False
     assert len(data['findings']) == 2
     assert 'guard scan-history: 5 commits' in stderr
@@ -78,10 +84,14 @@ def test_deleted_env_file_is_a_finding_with_adding_and_removing_commits(repo: Pa
     code, data, _ = history()
     assert code == 1
     by_path = {g['path']: g for g in data['groups'] if g['rule_id'] == 'env-file-in-history'}
-    assert sorted(by_path) == ['.env', 'config/.env.production']   # the value itself may be a finding too
+    assert sorted(by_path) == ['.env', 'config/.env.production']  # the value itself may be a finding too
     env = by_path['.env']
     assert (env['rule_id'], env['first_commit']['sha'], env['removed_in']['sha'], env['at_head']) == (
-        'env-file-in-history', added, removed, False)
+        'env-file-in-history',
+        added,
+        removed,
+        False,
+    )
     assert by_path['config/.env.production']['at_head'] is True
     assert by_path['config/.env.production']['removed_in'] is None
 
@@ -150,14 +160,14 @@ def test_rerun_scans_only_new_commits(repo: Path) -> None:
     _, full, stderr = history('--no-cache')
     assert '21 commits scanned, 0 from the store' in stderr
     assert (data['receipt']['bytes'], data['receipt']['files']) == (full['receipt']['bytes'], 21)
-    _, data, stderr = history('--branch', 'main~5')     # fewer commits than the store holds
+    _, data, stderr = history('--branch', 'main~5')  # fewer commits than the store holds
     assert '0 commits scanned, 16 from the store' in stderr and data['receipt']['files'] == 16
 
 
 def test_interrupted_scan_resumes_from_the_store(repo: Path) -> None:
     commits = fast_import(repo, 30, secret_every=5)
     _, full, _ = history()
-    with sqlite3.connect(repo / STORE) as db:      # as if the run stopped after the first 12
+    with sqlite3.connect(repo / STORE) as db:  # as if the run stopped after the first 12
         for sha in commits[12:]:
             db.execute('DELETE FROM commits WHERE sha = ?', (sha,))
             db.execute('DELETE FROM findings WHERE sha = ?', (sha,))
@@ -192,7 +202,7 @@ def test_since_a_revision_or_a_date(repo: Path) -> None:
     commits = fast_import(repo, 10, secret_every=3)
     _, data, stderr = history('--since', commits[5], '--no-cache')
     assert '4 commits scanned' in stderr
-    assert len(data['groups']) == 1            # only commit 9 holds a token after commit 6
+    assert len(data['groups']) == 1  # only commit 9 holds a token after commit 6
     _, data, stderr = history('--since', '2100-01-01', '--no-cache')
     assert (data['groups'], '0 commits scanned' in stderr) == ([], True)
 
@@ -201,7 +211,7 @@ def test_locked_store_is_reported_and_the_run_goes_on(repo: Path) -> None:
     fast_import(repo, 10, secret_every=5)
     _, full, _ = history()
     holder = sqlite3.connect(repo / STORE, isolation_level=None)
-    holder.execute('BEGIN EXCLUSIVE')                # another run writing
+    holder.execute('BEGIN EXCLUSIVE')  # another run writing
     try:
         _, data, stderr = history()
     finally:
@@ -259,8 +269,7 @@ def test_still_at_head_follows_head_across_reruns(repo: Path) -> None:
     _, data, _ = history()
     assert [g['at_head'] for g in data['groups']] == [True]
     blob = git('rev-parse', 'HEAD:app.py', cwd=repo).strip()
-    assert sqlite3.connect(repo / STORE).execute('SELECT path, blob FROM head_prints').fetchall() == [
-        ('app.py', blob)]
+    assert sqlite3.connect(repo / STORE).execute('SELECT path, blob FROM head_prints').fetchall() == [('app.py', blob)]
     _, data, _ = history()
     assert [g['at_head'] for g in data['groups']] == [True]
     write(repo / 'app.py', 'T = None\n')

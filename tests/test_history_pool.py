@@ -1,5 +1,6 @@
 """scan-history's workers: chunks shared between this process and forked children,
 progress on a terminal, errors and interrupts."""
+
 from __future__ import annotations
 
 import json
@@ -25,9 +26,10 @@ def test_every_task_once_from_more_than_one_process() -> None:
     done: list[int] = []
 
     def work(task: int, tick: Tick) -> tuple[int, int]:
-        time.sleep(0.01)            # long enough for the child to take some tasks too
+        time.sleep(0.01)  # long enough for the child to take some tasks too
         tick(1)
         return task, os.getpid()
+
     results = list(forkpool.run(list(range(40)), work, 3, done.append))
     assert sorted(task for task, _ in results) == list(range(40))
     assert len({pid for _, pid in results}) > 1 and os.getpid() in {pid for _, pid in results}
@@ -45,11 +47,12 @@ def test_an_error_in_a_child_is_raised_here_and_children_are_reaped() -> None:
     def work(task: int, tick: Tick) -> int:
         if os.getpid() != parent:
             raise GitError(f'git log failed on task {task}')
-        time.sleep(0.05)            # leaves tasks for the child
+        time.sleep(0.05)  # leaves tasks for the child
         return task
+
     with pytest.raises(GitError, match='git log failed on task'):
         list(forkpool.run(list(range(10)), work, 2))
-    with pytest.raises(ChildProcessError):      # nothing left to reap
+    with pytest.raises(ChildProcessError):  # nothing left to reap
         os.waitpid(-1, os.WNOHANG)
 
 
@@ -62,6 +65,7 @@ def test_a_bug_in_a_child_stays_what_it_is() -> None:
             raise KeyError(f'task {task}')
         time.sleep(0.05)
         return task
+
     with pytest.raises(KeyError, match='task'):
         list(forkpool.run(list(range(10)), work, 2))
 
@@ -74,6 +78,7 @@ def test_a_child_that_dies_is_reported() -> None:
             os._exit(9)
         time.sleep(0.05)
         return task
+
     with pytest.raises(GitError, match='worker process died'):
         list(forkpool.run(list(range(10)), work, 2))
 
@@ -96,6 +101,7 @@ def test_stopping_lets_a_child_stop_its_own_subprocess(tmp_path: Path) -> None:
             finally:
                 sleeper.kill()
         return task
+
     with pytest.raises(GitError, match='stop'):
         list(forkpool.run([1, 2], work, 2))
     assert not _alive(int(started.read_text()))
@@ -112,8 +118,9 @@ def _alive(pid: int) -> bool:
 def test_progress_bar_on_a_terminal(repo: Path) -> None:
     fast_import(repo, 300)
     leader, follower = os.openpty()
-    proc = subprocess.run([*GUARD.split(), 'scan-history', '--jobs', '2'], cwd=repo, stdout=subprocess.PIPE,
-                          stderr=follower, check=False)
+    proc = subprocess.run(
+        [*GUARD.split(), 'scan-history', '--jobs', '2'], cwd=repo, stdout=subprocess.PIPE, stderr=follower, check=False
+    )
     os.close(follower)
     shown = b''
     while select.select([leader], [], [], 0.5)[0]:
@@ -129,9 +136,14 @@ def test_progress_bar_on_a_terminal(repo: Path) -> None:
 
 def test_interrupt_stops_every_process_and_the_store_keeps_what_was_done(repo: Path) -> None:
     fast_import(repo, 3000, secret_every=100)
-    proc = subprocess.Popen([*GUARD.split(), 'scan-history', '--jobs', '2', '--format', 'json'], cwd=repo,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    time.sleep(1.0)     # the run may be over by then on a fast machine: both outcomes are checked
+    proc = subprocess.Popen(
+        [*GUARD.split(), 'scan-history', '--jobs', '2', '--format', 'json'],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    time.sleep(1.0)  # the run may be over by then on a fast machine: both outcomes are checked
     os.killpg(proc.pid, signal.SIGINT)
     _out, err = proc.communicate(timeout=60)
     assert b'Traceback' not in err
@@ -141,8 +153,14 @@ def test_interrupt_stops_every_process_and_the_store_keeps_what_was_done(repo: P
     assert _session_ends(proc.pid), 'a worker or a git outlived the run'
     _, resumed, stderr = history()
     assert 'commits scanned' in stderr and len(resumed['groups']) == 30
-    full = json.loads(subprocess.run([*GUARD.split(), 'scan-history', '--no-cache', '--format', 'json'],
-                                     cwd=repo, capture_output=True, check=False).stdout)
+    full = json.loads(
+        subprocess.run(
+            [*GUARD.split(), 'scan-history', '--no-cache', '--format', 'json'],
+            cwd=repo,
+            capture_output=True,
+            check=False,
+        ).stdout
+    )
     assert resumed['groups'] == full['groups']
 
 

@@ -1,4 +1,5 @@
 """Native git hooks: the shims, `guard install` / `guard uninstall`, real commits and pushes."""
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,9 @@ def with_guard_on_path() -> dict[str, str]:
 
 
 def git_run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(['git', *args], cwd=cwd, capture_output=True, text=True, check=False,
-                          env=env or with_guard_on_path())
+    return subprocess.run(
+        ['git', *args], cwd=cwd, capture_output=True, text=True, check=False, env=env or with_guard_on_path()
+    )
 
 
 @pytest.mark.parametrize('name', sorted(SHIMS))
@@ -42,9 +44,9 @@ def test_commit_with_a_secret_is_blocked_and_a_clean_one_passes(repo: Path) -> N
     git('add', 'settings.py')
     blocked = git_run('commit', '-m', 'add settings', cwd=repo)
     assert blocked.returncode == 1
-    assert 'settings.py:1: github-pat' in blocked.stderr   # git shows hook output on stderr
+    assert 'settings.py:1: github-pat' in blocked.stderr  # git shows hook output on stderr
     assert token not in blocked.stdout + blocked.stderr
-    assert git_run('rev-parse', '--verify', '-q', 'HEAD', cwd=repo).returncode != 0   # nothing committed
+    assert git_run('rev-parse', '--verify', '-q', 'HEAD', cwd=repo).returncode != 0  # nothing committed
     write(repo / 'settings.py', 'import os\nTOKEN = os.environ["TOKEN"]\n')
     git('add', 'settings.py')
     passed = git_run('commit', '-m', 'add settings', cwd=repo)
@@ -66,7 +68,7 @@ def test_foreign_hook_is_kept_unless_forced_and_restored_on_uninstall(repo: Path
     write(hook, '#!/bin/sh\necho mine\n')
     result = run_guard('install')
     assert result.returncode == 2
-    assert 'is not guard\'s' in result.stderr and '--force' in result.stderr
+    assert "is not guard's" in result.stderr and '--force' in result.stderr
     assert hook.read_text() == '#!/bin/sh\necho mine\n'
     assert run_guard('install', '--force').returncode == 0
     assert hook.read_text() == SHIMS['pre-commit']
@@ -109,10 +111,10 @@ def test_pre_push_blocks_a_secret_and_passes_clean_pushes(repo: Path, tmp_path: 
     write(repo / 'README', 'hello\n')
     commit_all(repo, 'first')
     assert run_guard('install', '--pre-push').returncode == 0
-    first = git_run('push', '-q', 'origin', 'main', cwd=repo)          # new branch, clean
+    first = git_run('push', '-q', 'origin', 'main', cwd=repo)  # new branch, clean
     assert first.returncode == 0, first.stderr
     write(repo / 'deploy.sh', f'export TOKEN={github_token()}\n')
-    commit_all(repo, 'deploy script')                                   # --no-verify: only pre-push checks
+    commit_all(repo, 'deploy script')  # --no-verify: only pre-push checks
     blocked = git_run('push', '-q', 'origin', 'main', cwd=repo)
     assert blocked.returncode != 0
     assert 'deploy.sh:1: github-pat' in blocked.stdout + blocked.stderr
@@ -127,6 +129,7 @@ def test_pre_push_blocks_a_secret_and_passes_clean_pushes(repo: Path, tmp_path: 
 
 # ---- --hooks-path: core.hooksPath pointed at a directory of shims -----------------------------
 
+
 def hooks_path_config(repo: Path) -> str | None:
     proc = git_run('config', '--local', '--get', 'core.hooksPath', cwd=repo)
     return proc.stdout.strip() if proc.returncode == 0 else None
@@ -137,7 +140,7 @@ def test_hooks_path_blocks_commits_and_pushes_and_uninstall_undoes_it(repo: Path
     git('init', '-q', '--bare', str(remote))
     git('remote', 'add', 'origin', str(remote))
     git_dir_before = sorted(str(p.relative_to(repo)) for p in (repo / '.git').rglob('*') if 'objects' not in p.parts)
-    result = run_guard('install', '--pre-push', '--hooks-path')          # no value: .githooks
+    result = run_guard('install', '--pre-push', '--hooks-path')  # no value: .githooks
     assert result.returncode == 0, result.stderr
     assert 'set core.hooksPath to .githooks' in result.stderr
     assert hooks_path_config(repo) == '.githooks'
@@ -148,7 +151,7 @@ def test_hooks_path_blocks_commits_and_pushes_and_uninstall_undoes_it(repo: Path
     blocked = git_run('commit', '-m', 'settings', cwd=repo)
     assert blocked.returncode == 1 and 'settings.py:1: github-pat' in blocked.stderr
     write(repo / 'settings.py', 'import os\n')
-    commit_all(repo, 'clean')                                            # --no-verify
+    commit_all(repo, 'clean')  # --no-verify
     assert git_run('push', '-q', 'origin', 'main', cwd=repo).returncode == 0
     write(repo / 'deploy.sh', f'export TOKEN={github_token()}\n')
     commit_all(repo, 'deploy')
@@ -158,11 +161,11 @@ def test_hooks_path_blocks_commits_and_pushes_and_uninstall_undoes_it(repo: Path
     assert undone.returncode == 0, undone.stderr
     assert 'unset core.hooksPath' in undone.stderr
     assert hooks_path_config(repo) is None
-    assert not (repo / '.githooks').exists()                              # guard created it: gone
+    assert not (repo / '.githooks').exists()  # guard created it: gone
     after = sorted(str(p.relative_to(repo)) for p in (repo / '.git').rglob('*') if 'objects' not in p.parts)
-    assert [p for p in after if 'guard' in p] == []                     # no record left behind
+    assert [p for p in after if 'guard' in p] == []  # no record left behind
     assert set(git_dir_before) <= set(after)
-    assert git_run('push', '-q', 'origin', 'main', cwd=repo).returncode == 0   # no hook any more
+    assert git_run('push', '-q', 'origin', 'main', cwd=repo).returncode == 0  # no hook any more
 
 
 def test_a_committed_hooks_directory_is_shared_and_kept_on_uninstall(repo: Path) -> None:
@@ -177,7 +180,7 @@ def test_a_committed_hooks_directory_is_shared_and_kept_on_uninstall(repo: Path)
     assert git_run('commit', '-m', 'a', cwd=repo).returncode == 1
     assert run_guard('uninstall').returncode == 0
     assert hooks_path_config(repo) is None
-    assert (shared / 'pre-commit').read_text() == SHIMS['pre-commit']     # not guard install's to remove
+    assert (shared / 'pre-commit').read_text() == SHIMS['pre-commit']  # not guard install's to remove
     assert git('status', '--porcelain', '--', 'tools') == ''
 
 
@@ -187,18 +190,18 @@ def test_hooks_path_never_switches_off_a_foreign_hook_without_force(repo: Path) 
     refused = run_guard('install', '--hooks-path', '.githooks')
     assert refused.returncode == 2
     assert 'would stop running (pre-commit)' in refused.stderr and '--force' in refused.stderr
-    assert hooks_path_config(repo) is None and not (repo / '.githooks').exists()   # nothing half-done
+    assert hooks_path_config(repo) is None and not (repo / '.githooks').exists()  # nothing half-done
     assert run_guard('install', '--hooks-path', '.githooks', '--force').returncode == 0
     write(repo / 'a.txt', 'hello\n')
     git('add', 'a.txt')
     forced = git_run('commit', '-m', 'a', cwd=repo)
-    assert forced.returncode == 0 and 'mine-ran' not in forced.stderr    # guard's hook runs, not mine
+    assert forced.returncode == 0 and 'mine-ran' not in forced.stderr  # guard's hook runs, not mine
     assert run_guard('uninstall').returncode == 0
     assert mine.read_text() == '#!/bin/sh\necho mine-ran >&2\n'
     write(repo / 'b.txt', 'hello\n')
     git('add', 'b.txt')
     again = git_run('commit', '-m', 'b', cwd=repo)
-    assert again.returncode == 0 and 'mine-ran' in again.stderr           # mine runs again
+    assert again.returncode == 0 and 'mine-ran' in again.stderr  # mine runs again
 
 
 def test_hooks_path_set_by_another_manager_is_restored(repo: Path) -> None:
@@ -208,7 +211,7 @@ def test_hooks_path_set_by_another_manager_is_restored(repo: Path) -> None:
     assert hooks_path_config(repo) == '.husky/_'
     installed = run_guard('install', '--hooks-path', '--force')
     assert installed.returncode == 0 and '(was .husky/_)' in installed.stderr
-    assert run_guard('install', '--hooks-path', '--force', '--pre-push').returncode == 0   # again: same record
+    assert run_guard('install', '--hooks-path', '--force', '--pre-push').returncode == 0  # again: same record
     assert hooks_path_config(repo) == '.githooks'
     undone = run_guard('uninstall')
     assert 'set core.hooksPath back to .husky/_' in undone.stderr
@@ -231,16 +234,16 @@ def test_copying_into_a_missing_core_hooks_path_directory_is_undone(repo: Path) 
     assert (repo / 'ci' / 'git-hooks' / 'pre-commit').read_text() == SHIMS['pre-commit']
     assert run_guard('uninstall').returncode == 0
     assert not (repo / 'ci').exists()
-    assert hooks_path_config(repo) == 'ci/git-hooks'                      # the user's setting, untouched
+    assert hooks_path_config(repo) == 'ci/git-hooks'  # the user's setting, untouched
 
 
 def test_hooks_path_guard_set_moves_without_force_and_uninstall_undoes_both(repo: Path) -> None:
     assert run_guard('install', '--hooks-path').returncode == 0
-    moved = run_guard('install', '--hooks-path', 'tools/hooks')           # guard's own setting: no other manager
+    moved = run_guard('install', '--hooks-path', 'tools/hooks')  # guard's own setting: no other manager
     assert moved.returncode == 0, moved.stderr
     assert 'set core.hooksPath to tools/hooks (was .githooks)' in moved.stderr
     assert hooks_path_config(repo) == 'tools/hooks'
-    write(repo / 'tools' / 'hooks' / 'post-merge', '#!/bin/sh\n').chmod(0o755)   # a hook git runs now
+    write(repo / 'tools' / 'hooks' / 'post-merge', '#!/bin/sh\n').chmod(0o755)  # a hook git runs now
     refused = run_guard('install', '--hooks-path')
     assert refused.returncode == 2 and 'would stop running (post-merge)' in refused.stderr
     (repo / 'tools' / 'hooks' / 'post-merge').unlink()

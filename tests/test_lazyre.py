@@ -1,4 +1,5 @@
 """lazy(): a stand-in for a compiled regex that behaves as one, compiled or not."""
+
 from __future__ import annotations
 
 import copy

@@ -1,4 +1,5 @@
 """Your own secrets, anywhere: values of local untracked env files are blocked in every mode."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,10 @@ from guard.own_secrets import blockable, parse_env
 from tests.conftest import commit_all, git, run_guard, write
 from tests.secrets import random_body
 
-MUNDANE = ('DEBUG=true\nPORT=8000\nHOST=localhost\nREGION=eu-west-1\nAPP_ENV=development\n'
-           'PUBLIC_URL=http://localhost:3000/app\nDATA_DIR=/var/lib/app/data\nADMIN_EMAIL=ops@example.com\n')
+MUNDANE = (
+    'DEBUG=true\nPORT=8000\nHOST=localhost\nREGION=eu-west-1\nAPP_ENV=development\n'
+    'PUBLIC_URL=http://localhost:3000/app\nDATA_DIR=/var/lib/app/data\nADMIN_EMAIL=ops@example.com\n'
+)
 
 
 def own_findings(*args: str) -> list[dict]:
@@ -24,10 +27,12 @@ def own_findings(*args: str) -> list[dict]:
 @pytest.fixture
 def env_repo(repo: Path) -> tuple[Path, str]:
     """A repository whose developer keeps a low-entropy API key in an ignored .env."""
-    value = 'hunter2-' + random_body(6).lower()        # no rule would call this a secret
+    value = 'hunter2-' + random_body(6).lower()  # no rule would call this a secret
     write(repo / '.gitignore', '.env\n')
-    write(repo / '.env', f'# local settings\nexport PAYMENT_API_KEY="{value}"\nSHORT=abc123\n'
-                         f'PLACEHOLDER=your-api-key-here\n{MUNDANE}')
+    write(
+        repo / '.env',
+        f'# local settings\nexport PAYMENT_API_KEY="{value}"\nSHORT=abc123\nPLACEHOLDER=your-api-key-here\n{MUNDANE}',
+    )
     write(repo / 'README.md', 'hello\n')
     commit_all(repo, 'start')
     return repo, value
@@ -39,15 +44,27 @@ def test_pasted_value_blocks_a_staged_commit(env_repo: tuple[Path, str]) -> None
     git('add', 'tests/test_pay.py')
     result = run_guard('scan', '--staged')
     assert result.returncode == 1
-    assert result.stdout == ('tests/test_pay.py:1: own-secret the value of PAYMENT_API_KEY from your local .env: '
-                             f'reference the variable instead ({value[:3]}…({len(value)}))\n')
+    assert result.stdout == (
+        'tests/test_pay.py:1: own-secret the value of PAYMENT_API_KEY from your local .env: '
+        f'reference the variable instead ({value[:3]}…({len(value)}))\n'
+    )
     assert value not in result.stdout + result.stderr
 
 
 def test_short_placeholder_and_plain_config_values_are_ignored(env_repo: tuple[Path, str]) -> None:
     repo, _value = env_repo
-    lines = ['abc123', 'your-api-key-here', 'localhost', 'eu-west-1', 'development', 'http://localhost:3000/app',
-             '/var/lib/app/data', 'ops@example.com', '8000', 'true']
+    lines = [
+        'abc123',
+        'your-api-key-here',
+        'localhost',
+        'eu-west-1',
+        'development',
+        'http://localhost:3000/app',
+        '/var/lib/app/data',
+        'ops@example.com',
+        '8000',
+        'true',
+    ]
     write(repo / 'config.py', ''.join(f'X{i} = "{v}"\n' for i, v in enumerate(lines)))
     result = run_guard('scan', 'config.py')
     assert result.returncode == 0, result.stdout
@@ -55,9 +72,10 @@ def test_short_placeholder_and_plain_config_values_are_ignored(env_repo: tuple[P
 
 def test_the_env_file_itself_is_no_finding_but_a_template_holding_the_value_is(env_repo: tuple[Path, str]) -> None:
     repo, value = env_repo
-    write(repo / '.env.example', f'PAYMENT_API_KEY={value}\n')      # committed: a real leak
+    write(repo / '.env.example', f'PAYMENT_API_KEY={value}\n')  # committed: a real leak
     assert [(f['path'], f['line']) for f in own_findings('--no-gitignore', '.env', '.env.example')] == [
-        ('.env.example', 1)]
+        ('.env.example', 1)
+    ]
 
 
 def test_every_mode_and_the_off_switch(env_repo: tuple[Path, str]) -> None:
@@ -84,10 +102,11 @@ def test_configured_files_and_url_passwords(repo: Path) -> None:
     password = 'pw-' + random_body(10).lower()
     write(repo / 'local.secrets', f'DATABASE_URL=postgres://app:{password}@db.internal:5432/app\n')
     write(repo / 'app.py', f'conn = connect(password="{password}")\n')
-    assert own_findings('app.py') == []                    # not a default env file name
+    assert own_findings('app.py') == []  # not a default env file name
     write(repo / '.guard.yaml', 'own_secrets: ["*.secrets"]\n')
     assert [f['message'] for f in own_findings('app.py')] == [
-        'the password in DATABASE_URL from your local local.secrets: reference the variable instead']
+        'the password in DATABASE_URL from your local local.secrets: reference the variable instead'
+    ]
 
 
 def test_non_ascii_values_and_values_inside_values(repo: Path) -> None:
@@ -100,22 +119,35 @@ def test_non_ascii_values_and_values_inside_values(repo: Path) -> None:
     write(repo / '.env', f'MAIL_PASSWORD="{umlaut}"\nSESSION_KEY={inner}\nSIGNING_KEY={outer}\n')
     write(repo / 'notes.txt', f'mail: {umlaut}\nboth: {outer}\n')
     found = sorted((f['line'], f['column'], f['message'].split(' from ')[0]) for f in own_findings('notes.txt'))
-    assert found == [(1, 7, 'the value of MAIL_PASSWORD'), (2, 7, 'the value of SIGNING_KEY'),
-                     (2, 13, 'the value of SESSION_KEY')]
+    assert found == [
+        (1, 7, 'the value of MAIL_PASSWORD'),
+        (2, 7, 'the value of SIGNING_KEY'),
+        (2, 13, 'the value of SESSION_KEY'),
+    ]
     # alone in its file, so that no other value's keyword lets the detector run
     write(repo / 'mail.txt', f'mail: {umlaut}\n')
     assert [(f['line'], f['column']) for f in own_findings('mail.txt')] == [(1, 7)]
 
 
 def test_parse_env() -> None:
-    text = ('export A="x y"\nB=\'q#r\'\nC=plain # comment\n#D=no\nE="-----BEGIN KEY-----\nline1\n'
-            'line2\n-----END KEY-----"\nF: yaml-ish\n')
-    assert list(parse_env(text)) == [('A', 'x y'), ('B', 'q#r'), ('C', 'plain'), ('E', '-----BEGIN KEY-----'),
-                                     ('E', 'line1'), ('E', 'line2'), ('E', '-----END KEY-----'), ('F', 'yaml-ish')]
+    text = (
+        'export A="x y"\nB=\'q#r\'\nC=plain # comment\n#D=no\nE="-----BEGIN KEY-----\nline1\n'
+        'line2\n-----END KEY-----"\nF: yaml-ish\n'
+    )
+    assert list(parse_env(text)) == [
+        ('A', 'x y'),
+        ('B', 'q#r'),
+        ('C', 'plain'),
+        ('E', '-----BEGIN KEY-----'),
+        ('E', 'line1'),
+        ('E', 'line2'),
+        ('E', '-----END KEY-----'),
+        ('F', 'yaml-ish'),
+    ]
 
 
 def test_blockable() -> None:
-    assert blockable('API_TOKEN', 'plainword') == [('the value of API_TOKEN', 'plainword')]   # the name says secret
+    assert blockable('API_TOKEN', 'plainword') == [('the value of API_TOKEN', 'plainword')]  # the name says secret
     assert blockable('APP_NAME', 'plainword') == []
     assert blockable('APP_NAME', 'Plain-Word-42x') == [('the value of APP_NAME', 'Plain-Word-42x')]
     assert blockable('SECRET', 'changeme') == [] and blockable('SECRET', 'short') == []
@@ -130,6 +162,6 @@ def test_history_scans_see_own_secrets_and_a_changed_env_invalidates_the_store(r
     write(repo / '.env', f'SERVICE_TOKEN={old}\n')
     first = json.loads(run_guard('scan-history', '--format', 'json').stdout)['findings']
     assert [(f['rule_id'], f['line']) for f in first if f['rule_id'] == 'own-secret'] == [('own-secret', 1)]
-    write(repo / '.env', f'SERVICE_TOKEN={new}\n')             # rotated locally: the cache must not answer
+    write(repo / '.env', f'SERVICE_TOKEN={new}\n')  # rotated locally: the cache must not answer
     second = json.loads(run_guard('scan-history', '--format', 'json').stdout)['findings']
     assert [(f['rule_id'], f['line']) for f in second if f['rule_id'] == 'own-secret'] == [('own-secret', 2)]

@@ -1,4 +1,5 @@
 """Scanning on a process pool gives exactly what a serial scan gives, in the same order."""
+
 from __future__ import annotations
 
 import json
@@ -20,14 +21,16 @@ FILES = parallel.MIN_FILES + 60
 
 class PidDetector:
     """Reports the process that scanned each fragment, so a test can see the pool at work."""
+
     id = 'pid'
     keywords = frozenset({'marker'})
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         at = fragment.text.find('marker')
         if at >= 0:
-            yield secret_finding(fragment, at, 'marker', rule_id=self.id, severity=Severity.LOW,
-                                 message=str(os.getpid()))
+            yield secret_finding(
+                fragment, at, 'marker', rule_id=self.id, severity=Severity.LOW, message=str(os.getpid())
+            )
 
 
 def make_tree(root: Path) -> None:
@@ -60,8 +63,9 @@ def test_pool_matches_serial_and_really_forks(tmp_path: Path) -> None:
 def test_small_trees_stay_in_process(tmp_path: Path) -> None:
     for i in range(5):
         write(tmp_path / f'f{i}.txt', 'marker\n')
-    found = parallel.scan_entries(Scanner([PidDetector()]), entries(tmp_path), max_size=10_000,
-                                  tally=sources.Tally(), jobs=2)
+    found = parallel.scan_entries(
+        Scanner([PidDetector()]), entries(tmp_path), max_size=10_000, tally=sources.Tally(), jobs=2
+    )
     assert {f.message for f in found} == {str(os.getpid())}
 
 
@@ -72,8 +76,9 @@ def test_cli_report_is_identical_serial_and_parallel(tmp_path: Path) -> None:
     write(root / 'd5' / 'aws.ini', f'aws_access_key_id = {aws_key_id()}\n')
     reports = []
     for jobs in ('1', '2'):
-        proc = run_guard('scan', str(root), '--no-gitignore', '--format', 'json', cwd=tmp_path,
-                         env={'GUARD_JOBS': jobs})
+        proc = run_guard(
+            'scan', str(root), '--no-gitignore', '--format', 'json', cwd=tmp_path, env={'GUARD_JOBS': jobs}
+        )
         assert proc.returncode == 1, proc.stderr
         report = json.loads(proc.stdout)
         report['receipt'].pop('seconds')

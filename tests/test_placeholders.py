@@ -1,4 +1,5 @@
 """Stand-ins, references, documentation values and local defaults: judged alike by every detector."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,58 +19,137 @@ from guard.detectors.placeholders import (
 from tests.secrets import random_body
 
 
-@pytest.mark.parametrize('value', [
-    '${DB_PASSWORD}', '${DB_PASSWORD:-x}', '$PASSWORD', '$(vault read x)', '{{ .Values.password }}',
-    '{password}', '<password>', '<your-token>', '%(password)s', '%s', '%API_KEY%', '#{password}',
-    '<%= ENV["X"] %>', '${{ secrets.X }}', '@DB_PASSWORD@',
-])
+@pytest.mark.parametrize(
+    'value',
+    [
+        '${DB_PASSWORD}',
+        '${DB_PASSWORD:-x}',
+        '$PASSWORD',
+        '$(vault read x)',
+        '{{ .Values.password }}',
+        '{password}',
+        '<password>',
+        '<your-token>',
+        '%(password)s',
+        '%s',
+        '%API_KEY%',
+        '#{password}',
+        '<%= ENV["X"] %>',
+        '${{ secrets.X }}',
+        '@DB_PASSWORD@',
+    ],
+)
 def test_references(value: str) -> None:
     assert is_reference(value) and is_placeholder(value)
 
 
-@pytest.mark.parametrize('value', [
-    'ENC[AES256_GCM,data:abc,iv:x,tag:y,type:str]', '$ANSIBLE_VAULT;1.1;AES256', '!vault |', '!ENV ${X}',
-    'vault:secret/data/db#password', 'arn:aws:secretsmanager:eu-west-1:1:secret:db', 'op://vault/item/field',
-])
+@pytest.mark.parametrize(
+    'value',
+    [
+        'ENC[AES256_GCM,data:abc,iv:x,tag:y,type:str]',
+        '$ANSIBLE_VAULT;1.1;AES256',
+        '!vault |',
+        '!ENV ${X}',
+        'vault:secret/data/db#password',
+        'arn:aws:secretsmanager:eu-west-1:1:secret:db',
+        'op://vault/item/field',
+    ],
+)
 def test_stored_elsewhere(value: str) -> None:
     assert is_stored_elsewhere(value) and is_placeholder(value)
 
 
-@pytest.mark.parametrize('value', [
-    'password', 'PASSWORD', 'changeme', 'CHANGE_ME', 'REPLACE_ME', 'xxx', 'xxxxxxxxxxxx', '***', '********',
-    'your-api-key-here', 'your_api_key_here', 'YOUR_REDIS_PASSWORD', 'REPLACE_WITH_32_BYTE_SECRET',
-    'put your unique phrase here', 'password_here', 'please-change-me', 's3cr3t', 'p@ssw0rd', 'secret123',
-    'xoxb-not-a-real-token-this-will-not-work', 'ghp_' + 'x' * 36, 'sk_live_' + '0' * 24,
-    'glpat-ABCDEFGHIJKLMNOPQRST', 'npm_0123456789abcdefghijklmnopqrstuvwxyz', 'ghp_' + '*' * 32 + 'cA9f',
-    'AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'yourStrong(!)Password', 'tiger',
-    'example', 'dummy-token', 'test-only-secret', '%env(DB_PASSWORD)%',
-    '{PW[:10]}@{PW[10:]}', "{settings['db_password']}", '{cfg.password!r}',   # f-string fields
-    '{secrets.token_hex(32)}', "{os.getenv('DB_PASSWORD')}", '{make_key(40)}-suffix',   # f-string calls
-    'A1b2c3d4', 'AbCdE12345...long.string...54321EdCbA', 'abCDeFGhiJKlmnOPqrSTuvwxYZ1aBCdEFghijK7LM',   # docs
-    'P4$$w0rd', '__API_TOKEN__', 'ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)', '{cipher}AQB3fSGkmVbn7pCCNvFE1hBC',
-])
+@pytest.mark.parametrize(
+    'value',
+    [
+        'password',
+        'PASSWORD',
+        'changeme',
+        'CHANGE_ME',
+        'REPLACE_ME',
+        'xxx',
+        'xxxxxxxxxxxx',
+        '***',
+        '********',
+        'your-api-key-here',
+        'your_api_key_here',
+        'YOUR_REDIS_PASSWORD',
+        'REPLACE_WITH_32_BYTE_SECRET',
+        'put your unique phrase here',
+        'password_here',
+        'please-change-me',
+        's3cr3t',
+        'p@ssw0rd',
+        'secret123',
+        'xoxb-not-a-real-token-this-will-not-work',
+        'ghp_' + 'x' * 36,
+        'sk_live_' + '0' * 24,
+        'glpat-ABCDEFGHIJKLMNOPQRST',
+        'npm_0123456789abcdefghijklmnopqrstuvwxyz',
+        'ghp_' + '*' * 32 + 'cA9f',
+        'AKIAIOSFODNN7EXAMPLE',
+        'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        'yourStrong(!)Password',
+        'tiger',
+        'example',
+        'dummy-token',
+        'test-only-secret',
+        '%env(DB_PASSWORD)%',
+        '{PW[:10]}@{PW[10:]}',
+        "{settings['db_password']}",
+        '{cfg.password!r}',  # f-string fields
+        '{secrets.token_hex(32)}',
+        "{os.getenv('DB_PASSWORD')}",
+        '{make_key(40)}-suffix',  # f-string calls
+        'A1b2c3d4',
+        'AbCdE12345...long.string...54321EdCbA',
+        'abCDeFGhiJKlmnOPqrSTuvwxYZ1aBCdEFghijK7LM',  # docs
+        'P4$$w0rd',
+        '__API_TOKEN__',
+        'ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)',
+        '{cipher}AQB3fSGkmVbn7pCCNvFE1hBC',
+    ],
+)
 def test_placeholders(value: str) -> None:
     assert is_placeholder(value), value
 
 
-@pytest.mark.parametrize('value', [
-    random_body(20), random_body(40), 'a-' + random_body(20), 'Hangar-Kestrel-1987!', 'npg_' + random_body(12),
-    random_body(32, '0123456789abcdef'),
-])
+@pytest.mark.parametrize(
+    'value',
+    [
+        random_body(20),
+        random_body(40),
+        'a-' + random_body(20),
+        'Hangar-Kestrel-1987!',
+        'npg_' + random_body(12),
+        random_body(32, '0123456789abcdef'),
+    ],
+)
 def test_real_values_are_not_placeholders(value: str) -> None:
     assert not is_placeholder(value), value
 
 
 def test_random_versus_words() -> None:
     assert looks_random(random_body(24)) and looks_random(random_body(40, '0123456789abcdef'))
-    for value in ('ProductUserVisibleVersion', 'prod/payments/api-token', 'PKCS7_ISSUER_AND_SERIAL',
-                  'correct horse battery', 'short'):
+    for value in (
+        'ProductUserVisibleVersion',
+        'prod/payments/api-token',
+        'PKCS7_ISSUER_AND_SERIAL',
+        'correct horse battery',
+        'short',
+    ):
         assert not looks_random(value) and (is_word_path(value) or len(value) < 12 or ' ' in value), value
 
 
 def test_trivial_passwords() -> None:
-    for password, user in (('postgres', 'postgres'), ('guest', 'x'), ('devpassword', 'app'), ('admin123', 'a'),
-                           ('Summer2024', 'x'), ('app', 'app')):
+    for password, user in (
+        ('postgres', 'postgres'),
+        ('guest', 'x'),
+        ('devpassword', 'app'),
+        ('admin123', 'a'),
+        ('Summer2024', 'x'),
+        ('app', 'app'),
+    ):
         assert is_trivial_password(password, user), password
     assert not is_trivial_password(random_body(16), 'app')
 
@@ -103,9 +183,18 @@ def test_interleaved_digits_are_generated_not_words() -> None:
 
 
 def test_phrases_are_words_not_random_casing() -> None:
-    for value in ('IAmSensitive', 'ProductUserVisibleVersion', 'prod/db/password', 'geheim$parole',
-                  'lambda:createdBy', 'serverlessrepo:applicationId', 'fs.s3.enableServerSideEncryption',
-                  'this-will-ordinarily-be-detected-by-a-plugin', 'HTTPServerConfig', 'mySecurePass123'):
+    for value in (
+        'IAmSensitive',
+        'ProductUserVisibleVersion',
+        'prod/db/password',
+        'geheim$parole',
+        'lambda:createdBy',
+        'serverlessrepo:applicationId',
+        'fs.s3.enableServerSideEncryption',
+        'this-will-ordinarily-be-detected-by-a-plugin',
+        'HTTPServerConfig',
+        'mySecurePass123',
+    ):
         assert is_phrase(value), value
     for value in ('qWErtyZxcvBnMl', 'pLIixMEOLeMa', 'EFTbpMfzRYfm', 'xv5nmldosehh', 'Kestrel!97E', random_body(12)):
         assert not is_phrase(value), value

@@ -5,6 +5,7 @@ own virtualenv: the session fixture snapshots this working tree (tracked and
 untracked files, as try-repo does) into a commit, and shares one PRE_COMMIT_HOME so
 the hook environment is built once per session (offline: pip reads the local index).
 """
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,13 @@ from tests.secrets import github_token
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / '.pre-commit-hooks.yaml'
 PRE_COMMIT = [str(Path(sys.executable).with_name('pre-commit'))]
-IDENTITY = {'GIT_AUTHOR_NAME': 'Test', 'GIT_AUTHOR_EMAIL': 'test@example.com',
-            'GIT_COMMITTER_NAME': 'Test', 'GIT_COMMITTER_EMAIL': 'test@example.com', 'GIT_CONFIG_NOSYSTEM': '1'}
+IDENTITY = {
+    'GIT_AUTHOR_NAME': 'Test',
+    'GIT_AUTHOR_EMAIL': 'test@example.com',
+    'GIT_COMMITTER_NAME': 'Test',
+    'GIT_COMMITTER_EMAIL': 'test@example.com',
+    'GIT_CONFIG_NOSYSTEM': '1',
+}
 
 
 def manifest() -> list[dict]:
@@ -33,9 +39,15 @@ def manifest() -> list[dict]:
 
 def test_manifest_is_valid_for_pre_commit() -> None:
     from pre_commit.clientlib import load_manifest
+
     hooks = load_manifest(str(MANIFEST))
-    assert [h['id'] for h in hooks] == ['guard-secrets', 'guard-gitignore', 'guard-env-example',
-                                        'guard-env-schema', 'guard-pre-push']
+    assert [h['id'] for h in hooks] == [
+        'guard-secrets',
+        'guard-gitignore',
+        'guard-env-example',
+        'guard-env-schema',
+        'guard-pre-push',
+    ]
     for hook in manifest():
         assert hook['entry'].startswith('guard ')
         assert hook['language'] == 'python'
@@ -55,8 +67,9 @@ def test_every_hook_id_is_in_the_readme() -> None:
 
 def copy_checkout(dest: Path) -> Path:
     """This working tree's tracked and untracked (not ignored) files, as try-repo sees them."""
-    listed = subprocess.run(['git', 'ls-files', '-z', '-co', '--exclude-standard'], cwd=ROOT, check=True,
-                            capture_output=True).stdout
+    listed = subprocess.run(
+        ['git', 'ls-files', '-z', '-co', '--exclude-standard'], cwd=ROOT, check=True, capture_output=True
+    ).stdout
     for name in filter(None, listed.decode().split('\0')):
         source = ROOT / name
         if source.is_file() and not source.is_symlink():
@@ -73,14 +86,16 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict
     env = {**os.environ, **IDENTITY, 'HOME': str(base), 'PRE_COMMIT_HOME': str(base / 'cache')}
     for args in (['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-q', '--no-verify', '-m', 'snapshot']):
         subprocess.run(['git', *args], cwd=snapshot, check=True, capture_output=True, env=env)
-    rev = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=snapshot, check=True, capture_output=True,
-                         text=True, env=env).stdout.strip()
+    rev = subprocess.run(
+        ['git', 'rev-parse', 'HEAD'], cwd=snapshot, check=True, capture_output=True, text=True, env=env
+    ).stdout.strip()
     return snapshot, rev, env
 
 
 def pre_commit(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*PRE_COMMIT, *args], cwd=cwd, capture_output=True, text=True, env=env,
-                          check=False, timeout=600)
+    return subprocess.run(
+        [*PRE_COMMIT, *args], cwd=cwd, capture_output=True, text=True, env=env, check=False, timeout=600
+    )
 
 
 def use_hooks(repo: Path, hook_repo: tuple[Path, str, dict[str, str]], *ids: str) -> dict[str, str]:
@@ -98,8 +113,9 @@ def test_real_commit_is_blocked_then_passes(repo: Path, hook_repo: tuple[Path, s
     token = github_token()
     write(repo / 'app' / 'settings.py', f'DEBUG = True\nTOKEN = "{token}"\n')
     git('add', 'app/settings.py')
-    blocked = subprocess.run(['git', 'commit', '-m', 'settings'], cwd=repo, capture_output=True, text=True,
-                             env=env, check=False)
+    blocked = subprocess.run(
+        ['git', 'commit', '-m', 'settings'], cwd=repo, capture_output=True, text=True, env=env, check=False
+    )
     output = blocked.stdout + blocked.stderr
     assert blocked.returncode == 1, output
     assert 'guard (secrets in staged changes)' in output and 'Failed' in output
@@ -107,8 +123,9 @@ def test_real_commit_is_blocked_then_passes(repo: Path, hook_repo: tuple[Path, s
     assert token not in output
     write(repo / 'app' / 'settings.py', 'import os\nDEBUG = True\nTOKEN = os.environ["TOKEN"]\n')
     git('add', 'app/settings.py')
-    passed = subprocess.run(['git', 'commit', '-m', 'settings'], cwd=repo, capture_output=True, text=True,
-                            env=env, check=False)
+    passed = subprocess.run(
+        ['git', 'commit', '-m', 'settings'], cwd=repo, capture_output=True, text=True, env=env, check=False
+    )
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert re.search(r'guard \(secrets in staged changes\)\.+Passed', passed.stdout + passed.stderr)
 
@@ -118,7 +135,7 @@ def test_all_files_is_never_blind(repo: Path, hook_repo: tuple[Path, str, dict[s
     env = use_hooks(repo, hook_repo, 'guard-secrets')
     write(repo / 'old.py', f'TOKEN = "{github_token()}"\n')
     write(repo / 'clean.py', 'x = 1\n')
-    commit_all(repo, 'history with a secret')             # nothing staged now
+    commit_all(repo, 'history with a secret')  # nothing staged now
     result = pre_commit('run', 'guard-secrets', '--all-files', cwd=repo, env=env)
     assert result.returncode == 1, result.stdout + result.stderr
     assert 'old.py:1: github-pat' in result.stdout
@@ -127,8 +144,7 @@ def test_all_files_is_never_blind(repo: Path, hook_repo: tuple[Path, str, dict[s
     assert only_clean.returncode == 0, only_clean.stdout
 
 
-def test_pre_push_stage_blocks_a_push(repo: Path, tmp_path: Path,
-                                      hook_repo: tuple[Path, str, dict[str, str]]) -> None:
+def test_pre_push_stage_blocks_a_push(repo: Path, tmp_path: Path, hook_repo: tuple[Path, str, dict[str, str]]) -> None:
     env = use_hooks(repo, hook_repo, 'guard-pre-push')
     remote = tmp_path / 'remote.git'
     git('init', '-q', '--bare', str(remote))
@@ -138,8 +154,9 @@ def test_pre_push_stage_blocks_a_push(repo: Path, tmp_path: Path,
     assert pre_commit('install', '--hook-type', 'pre-push', cwd=repo, env=env).returncode == 0
     write(repo / 'deploy.sh', f'export TOKEN={github_token()}\n')
     commit_all(repo, 'deploy')
-    pushed = subprocess.run(['git', 'push', 'origin', 'main'], cwd=repo, capture_output=True, text=True, env=env,
-                            check=False)
+    pushed = subprocess.run(
+        ['git', 'push', 'origin', 'main'], cwd=repo, capture_output=True, text=True, env=env, check=False
+    )
     output = pushed.stdout + pushed.stderr
     assert pushed.returncode != 0, output
     assert 'deploy.sh:1: github-pat' in output
@@ -154,8 +171,13 @@ def test_hygiene_hooks_block_a_tracked_env_file(repo: Path, hook_repo: tuple[Pat
     assert re.search(r'guard \(env and key files are git-ignored, not tracked\)\.+Failed', failed.stdout)
     assert '.env: env-file-tracked' in failed.stdout
     git('rm', '-q', '--cached', '.env')
-    fixed = subprocess.run([str(Path(sys.executable).with_name('guard')), 'check', 'gitignore', '--fix'],
-                           cwd=repo, capture_output=True, text=True, check=False)
+    fixed = subprocess.run(
+        [str(Path(sys.executable).with_name('guard')), 'check', 'gitignore', '--fix'],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert (repo / '.gitignore').is_file(), fixed.stderr
     git('add', '.gitignore')
     passed = pre_commit('run', cwd=repo, env=env)
@@ -185,22 +207,31 @@ def test_readme_local_system_hooks_match_the_manifest() -> None:
 
 def test_local_system_hooks_need_no_environment(repo: Path, tmp_path: Path) -> None:
     """The README's offline setup for real: pre-commit builds nothing and runs the guard on PATH."""
-    used = [h for h in readme_local_hooks() if h['id'] != 'guard-env-schema']    # that one needs a schema
+    used = [h for h in readme_local_hooks() if h['id'] != 'guard-env-schema']  # that one needs a schema
     write(repo / '.pre-commit-config.yaml', yaml.safe_dump({'repos': [{'repo': 'local', 'hooks': used}]}))
     cache = tmp_path / 'pre-commit-cache'
     guard_bin = Path(shutil.which('guard') or Path(sys.executable).with_name('guard')).parent
-    env = {**os.environ, 'PRE_COMMIT_HOME': str(cache), 'PIP_NO_INDEX': '1', 'PIP_FIND_LINKS': '',
-           'PATH': f'{guard_bin}{os.pathsep}{os.environ["PATH"]}'}
-    write(repo / '.gitignore', '.env\n.env.local\n.env.*.local\n*.pem\n*.key\nid_rsa\nid_ecdsa\nid_ed25519\n'
-                               'service-account*.json\n*-service-account.json\n')
+    env = {
+        **os.environ,
+        'PRE_COMMIT_HOME': str(cache),
+        'PIP_NO_INDEX': '1',
+        'PIP_FIND_LINKS': '',
+        'PATH': f'{guard_bin}{os.pathsep}{os.environ["PATH"]}',
+    }
+    write(
+        repo / '.gitignore',
+        '.env\n.env.local\n.env.*.local\n*.pem\n*.key\nid_rsa\nid_ecdsa\nid_ed25519\n'
+        'service-account*.json\n*-service-account.json\n',
+    )
     git('add', '.pre-commit-config.yaml', '.gitignore')
     for hook_type in ('pre-commit', 'pre-push'):
         assert pre_commit('install', '--hook-type', hook_type, cwd=repo, env=env).returncode == 0
     token = github_token()
     write(repo / 'settings.py', f'TOKEN = "{token}"\n')
     git('add', 'settings.py')
-    blocked = subprocess.run(['git', 'commit', '-m', 'settings'], cwd=repo, capture_output=True, text=True,
-                             env=env, check=False)
+    blocked = subprocess.run(
+        ['git', 'commit', '-m', 'settings'], cwd=repo, capture_output=True, text=True, env=env, check=False
+    )
     output = blocked.stdout + blocked.stderr
     assert blocked.returncode == 1, output
     assert re.search(r'guard secrets\.+Failed', output) and 'settings.py:1: github-pat' in output
@@ -208,18 +239,20 @@ def test_local_system_hooks_need_no_environment(repo: Path, tmp_path: Path) -> N
     assert token not in output
     write(repo / 'settings.py', 'import os\nTOKEN = os.environ["TOKEN"]\n')
     git('add', 'settings.py')
-    passed = subprocess.run(['git', 'commit', '-m', 'settings'], cwd=repo, capture_output=True, text=True,
-                            env=env, check=False)
+    passed = subprocess.run(
+        ['git', 'commit', '-m', 'settings'], cwd=repo, capture_output=True, text=True, env=env, check=False
+    )
     assert passed.returncode == 0, passed.stdout + passed.stderr
     remote = tmp_path / 'remote.git'
     git('init', '-q', '--bare', str(remote))
     git('remote', 'add', 'origin', str(remote))
     write(repo / 'deploy.sh', f'export TOKEN={github_token()}\n')
-    commit_all(repo, 'deploy')                                           # --no-verify: pre-push must catch it
-    pushed = subprocess.run(['git', 'push', 'origin', 'main'], cwd=repo, capture_output=True, text=True,
-                            env=env, check=False)
+    commit_all(repo, 'deploy')  # --no-verify: pre-push must catch it
+    pushed = subprocess.run(
+        ['git', 'push', 'origin', 'main'], cwd=repo, capture_output=True, text=True, env=env, check=False
+    )
     assert pushed.returncode != 0 and 'deploy.sh:1: github-pat' in pushed.stdout + pushed.stderr
-    assert not [p for p in cache.glob('repo*') if p.is_dir()]          # no hook environment was built
+    assert not [p for p in cache.glob('repo*') if p.is_dir()]  # no hook environment was built
 
 
 def test_try_repo_runs_the_hooks_of_this_checkout(repo: Path, hook_repo: tuple[Path, str, dict[str, str]]) -> None:
@@ -233,8 +266,9 @@ def test_try_repo_runs_the_hooks_of_this_checkout(repo: Path, hook_repo: tuple[P
     found = pre_commit('try-repo', str(snapshot), 'guard-secrets', '--ref', rev, '--all-files', cwd=repo, env=env)
     assert found.returncode == 1, found.stdout + found.stderr
     assert 'old.py:1: github-pat' in found.stdout and 'clean.py' not in found.stdout
-    clean = pre_commit('try-repo', str(snapshot), 'guard-secrets', '--ref', rev, '--files', 'clean.py',
-                       cwd=repo, env=env)
+    clean = pre_commit(
+        'try-repo', str(snapshot), 'guard-secrets', '--ref', rev, '--files', 'clean.py', cwd=repo, env=env
+    )
     assert clean.returncode == 0, clean.stdout + clean.stderr
 
 
@@ -242,23 +276,45 @@ def test_fail_on_unused_under_pre_commit_batches(repo: Path, hook_repo: tuple[Pa
     """pre-commit runs a hook several times with parts of the file list: an entry is judged only
     by the part holding its file, so the parts add up to one honest answer."""
     snapshot, rev, env = hook_repo
-    env = {**env, 'HOME': os.environ['HOME'], 'TRAVIS': '1'}    # pre-commit then splits for 2 jobs, whatever the CPUs
+    env = {**env, 'HOME': os.environ['HOME'], 'TRAVIS': '1'}  # pre-commit then splits for 2 jobs, whatever the CPUs
     for i in range(12):
         write(repo / f's{i:02d}.py', f'TOKEN = "{github_token()}"\n')
-    assert subprocess.run([str(Path(sys.executable).with_name('guard')), 'baseline', 'create'], cwd=repo,
-                          capture_output=True, check=False).returncode == 0
-    write(repo / '.pre-commit-config.yaml', yaml.safe_dump({'repos': [{'repo': str(snapshot), 'rev': rev, 'hooks': [
-        {'id': 'guard-secrets', 'args': ['--baseline', '.guard-baseline.json', '--fail-on-unused']}]}]}))
+    assert (
+        subprocess.run(
+            [str(Path(sys.executable).with_name('guard')), 'baseline', 'create'],
+            cwd=repo,
+            capture_output=True,
+            check=False,
+        ).returncode
+        == 0
+    )
+    write(
+        repo / '.pre-commit-config.yaml',
+        yaml.safe_dump(
+            {
+                'repos': [
+                    {
+                        'repo': str(snapshot),
+                        'rev': rev,
+                        'hooks': [
+                            {'id': 'guard-secrets', 'args': ['--baseline', '.guard-baseline.json', '--fail-on-unused']}
+                        ],
+                    }
+                ]
+            }
+        ),
+    )
     commit_all(repo, 'known secrets, baselined')
     clean = pre_commit('run', 'guard-secrets', '--all-files', '--verbose', cwd=repo, env=env)
     assert clean.returncode == 0, clean.stdout
-    assert clean.stdout.count('guard scan --staged:') >= 2, clean.stdout      # really in several batches
+    assert clean.stdout.count('guard scan --staged:') >= 2, clean.stdout  # really in several batches
     assert 'baseline-unused' not in clean.stdout
     assert pre_commit('install', cwd=repo, env=env).returncode == 0
-    write(repo / 's03.py', 'import os\nTOKEN = os.environ["TOKEN"]\n')     # a commit removing a known secret:
-    git('add', 's03.py')                                                  # its staged lines prove nothing unused
-    committed = subprocess.run(['git', 'commit', '-m', 'rotate'], cwd=repo, capture_output=True, text=True,
-                               env=env, check=False)
+    write(repo / 's03.py', 'import os\nTOKEN = os.environ["TOKEN"]\n')  # a commit removing a known secret:
+    git('add', 's03.py')  # its staged lines prove nothing unused
+    committed = subprocess.run(
+        ['git', 'commit', '-m', 'rotate'], cwd=repo, capture_output=True, text=True, env=env, check=False
+    )
     assert committed.returncode == 0, committed.stdout + committed.stderr
     assert re.search(r'guard \(secrets in staged changes\)\.+Passed', committed.stdout + committed.stderr)
     stale = pre_commit('run', 'guard-secrets', '--all-files', cwd=repo, env=env)
@@ -269,14 +325,14 @@ def test_fail_on_unused_under_pre_commit_batches(repo: Path, hook_repo: tuple[Pa
 
 def test_env_schema_hook_validates_the_local_env_file(repo: Path, hook_repo: tuple[Path, str, dict[str, str]]) -> None:
     env = use_hooks(repo, hook_repo, 'guard-env-schema')
-    env['PORT'] = 'not a port'                                           # the shell's environment: not the app's
+    env['PORT'] = 'not a port'  # the shell's environment: not the app's
     write(repo / 'env.schema.yaml', 'variables:\n  PORT: {type: port, default: 8000, description: HTTP port.}\n')
     write(repo / '.gitignore', '.env\n')
     git('add', '.')
     passed = pre_commit('run', cwd=repo, env=env)
     assert passed.returncode == 0, passed.stdout
     assert re.search(r'guard \(env files match the schema\)\.+Passed', passed.stdout)
-    write(repo / '.env', 'PORT=70000\n')                                  # ignored, never committed
+    write(repo / '.env', 'PORT=70000\n')  # ignored, never committed
     failed = pre_commit('run', cwd=repo, env=env)
     assert failed.returncode == 1, failed.stdout
     assert '.env:1: env-schema-invalid PORT' in failed.stdout and '70000' not in failed.stdout

@@ -1,4 +1,5 @@
 """The keyword prefilter: overlaps and ASCII case are handled, and it agrees with plain `in`."""
+
 from __future__ import annotations
 
 import random
@@ -22,8 +23,8 @@ def test_overlapping_keywords_are_all_found() -> None:
     assert prefilter.owners_present('ghp_') == {2, 3}
     assert prefilter.owners_present('nothing here') == set()
     assert prefilter.owners_present('') == set()
-    assert prefilter.owners_present('AWS_SECRET_ACCESS_KEY = "AkIa"') == {0, 4, 5, 6}    # any case
-    assert prefilter.owners_present('caf\u00e9 \u4e2d GHP_') == {2, 3}                 # after non-ASCII text
+    assert prefilter.owners_present('AWS_SECRET_ACCESS_KEY = "AkIa"') == {0, 4, 5, 6}  # any case
+    assert prefilter.owners_present('caf\u00e9 \u4e2d GHP_') == {2, 3}  # after non-ASCII text
 
 
 def test_agrees_with_plain_search_on_random_text() -> None:
@@ -72,7 +73,7 @@ def test_build_without_keywords_is_none() -> None:
 
 def test_keywords_across_slice_boundaries_are_found() -> None:
     prefilter = Prefilter(KEYWORDS)
-    prefilter.SLICE = 8        # a huge text is matched in slices; here, 8 bytes each
+    prefilter.SLICE = 8  # a huge text is matched in slices; here, 8 bytes each
     for shift in range(20):
         text = 'x' * shift + 'SECRET_ACCESS_KEY' + 'y' * 9
         assert prefilter.owners_present(text) == {4, 5}, shift

@@ -1,4 +1,5 @@
 """`guard scan --range/--since/--pre-push`: every commit of a range, as CI and pre-push see it."""
+
 from __future__ import annotations
 
 import json
@@ -121,8 +122,7 @@ def test_pre_push_stdin_scans_exactly_the_pushed_commits(repo: Path, origin: Pat
     remote_sha = git('rev-parse', 'HEAD').strip()
     write(repo / 'a.txt', f'{github_token()}\n')
     sha = commit_all(repo, 'to push')
-    lines = (f'refs/heads/main {sha} refs/heads/main {remote_sha}\n'
-             f'(delete) {ZERO} refs/heads/old {remote_sha}\n')
+    lines = f'refs/heads/main {sha} refs/heads/main {remote_sha}\n(delete) {ZERO} refs/heads/old {remote_sha}\n'
     code, found, stderr = findings('--pre-push', 'origin', str(origin), stdin=lines)
     assert (code, [(f['path'], f['commit']['sha']) for f in found]) == (1, [('a.txt', sha)])
     assert 'deletion, nothing to scan' in stderr
@@ -159,6 +159,7 @@ def test_log_records_survive_any_read_boundary(read_size: int, monkeypatch: pyte
     import io
 
     from guard import git as guard_git
+
     records = [b'a' * 10 + b'\0x\0y\0msg\0\n\ndiff', b'', b'b\0c\0d\0e\0', b'\xff' * 40]
     stream = b''.join(guard_git.COMMIT_MARK + r for r in records)
     monkeypatch.setattr(guard_git, 'READ_SIZE', read_size)

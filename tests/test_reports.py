@@ -1,4 +1,5 @@
 """Every output format: its shape, SARIF against the official schema, and no whole secret anywhere."""
+
 from __future__ import annotations
 
 import hashlib
@@ -42,7 +43,9 @@ def test_sarif_validates_against_the_official_schema(planted: list[str]) -> None
     jsonschema.Draft4Validator(json.loads(schema_bytes)).validate(sarif)
     results = sarif['runs'][0]['results']
     assert {r['locations'][0]['physicalLocation']['artifactLocation']['uri'] for r in results} == {
-        'a.py', 'dir%2C%20with%3A%20commas/b.yaml'}
+        'a.py',
+        'dir%2C%20with%3A%20commas/b.yaml',
+    }
     rule = sarif['runs'][0]['tool']['driver']['rules'][0]
     assert rule['properties']['security-severity'] == '9.5'
     assert all(r['partialFingerprints'] for r in results)
@@ -51,9 +54,22 @@ def test_sarif_validates_against_the_official_schema(planted: list[str]) -> None
 def test_sarif_rejects_what_the_schema_forbids() -> None:
     """The validator is live: a startLine of 0 fails."""
     schema = json.loads(SCHEMA.read_bytes())
-    bad = {'version': '2.1.0', 'runs': [{'tool': {'driver': {'name': 'guard'}}, 'results': [
-        {'message': {'text': 'x'}, 'locations': [{'physicalLocation': {
-            'artifactLocation': {'uri': 'a'}, 'region': {'startLine': 0}}}]}]}]}
+    bad = {
+        'version': '2.1.0',
+        'runs': [
+            {
+                'tool': {'driver': {'name': 'guard'}},
+                'results': [
+                    {
+                        'message': {'text': 'x'},
+                        'locations': [
+                            {'physicalLocation': {'artifactLocation': {'uri': 'a'}, 'region': {'startLine': 0}}}
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft4Validator(schema).validate(bad)
 
@@ -70,8 +86,10 @@ def test_json_shape(planted: list[str]) -> None:
 
 def test_github_annotations_escape_properties(planted: list[str]) -> None:
     lines = run_guard('scan', '--format', 'github').stdout.splitlines()
-    assert '::error file=a.py,line=1,col=6,title=guard%3A github-pat::' \
-           'GitHub personal access token (classic) (ghp_…(40))' in lines
+    assert (
+        '::error file=a.py,line=1,col=6,title=guard%3A github-pat::'
+        'GitHub personal access token (classic) (ghp_…(40))' in lines
+    )
     assert any(line.startswith('::error file=dir%2C with%3A commas/b.yaml,line=1,') for line in lines)
 
 

@@ -1,4 +1,5 @@
 """Keyword windows find exactly the matches a whole-text scan finds, for every built-in rule."""
+
 from __future__ import annotations
 
 import random
@@ -25,7 +26,7 @@ def haystack(rule: Rule, seed: int) -> str:
         pieces.insert(rng.randrange(len(pieces) + 1), plant)
     text = ''.join(pieces)
     width = RuleDetector(rule)._window or 0
-    while len(text) < max(windows.MIN_TEXT, 4 * width):     # else finditer would not use windows
+    while len(text) < max(windows.MIN_TEXT, 4 * width):  # else finditer would not use windows
         text += ''.join(rng.choices(JUNK, k=4096))
     return rule.positive[0] + text + rule.positive[-1]
 
@@ -49,18 +50,24 @@ def test_windows_equal_whole_text_scan(rule: Rule) -> None:
     assert found, 'the planted samples must match somewhere, or this test proves nothing'
 
 
-@pytest.mark.parametrize(('pattern', 'keywords', 'qualifies'), [
-    (r'(?<![A-Za-z0-9])(oy2[a-z0-9]{43})(?![A-Za-z0-9])', {'oy2'}, True),
-    (r'\b((?:AKIA|ABIA|ACCA)[A-Z2-7]{16})\b', {'akia', 'abia', 'acca'}, True),
-    (r'(?i)(?:secret|token)[ =:]{1,3}([a-z0-9]{32})', {'secret', 'token'}, True),
-    (r'(?i)(?:secret|passwd)[ =:]{1,3}([a-z0-9]{32})', {'secret'}, False),     # passwd matches carry no keyword
-    (r'[a-f0-9]{40}', {'sha'}, False),                                       # keyword is context, not content
-    (r'oy2[a-z0-9]+', {'oy2'}, False),                                       # unbounded
-    (r'oy2[a-z0-9]{4}(?=.{0,200}end)', {'oy2'}, False),                      # lookahead past the margin
-    (r'(?i:azure[_-]?devops|azdo)[ =]{1,3}([a-z0-9]{52})', {'azure_devops', 'azure-devops', 'azuredevops',
-                                                           'azdo'}, True),
-    (r'(?i:azure[_-]?devops|azdo)[ =]{1,3}([a-z0-9]{52})', {'azure_devops', 'azdo'}, False),
-])
+@pytest.mark.parametrize(
+    ('pattern', 'keywords', 'qualifies'),
+    [
+        (r'(?<![A-Za-z0-9])(oy2[a-z0-9]{43})(?![A-Za-z0-9])', {'oy2'}, True),
+        (r'\b((?:AKIA|ABIA|ACCA)[A-Z2-7]{16})\b', {'akia', 'abia', 'acca'}, True),
+        (r'(?i)(?:secret|token)[ =:]{1,3}([a-z0-9]{32})', {'secret', 'token'}, True),
+        (r'(?i)(?:secret|passwd)[ =:]{1,3}([a-z0-9]{32})', {'secret'}, False),  # passwd matches carry no keyword
+        (r'[a-f0-9]{40}', {'sha'}, False),  # keyword is context, not content
+        (r'oy2[a-z0-9]+', {'oy2'}, False),  # unbounded
+        (r'oy2[a-z0-9]{4}(?=.{0,200}end)', {'oy2'}, False),  # lookahead past the margin
+        (
+            r'(?i:azure[_-]?devops|azdo)[ =]{1,3}([a-z0-9]{52})',
+            {'azure_devops', 'azure-devops', 'azuredevops', 'azdo'},
+            True,
+        ),
+        (r'(?i:azure[_-]?devops|azdo)[ =]{1,3}([a-z0-9]{52})', {'azure_devops', 'azdo'}, False),
+    ],
+)
 def test_qualification(pattern: str, keywords: set[str], qualifies: bool) -> None:
     assert (windows.window_width(pattern, frozenset(keywords)) is not None) is qualifies
 
@@ -68,10 +75,13 @@ def test_qualification(pattern: str, keywords: set[str], qualifies: bool) -> Non
 def test_text_whose_lowercase_changes_length_falls_back() -> None:
     regex = re.compile(r'(?<![a-z0-9])(oy2[a-z0-9]{43})')
     token = 'oy2' + 'a1' * 21 + 'b'
-    text = '\u0130' * 10 + 'x' * windows.MIN_TEXT + ' ' + token       # U+0130 lowers to two characters
+    text = '\u0130' * 10 + 'x' * windows.MIN_TEXT + ' ' + token  # U+0130 lowers to two characters
     width = windows.window_width(regex.pattern, frozenset({'oy2'}))
-    assert [m.span() for m in windows.finditer(regex, text, frozenset({'oy2'}), width)] == \
-        [m.span() for m in regex.finditer(text)] != []
+    assert (
+        [m.span() for m in windows.finditer(regex, text, frozenset({'oy2'}), width)]
+        == [m.span() for m in regex.finditer(text)]
+        != []
+    )
 
 
 def test_truncated_lookahead_does_not_invent_a_match() -> None:

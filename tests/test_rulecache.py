@@ -1,4 +1,5 @@
 """The built-in rules cache: same rules as parsing, never trusted when stale or broken."""
+
 from __future__ import annotations
 
 import json
@@ -94,7 +95,7 @@ def test_key_follows_every_rule_file(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert rulecache.source_key() == key
     first = sorted(rules.iterdir())[0]
     stat = first.stat()
-    os.utime(first, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))      # rewritten, same size
+    os.utime(first, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))  # rewritten, same size
     touched = rulecache.source_key()
     assert touched != key
     (rules / 'zz-new.yaml').write_text('rules: []\n')
@@ -115,11 +116,12 @@ def test_rows_round_trip_every_field_type(cache: Path) -> None:
 
 
 def test_each_installation_has_its_own_file_and_old_ones_are_pruned(
-        cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache.parent.mkdir(parents=True)
     old = cache.parent / 'builtin-rules-0badf00d.json'
     recent = cache.parent / 'builtin-rules-0ddba11s.json'
-    left = cache.parent / 'builtin-rules-0badf00d.json.4242.tmp'      # a killed run's temporary file
+    left = cache.parent / 'builtin-rules-0badf00d.json.4242.tmp'  # a killed run's temporary file
     for path in (old, recent, left):
         path.write_text('{}')
     stale = old.stat().st_mtime - (rulecache.PRUNE_DAYS + 1) * 86400

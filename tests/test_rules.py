@@ -1,4 +1,5 @@
 """Every built-in rule proves itself on its own samples and runs in linear time."""
+
 from __future__ import annotations
 
 import re
@@ -65,9 +66,21 @@ def test_rule_with_unknown_key_is_rejected() -> None:
 
 
 def test_extra_rules_from_config(tmp_path) -> None:
-    config = parse_config({'rules': {'extra': [{
-        'id': 'acme-token', 'description': 'ACME token', 'keywords': ['acme_'],
-        'pattern': r'\b(acme_[a-z0-9]{20})\b',
-        'samples': {'positive': ['acme_k3j4h5g6f7d8s9a0q1w2'], 'negative': ['acme_short']},
-    }]}}, source='cfg', root=tmp_path)
+    config = parse_config(
+        {
+            'rules': {
+                'extra': [
+                    {
+                        'id': 'acme-token',
+                        'description': 'ACME token',
+                        'keywords': ['acme_'],
+                        'pattern': r'\b(acme_[a-z0-9]{20})\b',
+                        'samples': {'positive': ['acme_k3j4h5g6f7d8s9a0q1w2'], 'negative': ['acme_short']},
+                    }
+                ]
+            }
+        },
+        source='cfg',
+        root=tmp_path,
+    )
     assert [r.id for r in config.extra_rules] == ['acme-token']

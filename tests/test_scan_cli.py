@@ -1,4 +1,5 @@
 """`guard scan` over files, directories and stdin, run as the installed command."""
+
 from __future__ import annotations
 
 import json
@@ -119,11 +120,14 @@ def test_output_file(repo: Path) -> None:
     assert json.loads((repo / 'out.json').read_text())['findings'][0]['rule_id'] == 'github-pat'
 
 
-@pytest.mark.parametrize('config, fragment', [
-    ('rules: [unclosed\n', '.guard.yaml:2: malformed YAML'),
-    ('allow:\n  pathz: [x]\n', ".guard.yaml:2: unknown setting 'allow.pathz'"),
-    ('max_file_size: lots\n', ".guard.yaml:1: 'lots' is not a size"),
-])
+@pytest.mark.parametrize(
+    'config, fragment',
+    [
+        ('rules: [unclosed\n', '.guard.yaml:2: malformed YAML'),
+        ('allow:\n  pathz: [x]\n', ".guard.yaml:2: unknown setting 'allow.pathz'"),
+        ('max_file_size: lots\n', ".guard.yaml:1: 'lots' is not a size"),
+    ],
+)
 def test_bad_config_exits_2_naming_file_and_line(repo: Path, config: str, fragment: str) -> None:
     write(repo / '.guard.yaml', config)
     result = run_guard('scan')
@@ -159,6 +163,7 @@ def test_rules_list_and_show(repo: Path) -> None:
 def test_python_dash_m_works(repo: Path) -> None:
     import subprocess
     import sys
+
     proc = subprocess.run([sys.executable, '-m', 'guard', '--version'], capture_output=True, text=True)
     assert proc.returncode == 0
     assert 'guard, version' in proc.stdout

@@ -1,4 +1,5 @@
 """`guard scan --staged`: what the next commit adds, in real repositories and real commits."""
+
 from __future__ import annotations
 
 import json
@@ -50,7 +51,7 @@ def test_only_added_lines_count_with_new_side_numbers(repo: Path) -> None:
     git('add', 'app.py')
     code, findings, _ = staged_json()
     assert code == 1
-    assert [(f['line'], f['column']) for f in findings] == [(1, 8), (4, 8)]   # line 1 was rewritten
+    assert [(f['line'], f['column']) for f in findings] == [(1, 8), (4, 8)]  # line 1 was rewritten
     write(repo / 'app.py', (repo / 'app.py').read_text() + 'z = 3\n')
     git('commit', '-q', '--no-verify', '-am', 'tokens')
     write(repo / 'app.py', (repo / 'app.py').read_text() + 'w = 4\n')
@@ -71,10 +72,10 @@ def test_hook_blocks_plain_commit_and_commit_all(repo: Path) -> None:
     git('add', 'a.py')
     assert commit(repo, '-m', 'clean').returncode == 0
     before = head(repo)
-    write(repo / 'a.py', f'x = 1\nT = "{github_token()}"\n')     # modified, not staged
+    write(repo / 'a.py', f'x = 1\nT = "{github_token()}"\n')  # modified, not staged
     result = commit(repo, '-a', '-m', 'commit -a picks it up')
     assert result.returncode != 0
-    assert 'a.py:2: github-pat' in result.stderr   # git sends hook output to stderr
+    assert 'a.py:2: github-pat' in result.stderr  # git sends hook output to stderr
     assert head(repo) == before
     git('add', 'a.py')
     assert commit(repo, '-m', 'staged').returncode != 0
@@ -88,7 +89,7 @@ def test_hook_with_commit_only_paths_reads_the_temporary_index(repo: Path) -> No
     git('add', '.')
     assert commit(repo, '-m', 'base').returncode == 0
     write(repo / 'dirty.py', f'b = "{github_token()}"\n')
-    git('add', 'dirty.py')                      # staged, but not part of the next commit
+    git('add', 'dirty.py')  # staged, but not part of the next commit
     write(repo / 'clean.py', 'a = 2\n')
     result = commit(repo, '-m', 'only clean.py', 'clean.py')
     assert result.returncode == 0, result.stdout + result.stderr
@@ -133,7 +134,7 @@ def test_worktree(repo: Path, tmp_path: Path) -> None:
     git('add', 'b.txt', cwd=tmp_path / 'wt')
     code, findings, _ = staged_json(cwd=tmp_path / 'wt')
     assert (code, [f['path'] for f in findings]) == (1, ['b.txt'])
-    assert staged_json()[0] == 0         # the main worktree's index is untouched
+    assert staged_json()[0] == 0  # the main worktree's index is untouched
 
 
 def test_odd_file_names(repo: Path) -> None:
@@ -189,20 +190,21 @@ def test_staged_cannot_combine_with_range(repo: Path) -> None:
 
 def test_real_pre_commit_passes_file_names_and_all_files_reads_them_whole(repo: Path) -> None:
     pre_commit = Path(sys.executable).parent / 'pre-commit'
-    write(repo / '.pre-commit-config.yaml',
-          'repos:\n- repo: local\n  hooks:\n  - id: guard\n    name: guard\n'
-          f'    entry: {GUARD} scan --staged\n    language: system\n')
+    write(
+        repo / '.pre-commit-config.yaml',
+        'repos:\n- repo: local\n  hooks:\n  - id: guard\n    name: guard\n'
+        f'    entry: {GUARD} scan --staged\n    language: system\n',
+    )
     write(repo / 'old.py', f'T = "{github_token()}"\n')
     write(repo / 'clean.py', 'x = 1\n')
     commit_all(repo)
     run = subprocess.run([str(pre_commit), 'run'], cwd=repo, capture_output=True, text=True, check=False)
-    assert run.returncode == 0, run.stdout          # nothing staged: nothing to check
+    assert run.returncode == 0, run.stdout  # nothing staged: nothing to check
     write(repo / 'new.py', f'N = "{github_token()}"\n')
     git('add', 'new.py')
     run = subprocess.run([str(pre_commit), 'run'], cwd=repo, capture_output=True, text=True, check=False)
     assert run.returncode == 1
     assert 'new.py:1: github-pat' in run.stdout and 'old.py' not in run.stdout
-    run = subprocess.run([str(pre_commit), 'run', '--all-files'], cwd=repo, capture_output=True, text=True,
-                         check=False)
+    run = subprocess.run([str(pre_commit), 'run', '--all-files'], cwd=repo, capture_output=True, text=True, check=False)
     assert run.returncode == 1
     assert 'old.py:1: github-pat' in run.stdout and 'new.py:1: github-pat' in run.stdout

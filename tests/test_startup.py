@@ -1,5 +1,6 @@
 """The pre-commit path stays light: no pydantic, pydantic-settings or detect_secrets imports,
 and `guard scan --staged` parses its line without click, exactly as click would."""
+
 from __future__ import annotations
 
 import subprocess
@@ -22,9 +23,23 @@ HEAVY = ('pydantic', 'pydantic_settings', 'detect_secrets')
 # YAML and package resources (the rules come from the cache, checked by stat), the history
 # audit's store and worker pools; the baseline (none configured here) and hashlib (nothing found);
 # dataclasses, which imports inspect, ast and dis (~7 ms): the path's types are NamedTuples.
-STAGED_NEVER = (*HEAVY, 'click', 'yaml', 'importlib.resources', 'sqlite3', 'multiprocessing', 'guard.history',
-                'guard.store', 'guard.parallel', 'guard.cli.commands', 'guard.cli.scan', 'guard.baseline', 'hashlib',
-                'dataclasses', 'inspect')
+STAGED_NEVER = (
+    *HEAVY,
+    'click',
+    'yaml',
+    'importlib.resources',
+    'sqlite3',
+    'multiprocessing',
+    'guard.history',
+    'guard.store',
+    'guard.parallel',
+    'guard.cli.commands',
+    'guard.cli.scan',
+    'guard.baseline',
+    'hashlib',
+    'dataclasses',
+    'inspect',
+)
 PROBE = """
 import sys
 from guard.cli import main
@@ -40,10 +55,13 @@ def probe(argv: list[str], stdin: Path, heavy: tuple[str, ...]) -> str:
     return subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout
 
 
-@pytest.mark.parametrize('argv', [
-    ['scan', '--stdin', '-q'],
-    ['scan', '-q', '.'],
-])
+@pytest.mark.parametrize(
+    'argv',
+    [
+        ['scan', '--stdin', '-q'],
+        ['scan', '-q', '.'],
+    ],
+)
 def test_scan_path_imports_nothing_heavy(argv: list[str], repo: Path) -> None:
     (repo / 'a.txt').write_text('hello\n')
     out = probe(argv, repo / 'a.txt', HEAVY)
@@ -56,7 +74,7 @@ def test_staged_scan_imports_only_what_it_uses(repo: Path) -> None:
     commit_all(repo)
     write(repo / 'app.py', 'def main():\n    token = read_token()\n    return 1\n')
     git('add', 'app.py', cwd=repo)
-    run_guard('scan', '--staged', '-q', cwd=repo)      # a warm rule cache, as on every commit but the first
+    run_guard('scan', '--staged', '-q', cwd=repo)  # a warm rule cache, as on every commit but the first
     out = probe(['scan', '--staged', '-q'], repo / 'app.py', STAGED_NEVER)
     assert out == '0 []\n', out
 
@@ -101,21 +119,24 @@ def test_fast_path_reads_a_hook_line_as_click_does(line: list[str], repo: Path) 
     assert fast == scan_args(scan.make_context('scan', list(line)).params)
 
 
-@pytest.mark.parametrize('line', [
-    ['scan'],                                   # not the staged scan
-    ['scan', '.'],
-    ['scan', '--stdin', '--staged'],            # click reports the conflict
-    ['scan', '--staged', '--format', 'yaml'],   # click reports the bad choice
-    ['scan', '--staged', '--config'],           # a missing value
-    ['scan', '--staged', '--config='],
-    ['scan', '--staged', '-qq'],
-    ['scan', '--staged', '--quiet=yes'],
-    ['scan', '--staged', '-'],
-    ['scan', '--staged', '--help'],
-    ['scan', '--staged', '--baseline', '.'],    # a directory where click.Path wants a file
-    ['--version'],
-    ['scan-history'],
-])
+@pytest.mark.parametrize(
+    'line',
+    [
+        ['scan'],  # not the staged scan
+        ['scan', '.'],
+        ['scan', '--stdin', '--staged'],  # click reports the conflict
+        ['scan', '--staged', '--format', 'yaml'],  # click reports the bad choice
+        ['scan', '--staged', '--config'],  # a missing value
+        ['scan', '--staged', '--config='],
+        ['scan', '--staged', '-qq'],
+        ['scan', '--staged', '--quiet=yes'],
+        ['scan', '--staged', '-'],
+        ['scan', '--staged', '--help'],
+        ['scan', '--staged', '--baseline', '.'],  # a directory where click.Path wants a file
+        ['--version'],
+        ['scan-history'],
+    ],
+)
 def test_fast_path_leaves_other_lines_to_click(line: list[str], repo: Path) -> None:
     assert parse_staged_scan(line) is None
 
@@ -127,8 +148,10 @@ def test_click_and_fast_path_agree_end_to_end(repo: Path) -> None:
     write(repo / 'app.py', f'x = 1\npassword = "{random_body(12)}#{random_body(4)}"\n')
     git('add', 'app.py', cwd=repo)
     fast = run_guard('scan', '--staged', '--format', 'json', cwd=repo)
-    code = ('import sys; from guard.cli.commands import run_click; '
-            "sys.exit(run_click(['scan', '--staged', '--format', 'json']))")
+    code = (
+        'import sys; from guard.cli.commands import run_click; '
+        "sys.exit(run_click(['scan', '--staged', '--format', 'json']))"
+    )
     slow = subprocess.run([sys.executable, '-c', code], cwd=repo, capture_output=True, text=True, check=False)
     assert fast.returncode == slow.returncode == 1
     strip = lambda out: [line for line in out.splitlines() if '"seconds"' not in line]  # noqa: E731

@@ -1,4 +1,5 @@
 """WordFinder: offsets of a few words in their usual casings, for ASCII and non-ASCII text alike."""
+
 from __future__ import annotations
 
 from guard.detectors.wordfinder import WordFinder, find_all, line_span

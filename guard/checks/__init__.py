@@ -3,6 +3,7 @@
 The registry is explicit. No module here imports pydantic at import time: the env-schema
 check imports it inside the functions that build and validate models.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -19,34 +20,63 @@ from guard.models import Finding
 TEMPLATE_NAMES = ('.env.example', '.env.sample', '.env.template', '.env.dist')
 ENV_FILE_PATTERNS = ('.env', '.env.local', '.env.*.local')
 ENV_FILE_PROBES = ('.env', '.env.local', '.env.development.local', '.env.production.local', '.env.test.local')
-KEY_FILE_PATTERNS = ('*.pem', '*.key', 'id_rsa', 'id_ecdsa', 'id_ed25519', 'service-account*.json',
-                     '*-service-account.json')
+KEY_FILE_PATTERNS = (
+    '*.pem',
+    '*.key',
+    'id_rsa',
+    'id_ecdsa',
+    'id_ed25519',
+    'service-account*.json',
+    '*-service-account.json',
+)
 LOCAL_FILES = ('.env', '.env.local')
 DOCS = ('README.md', 'docs/**/*.md')
 SCHEMA_FILE = 'env.schema.yaml'
 # Never walked outside git (and skipped inside it): dependencies and build output, not the project.
-SKIP_DIRS = frozenset({'.git', 'node_modules', '.venv', 'venv', '__pycache__', '.tox', '.nox', '.mypy_cache',
-                       '.ruff_cache', '.pytest_cache', 'site-packages', 'dist', 'build', '.next', '.nuxt',
-                       'vendor', 'bower_components', '.terraform', 'target'})
+SKIP_DIRS = frozenset(
+    {
+        '.git',
+        'node_modules',
+        '.venv',
+        'venv',
+        '__pycache__',
+        '.tox',
+        '.nox',
+        '.mypy_cache',
+        '.ruff_cache',
+        '.pytest_cache',
+        'site-packages',
+        'dist',
+        'build',
+        '.next',
+        '.nuxt',
+        'vendor',
+        'bower_components',
+        '.terraform',
+        'target',
+    }
+)
 
 
 @dataclasses.dataclass(frozen=True)
 class CheckOptions:
     """Run options from the command line (None: take the config's value)."""
+
     fix: bool = False
     schema: Path | None = None
     settings: str | None = None
     env_files: tuple[Path, ...] = ()
     environ: bool | None = None
     environment: str | None = None
-    explicit: bool = False          # the check was named: a missing input is an error, not a skip
+    explicit: bool = False  # the check was named: a missing input is an error, not a skip
 
 
 @dataclasses.dataclass(frozen=True)
 class EnvSettings:
     """The `env:` section of the config, with defaults filled in."""
+
     templates: tuple[str, ...] = TEMPLATE_NAMES
-    files: tuple[str, ...] = ()                 # more env files that must be ignored
+    files: tuple[str, ...] = ()  # more env files that must be ignored
     key_files: tuple[str, ...] = KEY_FILE_PATTERNS
     local_files: tuple[str, ...] = LOCAL_FILES
     docs: tuple[str, ...] = DOCS
@@ -54,7 +84,7 @@ class EnvSettings:
     settings: str | None = None
     env_files: tuple[str, ...] = ()
     environment: str | None = None
-    scopes: Mapping[str, str] = dataclasses.field(default_factory=dict)   # code directory → template
+    scopes: Mapping[str, str] = dataclasses.field(default_factory=dict)  # code directory → template
     ignore_keys: tuple[str, ...] = ()
     unused: bool = True
     exclude: tuple[str, ...] = ()
@@ -103,7 +133,7 @@ class Workspace:
     def templates(self) -> list[str]:
         names = set(self.env.templates)
         found = {p for p in self.files if p.rsplit('/', 1)[-1] in names}
-        for directory in {parent(p) for p in self.files}:   # templates git ignores exist too
+        for directory in {parent(p) for p in self.files}:  # templates git ignores exist too
             for name in names:
                 candidate = join(directory, name)
                 if candidate not in found and (self.root / candidate).is_file():
@@ -167,6 +197,7 @@ def registry() -> dict[str, Check]:
     """Check name → function, in the order `guard check all` runs them."""
     # imported here: the check modules import this one
     from guard.checks import env_example, env_schema, gitignore
+
     return {'gitignore': gitignore.check, 'env-example': env_example.check, 'env-schema': env_schema.check}
 
 

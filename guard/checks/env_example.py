@@ -3,6 +3,7 @@ placeholders, and agree with the local env files and with the code.
 
 Local env files are compared by key names only: their values are never read into a finding.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -48,6 +49,7 @@ def _schema(ws: Workspace) -> tuple[Schema | None, tuple[str, ...]]:
     """The schema, when one is configured or present: descriptions count as documentation."""
     from guard.checks.env_schema import schema_path
     from guard.checks.schema_model import load_schema
+
     path = schema_path(ws)
     if path is None or not path.is_file():
         return None, ()
@@ -55,6 +57,7 @@ def _schema(ws: Workspace) -> tuple[Schema | None, tuple[str, ...]]:
 
 
 # --- lint -----------------------------------------------------------------------------------
+
 
 def lint(env: dotenv.DotEnv, path: str) -> Iterator[Finding]:
     """What dotenv-linter flags, plus every statement python-dotenv would skip."""
@@ -64,31 +67,58 @@ def lint(env: dotenv.DotEnv, path: str) -> Iterator[Finding]:
     for entry in env.entries:
         key = _shown(entry.key)
         if entry.key in first:
-            yield _finding('env-example-lint-duplicate', Severity.MEDIUM,
-                           f'{key} is set again (first at line {first[entry.key]}): the last one wins',
-                           path, entry.line)
+            yield _finding(
+                'env-example-lint-duplicate',
+                Severity.MEDIUM,
+                f'{key} is set again (first at line {first[entry.key]}): the last one wins',
+                path,
+                entry.line,
+            )
         first.setdefault(entry.key, entry.line)
         if not dotenv.VALID_NAME.fullmatch(entry.key):
-            yield _finding('env-example-lint-invalid-name', Severity.MEDIUM,
-                           f'{key} is not a valid variable name: use letters, digits and _, not starting with a digit',
-                           path, entry.line)
+            yield _finding(
+                'env-example-lint-invalid-name',
+                Severity.MEDIUM,
+                f'{key} is not a valid variable name: use letters, digits and _, not starting with a digit',
+                path,
+                entry.line,
+            )
         elif entry.key != entry.key.upper():
-            yield _finding('env-example-lint-lowercase', Severity.LOW,
-                           f'{key} has lowercase letters: env names are upper case by convention', path, entry.line)
+            yield _finding(
+                'env-example-lint-lowercase',
+                Severity.LOW,
+                f'{key} has lowercase letters: env names are upper case by convention',
+                path,
+                entry.line,
+            )
         if entry.spaced:
-            yield _finding('env-example-lint-spaces', Severity.LOW,
-                           f'{key}: spaces around `=`: write {key}=value (shells and docker reject the spaced form)',
-                           path, entry.line)
+            yield _finding(
+                'env-example-lint-spaces',
+                Severity.LOW,
+                f'{key}: spaces around `=`: write {key}=value (shells and docker reject the spaced form)',
+                path,
+                entry.line,
+            )
         if entry.value is None:
-            yield _finding('env-example-lint-no-value', Severity.LOW,
-                           f'{key} has no `=`: write {key}= for an empty value (python-dotenv reads it as unset)',
-                           path, entry.line)
+            yield _finding(
+                'env-example-lint-no-value',
+                Severity.LOW,
+                f'{key} has no `=`: write {key}= for an empty value (python-dotenv reads it as unset)',
+                path,
+                entry.line,
+            )
         elif not entry.quote and re.search(r'\s', entry.value):
-            yield _finding('env-example-lint-unquoted', Severity.LOW,
-                           f'{key}: value with spaces is not quoted: wrap it in double quotes', path, entry.line)
+            yield _finding(
+                'env-example-lint-unquoted',
+                Severity.LOW,
+                f'{key}: value with spaces is not quoted: wrap it in double quotes',
+                path,
+                entry.line,
+            )
 
 
 # --- documentation --------------------------------------------------------------------------
+
 
 class DocsIndex:
     """Keys that docs files name in backticks in a table row or a list item."""
@@ -121,8 +151,7 @@ class DocsIndex:
 
 
 def documented_keys(markdown: str) -> set[str]:
-    return {m.group(1) for line in markdown.splitlines() if _DOC_ROW.match(line)
-            for m in _BACKTICKED.finditer(line)}
+    return {m.group(1) for line in markdown.splitlines() if _DOC_ROW.match(line) for m in _BACKTICKED.finditer(line)}
 
 
 def undocumented(env: dotenv.DotEnv, path: str, docs: DocsIndex, schema: Schema | None) -> Iterator[Finding]:
@@ -134,19 +163,29 @@ def undocumented(env: dotenv.DotEnv, path: str, docs: DocsIndex, schema: Schema 
             continue
         looked = ['a comment above or after it']
         shown_docs = ', '.join(doc_files[:4]) + (' …' if len(doc_files) > 4 else '')
-        looked.append(f'a table or list row naming `{_shown(key)}` in {shown_docs}' if doc_files else
-                      f'docs files (none found: {", ".join(docs.patterns) or "env.docs is empty"})')
+        looked.append(
+            f'a table or list row naming `{_shown(key)}` in {shown_docs}'
+            if doc_files
+            else f'docs files (none found: {", ".join(docs.patterns) or "env.docs is empty"})'
+        )
         if schema is not None:
             looked.append(f'a description in {schema.path}')
-        yield _finding('env-example-undocumented', Severity.LOW,
-                       f'{_shown(key)} is undocumented: looked for ' + '; '.join(looked), path, entry.line)
+        yield _finding(
+            'env-example-undocumented',
+            Severity.LOW,
+            f'{_shown(key)} is undocumented: looked for ' + '; '.join(looked),
+            path,
+            entry.line,
+        )
 
 
 # --- placeholders ---------------------------------------------------------------------------
 
+
 def placeholder_findings(ws: Workspace, templates: Iterable[str]) -> Iterator[Finding]:
     """A value the secret scanner flags is a real secret in a template: the classic leak."""
     from guard.api import make_scanner
+
     scanner = make_scanner(ws.config)
     for template in templates:
         data = ws.read(template)
@@ -155,16 +194,26 @@ def placeholder_findings(ws: Workspace, templates: Iterable[str]) -> Iterator[Fi
             continue
         for found in scanner.scan(Fragment(path=template, text=text.replace('\r\n', '\n'))):
             yield Finding(
-                rule_id='env-example-secret', severity=max(found.severity, Severity.HIGH),
-                message=(f'a real-looking secret ({found.rule_id}) in a template: replace it with a '
-                         'placeholder, and rotate it if it was ever real'),
-                path=template, line=found.line, preview=found.preview, secret_hash=found.secret_hash,
-                secret_sha1=found.secret_sha1, confidence=found.confidence, column=found.column,
-                end_column=found.end_column, allowed=found.allowed,
+                rule_id='env-example-secret',
+                severity=max(found.severity, Severity.HIGH),
+                message=(
+                    f'a real-looking secret ({found.rule_id}) in a template: replace it with a '
+                    'placeholder, and rotate it if it was ever real'
+                ),
+                path=template,
+                line=found.line,
+                preview=found.preview,
+                secret_hash=found.secret_hash,
+                secret_sha1=found.secret_sha1,
+                confidence=found.confidence,
+                column=found.column,
+                end_column=found.end_column,
+                allowed=found.allowed,
             )
 
 
 # --- drift ----------------------------------------------------------------------------------
+
 
 def local_drift(ws: Workspace, template: str, env: dotenv.DotEnv) -> Iterator[Finding]:
     """The local env files beside a template against it, by key name only."""
@@ -184,14 +233,22 @@ def local_drift(ws: Workspace, template: str, env: dotenv.DotEnv) -> Iterator[Fi
     template_keys = set(env.names())
     for key, path in local.items():
         if key not in template_keys:
-            yield _finding('env-missing-in-template', Severity.MEDIUM,
-                           f'{_shown(key)} is set in {path} but missing from the template: add it with a placeholder',
-                           template, None)
+            yield _finding(
+                'env-missing-in-template',
+                Severity.MEDIUM,
+                f'{_shown(key)} is set in {path} but missing from the template: add it with a placeholder',
+                template,
+                None,
+            )
     unset = [_shown(key) for key in env.names() if key not in local]
     if unset:
-        yield _finding('env-missing-in-local', Severity.LOW,
-                       f'{len(unset)} keys of {template} are not set in {" or ".join(present)}: {", ".join(unset)}',
-                       present[0], None)
+        yield _finding(
+            'env-missing-in-local',
+            Severity.LOW,
+            f'{len(unset)} keys of {template} are not set in {" or ".join(present)}: {", ".join(unset)}',
+            present[0],
+            None,
+        )
 
 
 def template_for(path: str, templates: Sequence[str], ws: Workspace) -> str | None:
@@ -217,8 +274,14 @@ def template_for(path: str, templates: Sequence[str], ws: Workspace) -> str | No
 
 
 def code_drift(ws: Workspace, parsed: dict[str, dotenv.DotEnv], usages: usage_mod.Usages) -> Iterator[Finding]:
-    templates = sorted(parsed, key=lambda t: [n for n in ws.env.templates].index(t.rsplit('/', 1)[-1])
-                       if t.rsplit('/', 1)[-1] in ws.env.templates else 99)
+    templates = sorted(
+        parsed,
+        key=lambda t: (
+            [n for n in ws.env.templates].index(t.rsplit('/', 1)[-1])
+            if t.rsplit('/', 1)[-1] in ws.env.templates
+            else 99
+        ),
+    )
     scoped: dict[str, list[usage_mod.Usage]] = {t: [] for t in parsed}
     code_files: dict[str, int] = dict.fromkeys(parsed, 0)
     by_directory: dict[str, str | None] = {}
@@ -228,6 +291,7 @@ def code_drift(ws: Workspace, parsed: dict[str, dotenv.DotEnv], usages: usage_mo
         if directory not in by_directory:
             by_directory[directory] = template_for(path, templates, ws)
         return by_directory[directory]
+
     for path in usages.code_files:
         template = covering(path)
         if template in code_files:
@@ -243,8 +307,7 @@ def code_drift(ws: Workspace, parsed: dict[str, dotenv.DotEnv], usages: usage_mo
             yield from _unused_keys(ws, template, env, [*scoped[template], *weak_anywhere], code_files[template])
 
 
-def _missing_reads(ws: Workspace, template: str, env: dotenv.DotEnv,
-                   found: list[usage_mod.Usage]) -> Iterator[Finding]:
+def _missing_reads(ws: Workspace, template: str, env: dotenv.DotEnv, found: list[usage_mod.Usage]) -> Iterator[Finding]:
     keys = env.names()
     reported: dict[str, list[usage_mod.Usage]] = {}
     for use in sorted(found, key=lambda u: (u.path, u.line)):
@@ -255,13 +318,19 @@ def _missing_reads(ws: Workspace, template: str, env: dotenv.DotEnv,
     for name, uses in reported.items():
         more = f' (and {len(uses) - 1} more places)' if len(uses) > 1 else ''
         first = uses[0]
-        yield _finding('env-missing-in-template', Severity.MEDIUM,
-                       f'{_shown(name)} is read here but missing from {template}{more}: '
-                       'add it there with a placeholder and a comment', first.path, first.line)
+        yield _finding(
+            'env-missing-in-template',
+            Severity.MEDIUM,
+            f'{_shown(name)} is read here but missing from {template}{more}: '
+            'add it there with a placeholder and a comment',
+            first.path,
+            first.line,
+        )
 
 
-def _unused_keys(ws: Workspace, template: str, env: dotenv.DotEnv, found: list[usage_mod.Usage],
-                 files: int) -> Iterator[Finding]:
+def _unused_keys(
+    ws: Workspace, template: str, env: dotenv.DotEnv, found: list[usage_mod.Usage], files: int
+) -> Iterator[Finding]:
     interpolated = {name for e in env.entries if e.value for name in dotenv.references(e.value)}
     directory = parent(template)
     scope = 'the repository' if directory == '.' else f'{directory}/'
@@ -270,25 +339,37 @@ def _unused_keys(ws: Workspace, template: str, env: dotenv.DotEnv, found: list[u
             continue
         if any(use.matches(key) for use in found):
             continue
-        yield _finding('env-unused', Severity.LOW,
-                       f'{_shown(key)} is in the template but nothing reads it (looked in {files} code files under '
-                       f'{scope}): remove it, or list it in env.ignore_keys', template, entry.line)
+        yield _finding(
+            'env-unused',
+            Severity.LOW,
+            f'{_shown(key)} is in the template but nothing reads it (looked in {files} code files under '
+            f'{scope}): remove it, or list it in env.ignore_keys',
+            template,
+            entry.line,
+        )
 
 
 def schema_drift(ws: Workspace, schema: Schema, parsed: dict[str, dotenv.DotEnv]) -> Iterator[Finding]:
     """Required schema variables missing from the template beside the schema (or the root one)."""
     schema_dir = parent(schema.path)
-    template = next((t for t in parsed if parent(t) == schema_dir), None) or \
-        next((t for t in parsed if parent(t) == '.'), None)
+    template = next((t for t in parsed if parent(t) == schema_dir), None) or next(
+        (t for t in parsed if parent(t) == '.'), None
+    )
     if template is None:
         return
     keys = set(parsed[template].names())
     for variable in schema.variables:
-        if variable.name not in keys and (variable.required or any(
-                p.get('required') for p in variable.profiles.values())):
-            yield _finding('env-missing-in-template', Severity.MEDIUM,
-                           f'{variable.name} is required by {schema.path} but missing from the template '
-                           '(guard env example writes one from the schema)', template, None)
+        if variable.name not in keys and (
+            variable.required or any(p.get('required') for p in variable.profiles.values())
+        ):
+            yield _finding(
+                'env-missing-in-template',
+                Severity.MEDIUM,
+                f'{variable.name} is required by {schema.path} but missing from the template '
+                '(guard env example writes one from the schema)',
+                template,
+                None,
+            )
 
 
 def _finding(rule_id: str, severity: Severity, message: str, path: str, line: int | None) -> Finding:

@@ -6,6 +6,7 @@ scan path imports guard.checks and must not pay for them. pydantic's raw error t
 printed, because it echoes input values: messages are built from each error's location and
 message, and every value shown is masked.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -31,16 +32,16 @@ from guard.redact import preview
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-DEFAULT_MIN_ENTROPY = 3.0      # bits per character; 32 random hex digits score about 3.8
+DEFAULT_MIN_ENTROPY = 3.0  # bits per character; 32 random hex digits score about 3.8
 TLS_PARAMS = ('sslmode', 'ssl', 'ssl-mode', 'ssl_mode', 'tls')
-TLS_ON = ('require', 'required', 'verify-ca', 'verify-full', 'verify_ca', 'verify_full', 'verify_identity',
-          'true', '1')
+TLS_ON = ('require', 'required', 'verify-ca', 'verify-full', 'verify_ca', 'verify_full', 'verify_identity', 'true', '1')
 GENERATE_HINT = "generate one: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Supplied:
     """A value and where it came from: an env file and line, or 'environment'."""
+
     value: str
     source: str
     line: int | None = None
@@ -53,8 +54,8 @@ class Supplied:
 @dataclasses.dataclass(frozen=True)
 class Sources:
     values: dict[str, Supplied]
-    files: tuple[str, ...]          # env files read, in order
-    environ: bool                   # the process environment was included
+    files: tuple[str, ...]  # env files read, in order
+    environ: bool  # the process environment was included
     findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = ()
 
@@ -64,6 +65,7 @@ class Sources:
 
 
 # --- entry point ----------------------------------------------------------------------------
+
 
 def schema_path(ws: Workspace) -> Path | None:
     if ws.options.schema is not None:
@@ -84,8 +86,10 @@ def check(ws: Workspace) -> CheckResult:
     path = None if settings else schema_path(ws)
     if settings is None and path is None:
         if options.explicit:
-            raise UsageError(f'env-schema: no schema: add {SCHEMA_FILE}, pass --schema FILE or '
-                             '--settings module:Class, or set env.schema / env.settings in .guard.yaml')
+            raise UsageError(
+                f'env-schema: no schema: add {SCHEMA_FILE}, pass --schema FILE or '
+                '--settings module:Class, or set env.schema / env.settings in .guard.yaml'
+            )
         return CheckResult(notes=(f'env-schema: skipped, no {SCHEMA_FILE} (or --schema / --settings)',))
     sources = gather(ws)
     if settings:
@@ -100,8 +104,13 @@ def check(ws: Workspace) -> CheckResult:
         # schema or settings class is loaded, so a broken one fails, but no value is judged
         # missing: there is none to judge.
         looked = ', '.join(ws.env.env_files or ws.env.local_files)
-        return CheckResult(notes=(*sources.notes, f'env-schema: {what} loaded; no env file to validate ({looked} '
-                                                  'not found) and the environment is off (--no-environ)'))
+        return CheckResult(
+            notes=(
+                *sources.notes,
+                f'env-schema: {what} loaded; no env file to validate ({looked} '
+                'not found) and the environment is off (--no-environ)',
+            )
+        )
     if settings:
         findings = validate_settings(cls, sources, declared_at(cls, ws))
         notes = (f'env-schema: {what} against {sources.describe()}',)
@@ -120,14 +129,16 @@ def choose_environment(ws: Workspace, schema: Schema, sources: Sources) -> str |
         supplied = sources.values.get(schema.environment_variable)
         environment = supplied.value if supplied is not None else None
         if environment is not None and schema.environments and environment not in schema.environments:
-            return None      # an invalid ENVIRONMENT is reported by its own validation
+            return None  # an invalid ENVIRONMENT is reported by its own validation
     elif environment is not None and schema.environments and environment not in schema.environments:
-        raise UsageError(f'unknown environment {environment!r}: {schema.path} declares '
-                         f'{", ".join(schema.environments)}')
+        raise UsageError(
+            f'unknown environment {environment!r}: {schema.path} declares {", ".join(schema.environments)}'
+        )
     return environment
 
 
 # --- sources --------------------------------------------------------------------------------
+
 
 def gather(ws: Workspace) -> Sources:
     """Env files in order (later wins), then the process environment over them, as
@@ -159,8 +170,10 @@ def gather(ws: Workspace) -> Sources:
         ws.read_bytes += len(data)
         files.append(shown)
         parsed = dotenv.parse_bytes(data)
-        findings += [Finding(rule_id='env-file-malformed', severity=Severity.MEDIUM, message=p.message,
-                             path=shown, line=p.line) for p in parsed.problems]
+        findings += [
+            Finding(rule_id='env-file-malformed', severity=Severity.MEDIUM, message=p.message, path=shown, line=p.line)
+            for p in parsed.problems
+        ]
         for entry in parsed.entries:
             if entry.value is not None:
                 values[entry.key] = Supplied(entry.value, shown, entry.line)
@@ -172,8 +185,10 @@ def gather(ws: Workspace) -> Sources:
 
 # --- the schema as a pydantic-settings model --------------------------------------------------
 
+
 def build_model(schema: Schema, environment: str | None) -> type[Any]:
     from pydantic import Field, create_model
+
     fields: dict[str, Any] = {}
     for index, variable in enumerate(schema.variables):
         applied = variable.for_environment(environment)
@@ -190,12 +205,16 @@ def _base_class() -> type[Any]:
 
     class GuardSettings(BaseSettings):
         """Validates only the data it is given: no environment, no dotenv, no secrets dir."""
+
         model_config = SettingsConfigDict(extra='ignore', case_sensitive=True, env_file=None)
 
         @classmethod
         def settings_customise_sources(
-            cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
-            env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
             file_secret_settings: PydanticBaseSettingsSource,
         ) -> tuple[PydanticBaseSettingsSource, ...]:
             return (init_settings,)
@@ -208,14 +227,19 @@ def field_type(variable: Variable) -> Any:
     from typing import Annotated
 
     from pydantic import AfterValidator, BeforeValidator, Field, Json, SecretStr
+
     c = variable.constraints
     kind = variable.type
     if kind == 'list':
         item = _item_type(str(c.get('items', 'str')))
-        sizes = {k: v for k, v in (('min_length', c.get('min_items')), ('max_length', c.get('max_items')))
-                 if v is not None}
-        return Annotated[list[item], BeforeValidator(_splitter(str(c.get('separator', ',')))),  # type: ignore[valid-type]
-                         Field(**sizes)]
+        sizes = {
+            k: v for k, v in (('min_length', c.get('min_items')), ('max_length', c.get('max_items'))) if v is not None
+        }
+        return Annotated[
+            list[item],  # type: ignore[valid-type]
+            BeforeValidator(_splitter(str(c.get('separator', ',')))),
+            Field(**sizes),
+        ]
     if kind == 'json':
         return Json
     if kind == 'secret':
@@ -240,8 +264,12 @@ def _item_type(kind: str) -> Any:
     from typing import Annotated
 
     from pydantic import AfterValidator, Field
+
     simple: dict[str, Any] = {
-        'str': str, 'int': int, 'float': float, 'bool': bool,
+        'str': str,
+        'int': int,
+        'float': float,
+        'bool': bool,
         'port': Annotated[int, Field(ge=1, le=65535)],
         'url': Annotated[str, AfterValidator(_url_check(None))],
         'email': Annotated[str, AfterValidator(_email_check)],
@@ -254,6 +282,7 @@ def _splitter(separator: str) -> Callable[[Any], Any]:
         if isinstance(value, str):
             return [part.strip() for part in value.split(separator) if part.strip()]
         return value
+
     return split
 
 
@@ -264,6 +293,7 @@ def _choice_check(choices: Iterable[Any], case_sensitive: bool) -> Callable[[str
         if value in allowed or (not case_sensitive and value.lower() in {a.lower() for a in allowed}):
             return value
         raise ValueError(f'must be one of {", ".join(allowed)}')
+
     return check
 
 
@@ -285,12 +315,14 @@ def _url_check(schemes: Iterable[str] | None) -> Callable[[str], str]:
         if not allowed and not parts.netloc:
             raise ValueError('not a URL: no host (scheme://host/...)')
         return value
+
     return check
 
 
 def _secret_check(variable: Variable) -> Callable[[Any], Any]:
     from guard.detectors.entropy import shannon_entropy
     from guard.detectors.placeholders import is_placeholder
+
     c = variable.constraints
     floor = float(c.get('min_entropy', DEFAULT_MIN_ENTROPY))
 
@@ -306,9 +338,11 @@ def _secret_check(variable: Variable) -> Callable[[Any], Any]:
             raise ValueError(f'does not match the pattern {c["pattern"]!r}')
         entropy = shannon_entropy(value)
         if entropy < floor:
-            raise ValueError(f'too predictable: {entropy:.1f} bits per character, at least {floor:.1f}; '
-                             f'{GENERATE_HINT}')
+            raise ValueError(
+                f'too predictable: {entropy:.1f} bits per character, at least {floor:.1f}; {GENERATE_HINT}'
+            )
         return secret
+
     return check
 
 
@@ -335,6 +369,7 @@ def _database_url_check(c: Mapping[str, Any]) -> Callable[[str], str]:
             why = f'host {host} is not local' if rule == 'non-local' else f'host {host} requires TLS'
             raise ValueError(f'{why}: add ?sslmode=require (or ssl=require for asyncpg)')
         return value
+
     return check
 
 
@@ -345,7 +380,7 @@ def is_local_host(host: str) -> bool:
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
-        return '.' not in host          # a compose service name such as `db`
+        return '.' not in host  # a compose service name such as `db`
     return address.is_loopback or address.is_private or address.is_unspecified
 
 
@@ -356,8 +391,10 @@ def _has_tls(query: str) -> bool:
 
 # --- validation -----------------------------------------------------------------------------
 
+
 def validate_schema(schema: Schema, sources: Sources, environment: str | None) -> list[Finding]:
     from pydantic import ValidationError
+
     model = build_model(schema, environment)
     data = {name: s.value for name, s in sources.values.items() if _given(schema.get(name), s.value, environment)}
     findings = list(_unknown_keys(schema, sources))
@@ -382,14 +419,20 @@ def _unknown_keys(schema: Schema, sources: Sources) -> Iterator[Finding]:
     """Keys an env file sets that the schema does not declare: usually a typo."""
     for name, supplied in sources.values.items():
         if supplied.source != 'environment' and schema.get(name) is None:
-            yield Finding(rule_id='env-schema-unknown', severity=Severity.LOW, path=supplied.source,
-                          line=supplied.line, message=f'{name} is not declared in {schema.path} (a typo?)')
+            yield Finding(
+                rule_id='env-schema-unknown',
+                severity=Severity.LOW,
+                path=supplied.source,
+                line=supplied.line,
+                message=f'{name} is not declared in {schema.path} (a typo?)',
+            )
 
 
 @dataclasses.dataclass(frozen=True)
 class Declared:
     """Where the variables are declared (the schema, or the settings class's module): the
     location of findings about values that have no file of their own."""
+
     path: str
     lines: Mapping[str, int] = dataclasses.field(default_factory=dict)
     line: int | None = None
@@ -398,9 +441,15 @@ class Declared:
         return self.lines.get(name) or self.line
 
 
-def _error_findings(error: ValidationError, env_names: Mapping[str, list[str]], sources: Sources,
-                    profiles: Mapping[str, str | None], declared: Declared, *,
-                    foreign: bool = False) -> list[Finding]:
+def _error_findings(
+    error: ValidationError,
+    env_names: Mapping[str, list[str]],
+    sources: Sources,
+    profiles: Mapping[str, str | None],
+    declared: Declared,
+    *,
+    foreign: bool = False,
+) -> list[Finding]:
     """Findings from a ValidationError's locations and messages. `foreign`: the validators are
     the project's own and may echo the value, so it is masked in their messages too."""
     findings = []
@@ -413,24 +462,40 @@ def _error_findings(error: ValidationError, env_names: Mapping[str, list[str]], 
         profile = profiles.get(name)
         in_profile = f' in {profile}' if profile else ''
         if item.get('type') == 'missing' or supplied is None:
-            findings.append(Finding(
-                rule_id='env-schema-missing', severity=Severity.HIGH, path=declared.path, line=declared.at(name),
-                message=f'{name} is required{in_profile} but not set (looked in {sources.describe()})'))
+            findings.append(
+                Finding(
+                    rule_id='env-schema-missing',
+                    severity=Severity.HIGH,
+                    path=declared.path,
+                    line=declared.at(name),
+                    message=f'{name} is required{in_profile} but not set (looked in {sources.describe()})',
+                )
+            )
             continue
         if supplied.value == '':
-            findings.append(Finding(
-                rule_id='env-schema-missing', severity=Severity.HIGH, path=supplied.source, line=supplied.line,
-                message=f'{name} is required{in_profile} but empty in {supplied.source}'))
+            findings.append(
+                Finding(
+                    rule_id='env-schema-missing',
+                    severity=Severity.HIGH,
+                    path=supplied.source,
+                    line=supplied.line,
+                    message=f'{name} is required{in_profile} but empty in {supplied.source}',
+                )
+            )
             continue
         position = f' (item {loc[1] + 1})' if len(loc) > 1 and isinstance(loc[1], int) else ''
         message = _safe_message(str(item.get('msg', 'invalid')), supplied.value if foreign else '')
         from_file = supplied.source != 'environment'
-        findings.append(Finding(
-            rule_id='env-schema-invalid', severity=Severity.HIGH,
-            path=supplied.source if from_file else declared.path,
-            line=supplied.line if from_file else declared.at(name),
-            message=f'{name}{position}{in_profile}: {message} (value {preview(supplied.value)} '
-                    f'from {supplied.where})'))
+        findings.append(
+            Finding(
+                rule_id='env-schema-invalid',
+                severity=Severity.HIGH,
+                path=supplied.source if from_file else declared.path,
+                line=supplied.line if from_file else declared.at(name),
+                message=f'{name}{position}{in_profile}: {message} (value {preview(supplied.value)} '
+                f'from {supplied.where})',
+            )
+        )
     return findings
 
 
@@ -443,6 +508,7 @@ def _safe_message(message: str, value: str) -> str:
 
 
 # --- a project's own BaseSettings class -------------------------------------------------------
+
 
 def load_settings_class(ref: str, cwd: Path) -> type[Any]:
     """`module:Class` imported with the current directory on sys.path, as uvicorn does."""
@@ -458,9 +524,12 @@ def load_settings_class(ref: str, cwd: Path) -> type[Any]:
     except KeyboardInterrupt:
         raise
     except BaseException as e:
-        raise InputError(f'cannot import {ref!r}: {_import_problem(e)} (guard imports it with the current '
-                         'directory on sys.path: run it from the directory holding the package)') from None
+        raise InputError(
+            f'cannot import {ref!r}: {_import_problem(e)} (guard imports it with the current '
+            'directory on sys.path: run it from the directory holding the package)'
+        ) from None
     from pydantic_settings import BaseSettings
+
     if not (isinstance(target, type) and issubclass(target, BaseSettings)):
         raise UsageError(f'{ref!r} is not a pydantic-settings BaseSettings class')
     return target
@@ -469,6 +538,7 @@ def load_settings_class(ref: str, cwd: Path) -> type[Any]:
 def declared_at(cls: type[Any], ws: Workspace) -> Declared:
     """The settings class's file and line, for findings about values from the environment."""
     import inspect
+
     try:
         source = inspect.getsourcefile(cls)
         line = inspect.getsourcelines(cls)[1]
@@ -481,6 +551,7 @@ def _import_problem(error: BaseException) -> str:
     """Why an import failed, without echoing values: a module that builds its settings at import
     time fails with a ValidationError whose text holds the raw inputs."""
     from pydantic import ValidationError
+
     if isinstance(error, ValidationError):
         fields = ', '.join(sorted({str(e['loc'][0]) for e in error.errors(include_input=False) if e['loc']}))
         return f'the module validated its settings on import and they failed ({fields})'
@@ -491,6 +562,7 @@ def _import_problem(error: BaseException) -> str:
 
 def validate_settings(cls: type[Any], sources: Sources, declared: Declared) -> list[Finding]:
     from pydantic import ValidationError
+
     config = cls.model_config
     prefix = str(config.get('env_prefix') or '')
     case_sensitive = bool(config.get('case_sensitive', False))
@@ -517,6 +589,7 @@ def validate_settings(cls: type[Any], sources: Sources, declared: Declared) -> l
 def _field_keys(name: str, field: Any, prefix: str) -> list[tuple[str, str]]:
     """(key for model_validate, env name) pairs, in pydantic-settings' order of preference."""
     from pydantic import AliasChoices, AliasPath
+
     alias = field.validation_alias
     if isinstance(alias, str):
         return [(alias, alias)]
@@ -546,10 +619,14 @@ def _maybe_json(value: str, annotation: Any) -> Any:
 
 # --- guard env example ----------------------------------------------------------------------
 
+
 def example_text(schema: Schema) -> str:
     """A documented .env.example: descriptions as comments, defaults or placeholders as values."""
-    lines = [f'# Generated by `guard env example` from {schema.path}.',
-             '# Copy it to .env and fill in the values; never commit the copy.', '']
+    lines = [
+        f'# Generated by `guard env example` from {schema.path}.',
+        '# Copy it to .env and fill in the values; never commit the copy.',
+        '',
+    ]
     for variable in schema.variables:
         lines.extend(f'# {line}'.rstrip() for line in variable.description.splitlines())
         status = 'required' if variable.required else 'optional'

@@ -4,6 +4,7 @@ A *strong* read is one the template must document (the app fails or misbehaves w
 it); a *weak* one (a shell `${X}`, a workflow `env:` key) only shows that a key is used.
 Pure functions over text, plus `collect` which reads the workspace's files.
 """
+
 from __future__ import annotations
 
 import ast
@@ -24,15 +25,60 @@ SHELL_EXTENSIONS = ('.sh', '.bash', '.zsh')
 COMPOSE_NAME = re.compile(r'(?:docker-)?compose(?:\.[\w.-]+)?\.ya?ml')
 # Set by the platform, the shell or the build tool, never by the project's env file.
 PLATFORM_KEYS = (
-    'PATH', 'HOME', 'USER', 'USERNAME', 'LOGNAME', 'SHELL', 'PWD', 'OLDPWD', 'TERM', 'LANG', 'LC_*', 'TZ',
-    'TMPDIR', 'TEMP', 'TMP', 'HOSTNAME', 'EDITOR', 'PAGER', 'CI', 'NODE_ENV', 'PYTHONPATH', 'PYTHON*',
-    'VIRTUAL_ENV', 'GITHUB_*', 'RUNNER_*', 'XDG_*', 'APPDATA', 'LOCALAPPDATA', 'USERPROFILE', 'COMSPEC',
-    'SYSTEMROOT', 'PROGRAMFILES', 'WINDIR', 'GIT_*', 'PRE_COMMIT', 'PYTEST_*', 'DISPLAY', 'SSH_*',
-    'MODE', 'BASE_URL', 'PROD', 'DEV', 'SSR', 'COLUMNS', 'LINES', 'NO_COLOR', 'FORCE_COLOR', 'DEBIAN_FRONTEND',
+    'PATH',
+    'HOME',
+    'USER',
+    'USERNAME',
+    'LOGNAME',
+    'SHELL',
+    'PWD',
+    'OLDPWD',
+    'TERM',
+    'LANG',
+    'LC_*',
+    'TZ',
+    'TMPDIR',
+    'TEMP',
+    'TMP',
+    'HOSTNAME',
+    'EDITOR',
+    'PAGER',
+    'CI',
+    'NODE_ENV',
+    'PYTHONPATH',
+    'PYTHON*',
+    'VIRTUAL_ENV',
+    'GITHUB_*',
+    'RUNNER_*',
+    'XDG_*',
+    'APPDATA',
+    'LOCALAPPDATA',
+    'USERPROFILE',
+    'COMSPEC',
+    'SYSTEMROOT',
+    'PROGRAMFILES',
+    'WINDIR',
+    'GIT_*',
+    'PRE_COMMIT',
+    'PYTEST_*',
+    'DISPLAY',
+    'SSH_*',
+    'MODE',
+    'BASE_URL',
+    'PROD',
+    'DEV',
+    'SSR',
+    'COLUMNS',
+    'LINES',
+    'NO_COLOR',
+    'FORCE_COLOR',
+    'DEBIAN_FRONTEND',
 )
 
-_JS_READ = re.compile(r'(?:process|import\.meta)\.env'
-                      r'(?:\??\.([A-Za-z_$][\w$]*)|\??\.?\[\s*([\'"`])([^\'"`\n]+)\2\s*\])')
+_JS_READ = re.compile(
+    r'(?:process|import\.meta)\.env'
+    r'(?:\??\.([A-Za-z_$][\w$]*)|\??\.?\[\s*([\'"`])([^\'"`\n]+)\2\s*\])'
+)
 _JS_DESTRUCTURE = re.compile(r'\{([^{}]*)\}\s*=\s*(?:process\.env|import\.meta\.env)\b')
 _BRACED = re.compile(r'(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)')
 _BARE = re.compile(r'(?<!\$)\$([A-Za-z_][A-Za-z0-9_]*)')
@@ -46,10 +92,10 @@ class Usage:
     name: str
     path: str
     line: int
-    kind: str                    # 'python', 'settings', 'js', 'compose', 'shell', 'workflow'
+    kind: str  # 'python', 'settings', 'js', 'compose', 'shell', 'workflow'
     strong: bool = True
     case_sensitive: bool = True
-    alternatives: tuple[str, ...] = ()   # other names that satisfy the read (AliasChoices)
+    alternatives: tuple[str, ...] = ()  # other names that satisfy the read (AliasChoices)
 
     def matches(self, key: str) -> bool:
         names = (self.name, *self.alternatives)
@@ -104,6 +150,7 @@ def _platform_regex(extra: tuple[str, ...]) -> re.Pattern[str]:
 
 
 # --- Python -----------------------------------------------------------------------------------
+
 
 def python_usages(text: str, path: str) -> list[Usage]:
     """Reads of os.environ / os.getenv, and pydantic-settings fields.
@@ -176,8 +223,11 @@ def _environ_reads(tree: ast.AST, path: str) -> Iterator[Usage]:
             name = _call_read(node)
         elif isinstance(node, ast.Subscript) and _is_environ(node.value):
             name = _literal(node.slice)
-        elif (isinstance(node, ast.Compare) and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
-              and _is_environ(node.comparators[0])):
+        elif (
+            isinstance(node, ast.Compare)
+            and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
+            and _is_environ(node.comparators[0])
+        ):
             name = _literal(node.left)
         if name and isinstance(node, ast.expr):
             yield Usage(name, path, node.lineno, 'python')
@@ -198,8 +248,9 @@ def _call_read(node: ast.Call) -> str | None:
 
 
 def _is_environ(node: ast.AST) -> bool:
-    return ((isinstance(node, ast.Name) and node.id in ('environ', 'environb'))
-            or (isinstance(node, ast.Attribute) and node.attr in ('environ', 'environb')))
+    return (isinstance(node, ast.Name) and node.id in ('environ', 'environb')) or (
+        isinstance(node, ast.Attribute) and node.attr in ('environ', 'environb')
+    )
 
 
 def _literal(node: ast.AST) -> str | None:
@@ -246,22 +297,26 @@ def _class_config(cls: ast.ClassDef, config: _SettingsConfig) -> _SettingsConfig
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             if any(isinstance(t, ast.Name) and t.id == 'model_config' for t in targets) and stmt.value:
                 values.update(_config_values(stmt.value))
-        elif isinstance(stmt, ast.ClassDef) and stmt.name == 'Config':      # pydantic v1 style
+        elif isinstance(stmt, ast.ClassDef) and stmt.name == 'Config':  # pydantic v1 style
             for inner in stmt.body:
                 if isinstance(inner, ast.Assign) and isinstance(inner.targets[0], ast.Name):
                     values[inner.targets[0].id] = _constant(inner.value)
     prefix = values.get('env_prefix', config.prefix)
     case = values.get('case_sensitive', config.case_sensitive)
-    return _SettingsConfig(prefix if isinstance(prefix, str) else config.prefix,
-                           case if isinstance(case, bool) else config.case_sensitive)
+    return _SettingsConfig(
+        prefix if isinstance(prefix, str) else config.prefix, case if isinstance(case, bool) else config.case_sensitive
+    )
 
 
 def _config_values(node: ast.expr) -> dict[str, object]:
     if isinstance(node, ast.Call):
         return {k.arg: _constant(k.value) for k in node.keywords if k.arg}
     if isinstance(node, ast.Dict):
-        return {_constant(k): _constant(v) for k, v in zip(node.keys, node.values, strict=True)  # type: ignore[misc]
-                if k is not None and isinstance(_constant(k), str)}
+        return {
+            _constant(k): _constant(v)  # type: ignore[misc]
+            for k, v in zip(node.keys, node.values, strict=True)
+            if k is not None and isinstance(_constant(k), str)
+        }
     return {}
 
 
@@ -309,6 +364,7 @@ def _alias_choice(node: ast.expr) -> str | None:
 
 # --- JavaScript / TypeScript ------------------------------------------------------------------
 
+
 def js_usages(text: str, path: str) -> list[Usage]:
     if 'process.env' not in text and 'import.meta.env' not in text:
         return []
@@ -324,26 +380,34 @@ def js_usages(text: str, path: str) -> list[Usage]:
 
 # --- docker-compose, shell, workflows ---------------------------------------------------------
 
+
 def compose_usages(text: str, path: str) -> list[Usage]:
     """Compose interpolates `${X}` and `$X` from the .env beside it (`$$` escapes)."""
     lines = _Lines(text)
     out = []
     for regex in (_BRACED, _BARE):
-        out += [Usage(m.group(1), path, lines.at(m.start()), 'compose') for m in regex.finditer(text)
-                if not _in_comment(text, m.start())]
+        out += [
+            Usage(m.group(1), path, lines.at(m.start()), 'compose')
+            for m in regex.finditer(text)
+            if not _in_comment(text, m.start())
+        ]
     return out
 
 
 def shell_usages(text: str, path: str) -> list[Usage]:
     lines = _Lines(text)
-    return [Usage(m.group(1), path, lines.at(m.start()), 'shell', strong=False) for m in _BRACED.finditer(text)
-            if m.group(1).isupper() and not _in_comment(text, m.start())]
+    return [
+        Usage(m.group(1), path, lines.at(m.start()), 'shell', strong=False)
+        for m in _BRACED.finditer(text)
+        if m.group(1).isupper() and not _in_comment(text, m.start())
+    ]
 
 
 def workflow_usages(text: str, path: str) -> list[Usage]:
     """Keys of every `env:` mapping (workflow, job, step): they feed the app in CI."""
     from guard import yamlio
     from guard.errors import ConfigError
+
     try:
         data = yamlio.load(text, path)
     except ConfigError:

@@ -3,6 +3,7 @@
 git itself decides (`git check-ignore`), so nested .gitignore files, .git/info/exclude,
 core.excludesFile and negations count exactly as git counts them.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -21,11 +22,30 @@ from guard.checks import (
 )
 from guard.models import Finding, Severity
 
-APP_ROOT_MARKERS = frozenset({
-    'pyproject.toml', 'setup.py', 'setup.cfg', 'requirements.txt', 'Pipfile', 'manage.py', 'package.json',
-    'go.mod', 'Cargo.toml', 'Gemfile', 'composer.json', 'pom.xml', 'build.gradle', 'build.gradle.kts',
-    'mix.exs', 'Dockerfile', 'docker-compose.yml', 'docker-compose.yaml', 'compose.yml', 'compose.yaml',
-})
+APP_ROOT_MARKERS = frozenset(
+    {
+        'pyproject.toml',
+        'setup.py',
+        'setup.cfg',
+        'requirements.txt',
+        'Pipfile',
+        'manage.py',
+        'package.json',
+        'go.mod',
+        'Cargo.toml',
+        'Gemfile',
+        'composer.json',
+        'pom.xml',
+        'build.gradle',
+        'build.gradle.kts',
+        'mix.exs',
+        'Dockerfile',
+        'docker-compose.yml',
+        'docker-compose.yaml',
+        'compose.yml',
+        'compose.yaml',
+    }
+)
 BLOCK_BEGIN = '# >>> guard: keep env files and keys out of git (guard check gitignore --fix)'
 BLOCK_END = '# <<< guard'
 PROBE_STEM = 'guard-probe'
@@ -35,6 +55,7 @@ PROBE_STEM = 'guard-probe'
 class Candidate:
     """A file that must be ignored in a directory: the name git is asked about, and the pattern
     that ignores it (the fix)."""
+
     directory: str
     probe: str
     pattern: str
@@ -105,8 +126,9 @@ def is_env_file(path: str, ws: Workspace) -> bool:
     return any(fnmatch.fnmatchcase(path if '/' in p else name, p.lstrip('/')) for p in patterns)
 
 
-def missing_findings(candidates: Sequence[Candidate], matches: dict[str, git.IgnoreMatch | None],
-                     fixes: dict[str, list[str]]) -> Iterable[Finding]:
+def missing_findings(
+    candidates: Sequence[Candidate], matches: dict[str, git.IgnoreMatch | None], fixes: dict[str, list[str]]
+) -> Iterable[Finding]:
     """One finding per kind (env or key files), cause and set of directories, naming the
     patterns that are missing."""
     missing: dict[tuple[str, git.IgnoreMatch | None], list[Candidate]] = {}
@@ -124,44 +146,64 @@ def missing_findings(candidates: Sequence[Candidate], matches: dict[str, git.Ign
         shown = ', '.join(f'`{p}`' for p in patterns)
         if negation is None:
             fixes.setdefault('.gitignore', []).extend(patterns)
-            message = (f'{kind} {shown} are not ignored in {where}: add them to .gitignore '
-                       '(guard check gitignore --fix does it)')
+            message = (
+                f'{kind} {shown} are not ignored in {where}: add them to .gitignore '
+                '(guard check gitignore --fix does it)'
+            )
             path = '.gitignore'
             line = None
         else:
-            message = (f'{kind} {shown} in {where} are re-included by `{negation.pattern}` '
-                       f'({negation.source}:{negation.line}): remove that line, they must stay ignored')
+            message = (
+                f'{kind} {shown} in {where} are re-included by `{negation.pattern}` '
+                f'({negation.source}:{negation.line}): remove that line, they must stay ignored'
+            )
             path, line = negation.source, negation.line
-        yield Finding(rule_id='gitignore-missing', severity=severity, message=message,
-                      path=path, line=line)
+        yield Finding(rule_id='gitignore-missing', severity=severity, message=message, path=path, line=line)
 
 
-def template_findings(templates: Iterable[str], matches: dict[str, git.IgnoreMatch | None],
-                      tracked: set[str], fixes: dict[str, list[str]]) -> Iterable[Finding]:
+def template_findings(
+    templates: Iterable[str], matches: dict[str, git.IgnoreMatch | None], tracked: set[str], fixes: dict[str, list[str]]
+) -> Iterable[Finding]:
     for template in templates:
         match = matches.get(template)
         if match is None or not match.ignored:
             continue
         name = template.rsplit('/', 1)[-1]
-        status = ('it is tracked, so edits still reach git, but a fresh copy would not be added'
-                  if template in tracked else 'so it never reaches the repository')
+        status = (
+            'it is tracked, so edits still reach git, but a fresh copy would not be added'
+            if template in tracked
+            else 'so it never reaches the repository'
+        )
         fixes.setdefault(_negation_target(match), []).append(f'!{name}')
         yield Finding(
-            rule_id='env-template-ignored', severity=Severity.MEDIUM, path=template, line=None,
-            message=(f'env template is ignored by `{match.pattern}` ({match.source}:{match.line}), {status}: '
-                     f'add `!{name}` after that pattern'),
+            rule_id='env-template-ignored',
+            severity=Severity.MEDIUM,
+            path=template,
+            line=None,
+            message=(
+                f'env template is ignored by `{match.pattern}` ({match.source}:{match.line}), {status}: '
+                f'add `!{name}` after that pattern'
+            ),
         )
 
 
 def tracked_findings(tracked_env: Iterable[str], matches: dict[str, git.IgnoreMatch | None]) -> Iterable[Finding]:
     for path in tracked_env:
         match = matches.get(path)
-        covered = (' .gitignore covers it now, but git keeps tracking files it already has;'
-                   if match is not None and match.ignored else '')
+        covered = (
+            ' .gitignore covers it now, but git keeps tracking files it already has;'
+            if match is not None and match.ignored
+            else ''
+        )
         yield Finding(
-            rule_id='env-file-tracked', severity=Severity.HIGH, path=path, line=None,
-            message=(f'env file is tracked by git:{covered} run `git rm --cached {path}`, ignore it, '
-                     'and rotate every secret it held (it stays in history)'),
+            rule_id='env-file-tracked',
+            severity=Severity.HIGH,
+            path=path,
+            line=None,
+            message=(
+                f'env file is tracked by git:{covered} run `git rm --cached {path}`, ignore it, '
+                'and rotate every secret it held (it stays in history)'
+            ),
         )
 
 

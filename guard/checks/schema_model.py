@@ -4,6 +4,7 @@ The schema is the single source for validation (env_schema builds a pydantic-set
 model from it), for the documentation check and for `guard env example`. This module
 only reads YAML into frozen values, so the env-example check stays light.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -29,8 +30,15 @@ TYPE_KEYS: dict[str, tuple[str, ...]] = {
     'secret': ('min_length', 'max_length', 'min_entropy', 'pattern'),
     'database_url': ('schemes', 'tls', 'tls_hosts'),
 }
-TYPE_ALIASES = {'string': 'str', 'integer': 'int', 'number': 'float', 'boolean': 'bool', 'dsn': 'database_url',
-                'database-url': 'database_url', 'postgres_dsn': 'database_url'}
+TYPE_ALIASES = {
+    'string': 'str',
+    'integer': 'int',
+    'number': 'float',
+    'boolean': 'bool',
+    'dsn': 'database_url',
+    'database-url': 'database_url',
+    'postgres_dsn': 'database_url',
+}
 ITEM_TYPES = ('str', 'int', 'float', 'bool', 'port', 'url', 'email')
 COMMON_KEYS = ('type', 'description', 'required', 'default', 'secret', 'example', 'environments')
 PROFILE_KEYS = ('required', 'default')
@@ -51,7 +59,7 @@ class Variable:
     line: int = 0
     constraints: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     profiles: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
-    profile: str | None = None     # the environment whose requirements were applied, if it changed any
+    profile: str | None = None  # the environment whose requirements were applied, if it changed any
 
     def for_environment(self, environment: str | None) -> Variable:
         """This variable with `environment`'s requirements applied."""
@@ -95,6 +103,7 @@ def load_schema(path: Path, shown: str | None = None) -> Schema:
 
 def parse_schema(text: str, source: str) -> Schema:
     from guard import yamlio
+
     data = yamlio.load(text, source)
     lines = _key_lines(text)
     where = _Where(source, lines)
@@ -107,8 +116,9 @@ def parse_schema(text: str, source: str) -> Schema:
     selector = data.get('environment_variable')
     if selector is not None and not isinstance(selector, str):
         raise ConfigError(f'{where.at("environment_variable")}: environment_variable must be a variable name')
-    variables = tuple(_variable(str(name), spec, where, tuple(environments))
-                      for name, spec in data['variables'].items())
+    variables = tuple(
+        _variable(str(name), spec, where, tuple(environments)) for name, spec in data['variables'].items()
+    )
     return Schema(source, variables, tuple(environments), selector)
 
 
@@ -124,8 +134,9 @@ def _variable(name: str, spec: Any, where: _Where, environments: tuple[str, ...]
         raise ConfigError(f'{at}: {name} must be a mapping (type, description, required, default, ...)')
     kind = TYPE_ALIASES.get(str(spec.get('type', 'str')), str(spec.get('type', 'str')))
     if kind not in TYPE_KEYS:
-        raise ConfigError(f'{where.at("variables", name, "type")}: unknown type {kind!r}; '
-                          f'known: {", ".join(TYPE_KEYS)}')
+        raise ConfigError(
+            f'{where.at("variables", name, "type")}: unknown type {kind!r}; known: {", ".join(TYPE_KEYS)}'
+        )
     _known(spec, (*COMMON_KEYS, *TYPE_KEYS[kind]), where, ('variables', name), f'for type {kind}')
     constraints = {k: spec[k] for k in TYPE_KEYS[kind] if k in spec}
     _check_constraints(constraints, kind, where, ('variables', name))
@@ -135,22 +146,34 @@ def _variable(name: str, spec: Any, where: _Where, environments: tuple[str, ...]
     secret = spec.get('secret', kind == 'secret')
     description = spec.get('description', '')
     example = spec.get('example')
-    for key, value, ok in (('required', required, isinstance(required, bool)),
-                           ('secret', secret, isinstance(secret, bool)),
-                           ('description', description, isinstance(description, str)),
-                           ('example', example, example is None or isinstance(example, str | int | float | bool)),
-                           ('default', default, default is None or isinstance(default, SCALAR | list))):
+    for key, value, ok in (
+        ('required', required, isinstance(required, bool)),
+        ('secret', secret, isinstance(secret, bool)),
+        ('description', description, isinstance(description, str)),
+        ('example', example, example is None or isinstance(example, str | int | float | bool)),
+        ('default', default, default is None or isinstance(default, SCALAR | list)),
+    ):
         if not ok:
             raise ConfigError(f'{where.at("variables", name, key)}: {name}.{key} has the wrong type ({value!r})')
     if kind == 'enum' and 'choices' not in constraints:
         raise ConfigError(f'{at}: {name} is an enum: list its values in `choices`')
-    return Variable(name=name, type=kind, description=description.strip(), required=required, default=default,
-                    secret=secret, example=None if example is None else str(example),
-                    line=where.line('variables', name), constraints=constraints, profiles=profiles)
+    return Variable(
+        name=name,
+        type=kind,
+        description=description.strip(),
+        required=required,
+        default=default,
+        secret=secret,
+        example=None if example is None else str(example),
+        line=where.line('variables', name),
+        constraints=constraints,
+        profiles=profiles,
+    )
 
 
-def _profiles(value: Any, kind: str, where: _Where, name: str,
-              environments: tuple[str, ...]) -> dict[str, Mapping[str, Any]]:
+def _profiles(
+    value: Any, kind: str, where: _Where, name: str, environments: tuple[str, ...]
+) -> dict[str, Mapping[str, Any]]:
     if value is None:
         return {}
     keys = ('variables', name, 'environments')
@@ -159,8 +182,9 @@ def _profiles(value: Any, kind: str, where: _Where, name: str,
     out: dict[str, Mapping[str, Any]] = {}
     for env, override in value.items():
         if environments and env not in environments:
-            raise ConfigError(f'{where.at(*keys, str(env))}: unknown environment {env!r}; '
-                              f'declared: {", ".join(environments)}')
+            raise ConfigError(
+                f'{where.at(*keys, str(env))}: unknown environment {env!r}; declared: {", ".join(environments)}'
+            )
         if not isinstance(override, Mapping):
             raise ConfigError(f'{where.at(*keys, str(env))}: requirements for {env} must be a mapping')
         _known(override, (*PROFILE_KEYS, *TYPE_KEYS[kind]), where, (*keys, str(env)), f'for type {kind}')
@@ -181,8 +205,11 @@ def _check_constraints(values: Mapping[str, Any], kind: str, where: _Where, keys
 def _constraint_problem(key: str, value: Any) -> str | None:
     number = isinstance(value, int | float) and not isinstance(value, bool)
     if key in ('min_length', 'max_length', 'min_items', 'max_items'):
-        return None if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else \
-            'must be a whole number ≥ 0'
+        return (
+            None
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0
+            else 'must be a whole number ≥ 0'
+        )
     if key in ('min', 'max', 'min_entropy'):
         return None if number else 'must be a number'
     if key == 'pattern':
@@ -208,8 +235,9 @@ def _constraint_problem(key: str, value: Any) -> str | None:
     return None
 
 
-def _known(data: Mapping[str, Any], known: tuple[str, ...], where: _Where, keys: tuple[str, ...],
-           context: str = '') -> None:
+def _known(
+    data: Mapping[str, Any], known: tuple[str, ...], where: _Where, keys: tuple[str, ...], context: str = ''
+) -> None:
     for key in data:
         if key not in known:
             suffix = f' {context}' if context else ''
@@ -235,6 +263,7 @@ class _Where:
 def _key_lines(text: str) -> dict[tuple[str, ...], int]:
     """Line of every mapping key down to four levels: ('variables', 'PORT', 'type') → 7."""
     import yaml
+
     try:
         root = yaml.compose(text)
     except yaml.YAMLError:
@@ -248,6 +277,7 @@ def _key_lines(text: str) -> dict[tuple[str, ...], int]:
             path = (*keys, str(key_node.value))
             out[path] = key_node.start_mark.line + 1
             walk(value_node, path)
+
     walk(root, ())
     return out
 

@@ -4,6 +4,7 @@ job summary and step outputs. The action's `run:` step is just `guard ci`.
 Planning is pure (event name + payload → Plan); `resolve` looks at the repository
 (and deepens a shallow checkout only when commits are missing); writers format text.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -27,12 +28,12 @@ FETCH_DEPTH_HINT = 'set `fetch-depth: 0` on actions/checkout'
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Plan:
-    kind: str                       # 'range' | 'history' | 'new-branch' | 'nothing'
+    kind: str  # 'range' | 'history' | 'new-branch' | 'nothing'
     note: str
     base: str = ''
     head: str = ''
     forced: bool = False
-    branch: str = ''                # new-branch: the pushed branch name
+    branch: str = ''  # new-branch: the pushed branch name
     default_branch: str = ''
 
     @property
@@ -70,8 +71,9 @@ def _pull_request(payload: Mapping[str, Any]) -> Plan:
     base, head = _sha(pr, 'base'), _sha(pr, 'head')
     if not (isinstance(pr, Mapping) and base and head):
         raise UsageError('mode pr needs a pull_request event payload with base.sha and head.sha')
-    return Plan('range', f'pull request #{pr.get("number", "?")}: commits {base[:12]}..{head[:12]}',
-                base=base, head=head)
+    return Plan(
+        'range', f'pull request #{pr.get("number", "?")}: commits {base[:12]}..{head[:12]}', base=base, head=head
+    )
 
 
 def _merge_group(payload: Mapping[str, Any]) -> Plan:
@@ -94,11 +96,23 @@ def _push(payload: Mapping[str, Any]) -> Plan:
     repository = payload.get('repository')
     default = str(repository.get('default_branch', '')) if isinstance(repository, Mapping) else ''
     if not isinstance(before, str) or before in git.ZERO_OIDS or not before:
-        return Plan('new-branch', f'new branch {branch}: its commits not on {default or "the default branch"}',
-                    head=after, branch=branch, default_branch=default)
+        return Plan(
+            'new-branch',
+            f'new branch {branch}: its commits not on {default or "the default branch"}',
+            head=after,
+            branch=branch,
+            default_branch=default,
+        )
     forced = bool(payload.get('forced'))
-    return Plan('range', f'push{" (forced)" if forced else ""}: commits {before[:12]}..{after[:12]}',
-                base=before, head=after, forced=forced, branch=branch, default_branch=default)
+    return Plan(
+        'range',
+        f'push{" (forced)" if forced else ""}: commits {before[:12]}..{after[:12]}',
+        base=before,
+        head=after,
+        forced=forced,
+        branch=branch,
+        default_branch=default,
+    )
 
 
 def _sha(pr: Any, side: str) -> str:
@@ -108,6 +122,7 @@ def _sha(pr: Any, side: str) -> str:
 
 
 # ---- making sure the commits are here ------------------------------------------------------
+
 
 def resolve(p: Plan) -> Plan:
     """The plan in terms of commits this checkout has, deepening a shallow clone if needed."""
@@ -122,9 +137,12 @@ def resolve(p: Plan) -> Plan:
     if not git.has_commit(p.base) or (git.is_shallow() and git.merge_base(p.base, p.head) is None):
         _fetch_missing(p)
     if not git.has_commit(p.base):
-        if p.forced:    # the old tip was rewritten away: scan what the branch has beyond the default
-            return _new_branch(dataclasses.replace(
-                p, kind='new-branch', note=f'force-push: {p.base[:12]} is gone; commits not on the default branch'))
+        if p.forced:  # the old tip was rewritten away: scan what the branch has beyond the default
+            return _new_branch(
+                dataclasses.replace(
+                    p, kind='new-branch', note=f'force-push: {p.base[:12]} is gone; commits not on the default branch'
+                )
+            )
         raise GitError(f'base {p.base[:12]} is not in this checkout and could not be fetched: {FETCH_DEPTH_HINT}')
     return p
 
@@ -137,8 +155,7 @@ def _new_branch(p: Plan) -> Plan:
             git.fetch([REMOTE, f'+refs/heads/{p.default_branch}:refs/remotes/{default}'])
         base = git.rev_parse(default)
         if base is not None:
-            resolved = Plan('range', p.note, base=base, head=p.head, branch=p.branch,
-                            default_branch=p.default_branch)
+            resolved = Plan('range', p.note, base=base, head=p.head, branch=p.branch, default_branch=p.default_branch)
             return resolve(resolved)
     _need_full_history()
     return Plan('history', f'{p.note}: full history of {p.branch or p.head[:12]}', head=p.head, branch=p.branch)
@@ -148,8 +165,9 @@ def _need(sha: str, p: Plan) -> None:
     if not git.has_commit(sha):
         git.fetch([REMOTE, sha])
     if not git.has_commit(sha):
-        raise GitError(f'commit {sha[:12]} ({p.note}) is not in this checkout: check out the event\'s commit '
-                       f'and {FETCH_DEPTH_HINT}')
+        raise GitError(
+            f"commit {sha[:12]} ({p.note}) is not in this checkout: check out the event's commit and {FETCH_DEPTH_HINT}"
+        )
 
 
 def _fetch_missing(p: Plan) -> None:
@@ -169,6 +187,7 @@ def _need_full_history() -> None:
 
 # ---- results: exit code, job summary, step outputs --------------------------------------
 
+
 def blocking(report: Report, fail_on: Severity) -> list[Finding]:
     return [f for f in report.findings if f.severity >= fail_on]
 
@@ -176,11 +195,19 @@ def blocking(report: Report, fail_on: Severity) -> list[Finding]:
 def summary_markdown(report: Report, p: Plan, fail_on: Severity) -> str:
     """The job summary: what was scanned and a table of findings (previews only)."""
     blocked = blocking(report, fail_on)
-    status = (f'{len(blocked)} finding(s) at or above {fail_on}' if blocked
-              else 'no findings' if not report.findings else f'{len(report.findings)} finding(s) below {fail_on}')
+    status = (
+        f'{len(blocked)} finding(s) at or above {fail_on}'
+        if blocked
+        else 'no findings'
+        if not report.findings
+        else f'{len(report.findings)} finding(s) below {fail_on}'
+    )
     r = report.receipt
-    lines = [f'## guard: {status}', '',
-             f'Scanned {_cell(p.note)}: {r.commits} commits, {r.files} files, {r.bytes} bytes in {r.seconds:.1f} s.']
+    lines = [
+        f'## guard: {status}',
+        '',
+        f'Scanned {_cell(p.note)}: {r.commits} commits, {r.files} files, {r.bytes} bytes in {r.seconds:.1f} s.',
+    ]
     if report.suppressed:
         lines.append(f'{len(report.suppressed)} allowed (inline, allowlist or baseline).')
     if r.notes:
@@ -191,8 +218,9 @@ def summary_markdown(report: Report, p: Plan, fail_on: Severity) -> str:
         for f in ordered[:SUMMARY_ROWS]:
             where = f'{f.path}:{f.line}' if f.line else f.path
             commit = f.commit.sha[:12] if f.commit else ''
-            lines.append(f'| {f.severity} | `{_cell(f.rule_id)}` | `{_cell(where)}` | `{_cell(f.preview)}` '
-                         f'| {commit} |')
+            lines.append(
+                f'| {f.severity} | `{_cell(f.rule_id)}` | `{_cell(where)}` | `{_cell(f.preview)}` | {commit} |'
+            )
         if len(ordered) > SUMMARY_ROWS:
             lines.append(f'\n{len(ordered) - SUMMARY_ROWS} more: see the SARIF upload or the step log.')
     return '\n'.join(lines) + '\n'

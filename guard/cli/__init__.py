@@ -4,6 +4,7 @@
 (guard/cli/fastpath.py): it runs on every commit, and importing click alone cost a fifth
 of the hook's budget. Every other command line goes through click (guard/cli/commands.py).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -26,7 +27,7 @@ def error_handler() -> Iterator[list[int]]:
         say('guard: interrupted')
         code[0] = INTERRUPTED
     except BrokenPipeError:
-        sys.stderr.close()   # the reader went away (guard scan | head): not our error
+        sys.stderr.close()  # the reader went away (guard scan | head): not our error
         code[0] = INTERNAL_ERROR
     except Exception as e:
         say(f'guard: internal error: {type(e).__name__}: {e} (please report it with the command you ran)')
@@ -36,7 +37,7 @@ def error_handler() -> Iterator[list[int]]:
 def say(line: str) -> None:
     """One line on stderr (what click.echo(err=True) does for plain text, without importing click)."""
     stream = sys.stderr
-    if stream is None:          # pythonw, or stderr closed by a reader that went away
+    if stream is None:  # pythonw, or stderr closed by a reader that went away
         return
     stream.write(line + '\n')
     stream.flush()
@@ -44,12 +45,15 @@ def say(line: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from guard.cli.fastpath import parse_staged_scan
+
     with error_handler() as code:
         args = parse_staged_scan(sys.argv[1:] if argv is None else list(argv))
         if args is not None:
             from guard.cli.scanning import run_scan
+
             code[0] = run_scan(args)
         else:
             from guard.cli.commands import run_click
+
             code[0] = run_click(argv)
     return code[0]

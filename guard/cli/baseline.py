@@ -1,4 +1,5 @@
 """`guard baseline create|update` (the suppression options scans share are in guard/cli/options.py)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -23,8 +24,12 @@ def baseline() -> None:
 def _common(command: F) -> F:
     options = (
         click.argument('paths', nargs=-1, type=click.Path(path_type=str)),
-        click.option('--output', '-o', type=click.Path(dir_okay=False, path_type=Path),
-                     help=f'Baseline file (default: the configured one, else {bl.BASELINE_FILE}).'),
+        click.option(
+            '--output',
+            '-o',
+            type=click.Path(dir_okay=False, path_type=Path),
+            help=f'Baseline file (default: the configured one, else {bl.BASELINE_FILE}).',
+        ),
         click.option('--config', 'config_path', type=click.Path(path_type=Path), help='Config file (.guard.yaml).'),
         click.option('--no-gitignore', is_flag=True, help='Also scan files that .gitignore excludes.'),
     )
@@ -35,11 +40,16 @@ def _common(command: F) -> F:
 
 @baseline.command()
 @_common
-@click.option('--from-detect-secrets', 'ds_file', type=click.Path(dir_okay=False, path_type=Path),
-              help='Import what this detect-secrets baseline (.secrets.baseline) accepted, instead of '
-                   'accepting every current finding.')
-def create(paths: tuple[str, ...], output: Path | None, config_path: Path | None, no_gitignore: bool,
-           ds_file: Path | None) -> int:
+@click.option(
+    '--from-detect-secrets',
+    'ds_file',
+    type=click.Path(dir_okay=False, path_type=Path),
+    help='Import what this detect-secrets baseline (.secrets.baseline) accepted, instead of '
+    'accepting every current finding.',
+)
+def create(
+    paths: tuple[str, ...], output: Path | None, config_path: Path | None, no_gitignore: bool, ds_file: Path | None
+) -> int:
     """Scan (default: the current directory) and accept every finding as known."""
     config, target = _setup(config_path, output)
     report = _scan(paths, config, no_gitignore)
@@ -72,8 +82,11 @@ def update(paths: tuple[str, ...], output: Path | None, config_path: Path | None
     after = {e.fingerprint for e in new.entries}
     bl.write(target, new)
     _say_confirmed(new)
-    click.echo(f'guard baseline: {len(new.entries)} entries in {target} '
-               f'({len(after - before)} added, {len(before - after)} removed)', err=True)
+    click.echo(
+        f'guard baseline: {len(new.entries)} entries in {target} '
+        f'({len(after - before)} added, {len(before - after)} removed)',
+        err=True,
+    )
     return 0
 
 
@@ -95,12 +108,16 @@ def _say_confirmed(baseline: bl.Baseline) -> None:
     for entry in baseline.entries:
         if entry.confirmed:
             what = entry.rule or entry.type or 'secret'
-            click.echo(f'{entry.path}: {what} confirmed as a real secret (audited in detect-secrets): '
-                       'accepted, but rotate it')
+            click.echo(
+                f'{entry.path}: {what} confirmed as a real secret (audited in detect-secrets): accepted, but rotate it'
+            )
 
 
 def _say_not_imported(findings: tuple[Finding, ...], baseline: bl.Baseline) -> None:
     new = [f for f in findings if baseline.match(f) is None]
     if new:
-        click.echo(f'guard baseline: {len(new)} findings detect-secrets did not accept are not baselined; '
-                   'review them with `guard scan --baseline FILE`', err=True)
+        click.echo(
+            f'guard baseline: {len(new)} findings detect-secrets did not accept are not baselined; '
+            'review them with `guard scan --baseline FILE`',
+            err=True,
+        )

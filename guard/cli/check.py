@@ -1,4 +1,5 @@
 """`guard check [gitignore|env-example|env-schema|all]`: config hygiene, one report, one exit code."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,21 +17,46 @@ from guard.config import load_config
 @click.option('--fix', is_flag=True, help='gitignore: append the missing patterns to .gitignore (never removes lines).')
 @click.option('--schema', type=click.Path(dir_okay=False, path_type=Path), help='env-schema: the env.schema.yaml.')
 @click.option('--settings', 'settings_ref', metavar='MODULE:CLASS', help='env-schema: a pydantic-settings class.')
-@click.option('--env-file', 'env_files', multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help='env-schema: an env file to validate (repeat it: later files win).')
-@click.option('--environ/--no-environ', default=None,
-              help='env-schema: include the process environment (default: only when no env file is given).')
+@click.option(
+    '--env-file',
+    'env_files',
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help='env-schema: an env file to validate (repeat it: later files win).',
+)
+@click.option(
+    '--environ/--no-environ',
+    default=None,
+    help='env-schema: include the process environment (default: only when no env file is given).',
+)
 @click.option('--environment', metavar='NAME', help="env-schema: apply this environment's requirements.")
 @click.option('--format', 'fmt', type=click.Choice(FORMAT_NAMES), default='text', show_default=True)
 @click.option('--output', type=click.Path(dir_okay=False, path_type=Path), help='Write the report here.')
 @click.option('--config', 'config_path', type=click.Path(path_type=Path), help='Config file (.guard.yaml).')
 @click.option('-q', '--quiet', is_flag=True, help='No receipt on stderr.')
-def check(which: str, fix: bool, schema: Path | None, settings_ref: str | None, env_files: tuple[Path, ...],
-          environ: bool | None, environment: str | None, fmt: str, output: Path | None,
-          config_path: Path | None, quiet: bool) -> int:
+def check(
+    which: str,
+    fix: bool,
+    schema: Path | None,
+    settings_ref: str | None,
+    env_files: tuple[Path, ...],
+    environ: bool | None,
+    environment: str | None,
+    fmt: str,
+    output: Path | None,
+    config_path: Path | None,
+    quiet: bool,
+) -> int:
     """Check .gitignore coverage, env templates and env values against the schema."""
     config = load_config(config_path)
-    options = CheckOptions(fix=fix, schema=schema, settings=settings_ref, env_files=env_files, environ=environ,
-                           environment=environment, explicit=which != 'all')
+    options = CheckOptions(
+        fix=fix,
+        schema=schema,
+        settings=settings_ref,
+        env_files=env_files,
+        environ=environ,
+        environment=environment,
+        explicit=which != 'all',
+    )
     names = CHECK_NAMES if which == 'all' else (which,)
     return emit(api.run_checks(names, config, options), fmt, output, quiet)

@@ -1,5 +1,6 @@
 """`guard ci`: the GitHub Action's scan step. Inputs arrive as GUARD_* environment variables
 (action.yml maps them; never `${{ inputs.* }}` inside a script)."""
+
 from __future__ import annotations
 
 import os
@@ -28,22 +29,64 @@ def _severity(_ctx: click.Context, _param: click.Parameter, value: str) -> Sever
 
 
 @click.command()
-@click.option('--mode', envvar='GUARD_MODE', default='auto', show_default=True,
-              type=click.Choice(github.MODES), help='auto: from GITHUB_EVENT_NAME; pr, push, or full history.')
-@click.option('--config', 'config_path', envvar='GUARD_CONFIG', type=click.Path(path_type=Path),
-              help='Config file (.guard.yaml).')
-@click.option('--baseline', 'baseline_file', envvar='GUARD_BASELINE', type=click.Path(path_type=Path),
-              help='Baseline file: its findings are not reported.')
-@click.option('--format', 'fmt', envvar='GUARD_FORMAT', type=click.Choice(FORMAT_NAMES), default='github',
-              show_default=True, help='What to print to the log (github: annotations on the diff).')
-@click.option('--fail-on', envvar='GUARD_FAIL_ON', default='low', show_default=True, callback=_severity,
-              help='Exit 1 only for findings of this severity or higher.')
-@click.option('--sarif', 'sarif_path', envvar='GUARD_SARIF', type=click.Path(dir_okay=False, path_type=Path),
-              help='Also write SARIF here (for github/codeql-action/upload-sarif).')
-@click.option('--summary/--no-summary', envvar='GUARD_SUMMARY', default=True, show_default=True,
-              help='Append a Markdown table of findings to $GITHUB_STEP_SUMMARY.')
-def ci(mode: str, config_path: Path | None, baseline_file: Path | None, fmt: str, fail_on: Severity,
-       sarif_path: Path | None, summary: bool) -> int:
+@click.option(
+    '--mode',
+    envvar='GUARD_MODE',
+    default='auto',
+    show_default=True,
+    type=click.Choice(github.MODES),
+    help='auto: from GITHUB_EVENT_NAME; pr, push, or full history.',
+)
+@click.option(
+    '--config', 'config_path', envvar='GUARD_CONFIG', type=click.Path(path_type=Path), help='Config file (.guard.yaml).'
+)
+@click.option(
+    '--baseline',
+    'baseline_file',
+    envvar='GUARD_BASELINE',
+    type=click.Path(path_type=Path),
+    help='Baseline file: its findings are not reported.',
+)
+@click.option(
+    '--format',
+    'fmt',
+    envvar='GUARD_FORMAT',
+    type=click.Choice(FORMAT_NAMES),
+    default='github',
+    show_default=True,
+    help='What to print to the log (github: annotations on the diff).',
+)
+@click.option(
+    '--fail-on',
+    envvar='GUARD_FAIL_ON',
+    default='low',
+    show_default=True,
+    callback=_severity,
+    help='Exit 1 only for findings of this severity or higher.',
+)
+@click.option(
+    '--sarif',
+    'sarif_path',
+    envvar='GUARD_SARIF',
+    type=click.Path(dir_okay=False, path_type=Path),
+    help='Also write SARIF here (for github/codeql-action/upload-sarif).',
+)
+@click.option(
+    '--summary/--no-summary',
+    envvar='GUARD_SUMMARY',
+    default=True,
+    show_default=True,
+    help='Append a Markdown table of findings to $GITHUB_STEP_SUMMARY.',
+)
+def ci(
+    mode: str,
+    config_path: Path | None,
+    baseline_file: Path | None,
+    fmt: str,
+    fail_on: Severity,
+    sarif_path: Path | None,
+    summary: bool,
+) -> int:
     """Scan what a GitHub Actions event brings: a pull request's commits, a push, or everything."""
     event, payload = github.environment()
     plan = github.resolve(github.plan(event, payload, mode))
@@ -62,9 +105,17 @@ def ci(mode: str, config_path: Path | None, baseline_file: Path | None, fmt: str
         github.append_file(summary_file, github.summary_markdown(report, plan, fail_on))
     output_file = _env('GITHUB_OUTPUT')
     if output_file:
-        github.append_file(output_file, github.outputs_text({
-            'findings': str(len(report.findings)), 'blocking': str(len(blocked)),
-            'sarif': str(sarif_path or ''), 'scanned': plan.spec}))
+        github.append_file(
+            output_file,
+            github.outputs_text(
+                {
+                    'findings': str(len(report.findings)),
+                    'blocking': str(len(blocked)),
+                    'sarif': str(sarif_path or ''),
+                    'scanned': plan.spec,
+                }
+            ),
+        )
     return 1 if blocked else 0
 
 

@@ -1,5 +1,6 @@
 """The click command tree. Command modules are imported only when their command runs (or
 help lists them): importing every command's dependencies cost more than a staged scan."""
+
 from __future__ import annotations
 
 import importlib
@@ -52,9 +53,8 @@ def run_click(argv: Sequence[str] | None) -> int:
     except click.ClickException as e:
         e.show()
         return 2
-    except click.Abort:     # click's wrapping of a Ctrl-C (or EOF at a prompt) in a command
+    except click.Abort:  # click's wrapping of a Ctrl-C (or EOF at a prompt) in a command
         raise KeyboardInterrupt from None
     except click.exceptions.Exit as e:
         return e.exit_code
     return result if isinstance(result, int) else 0
-

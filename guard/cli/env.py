@@ -1,4 +1,5 @@
 """`guard env example`: write a documented .env.example from the env schema."""
+
 from __future__ import annotations
 
 import sys

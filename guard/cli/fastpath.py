@@ -9,6 +9,7 @@ a value click would reject, returns None, and click parses the line instead: it 
 reference, so its messages and exit codes stay the only ones. tests/test_startup.py
 checks that both parsers read every supported line alike.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,17 +22,23 @@ from guard.cli.scanning import ScanArgs, scan_args
 
 # The options a hook line uses, by flag, to the names click gives their parameters in
 # guard/cli/scan.py (tests/test_startup.py checks these tables against that declaration).
-FLAGS = {'--staged': 'staged', '-q': 'quiet', '--quiet': 'quiet', '--no-gitignore': 'no_gitignore',
-         '--require-allow-reason': 'require_allow_reason', '--report-unused': 'report_unused',
-         '--fail-on-unused': 'fail_on_unused'}
+FLAGS = {
+    '--staged': 'staged',
+    '-q': 'quiet',
+    '--quiet': 'quiet',
+    '--no-gitignore': 'no_gitignore',
+    '--require-allow-reason': 'require_allow_reason',
+    '--report-unused': 'report_unused',
+    '--fail-on-unused': 'fail_on_unused',
+}
 VALUES = {'--config': 'config_path', '--format': 'fmt', '--baseline': 'baseline_file', '--output': 'output'}
-PATHS = ('config_path', 'baseline_file', 'output')      # click.Path(path_type=Path)
-FILE_ONLY = ('baseline_file', 'output')                 # click.Path(dir_okay=False)
+PATHS = ('config_path', 'baseline_file', 'output')  # click.Path(path_type=Path)
+FILE_ONLY = ('baseline_file', 'output')  # click.Path(dir_okay=False)
 
 
 def parse_staged_scan(argv: list[str]) -> ScanArgs | None:
     """ScanArgs for a `scan --staged` line this parser understands, else None (click's turn)."""
-    if not argv or argv[0] != 'scan' or sys.platform == 'win32':    # click expands globs on Windows
+    if not argv or argv[0] != 'scan' or sys.platform == 'win32':  # click expands globs on Windows
         return None
     params: dict[str, Any] = {}
     paths: list[str] = []
@@ -53,7 +60,7 @@ def parse_staged_scan(argv: list[str]) -> ScanArgs | None:
                 return None
             params[VALUES[name]] = value
         else:
-            return None     # '-', '--help', another mode, an unknown option: click's job
+            return None  # '-', '--help', another mode, an unknown option: click's job
     if not params.get('staged') or not all(_path_ok(p) for p in paths):
         return None
     for name in PATHS:
@@ -63,6 +70,7 @@ def parse_staged_scan(argv: list[str]) -> ScanArgs | None:
             params[name] = Path(params[name])
     if 'fmt' in params:
         from guard.cli.output import FORMAT_NAMES
+
         if params['fmt'] not in FORMAT_NAMES:
             return None
     return scan_args({'paths': tuple(paths), **params})

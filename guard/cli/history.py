@@ -1,4 +1,5 @@
 """`guard scan-history`: audit every commit of every ref."""
+
 from __future__ import annotations
 
 import json
@@ -14,13 +15,18 @@ from guard.cli.output import FORMAT_NAMES, emit
 from guard.errors import InputError
 from guard.models import Report
 
-if TYPE_CHECKING:     # guard.history is imported only when the command runs
+if TYPE_CHECKING:  # guard.history is imported only when the command runs
     from guard.history import Group
 
 
 @click.command('scan-history')
-@click.option('--branch', 'branches', multiple=True, metavar='REF', help='Only commits reachable from REF '
-              '(repeatable; default: every ref).')
+@click.option(
+    '--branch',
+    'branches',
+    multiple=True,
+    metavar='REF',
+    help='Only commits reachable from REF (repeatable; default: every ref).',
+)
 @click.option('--since', metavar='DATE|REV', help='Only commits after a revision, or since a date (2024-01-31).')
 @click.option('--jobs', '-j', type=click.IntRange(min=1), help='Worker processes (default: CPU cores).')
 @click.option('--no-cache', is_flag=True, help='Rescan every commit, ignoring the store in .git/guard/.')
@@ -28,19 +34,34 @@ if TYPE_CHECKING:     # guard.history is imported only when the command runs
 @click.option('--output', type=click.Path(dir_okay=False, path_type=Path), help='Write the report here.')
 @click.option('--config', 'config_path', type=click.Path(path_type=Path), help='Config file (.guard.yaml).')
 @click.option('-q', '--quiet', is_flag=True, help='No progress and no receipt on stderr.')
-def scan_history(branches: tuple[str, ...], since: str | None, jobs: int | None, no_cache: bool, fmt: str,
-                 output: Path | None, config_path: Path | None, quiet: bool) -> int:
+def scan_history(
+    branches: tuple[str, ...],
+    since: str | None,
+    jobs: int | None,
+    no_cache: bool,
+    fmt: str,
+    output: Path | None,
+    config_path: Path | None,
+    quiet: bool,
+) -> int:
     """Scan every commit of every ref; findings grouped by fingerprint with the commits that
     added them. Re-runs scan only new commits (store in .git/guard/)."""
-    if since is None:       # the listing guard.history.audit asks for, started before the imports
+    if since is None:  # the listing guard.history.audit asks for, started before the imports
         git.prefetch_rev_list(['--date-order', *(branches or ('--all',))])
     from guard import api
     from guard.config import load_config
+
     config = load_config(config_path)
     progress = Progress() if not quiet and sys.stderr.isatty() else None
-    report, groups = api.scan_history(config, branches=branches, since=since, jobs=jobs or 0,
-                                      use_cache=not no_cache, progress=progress,
-                                      warn=lambda line: click.echo(f'guard: warning: {line}', err=True))
+    report, groups = api.scan_history(
+        config,
+        branches=branches,
+        since=since,
+        jobs=jobs or 0,
+        use_cache=not no_cache,
+        progress=progress,
+        warn=lambda line: click.echo(f'guard: warning: {line}', err=True),
+    )
     if progress is not None:
         progress.clear()
     if fmt == 'text':
@@ -54,6 +75,7 @@ def scan_history(branches: tuple[str, ...], since: str | None, jobs: int | None,
 
 def _receipt(report: Report, quiet: bool) -> int:
     from guard.report.text import receipt_line
+
     if not quiet:
         click.echo(receipt_line(report), err=True)
     return report.exit_code
@@ -74,6 +96,7 @@ def _write(output: Path | None, writer: Any) -> None:
 def write_groups(groups: tuple[Group, ...], out: IO[str]) -> None:
     """`path:line: rule message (preview)` then the group's history on an indented line."""
     from guard.report.text import finding_line
+
     for group in groups:
         out.write(finding_line(group.finding) + '\n')
         out.write(f'    {group.describe()}\n')
@@ -81,15 +104,19 @@ def write_groups(groups: tuple[Group, ...], out: IO[str]) -> None:
 
 def write_json(report: Report, groups: tuple[Group, ...], out: IO[str]) -> None:
     from guard.report.as_json import finding_dict, report_dict
+
     data = report_dict(report)
-    data['groups'] = [{
-        **finding_dict(g.finding),
-        'first_commit': g.first._asdict(),
-        'last_commit': g.last._asdict(),
-        'removed_in': g.removed._asdict() if g.removed else None,
-        'occurrences': g.occurrences,
-        'at_head': g.at_head,
-    } for g in groups]
+    data['groups'] = [
+        {
+            **finding_dict(g.finding),
+            'first_commit': g.first._asdict(),
+            'last_commit': g.last._asdict(),
+            'removed_in': g.removed._asdict() if g.removed else None,
+            'occurrences': g.occurrences,
+            'at_head': g.at_head,
+        }
+        for g in groups
+    ]
     json.dump(data, out, indent=2, ensure_ascii=False)
     out.write('\n')
 
@@ -108,8 +135,9 @@ class Progress:
         self.shown = now
         rate = done / max(now - self.started, 1e-6)
         eta = (total - done) / rate if rate > 0 else 0
-        click.echo(f'\rguard scan-history: {done}/{total} commits, {rate:,.0f}/s, ETA {eta:,.0f} s  ',
-                   err=True, nl=False)
+        click.echo(
+            f'\rguard scan-history: {done}/{total} commits, {rate:,.0f}/s, ETA {eta:,.0f} s  ', err=True, nl=False
+        )
 
     def clear(self) -> None:
         if self.shown:

@@ -11,6 +11,7 @@ by moving core.hooksPath, without --force. What install changed (files written, 
 created, backups, the previous core.hooksPath) is recorded in <git-common-dir>/guard/install.json,
 so `guard uninstall` undoes exactly that and nothing else.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -36,34 +37,59 @@ exit 1
 """
 SHIMS = {
     'pre-commit': '#!/bin/sh\n'
-                  f'{MARKER} pre-commit shim (`guard install` copies it, `guard uninstall` removes it). '
-                  'No logic here.\n'
-                  'command -v guard >/dev/null 2>&1 && exec guard scan --staged "$@"\n'
-                  + _MISSING.format(what='commit', again='commit again'),
+    f'{MARKER} pre-commit shim (`guard install` copies it, `guard uninstall` removes it). '
+    'No logic here.\n'
+    'command -v guard >/dev/null 2>&1 && exec guard scan --staged "$@"\n'
+    + _MISSING.format(what='commit', again='commit again'),
     'pre-push': '#!/bin/sh\n'
-                f'{MARKER} pre-push shim (`guard install --pre-push` copies it, `guard uninstall` removes it). '
-                'No logic here.\n'
-                'command -v guard >/dev/null 2>&1 && exec guard scan --pre-push "$@"\n'
-                + _MISSING.format(what='push', again='push again'),
+    f'{MARKER} pre-push shim (`guard install --pre-push` copies it, `guard uninstall` removes it). '
+    'No logic here.\n'
+    'command -v guard >/dev/null 2>&1 && exec guard scan --pre-push "$@"\n'
+    + _MISSING.format(what='push', again='push again'),
 }
 # githooks(5): the names git runs; anything else in a hooks directory (README, *.sample) never runs.
-GIT_HOOKS = frozenset({
-    'applypatch-msg', 'pre-applypatch', 'post-applypatch', 'pre-commit', 'pre-merge-commit',
-    'prepare-commit-msg', 'commit-msg', 'post-commit', 'pre-rebase', 'post-checkout', 'post-merge',
-    'pre-push', 'pre-receive', 'update', 'proc-receive', 'post-receive', 'post-update',
-    'reference-transaction', 'push-to-checkout', 'pre-auto-gc', 'post-rewrite', 'sendemail-validate',
-    'fsmonitor-watchman', 'p4-changelist', 'p4-prepare-changelist', 'p4-post-changelist', 'p4-pre-submit',
-    'post-index-change',
-})
+GIT_HOOKS = frozenset(
+    {
+        'applypatch-msg',
+        'pre-applypatch',
+        'post-applypatch',
+        'pre-commit',
+        'pre-merge-commit',
+        'prepare-commit-msg',
+        'commit-msg',
+        'post-commit',
+        'pre-rebase',
+        'post-checkout',
+        'post-merge',
+        'pre-push',
+        'pre-receive',
+        'update',
+        'proc-receive',
+        'post-receive',
+        'post-update',
+        'reference-transaction',
+        'push-to-checkout',
+        'pre-auto-gc',
+        'post-rewrite',
+        'sendemail-validate',
+        'fsmonitor-watchman',
+        'p4-changelist',
+        'p4-prepare-changelist',
+        'p4-post-changelist',
+        'p4-pre-submit',
+        'post-index-change',
+    }
+)
 
 
 @dataclasses.dataclass
 class State:
     """What `guard install` changed, so `guard uninstall` can undo exactly that."""
-    written: list[str] = dataclasses.field(default_factory=list)    # hooks guard wrote (absolute)
-    created: list[str] = dataclasses.field(default_factory=list)    # directories guard created, outermost first
-    hooks_path: str | None = None             # the core.hooksPath value guard set
-    previous_hooks_path: str | None = None    # the local value before it (None: unset)
+
+    written: list[str] = dataclasses.field(default_factory=list)  # hooks guard wrote (absolute)
+    created: list[str] = dataclasses.field(default_factory=list)  # directories guard created, outermost first
+    hooks_path: str | None = None  # the core.hooksPath value guard set
+    previous_hooks_path: str | None = None  # the local value before it (None: unset)
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), indent=2, sort_keys=True) + '\n'
@@ -72,7 +98,7 @@ class State:
     def from_json(cls, data: Any, where: Path) -> State:
         fields = {f.name for f in dataclasses.fields(cls)}
         if not isinstance(data, dict) or not set(data) <= fields:
-            raise UsageError(f'{where} is not guard\'s install record: remove it, then run guard install again')
+            raise UsageError(f"{where} is not guard's install record: remove it, then run guard install again")
         return cls(**data)
 
 
@@ -90,6 +116,7 @@ def is_active_foreign(path: Path) -> bool:
 
 # ---- the record ---------------------------------------------------------------------------
 
+
 def state_path() -> Path:
     return git.common_dir() / 'guard' / STATE_FILE
 
@@ -100,7 +127,7 @@ def load_state(path: Path) -> State | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as e:
-        raise UsageError(f'{path}: cannot read guard\'s install record ({e}): remove it and try again') from None
+        raise UsageError(f"{path}: cannot read guard's install record ({e}): remove it and try again") from None
 
 
 def save_state(path: Path, state: State) -> None:
@@ -111,10 +138,11 @@ def save_state(path: Path, state: State) -> None:
 def drop_state(path: Path) -> None:
     path.unlink(missing_ok=True)
     with contextlib.suppress(OSError):
-        path.parent.rmdir()       # only when empty: the scan-history store lives there too
+        path.parent.rmdir()  # only when empty: the scan-history store lives there too
 
 
 # ---- core.hooksPath -----------------------------------------------------------------------
+
 
 def local_hooks_path(top: Path) -> str | None:
     return git.config_get('core.hooksPath', cwd=top, local=True)
@@ -137,16 +165,21 @@ def check_switch(top: Path, current: Path, target: Path, force: bool, ours: str 
         return
     configured = git.config_get('core.hooksPath', cwd=top)
     if configured is not None and configured != ours:
-        raise UsageError(f'core.hooksPath is already {configured!r} (another hook manager?): call '
-                         '`guard scan --staged` from its pre-commit hook, or pass --force to point it at '
-                         f'{target} (guard uninstall points it back)')
+        raise UsageError(
+            f'core.hooksPath is already {configured!r} (another hook manager?): call '
+            '`guard scan --staged` from its pre-commit hook, or pass --force to point it at '
+            f'{target} (guard uninstall points it back)'
+        )
     active = sorted(p.name for p in _children(current) if is_active_foreign(p))
     if active:
-        raise UsageError(f'hooks in {current} would stop running ({", ".join(active)}): call '
-                         '`guard scan --staged` from them, or pass --force (guard uninstall switches back)')
+        raise UsageError(
+            f'hooks in {current} would stop running ({", ".join(active)}): call '
+            '`guard scan --staged` from them, or pass --force (guard uninstall switches back)'
+        )
 
 
 # ---- the shims ----------------------------------------------------------------------------
+
 
 def backup_of(target: Path) -> Path:
     """Where --force keeps the hook it replaces, and uninstall finds it."""
@@ -158,8 +191,10 @@ def check_hook(target: Path, force: bool) -> None:
     if target.exists() and not is_guards(target):
         backup = backup_of(target)
         if not force:
-            raise UsageError(f'{target} exists and is not guard\'s: call `guard scan --staged` from it, '
-                             f'or pass --force to replace it (it is kept as {backup.name})')
+            raise UsageError(
+                f"{target} exists and is not guard's: call `guard scan --staged` from it, "
+                f'or pass --force to replace it (it is kept as {backup.name})'
+            )
         if backup.exists():
             raise UsageError(f'{backup} already exists: move it away before --force')
 
@@ -185,7 +220,7 @@ def uninstall_hook(target: Path) -> str | None:
     if not target.exists():
         return None
     if not is_guards(target):
-        return f'{target} is not guard\'s: left alone'
+        return f"{target} is not guard's: left alone"
     target.unlink()
     if backup.exists():
         os.replace(backup, target)
@@ -202,15 +237,24 @@ def make_dirs(path: Path) -> list[str]:
 
 # ---- commands -----------------------------------------------------------------------------
 
+
 @click.command()
 @click.option('--pre-push', 'pre_push', is_flag=True, help='Also scan the commits of every push.')
-@click.option('--force', is_flag=True,
-              help="Replace a hook that is not guard's (kept as a backup), or move core.hooksPath away "
-                   'from hooks git runs now.')
-@click.option('--hooks-path', 'hooks_path', is_flag=False, flag_value=DEFAULT_HOOKS_PATH, default=None,
-              metavar='[DIR]',
-              help=f'Write the shims into DIR (default {DEFAULT_HOOKS_PATH}, relative to the repository top; '
-                   'commit it to share them) and set core.hooksPath to it.')
+@click.option(
+    '--force',
+    is_flag=True,
+    help="Replace a hook that is not guard's (kept as a backup), or move core.hooksPath away from hooks git runs now.",
+)
+@click.option(
+    '--hooks-path',
+    'hooks_path',
+    is_flag=False,
+    flag_value=DEFAULT_HOOKS_PATH,
+    default=None,
+    metavar='[DIR]',
+    help=f'Write the shims into DIR (default {DEFAULT_HOOKS_PATH}, relative to the repository top; '
+    'commit it to share them) and set core.hooksPath to it.',
+)
 def install(pre_push: bool, force: bool, hooks_path: str | None) -> int:
     """Install guard as this repository's git pre-commit (and pre-push) hook."""
     names = ['pre-commit', 'pre-push'] if pre_push else ['pre-commit']
@@ -251,7 +295,7 @@ def _point_hooks_path(top: Path, value: str, state: State) -> bool:
     if before == value:
         click.echo(f'guard: core.hooksPath is already {value}', err=True)
         return False
-    if state.hooks_path is None:          # keep the first previous value across repeated installs
+    if state.hooks_path is None:  # keep the first previous value across repeated installs
         state.previous_hooks_path = before
     state.hooks_path = value
     set_local_hooks_path(top, value)
@@ -264,7 +308,7 @@ def uninstall() -> int:
     """Undo what `guard install` did: its hooks, backups restored, core.hooksPath, its directories."""
     record = state_path()
     state = load_state(record)
-    if state is None:       # installed by a guard that kept no record: remove guard's shims where git looks
+    if state is None:  # installed by a guard that kept no record: remove guard's shims where git looks
         hooks = git.hooks_dir()
         said = [m for m in (uninstall_hook(hooks / name) for name in SHIMS) if m]
     else:
@@ -285,13 +329,16 @@ def _undo(state: State) -> Iterable[str]:
         now = local_hooks_path(top)
         if now == state.hooks_path:
             set_local_hooks_path(top, state.previous_hooks_path)
-            yield (f'set core.hooksPath back to {state.previous_hooks_path}' if state.previous_hooks_path
-                   else 'unset core.hooksPath')
+            yield (
+                f'set core.hooksPath back to {state.previous_hooks_path}'
+                if state.previous_hooks_path
+                else 'unset core.hooksPath'
+            )
         else:
             yield f'core.hooksPath was changed since guard set it ({now or "unset"}): left alone'
     for directory in reversed(state.created):
         with contextlib.suppress(OSError):
-            Path(directory).rmdir()     # only when empty: never what someone else put there
+            Path(directory).rmdir()  # only when empty: never what someone else put there
             yield f'removed {directory}'
 
 
@@ -300,4 +347,3 @@ def _children(directory: Path) -> list[Path]:
         return list(directory.iterdir())
     except OSError:
         return []
-

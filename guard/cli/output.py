@@ -2,6 +2,7 @@
 
 Free of click, like everything the pre-commit path imports (see guard/cli/fastpath.py).
 """
+
 from __future__ import annotations
 
 import sys

@@ -1,4 +1,5 @@
 """`guard rules list|show ID`."""
+
 from __future__ import annotations
 
 import click

@@ -3,6 +3,7 @@
 The options are declared here for click; what the command does is guard/cli/scanning.py,
 shared with the pre-commit fast path (guard/cli/fastpath.py parses `scan --staged` lines
 without importing click, and hands anything else to this command)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,10 +22,13 @@ from guard.cli.scanning import run_scan, scan_args
 @click.option('--stdin-name', default='<stdin>', show_default=True, help='Path to report for --stdin.')
 @click.option('--no-gitignore', is_flag=True, help='Also scan files that .gitignore excludes.')
 @click.option('--staged', is_flag=True, help='Only lines added in the index (pre-commit); PATHS narrow it.')
-@click.option('--range', 'commit_range', metavar='A..B', help="Every commit of a range: added lines and messages.")
+@click.option('--range', 'commit_range', metavar='A..B', help='Every commit of a range: added lines and messages.')
 @click.option('--since', metavar='REV', help='Every commit after REV up to HEAD (= --range REV..HEAD).')
-@click.option('--pre-push', is_flag=True,
-              help="The commits being pushed, from git's pre-push stdin (PATHS: the remote name and URL).")
+@click.option(
+    '--pre-push',
+    is_flag=True,
+    help="The commits being pushed, from git's pre-push stdin (PATHS: the remote name and URL).",
+)
 @click.option('--format', 'fmt', type=click.Choice(FORMAT_NAMES), default='text', show_default=True)
 @click.option('--output', type=click.Path(dir_okay=False, path_type=Path), help='Write the report here.')
 @click.option('--config', 'config_path', type=click.Path(path_type=Path), help='Config file (.guard.yaml).')

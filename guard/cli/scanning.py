@@ -1,5 +1,6 @@
 """What `guard scan` does once its options are parsed, whichever parser parsed them:
 click (guard/cli/scan.py) or the pre-commit fast path (guard/cli/fastpath.py)."""
+
 from __future__ import annotations
 
 import sys
@@ -13,6 +14,7 @@ from guard.errors import UsageError
 
 class ScanArgs(NamedTuple):
     """`guard scan`'s options (a NamedTuple for the reason guard/cli/options.py gives)."""
+
     paths: tuple[str, ...] = ()
     use_stdin: bool = False
     stdin_name: str = '<stdin>'
@@ -40,9 +42,18 @@ def run_scan(args: ScanArgs) -> int:
     from guard import api
     from guard.cli.output import emit
     from guard.config import load_config
-    modes = [name for name, on in (('--stdin', args.use_stdin), ('--staged', args.staged),
-                                   ('--range', args.commit_range), ('--since', args.since),
-                                   ('--pre-push', args.pre_push)) if on]
+
+    modes = [
+        name
+        for name, on in (
+            ('--stdin', args.use_stdin),
+            ('--staged', args.staged),
+            ('--range', args.commit_range),
+            ('--since', args.since),
+            ('--pre-push', args.pre_push),
+        )
+        if on
+    ]
     if len(modes) > 1:
         raise UsageError(f'{" and ".join(modes)} cannot be combined: pick one')
     if (args.commit_range or args.since) and args.paths:
@@ -71,7 +82,12 @@ def _unused_scope(args: ScanArgs) -> tuple[str, ...]:
     """What this scan reads whole, where a baseline entry nothing matched is really unused
     (guard/baseline.py says why, and what pre-commit's batches make of it)."""
     from guard import baseline, git
+
     staged = git.staged_names(args.paths) if args.staged and args.paths else set()
-    return baseline.unused_scope(args.paths, staged=args.staged,
-                                 commits=bool(args.commit_range or args.since or args.pre_push),
-                                 stdin_name=args.stdin_name if args.use_stdin else None, staged_paths=staged)
+    return baseline.unused_scope(
+        args.paths,
+        staged=args.staged,
+        commits=bool(args.commit_range or args.since or args.pre_push),
+        stdin_name=args.stdin_name if args.use_stdin else None,
+        staged_paths=staged,
+    )

@@ -1,4 +1,5 @@
 """The registry of detectors: explicit, no discovery by import."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -21,6 +22,11 @@ def active_rules(disabled: frozenset[str] = frozenset(), extra: Sequence[Rule] =
 def build_detectors(disabled: frozenset[str] = frozenset(), extra: Sequence[Rule] = ()) -> list[Detector]:
     """Every enabled detector: rules first, then the parsers that rules cannot express."""
     detectors: list[Detector] = [RuleDetector(rule) for rule in active_rules(disabled, extra)]
-    detectors += [ConnectionStringDetector(), KeyValueConnectionDetector(), CredentialFileDetector(),
-                  NetrcDetector(), AssignmentDetector()]
+    detectors += [
+        ConnectionStringDetector(),
+        KeyValueConnectionDetector(),
+        CredentialFileDetector(),
+        NetrcDetector(),
+        AssignmentDetector(),
+    ]
     return [d for d in detectors if d.id not in disabled]

@@ -8,6 +8,7 @@ and both are judged: the key must name a secret, and the value must be neither a
 placeholder, a reference to the environment or a secret store, a public value, nor
 prose, a path, a URL, a number or a boolean.
 """
+
 from __future__ import annotations
 
 import base64
@@ -32,117 +33,539 @@ from guard.detectors.placeholders import (
 from guard.detectors.wordfinder import WordFinder, line_span
 from guard.models import Confidence, Finding, Fragment, Severity
 
-_SECRET_WORDS = WordFinder(('pass', 'pwd', 'secret', 'token', 'cred', 'key', 'auth', 'salt', 'pepper',
-                            'identified'))
+_SECRET_WORDS = WordFinder(('pass', 'pwd', 'secret', 'token', 'cred', 'key', 'auth', 'salt', 'pepper', 'identified'))
 # After a secret word: the rest of the key, a closing quote or bracket, and an assignment operator.
 _AFTER = lazy(
-    r'([\w.\-]{0,40})'                 # the rest of the key: DB_PASSWORD_PROD, secret_key_base
-    r'(["\']?\]?)[ \t]*'               # a quoted key's closing quote, a subscript's bracket
+    r'([\w.\-]{0,40})'  # the rest of the key: DB_PASSWORD_PROD, secret_key_base
+    r'(["\']?\]?)[ \t]*'  # a quoted key's closing quote, a subscript's bracket
     r'(=>|:=|=(?![=~>])|:(?![:/\\])|,[ \t]*(?=["\'])|>(?=[^<\n]{1,512}</)'
     r'|[ \t]+value[ \t]*=[ \t]*(?=["\'])|[ \t](?=[ \t]*[^\s=:])|\((?=[ \t]*["\']))',
     re.IGNORECASE,
 )
 # `- name: DB_PASSWORD` / `value: …` (Kubernetes env), `{"name": "DB_PASSWORD", "value": "…"}` (ECS)
-_NAME_VALUE = lazy(
-    r'([\w.\-]{0,40})(["\']?)[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?(["\']?value["\']?[ \t]*[:=])', re.IGNORECASE)
+_NAME_VALUE = lazy(r'([\w.\-]{0,40})(["\']?)[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?(["\']?value["\']?[ \t]*[:=])', re.IGNORECASE)
 _NAME_KEY = lazy(r'["\']?(?:name|key)["\']?[ \t]*[:=][ \t]*["\']?$', re.IGNORECASE)
 _KEY_RUN = lazy(r'[\w.\-]*')
 _KEY_CHARS = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-')
 _WORDS = lazy(r'[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+')
 _LINE_PREFIX = lazy(r'[ \t]*(?:(?:export|ENV|ARG|set|SET|setenv|-)[ \t]+)?$')
-_SPACE_KEYS = frozenset({'requirepass', 'masterauth'})     # redis.conf: `requirepass VALUE`
+_SPACE_KEYS = frozenset({'requirepass', 'masterauth'})  # redis.conf: `requirepass VALUE`
 _KEYWORD_PREFIX = lazy(r'[ \t]*(?:ENV|ARG|set|SET|setenv)[ \t]+$')
 
 # Source files: an unquoted value there is an expression (a variable, a call), never a literal.
-CODE_EXTENSIONS = frozenset({
-    '.py', '.pyi', '.js', '.jsx', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.go', '.java', '.kt', '.kts',
-    '.scala', '.groovy', '.gradle', '.rb', '.php', '.cs', '.fs', '.vb', '.rs', '.swift', '.c', '.h', '.cc',
-    '.cpp', '.hpp', '.m', '.mm', '.dart', '.lua', '.pl', '.pm', '.r', '.ex', '.exs', '.erl', '.clj', '.vue',
-    '.svelte', '.tf', '.hcl', '.tfvars', '.json', '.jsonc', '.json5', '.toml', '.nix', '.jl', '.zig', '.cr',
-    '.ps1', '.psm1', '.sql', '.ipynb', '.jsonnet', '.libsonnet', '.cue', '.bicep', '.sol',
-})
+CODE_EXTENSIONS = frozenset(
+    {
+        '.py',
+        '.pyi',
+        '.js',
+        '.jsx',
+        '.mjs',
+        '.cjs',
+        '.ts',
+        '.tsx',
+        '.mts',
+        '.go',
+        '.java',
+        '.kt',
+        '.kts',
+        '.scala',
+        '.groovy',
+        '.gradle',
+        '.rb',
+        '.php',
+        '.cs',
+        '.fs',
+        '.vb',
+        '.rs',
+        '.swift',
+        '.c',
+        '.h',
+        '.cc',
+        '.cpp',
+        '.hpp',
+        '.m',
+        '.mm',
+        '.dart',
+        '.lua',
+        '.pl',
+        '.pm',
+        '.r',
+        '.ex',
+        '.exs',
+        '.erl',
+        '.clj',
+        '.vue',
+        '.svelte',
+        '.tf',
+        '.hcl',
+        '.tfvars',
+        '.json',
+        '.jsonc',
+        '.json5',
+        '.toml',
+        '.nix',
+        '.jl',
+        '.zig',
+        '.cr',
+        '.ps1',
+        '.psm1',
+        '.sql',
+        '.ipynb',
+        '.jsonnet',
+        '.libsonnet',
+        '.cue',
+        '.bicep',
+        '.sol',
+    }
+)
 
-PASSWORD_WORDS = frozenset({'password', 'passwd', 'pwd', 'pass', 'passphrase', 'requirepass', 'masterauth',
-                            'pw', 'passw', 'passcode'})
+PASSWORD_WORDS = frozenset(
+    {'password', 'passwd', 'pwd', 'pass', 'passphrase', 'requirepass', 'masterauth', 'pw', 'passw', 'passcode'}
+)
 # `storepass`, `keypass` (keytool), `adminpass`, `dbpwd`: one word whose owner names what it opens
-PASS_OWNERS = frozenset({'store', 'key', 'keystore', 'truststore', 'trust', 'admin', 'db', 'root', 'user', 'mysql',
-                         'pg', 'redis', 'smtp', 'mail', 'ftp', 'ldap', 'bind', 'master', 'app', 'sa', 'vnc', 'sys',
-                         'default', 'service', 'api', 'proxy', 'sudo', 'login', 'web', 'account', 'wifi', 'wpa'})
-SECRET_WORDS = frozenset({'secret', 'secrets', 'token', 'tokens', 'apikey', 'credentials', 'credential', 'creds',
-                          'privatekey', 'secretkey', 'accesskey', 'authtoken', 'accesstoken', 'apitoken',
-                          'authkey', 'pepper'})
+PASS_OWNERS = frozenset(
+    {
+        'store',
+        'key',
+        'keystore',
+        'truststore',
+        'trust',
+        'admin',
+        'db',
+        'root',
+        'user',
+        'mysql',
+        'pg',
+        'redis',
+        'smtp',
+        'mail',
+        'ftp',
+        'ldap',
+        'bind',
+        'master',
+        'app',
+        'sa',
+        'vnc',
+        'sys',
+        'default',
+        'service',
+        'api',
+        'proxy',
+        'sudo',
+        'login',
+        'web',
+        'account',
+        'wifi',
+        'wpa',
+    }
+)
+SECRET_WORDS = frozenset(
+    {
+        'secret',
+        'secrets',
+        'token',
+        'tokens',
+        'apikey',
+        'credentials',
+        'credential',
+        'creds',
+        'privatekey',
+        'secretkey',
+        'accesskey',
+        'authtoken',
+        'accesstoken',
+        'apitoken',
+        'authkey',
+        'pepper',
+    }
+)
 # `<word>_key`: these name a key that unlocks something
-STRONG_KEY_PREFIXES = frozenset({
-    'api', 'access', 'secret', 'private', 'signing', 'sign', 'encryption', 'encrypt', 'decryption', 'crypt',
-    'cipher', 'aes', 'master', 'app', 'auth', 'client', 'account', 'shared', 'hmac', 'jwt', 'session',
-    'service', 'webhook', 'admin', 'root', 'storage', 'subscription', 'consumer', 'developer', 'license',
-    'integration', 'server', 'write', 'read', 'ingest', 'deploy', 'management', 'mgmt', 'cookie', 'csrf_secret',
-    'token', 'enc', 'dek', 'kek', 'wrapping', 'recovery', 'unseal', 'rails', 'laravel',
-})
+STRONG_KEY_PREFIXES = frozenset(
+    {
+        'api',
+        'access',
+        'secret',
+        'private',
+        'signing',
+        'sign',
+        'encryption',
+        'encrypt',
+        'decryption',
+        'crypt',
+        'cipher',
+        'aes',
+        'master',
+        'app',
+        'auth',
+        'client',
+        'account',
+        'shared',
+        'hmac',
+        'jwt',
+        'session',
+        'service',
+        'webhook',
+        'admin',
+        'root',
+        'storage',
+        'subscription',
+        'consumer',
+        'developer',
+        'license',
+        'integration',
+        'server',
+        'write',
+        'read',
+        'ingest',
+        'deploy',
+        'management',
+        'mgmt',
+        'cookie',
+        'csrf_secret',
+        'token',
+        'enc',
+        'dek',
+        'kek',
+        'wrapping',
+        'recovery',
+        'unseal',
+        'rails',
+        'laravel',
+    }
+)
 # `NextToken`, `continuationToken`, `ClientToken`, `LockToken`: tokens that page through results, make
 # a request idempotent or hold a lock; they open nothing (AWS documents hundreds of them with examples)
-NON_CREDENTIAL_TOKENS = frozenset({
-    'next', 'continuation', 'continue', 'page', 'pagination', 'paging', 'cursor', 'marker', 'resume', 'sync',
-    'change', 'lock', 'idempotency', 'client', 'request', 'purchase', 'input', 'output', 'prev', 'previous',
-    'cancel', 'cancellation', 'start', 'starting', 'forward', 'backward', 'update',
-})
-_BUILDER_NAMES = PASSWORD_WORDS | SECRET_WORDS      # `.password("…")`, `.apiKey("…")`
-PUBLIC_WORDS = frozenset({'public', 'publishable', 'pub', 'site', 'sitekey', 'recaptcha', 'anon', 'csrf',
-                          'xsrf', 'nonce'})
+NON_CREDENTIAL_TOKENS = frozenset(
+    {
+        'next',
+        'continuation',
+        'continue',
+        'page',
+        'pagination',
+        'paging',
+        'cursor',
+        'marker',
+        'resume',
+        'sync',
+        'change',
+        'lock',
+        'idempotency',
+        'client',
+        'request',
+        'purchase',
+        'input',
+        'output',
+        'prev',
+        'previous',
+        'cancel',
+        'cancellation',
+        'start',
+        'starting',
+        'forward',
+        'backward',
+        'update',
+    }
+)
+_BUILDER_NAMES = PASSWORD_WORDS | SECRET_WORDS  # `.password("…")`, `.apiKey("…")`
+PUBLIC_WORDS = frozenset(
+    {'public', 'publishable', 'pub', 'site', 'sitekey', 'recaptcha', 'anon', 'csrf', 'xsrf', 'nonce'}
+)
 # `hashed_secret`, `encrypted_password`: a digest or ciphertext of a secret does not open anything
-DERIVED_WORDS = frozenset({'hash', 'hashed', 'digest', 'sha1', 'sha256', 'sha512', 'md5', 'bcrypt', 'encrypted',
-                           'crypted', 'sealed', 'fingerprint', 'checksum', 'salted'})
+DERIVED_WORDS = frozenset(
+    {
+        'hash',
+        'hashed',
+        'digest',
+        'sha1',
+        'sha256',
+        'sha512',
+        'md5',
+        'bcrypt',
+        'encrypted',
+        'crypted',
+        'sealed',
+        'fingerprint',
+        'checksum',
+        'salted',
+    }
+)
 # `password_file`, `token_url`, `secret_name`: the key describes the secret, the value is not it
-NOT_SECRET_SUFFIXES = frozenset({
-    'file', 'files', 'path', 'paths', 'name', 'names', 'id', 'ids', 'url', 'urls', 'uri', 'endpoint', 'policy',
-    'length', 'len', 'size', 'type', 'ttl', 'expiry', 'expires', 'expiration', 'timeout', 'min', 'max',
-    'enabled', 'enable', 'disabled', 'header', 'field', 'hash', 'hashed', 'env', 'var', 'variable', 'prefix',
-    'version', 'store', 'manager', 'ref', 'arn', 'count', 'regex', 'pattern', 'format', 'mode', 'provider',
-    'location', 'label', 'method', 'algorithm', 'alg', 'kind', 'lifetime', 'duration', 'rotation', 'reset',
-    'validity', 'scope', 'scopes', 'audience', 'issuer', 'dir', 'directory', 'command', 'cmd', 'script',
-    'template', 'hint', 'title', 'description', 'placeholder', 'message', 'error', 'strategy', 'source',
-    'limit', 'attempts', 'retries', 'rules', 'rule', 'required', 'class', 'module', 'handler', 'callback',
-    'param', 'parameter', 'query', 'column', 'table', 'confirmation', 'confirm', 'prompt',
-    'question', 'secretref', 'from', 'reference', 'key_ref', 'selector', 'mount', 'volume', 'cache',
-    'age', 'lifespan', 'refresh_interval', 'interval', 'expire', 'expired', 'exp', 'usage', 'use', 'user',
-    'username', 'login', 'account_id', 'bits', 'size_bits', 'strength', 'reuse', 'history', 'changed',
-    'updated', 'created', 'at', 'date', 'time', 'on', 'is', 'has', 'set', 'exists', 'provided', 'validation',
-    'validator', 'regexp', 'host', 'port', 'server', 'generator', 'factory', 'type_id', 'kid',
-    'fingerprint', 'checksum', 'digest', 'sha', 'md5', 'id_token_hint', 'encoding', 'encoder', 'decoder',
-    'parser', 'serializer', 'length_min', 'rotate', 'count_max', 'keyring', 'vault', 'region', 'bucket',
-})
+NOT_SECRET_SUFFIXES = frozenset(
+    {
+        'file',
+        'files',
+        'path',
+        'paths',
+        'name',
+        'names',
+        'id',
+        'ids',
+        'url',
+        'urls',
+        'uri',
+        'endpoint',
+        'policy',
+        'length',
+        'len',
+        'size',
+        'type',
+        'ttl',
+        'expiry',
+        'expires',
+        'expiration',
+        'timeout',
+        'min',
+        'max',
+        'enabled',
+        'enable',
+        'disabled',
+        'header',
+        'field',
+        'hash',
+        'hashed',
+        'env',
+        'var',
+        'variable',
+        'prefix',
+        'version',
+        'store',
+        'manager',
+        'ref',
+        'arn',
+        'count',
+        'regex',
+        'pattern',
+        'format',
+        'mode',
+        'provider',
+        'location',
+        'label',
+        'method',
+        'algorithm',
+        'alg',
+        'kind',
+        'lifetime',
+        'duration',
+        'rotation',
+        'reset',
+        'validity',
+        'scope',
+        'scopes',
+        'audience',
+        'issuer',
+        'dir',
+        'directory',
+        'command',
+        'cmd',
+        'script',
+        'template',
+        'hint',
+        'title',
+        'description',
+        'placeholder',
+        'message',
+        'error',
+        'strategy',
+        'source',
+        'limit',
+        'attempts',
+        'retries',
+        'rules',
+        'rule',
+        'required',
+        'class',
+        'module',
+        'handler',
+        'callback',
+        'param',
+        'parameter',
+        'query',
+        'column',
+        'table',
+        'confirmation',
+        'confirm',
+        'prompt',
+        'question',
+        'secretref',
+        'from',
+        'reference',
+        'key_ref',
+        'selector',
+        'mount',
+        'volume',
+        'cache',
+        'age',
+        'lifespan',
+        'refresh_interval',
+        'interval',
+        'expire',
+        'expired',
+        'exp',
+        'usage',
+        'use',
+        'user',
+        'username',
+        'login',
+        'account_id',
+        'bits',
+        'size_bits',
+        'strength',
+        'reuse',
+        'history',
+        'changed',
+        'updated',
+        'created',
+        'at',
+        'date',
+        'time',
+        'on',
+        'is',
+        'has',
+        'set',
+        'exists',
+        'provided',
+        'validation',
+        'validator',
+        'regexp',
+        'host',
+        'port',
+        'server',
+        'generator',
+        'factory',
+        'type_id',
+        'kid',
+        'fingerprint',
+        'checksum',
+        'digest',
+        'sha',
+        'md5',
+        'id_token_hint',
+        'encoding',
+        'encoder',
+        'decoder',
+        'parser',
+        'serializer',
+        'length_min',
+        'rotate',
+        'count_max',
+        'keyring',
+        'vault',
+        'region',
+        'bucket',
+    }
+)
 # `primary_key`, `sort_key`: keys of data structures, not of locks
-DATA_KEY_PREFIXES = frozenset({
-    'primary', 'foreign', 'sort', 'partition', 'cache', 'idempotency', 'unique', 'lookup', 'map', 'row',
-    'hash', 'range', 'group', 'order', 'index', 'registry', 'config', 'settings', 'translation', 'i18n',
-    'message', 'hot', 'short', 'shortcut', 'legend', 'field', 'column', 'table', 'attribute', 'property',
-    'react', 'dict', 'object', 'composite', 'natural', 'surrogate', 'dedup', 'dedupe', 'routing', 'shard',
-    'bucket', 'redis', 'state', 'storage_key', 'metadata', 'label', 'tag', 'sort_key', 'item', 'list',
-    'entry', 'env', 'environment', 'var', 'variable', 'lock', 'mutex', 'cursor', 'page', 'next', 'prev',
-    'previous', 'parent', 'child', 'node', 'ssh', 'gpg', 'pgp', 'host', 'known', 'kms', 'key', 'by',
-    'result', 'results', 's3', 'blob',
-})
+DATA_KEY_PREFIXES = frozenset(
+    {
+        'primary',
+        'foreign',
+        'sort',
+        'partition',
+        'cache',
+        'idempotency',
+        'unique',
+        'lookup',
+        'map',
+        'row',
+        'hash',
+        'range',
+        'group',
+        'order',
+        'index',
+        'registry',
+        'config',
+        'settings',
+        'translation',
+        'i18n',
+        'message',
+        'hot',
+        'short',
+        'shortcut',
+        'legend',
+        'field',
+        'column',
+        'table',
+        'attribute',
+        'property',
+        'react',
+        'dict',
+        'object',
+        'composite',
+        'natural',
+        'surrogate',
+        'dedup',
+        'dedupe',
+        'routing',
+        'shard',
+        'bucket',
+        'redis',
+        'state',
+        'storage_key',
+        'metadata',
+        'label',
+        'tag',
+        'sort_key',
+        'item',
+        'list',
+        'entry',
+        'env',
+        'environment',
+        'var',
+        'variable',
+        'lock',
+        'mutex',
+        'cursor',
+        'page',
+        'next',
+        'prev',
+        'previous',
+        'parent',
+        'child',
+        'node',
+        'ssh',
+        'gpg',
+        'pgp',
+        'host',
+        'known',
+        'kms',
+        'key',
+        'by',
+        'result',
+        'results',
+        's3',
+        'blob',
+    }
+)
 _VALUE_PREFIXES = ('base64:', 'bearer ', 'basic ', 'token ', 'hex:')
-_PUBLIC_VALUE = lazy(r'^(?:pk_(?:live|test)_|pk\.[\w-]|rk_test_|sb_publishable_|6L[\w-]{38}$)'
-                           r'|\.apps\.googleusercontent\.com$|^https?://[0-9a-f]{32}@[\w.\-]*sentry')
+_PUBLIC_VALUE = lazy(
+    r'^(?:pk_(?:live|test)_|pk\.[\w-]|rk_test_|sb_publishable_|6L[\w-]{38}$)'
+    r'|\.apps\.googleusercontent\.com$|^https?://[0-9a-f]{32}@[\w.\-]*sentry'
+)
 _NUMBERISH = lazy(r'^[-+]?\d+(?:[.,:]\d+)*[a-zA-Z%]{0,3}$|^(?:true|false|yes|no|on|off|null|nil|none)$', re.I)
 _URLISH = lazy(r'^[A-Za-z][A-Za-z0-9+.\-]*://|^(?:/|\./|\.\./|~/|file:|[A-Za-z]:\\)')
 # bcrypt, argon2, sha-crypt, PBKDF2: a password's hash opens nothing
 # and MySQL's mysql_native_password hash ('*' and 40 hex, `IDENTIFIED BY PASSWORD '*6BB4…'`)
-_PASSWORD_HASH = lazy(r'^\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|pbkdf2[\w-]*)\$|^(?:pbkdf2_sha256|bcrypt_sha256)\$'
-                      r'|^\*[0-9A-Fa-f]{40}$')
+_PASSWORD_HASH = lazy(
+    r'^\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|pbkdf2[\w-]*)\$|^(?:pbkdf2_sha256|bcrypt_sha256)\$'
+    r'|^\*[0-9A-Fa-f]{40}$'
+)
 _HOST_PORT = lazy(r'^[\w.\-]+:\d{1,5}$')
 _FILE_VALUE = lazy(r'\.(?:pem|key|crt|cer|p12|pfx|jks|json|txt|yaml|yml|env|asc|gpg|der|keystore)$', re.I)
-_QUOTED = {'"': lazy(r'"((?:[^"\\\n]|\\.){0,1024})"'), "'": lazy(r"'((?:[^'\\\n]|\\.){0,1024})'"),
-           '`': lazy(r'`([^`\n]{0,1024})`')}
+_QUOTED = {
+    '"': lazy(r'"((?:[^"\\\n]|\\.){0,1024})"'),
+    "'": lazy(r"'((?:[^'\\\n]|\\.){0,1024})'"),
+    '`': lazy(r'`([^`\n]{0,1024})`'),
+}
 _OPENER = {')': '(', ']': '[', '}': '{'}
 _CONTINUES = lazy(r'[ \t]*(?:\+|\.[A-Za-z_]|%[ \t]|\[|\$|\|\|)')
 _CALL_END = lazy(r'[ \t]*\)')
 _AUTH_SCHEMES = frozenset({'bearer', 'basic', 'token', 'bot', 'apikey', 'digest'})
 _BARE = lazy(r'[^\s"\'`]{1,1024}')
 _XML_TEXT = lazy(r'([^<\n]{1,1024})</')
-_CONN_CONTEXT = lazy(r'(?i)(?<![\w.\-])(?:host|hostaddr|server|data source|dbname|initial catalog)'
-                           r'[ \t]*=|loginmodule')
+_CONN_CONTEXT = lazy(
+    r'(?i)(?<![\w.\-])(?:host|hostaddr|server|data source|dbname|initial catalog)'
+    r'[ \t]*=|loginmodule'
+)
 _SECTION = lazy(r'^(?:([A-Za-z_][\w-]*):[ \t]*|---.*)$', re.MULTILINE)
 _BASE64 = lazy(r'^[A-Za-z0-9+/]{4,}={0,2}$')
 # `API_KEY: str = "…"`: a declared type between key and literal
@@ -156,7 +579,7 @@ _NEXT_PAIR = lazy(r'[,&](?=[A-Za-z_][\w.\-]+=)')
 _BLOCK_SCALARS = frozenset({'|', '|-', '|+', '>', '>-', '>+'})
 _CALL = lazy(r'([A-Za-z_$][A-Za-z_$.:]*)\(')
 _CIPHERTEXT = lazy(r'^\{[A-Za-z0-9+/]{8,}={0,2}\}$')
-_PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'     # string.punctuation (`string` compiles a regex at import)
+_PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'  # string.punctuation (`string` compiles a regex at import)
 # Five consonants in a row: 73% of 14 random lowercase letters, 0.9% of the stdlib's 4,183 distinct
 # lowercase words of 8-14 letters (concatenations: 'strftime', 'htmlhelp')
 _CONSONANTS_5 = lazy(r'(?i)[bcdfghjklmnpqrstvwxz]{5}')
@@ -171,7 +594,7 @@ _SQL_NAME = lazy(r'[A-Za-z][\w$#]{0,127}(?=[ \t]*(?:;|\r?\n|$))')
 # the user name may be a literal or a name, the password only a literal
 _PAIR_HEAD = lazy(r'\([ \t]*(?:"[^"\\\n]{0,256}"|\'[^\'\\\n]{0,256}\'|[A-Za-z_][\w.]{0,80})[ \t]*,[ \t]*(?=["\'])')
 _PAIR_END = lazy(r'[ \t]*,?[ \t]*\)')
-_PAIR_CLASS = lazy(r'(?i)(?:basic|digest)auth$')     # searched from 6 characters before the word 'Auth'
+_PAIR_CLASS = lazy(r'(?i)(?:basic|digest)auth$')  # searched from 6 characters before the word 'Auth'
 # a character class with a range, then a quantifier: `[a-zA-Z0-9+/=]{88}`, `[0-9a-f]+`; or two escapes
 # of regex syntax: `^\zs\(secret\|inkeys\)\s*=` (one can be a random value's)
 _REGEX_SYNTAX = lazy(r'\[\^?[^\]\s]*(?:a-z|A-Z|0-9|a-f|A-F)[^\]\s]*\][*+?{]|\\[(|)sdw].*\\[(|)sdw]')
@@ -186,10 +609,10 @@ class KeyClass:
 class Assignment(NamedTuple):
     key: str
     value: str
-    offset: int                    # where the value starts in the fragment's text
+    offset: int  # where the value starts in the fragment's text
     quoted: bool
-    spaced: bool = False           # `key value` or `key("value")`: too weak a form for a key that may name no secret
-    key_class: str | None = None   # the form names what the value is (`IDENTIFIED BY '…'`), whatever the key
+    spaced: bool = False  # `key value` or `key("value")`: too weak a form for a key that may name no secret
+    key_class: str | None = None  # the form names what the value is (`IDENTIFIED BY '…'`), whatever the key
 
 
 def classify_key(key: str) -> str | None:
@@ -205,8 +628,11 @@ def classify_key(key: str) -> str | None:
     last = words[-1]
     if last in NOT_SECRET_SUFFIXES or (len(words) > 1 and '_'.join(words[-2:]) in NOT_SECRET_SUFFIXES):
         return None
-    if last in PASSWORD_WORDS or joined.endswith(('password', 'passwd', 'passphrase')) \
-            or (last.endswith(('pass', 'pwd')) and last.removesuffix('pass').removesuffix('pwd') in PASS_OWNERS):
+    if (
+        last in PASSWORD_WORDS
+        or joined.endswith(('password', 'passwd', 'passphrase'))
+        or (last.endswith(('pass', 'pwd')) and last.removesuffix('pass').removesuffix('pwd') in PASS_OWNERS)
+    ):
         return KeyClass.PASSWORD
     if last in ('token', 'tokens') and len(words) > 1 and words[-2] in NON_CREDENTIAL_TOKENS:
         return None
@@ -215,7 +641,7 @@ def classify_key(key: str) -> str | None:
     if last in ('key', 'keys', 'base', 'salt', 'seed'):
         previous = words[-2] if len(words) > 1 else ''
         if previous.isdigit() and len(words) > 2:
-            previous = words[-3] + previous     # `S3Key`: 's3', not '3'
+            previous = words[-3] + previous  # `S3Key`: 's3', not '3'
         if 'secret' in words or 'private' in words or previous in STRONG_KEY_PREFIXES:
             return KeyClass.SECRET
         if previous in DATA_KEY_PREFIXES or last == 'base':
@@ -231,7 +657,7 @@ def strip_scheme(value: str) -> str:
     lowered_value = value.lower()
     for prefix in _VALUE_PREFIXES:
         if lowered_value.startswith(prefix) and len(value) > len(prefix) + 8:
-            return value[len(prefix):].lstrip()
+            return value[len(prefix) :].lstrip()
     return value
 
 
@@ -240,18 +666,28 @@ def judge_value(key_class: str, value: str) -> tuple[Severity, Confidence] | Non
     value = strip_scheme(value.strip())
     if '&' in value:
         import html  # here, not at import: html.entities is ~1 ms of the pre-commit start-up
-        value = html.unescape(value)     # `&#x3C;string>` in generated docs is `<string>`
-    if len(value) < 8 or _NUMBERISH.match(value) or _PUBLIC_VALUE.search(value) or _HOST_PORT.match(value) \
-            or value.startswith('arn:') \
-            or (_URLISH.match(value) and not (value[0] == '/' and _BASE64.match(value) and looks_random(value))):
-        return None     # a URL or a path; base64 may start with '/' too ('/QC0zbITcNp…')
-    if value.startswith('-----BEGIN') or _FILE_VALUE.search(value) or _PASSWORD_HASH.match(value) \
-            or is_placeholder(value):
+
+        value = html.unescape(value)  # `&#x3C;string>` in generated docs is `<string>`
+    if (
+        len(value) < 8
+        or _NUMBERISH.match(value)
+        or _PUBLIC_VALUE.search(value)
+        or _HOST_PORT.match(value)
+        or value.startswith('arn:')
+        or (_URLISH.match(value) and not (value[0] == '/' and _BASE64.match(value) and looks_random(value)))
+    ):
+        return None  # a URL or a path; base64 may start with '/' too ('/QC0zbITcNp…')
+    if (
+        value.startswith('-----BEGIN')
+        or _FILE_VALUE.search(value)
+        or _PASSWORD_HASH.match(value)
+        or is_placeholder(value)
+    ):
         return None
     if ' ' in value and not (len(value) >= 32 and shannon_entropy(value) >= 4.3 and value.count(' ') <= 3):
-        return None      # prose
+        return None  # prose
     if _REGEX_SYNTAX.search(value) or _CIPHERTEXT.match(value):
-        return None      # `[a-zA-Z0-9+/=]{88}`: a pattern for secrets; `{COQLCE6DU6GtcS5P=}`: Maven's ciphertext
+        return None  # `[a-zA-Z0-9+/=]{88}`: a pattern for secrets; `{COQLCE6DU6GtcS5P=}`: Maven's ciphertext
     verdict = _judge_shape(key_class, value)
     if verdict is None or _encodes_nothing(value):
         return None
@@ -265,9 +701,10 @@ def _judge_shape(key_class: str, value: str) -> tuple[Severity, Confidence] | No
     if key_class == KeyClass.PASSWORD:
         # A key that names a password is context enough: whatever is not a stand-in, a word or a
         # phrase is somebody's password, however plain it looks ('qWErtyZxcvBnMl' has 2 classes).
-        if (is_trivial_password(value) or is_trivial_password(value.strip(_PUNCTUATION))) \
-                and not _CONSONANTS_5.search(value):
-            return None     # a word ('Passwort', 'doesnotexist'); not 'xqzvjkwmplrt' (words seldom run 5 consonants)
+        if (is_trivial_password(value) or is_trivial_password(value.strip(_PUNCTUATION))) and not _CONSONANTS_5.search(
+            value
+        ):
+            return None  # a word ('Passwort', 'doesnotexist'); not 'xqzvjkwmplrt' (words seldom run 5 consonants)
         if is_phrase(value):
             return None
         if random:
@@ -276,8 +713,7 @@ def _judge_shape(key_class: str, value: str) -> tuple[Severity, Confidence] | No
     if key_class == KeyClass.SECRET:
         if random or (is_uuid(value)):
             return Severity.HIGH, Confidence.HIGH if random and len(value) >= 16 else Confidence.MEDIUM
-        if len(value) >= 10 and char_classes(value) >= 3 and shannon_entropy(value) >= 3.0 \
-                and not is_word_path(value):
+        if len(value) >= 10 and char_classes(value) >= 3 and shannon_entropy(value) >= 3.0 and not is_word_path(value):
             return Severity.HIGH, Confidence.MEDIUM
         return None
     if random and len(value) >= 16 and not is_uuid(value):
@@ -306,8 +742,9 @@ def _encodes_nothing(value: str) -> bool:
         text = raw.decode('ascii')
     except UnicodeDecodeError:
         return False
-    return text.isprintable() and (is_placeholder(text) or is_placeholder(text.rpartition(':')[2])
-                                   or (' ' in text.strip() and is_phrase(text)))
+    return text.isprintable() and (
+        is_placeholder(text) or is_placeholder(text.rpartition(':')[2]) or (' ' in text.strip() and is_phrase(text))
+    )
 
 
 def _is_public_key_der(der: bytes) -> bool:
@@ -329,7 +766,7 @@ def _der_contents(der: bytes, at: int, tag: int) -> tuple[int, int] | None:
     if not length & 0x80:
         return at + 2, length
     width = length & 0x7F
-    return at + 2 + width, int.from_bytes(der[at + 2:at + 2 + width], 'big')
+    return at + 2 + width, int.from_bytes(der[at + 2 : at + 2 + width], 'big')
 
 
 def _key_start(text: str, at: int) -> int:
@@ -340,8 +777,9 @@ def _key_start(text: str, at: int) -> int:
     return start
 
 
-def read_value(text: str, match: re.Match[str], code: bool, in_string: bool = False,
-               typed: bool = False) -> tuple[str, int, bool] | None:
+def read_value(
+    text: str, match: re.Match[str], code: bool, in_string: bool = False, typed: bool = False
+) -> tuple[str, int, bool] | None:
     """The value after the operator: (value, offset, quoted), or None when there is no literal.
     `code`: an unquoted value is an expression; `typed`: a type may stand between key and value."""
     op = match.group(3)
@@ -356,7 +794,7 @@ def read_value(text: str, match: re.Match[str], code: bool, in_string: bool = Fa
         return (xml.group(1).strip(), pos, True) if xml else None
     quote = text[pos]
     if typed and quote not in _QUOTED and op == ':':
-        declared = _TYPED.match(text, pos)      # `API_KEY: str = "…"`, `apiKey: string = "…"`, `&str`
+        declared = _TYPED.match(text, pos)  # `API_KEY: str = "…"`, `apiKey: string = "…"`, `&str`
         if declared:
             pos = declared.end()
             quote = text[pos]
@@ -368,9 +806,9 @@ def read_value(text: str, match: re.Match[str], code: bool, in_string: bool = Fa
             return None
         inner = found.group(1)
         if (quote == '`' and '${' in inner) or _CONTINUES.match(text, found.end()):
-            return None     # a template, or one operand of `'…' + x`, `'…'.format()`, `'…' % x`
+            return None  # a template, or one operand of `'…' + x`, `'…'.format()`, `'…' % x`
         if (op.startswith(',') or op == '(') and not _CALL_END.match(text, found.end()):
-            return None     # `define('KEY', 'value')` has two arguments; a list of names does not
+            return None  # `define('KEY', 'value')` has two arguments; a list of names does not
         return inner, pos + 1, True
     if code:
         return None
@@ -381,25 +819,25 @@ def read_value(text: str, match: re.Match[str], code: bool, in_string: bool = Fa
     if bare is None:
         return None
     if bare.group().lower() in _AUTH_SCHEMES and text.startswith(' ', bare.end()):
-        bare = word.match(text, bare.end() + 1) or bare      # `Bearer <token>`: the token
+        bare = word.match(text, bare.end() + 1) or bare  # `Bearer <token>`: the token
     pos = bare.start()
     value = bare.group()
     if value[0] in '[{':
-        return None     # `key: [a, b]`, `key: {…}`: a list or a mapping, not a scalar
+        return None  # `key: [a, b]`, `key: {…}`: a list or a mapping, not a scalar
     if not in_string and value[-1] in '"\'`,;)]}':
-        value = _strip_closers(value, text[line_span(text, match.start())[0]:match.start()])
+        value = _strip_closers(value, text[line_span(text, match.start())[0] : match.start()])
     if in_string and '\\' in value:
-        value = _ESCAPED_BREAK.split(value, 1)[0]     # `"password: abc\n"`: the string's line ends at `\n`
+        value = _ESCAPED_BREAK.split(value, 1)[0]  # `"password: abc\n"`: the string's line ends at `\n`
     if ',' in value or '&' in value:
         # `--set db.password=…,db.user=app` (Helm), `?token=…&user=…`: the next pair is not the value
         pair = _NEXT_PAIR.search(value)
-        value = value[:pair.start()] if pair else value
+        value = value[: pair.start()] if pair else value
     value = value.rstrip(',;')
     if value in _BLOCK_SCALARS:
         return _block_scalar(text, match.start(), bare.end())
     call = _CALL.match(value) if '(' in value else None
     if call and len(call.group(1)) >= 3 and (call.group(1).islower() or is_phrase(call.group(1))):
-        return None     # `inputsecret("Password: ")`, `hiera('db::password')`: a call in a language we do not parse
+        return None  # `inputsecret("Password: ")`, `hiera('db::password')`: a call in a language we do not parse
     return value, pos, False
 
 
@@ -432,25 +870,30 @@ def _strip_closers(value: str, opened: str) -> str:
     of these itself (`Hc0h=(kLY@}`)."""
     while value:
         last = value[-1]
-        closes = last in ',;' or (last in '"\'`' and last in opened) \
+        closes = (
+            last in ',;'
+            or (last in '"\'`' and last in opened)
             or (last in _OPENER and _OPENER[last] in opened and value.count(last) > value.count(_OPENER[last]))
+        )
         if not closes:
             break
         value = value[:-1]
     return value
 
 
-def _spaced_assignment(text: str, key: str, key_start: int, before: str, match: re.Match[str],
-                       code: bool) -> Assignment | None:
+def _spaced_assignment(
+    text: str, key: str, key_start: int, before: str, match: re.Match[str], code: bool
+) -> Assignment | None:
     """`key value`: only where a line or a command is built so."""
     line_start = line_span(text, key_start, 80)[0]
     # `--password X`, `keytool -storepass X`: a command-line flag takes the next word
     flag = text[key_start] == '-' and before in ' \t"\'\n'
     # `ENV DB_PASSWORD x` (Dockerfile), `requirepass x` (redis.conf): a line of `key value`
-    keyword = _KEYWORD_PREFIX.match(text, line_start, key_start) is not None \
-        or (key.lower() in _SPACE_KEYS and _LINE_PREFIX.match(text, line_start, key_start) is not None)
-    if not (flag or keyword) and text[match.end():match.end() + 40].lstrip(' \t')[:1] not in _QUOTED:
-        return None     # `the password is …`, `if token is None`: most of these hits, dropped before reading on
+    keyword = _KEYWORD_PREFIX.match(text, line_start, key_start) is not None or (
+        key.lower() in _SPACE_KEYS and _LINE_PREFIX.match(text, line_start, key_start) is not None
+    )
+    if not (flag or keyword) and text[match.end() : match.end() + 40].lstrip(' \t')[:1] not in _QUOTED:
+        return None  # `the password is …`, `if token is None`: most of these hits, dropped before reading on
     value = read_value(text, match, False)
     if value is None or not value[0]:
         return None
@@ -459,7 +902,7 @@ def _spaced_assignment(text: str, key: str, key_start: int, before: str, match: 
         # (SQL); never a word of prose
         if not (keyword or value[2]):
             return None
-        rest = text[value[1] + len(value[0]) + value[2]:line_span(text, value[1], 1100)[1]]
+        rest = text[value[1] + len(value[0]) + value[2] : line_span(text, value[1], 1100)[1]]
         if not _STATEMENT_END.match(rest):
             return None
     return Assignment(key, value[0], value[1], value[2], spaced=not keyword)
@@ -480,29 +923,85 @@ def _block_scalar(text: str, key_at: int, after: int) -> tuple[str, int, bool] |
     value = line.strip()
     if indent <= key_indent or not value:
         return None
-    following = text[end + 1:end + 1 + indent + 1]
-    if following[:indent + 1].startswith(' ' * (indent)) and following.strip():
-        return None     # a second line of the block
+    following = text[end + 1 : end + 1 + indent + 1]
+    if following[: indent + 1].startswith(' ' * (indent)) and following.strip():
+        return None  # a second line of the block
     return value, start + indent, False
 
 
 class AssignmentDetector:
     """A key naming a secret, assigned a value that is one."""
+
     id = 'generic-secret-assignment'
-    keywords = frozenset({
-        'password', 'passwd', 'passphrase', 'pwd', 'secret', 'token', 'credential', 'creds', 'apikey',
-        'api_key', 'api-key', 'key:', 'key"', "key'", 'key>', '_key=', '_key =', '-key=', '.key=', '_key\t',
-        'privatekey', 'secretkey', 'accesskey', 'signingkey', 'encryptionkey', 'masterkey', 'appkey', 'authkey',
-        'clientkey', 'accountkey', 'licensekey', 'storagekey', 'hmackey', 'jwtkey', 'sessionkey',
-        'pass=', 'pass:', 'pass"', "pass'", 'pass =', 'pass :', 'requirepass', 'masterauth',
-        'auth=', 'auth:', 'auth"', "auth'", 'auth =', 'authorization', 'salt=', 'salt:', 'salt"', "salt'", 'salt =',
-        'storepass', 'keypass', 'pepper', 'identified', 'basicauth(', 'digestauth(',
-    })
+    keywords = frozenset(
+        {
+            'password',
+            'passwd',
+            'passphrase',
+            'pwd',
+            'secret',
+            'token',
+            'credential',
+            'creds',
+            'apikey',
+            'api_key',
+            'api-key',
+            'key:',
+            'key"',
+            "key'",
+            'key>',
+            '_key=',
+            '_key =',
+            '-key=',
+            '.key=',
+            '_key\t',
+            'privatekey',
+            'secretkey',
+            'accesskey',
+            'signingkey',
+            'encryptionkey',
+            'masterkey',
+            'appkey',
+            'authkey',
+            'clientkey',
+            'accountkey',
+            'licensekey',
+            'storagekey',
+            'hmackey',
+            'jwtkey',
+            'sessionkey',
+            'pass=',
+            'pass:',
+            'pass"',
+            "pass'",
+            'pass =',
+            'pass :',
+            'requirepass',
+            'masterauth',
+            'auth=',
+            'auth:',
+            'auth"',
+            "auth'",
+            'auth =',
+            'authorization',
+            'salt=',
+            'salt:',
+            'salt"',
+            "salt'",
+            'salt =',
+            'storepass',
+            'keypass',
+            'pepper',
+            'identified',
+            'basicauth(',
+            'digestauth(',
+        }
+    )
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text
         if 'kind: SealedSecret' in text:
-            return          # encrypted to the cluster's key: safe in git
+            return  # encrypted to the cluster's key: safe in git
         extension = os.path.splitext(fragment.path)[1].lower()
         code = extension in CODE_EXTENSIONS
         sections = _sections(text) if 'kind: Secret' in text else None
@@ -510,21 +1009,21 @@ class AssignmentDetector:
         for word_start, word_end in _SECRET_WORDS.spans(text):
             if word_start < next_free:
                 continue
-            if text[word_start] in 'iI':       # 'identified': SQL's `IDENTIFIED BY '…'`
+            if text[word_start] in 'iI':  # 'identified': SQL's `IDENTIFIED BY '…'`
                 found = _identified_by(text, word_start, extension in _SQL_EXTENSIONS)
                 if found is not None:
                     next_free = found.offset + len(found.value)
                     yield from self._report(fragment, found, KeyClass.PASSWORD)
                 continue
             if text.startswith('(', word_end) and _PAIR_CLASS.search(text, max(0, word_start - 6), word_end):
-                found = _auth_pair(text, word_end, text[_key_start(text, word_start):word_end])
-                if found is not None:       # `HTTPBasicAuth('user', '…')`, `httpx.DigestAuth(USER, '…')`
+                found = _auth_pair(text, word_end, text[_key_start(text, word_start) : word_end])
+                if found is not None:  # `HTTPBasicAuth('user', '…')`, `httpx.DigestAuth(USER, '…')`
                     next_free = found.offset + len(found.value)
                     yield from self._report(fragment, found, KeyClass.PASSWORD)
                     continue
             match = _NAME_VALUE.match(text, word_end) or _AFTER.match(text, word_end)
             if match is None:
-                run = _KEY_RUN.match(text, word_end)        # other words of this key end the same way
+                run = _KEY_RUN.match(text, word_end)  # other words of this key end the same way
                 next_free = run.end() if run else word_end
                 continue
             next_free = match.end()
@@ -542,25 +1041,39 @@ class AssignmentDetector:
             value = strip_scheme(found.value)
             offset = found.offset + len(found.value) - len(value)
             if key_class == KeyClass.AMBIGUOUS and _SCHEME_BEFORE.search(text, max(0, offset - 8), offset):
-                key_class = KeyClass.SECRET     # `Authorization: Bearer …`: the scheme names a credential
+                key_class = KeyClass.SECRET  # `Authorization: Bearer …`: the scheme names a credential
             decoded = value
             if sections is not None and _section(sections, word_start) == 'data':
-                decoded = _b64decode(value)     # judged decoded, reported as written
+                decoded = _b64decode(value)  # judged decoded, reported as written
             verdict = judge_value(key_class, decoded)
             if verdict is None:
                 continue
             if key_class == KeyClass.PASSWORD and self._in_connection_string(text, word_start):
                 continue
             severity, confidence = verdict
-            yield secret_finding(fragment, offset, value, rule_id=self.id, severity=severity,
-                                 confidence=confidence, message=f'secret assigned to {found.key}')
+            yield secret_finding(
+                fragment,
+                offset,
+                value,
+                rule_id=self.id,
+                severity=severity,
+                confidence=confidence,
+                message=f'secret assigned to {found.key}',
+            )
 
     def _report(self, fragment: Fragment, found: Assignment, key_class: str) -> Iterator[Finding]:
         """A value whose form names what it is (`IDENTIFIED BY '…'`, `auth=('user', '…')`): judged as written."""
         verdict = judge_value(key_class, found.value)
         if verdict is not None:
-            yield secret_finding(fragment, found.offset, found.value, rule_id=self.id, severity=verdict[0],
-                                 confidence=verdict[1], message=f'secret assigned to {found.key}')
+            yield secret_finding(
+                fragment,
+                found.offset,
+                found.value,
+                rule_id=self.id,
+                severity=verdict[0],
+                confidence=verdict[1],
+                message=f'secret assigned to {found.key}',
+            )
 
     @staticmethod
     def _assignment(text: str, word_start: int, match: re.Match[str], code: bool) -> Assignment | None:
@@ -582,18 +1095,22 @@ class AssignmentDetector:
         if op.startswith(',') and not close:
             return None
         if op in ('=', ':') and key.lower().endswith('auth') and classify_key(key) == KeyClass.AMBIGUOUS:
-            pair = _auth_pair(text, match.end(), key)     # `auth=('user', '…')`, `http_auth = (USER, "…")`
+            pair = _auth_pair(text, match.end(), key)  # `auth=('user', '…')`, `http_auth = (USER, "…")`
             if pair is not None:
                 return pair
         if op == '(' and not _is_setter(key):
-            return None     # `ds.setPassword("…")`, `.withApiKey("…")`, `.password("…")`; not `check_password("…")`
+            return None  # `ds.setPassword("…")`, `.withApiKey("…")`, `.password("…")`; not `check_password("…")`
         if op == '>' and before != '<' and not (close and _NAME_KEY.search(text, max(0, key_start - 40), key_start)):
-            return None     # `<password>…</password>`, `<property name="db.password">…</property>`
+            return None  # `<password>…</password>`, `<property name="db.password">…</property>`
         if op == ':' and text.endswith('://', 0, key_start):
-            return None     # `https://x-access-token:…@host`: a URL's user name; the URL's detectors judge it
-        if op == ':' and match.start(3) > match.end(2) and not close \
-                and text[max(0, key_start - 40):key_start].rstrip(' \t')[-1:].isalnum():
-            return None     # `key : value` after a word is prose: 'Never pass :data:`x` as sender' (a reST role)
+            return None  # `https://x-access-token:…@host`: a URL's user name; the URL's detectors judge it
+        if (
+            op == ':'
+            and match.start(3) > match.end(2)
+            and not close
+            and text[max(0, key_start - 40) : key_start].rstrip(' \t')[-1:].isalnum()
+        ):
+            return None  # `key : value` after a word is prose: 'Never pass :data:`x` as sender' (a reST role)
         if 'value' in op and not close:
             return None
         if op in (' ', '\t'):
@@ -618,15 +1135,15 @@ def _identified_by(text: str, word_start: int, sql: bool) -> Assignment | None:
     if by is None:
         return None
     pos = by.end()
-    quote = text[pos:pos + 1]
+    quote = text[pos : pos + 1]
     if quote in ('"', "'"):
         found = _QUOTED[quote].match(text, pos)
         if found is None or _CONTINUES.match(text, found.end()):
-            return None     # an operand of `'…' + pw`, `'…' % pw`: the statement is built in code
+            return None  # an operand of `'…' + pw`, `'…' % pw`: the statement is built in code
         return Assignment('IDENTIFIED BY', found.group(1), pos + 1, True, key_class=KeyClass.PASSWORD)
     name = _SQL_NAME.match(text, pos) if sql else None
     if name is None:
-        return None     # `:pw`, `?`, `&pw`, `VALUES '…'`, `RANDOM PASSWORD`
+        return None  # `:pw`, `?`, `&pw`, `VALUES '…'`, `RANDOM PASSWORD`
     return Assignment('IDENTIFIED BY', name.group(), pos, False, key_class=KeyClass.PASSWORD)
 
 
@@ -640,7 +1157,7 @@ def _auth_pair(text: str, at: int, key: str) -> Assignment | None:
     quote = text[head.end()]
     found = _QUOTED[quote].match(text, head.end())
     if found is None or not _PAIR_END.match(text, found.end()):
-        return None     # `('user', 'x' + suffix)`, a third element: not a literal pair
+        return None  # `('user', 'x' + suffix)`, a third element: not a literal pair
     return Assignment(key, found.group(1), head.end() + 1, True, key_class=KeyClass.PASSWORD)
 
 

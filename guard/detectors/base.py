@@ -1,4 +1,5 @@
 """What every detector shares: the protocol and the one way to build a finding."""
+
 from __future__ import annotations
 
 import bisect
@@ -13,7 +14,7 @@ from guard.redact import preview, sha1_hex, sha256_hex
 
 class Detector(Protocol):
     id: str
-    keywords: frozenset[str]        # lowercase; empty: always run
+    keywords: frozenset[str]  # lowercase; empty: always run
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]: ...
 
@@ -34,8 +35,8 @@ class LineCursor:
     def __init__(self, text: str) -> None:
         self.text = text
         self._pos = 0
-        self._line = 0                # 0-based line of _pos
-        self._line_start = 0          # offset of that line's first character
+        self._line = 0  # 0-based line of _pos
+        self._line_start = 0  # offset of that line's first character
         self._starts: list[int] | None = None
 
     def locate(self, offset: int) -> tuple[int, int]:

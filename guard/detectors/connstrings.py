@@ -7,6 +7,7 @@ needs a real password: placeholders, templates, documentation values and local
 development defaults stay silent. The secret hashed and previewed is the password;
 messages name the scheme and host, never the password.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,16 +31,56 @@ from guard.models import Confidence, Finding, Fragment, Severity
 
 # Managed databases and services reachable from the internet: a leaked password there is one hop from data.
 PUBLIC_HOST_SUFFIXES = (
-    '.neon.tech', '.amazonaws.com', '.supabase.co', '.supabase.com', '.database.azure.com',
-    '.database.windows.net', '.cache.windows.net', '.documents.azure.com', '.servicebus.windows.net',
-    '.mongodb.net', '.redis.cloud', '.redis-cloud.com', '.redislabs.com', '.upstash.io', '.cockroachlabs.cloud',
-    '.psdb.cloud', '.planetscale.com', '.ondigitalocean.com', '.aivencloud.com', '.elephantsql.com',
-    '.render.com', '.rlwy.net', '.railway.app', '.clickhouse.cloud', '.snowflakecomputing.com',
-    '.oraclecloud.com', '.confluent.cloud', '.elastic-cloud.com', '.elastic.cloud', '.cloud.es.io',
-    '.timescale.com', '.tsdb.cloud.timescale.com', '.xata.sh', '.turso.io', '.tidbcloud.com',
-    '.singlestore.com', '.crunchybridge.com', '.cloudamqp.com', '.mailgun.org', '.sendgrid.net',
-    '.postmarkapp.com', '.heroku.com', '.herokuapp.com', '.azure.com', '.cosmos.azure.com', '.mlab.com',
-    '.instaclustr.com', '.scalegrid.io', '.firebaseio.com', '.googleapis.com',
+    '.neon.tech',
+    '.amazonaws.com',
+    '.supabase.co',
+    '.supabase.com',
+    '.database.azure.com',
+    '.database.windows.net',
+    '.cache.windows.net',
+    '.documents.azure.com',
+    '.servicebus.windows.net',
+    '.mongodb.net',
+    '.redis.cloud',
+    '.redis-cloud.com',
+    '.redislabs.com',
+    '.upstash.io',
+    '.cockroachlabs.cloud',
+    '.psdb.cloud',
+    '.planetscale.com',
+    '.ondigitalocean.com',
+    '.aivencloud.com',
+    '.elephantsql.com',
+    '.render.com',
+    '.rlwy.net',
+    '.railway.app',
+    '.clickhouse.cloud',
+    '.snowflakecomputing.com',
+    '.oraclecloud.com',
+    '.confluent.cloud',
+    '.elastic-cloud.com',
+    '.elastic.cloud',
+    '.cloud.es.io',
+    '.timescale.com',
+    '.tsdb.cloud.timescale.com',
+    '.xata.sh',
+    '.turso.io',
+    '.tidbcloud.com',
+    '.singlestore.com',
+    '.crunchybridge.com',
+    '.cloudamqp.com',
+    '.mailgun.org',
+    '.sendgrid.net',
+    '.postmarkapp.com',
+    '.heroku.com',
+    '.herokuapp.com',
+    '.azure.com',
+    '.cosmos.azure.com',
+    '.mlab.com',
+    '.instaclustr.com',
+    '.scalegrid.io',
+    '.firebaseio.com',
+    '.googleapis.com',
 )
 
 _SCHEME_CHARS = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-')
@@ -56,13 +97,19 @@ _PASSWORD_WORDS = WordFinder(('password', 'pwd'))
 _KWARG = lazy(r'[,(][ \t]*$')
 _CODE_VALUE = lazy(r'[(\[]')
 _IDENTIFIER_PATH = lazy(r'[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+')
-_KV_VALUE = lazy(r'\'((?:[^\'\\\n]|\\.){0,512})\'|"((?:[^"\\\n]|\\.){0,512})"|\{([^}\n]{0,512})\}'
-                       r'|([^;\s"\'`&<]{1,512})')
-_KV_HOST = lazy(r'(?<![\w.\-])(?:host|hostaddr|server|data source|address|addr|network address)'
-                      r'[ \t]*=[ \t]*[\'"]?([^;\s\'"]+)')
+_KV_VALUE = lazy(
+    r'\'((?:[^\'\\\n]|\\.){0,512})\'|"((?:[^"\\\n]|\\.){0,512})"|\{([^}\n]{0,512})\}'
+    r'|([^;\s"\'`&<]{1,512})'
+)
+_KV_HOST = lazy(
+    r'(?<![\w.\-])(?:host|hostaddr|server|data source|address|addr|network address)'
+    r'[ \t]*=[ \t]*[\'"]?([^;\s\'"]+)'
+)
 _KV_USER = lazy(r'(?<![\w.\-])(?:user|user id|userid|uid|username|user name)[ \t]*=[ \t]*[\'"]?([^;\s\'"]*)')
-_KV_CONTEXT = lazy(r'(?<![\w.\-])(?:host|hostaddr|server|data source|dbname|database|initial catalog'
-                         r'|user id|uid|port|sslmode)[ \t]*=')
+_KV_CONTEXT = lazy(
+    r'(?<![\w.\-])(?:host|hostaddr|server|data source|dbname|database|initial catalog'
+    r'|user id|uid|port|sslmode)[ \t]*='
+)
 
 _JAAS = lazy(r'LoginModule\s+(?:required|requisite|sufficient|optional)\b[^;]{0,2000}')
 _JAAS_FIELD = lazy(r'\b(username|password)\s*=\s*(?:"((?:[^"\\]|\\.){0,512})"|\'([^\']{0,512})\')')
@@ -70,21 +117,25 @@ _KAFKA_HOSTS = lazy(r'bootstrap[._-]servers["\']?\s*[:=]\s*["\']?([^\s,"\']+)')
 
 _ORACLE = lazy(r'(?<![\w$#])([A-Za-z_][\w$#]{0,127})/([^\s/@"\'`]{1,256})$')
 _TOKEN_END = frozenset(' \t\r\n"\'`@=<>')
-_NETRC = lazy(r'\bmachine[ \t\r\n]+(\S{1,256})(?:[ \t\r\n]+login[ \t\r\n]+(\S{1,256}))?'
-                    r'[ \t\r\n]+password[ \t\r\n]+(\S{1,512})')
-_PGPASS_LINE = lazy(r'^((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)*):(.+)$',
-                          re.MULTILINE)
+_NETRC = lazy(
+    r'\bmachine[ \t\r\n]+(\S{1,256})(?:[ \t\r\n]+login[ \t\r\n]+(\S{1,256}))?'
+    r'[ \t\r\n]+password[ \t\r\n]+(\S{1,512})'
+)
+_PGPASS_LINE = lazy(
+    r'^((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)*):((?:[^:\\\n]|\\.)*):(.+)$', re.MULTILINE
+)
 _HEX32 = lazy(r'\s*[0-9a-f]{32}\s*')
 
 
 class Credential(NamedTuple):
     """A password found inside a connection string, and what it opens."""
-    kind: str                  # 'postgresql+asyncpg', 'ADO.NET', 'libpq', 'Kafka JAAS', '.pgpass'
+
+    kind: str  # 'postgresql+asyncpg', 'ADO.NET', 'libpq', 'Kafka JAAS', '.pgpass'
     user: str
-    password: str              # decoded: the value a driver would send
+    password: str  # decoded: the value a driver would send
     hosts: tuple[str, ...]
-    offset: int                # where the password starts in the fragment's text
-    length: int                # its length as written
+    offset: int  # where the password starts in the fragment's text
+    length: int  # its length as written
 
 
 class Verdict(NamedTuple):
@@ -100,7 +151,7 @@ def judge(cred: Credential) -> Verdict | None:
         return None
     hosts = [h for h in cred.hosts if h]
     if any('sentry' in h.lower() for h in hosts):
-        return None          # a Sentry DSN carries only the project's public key
+        return None  # a Sentry DSN carries only the project's public key
     if hosts and all(is_doc_host(h) for h in hosts):
         return None
     random = looks_random(password)
@@ -124,7 +175,7 @@ def is_public_host(host: str) -> bool:
 def _host_of(part: str) -> str:
     part = part.strip()
     if part.startswith('['):
-        return part[1:part.find(']')] if ']' in part else part[1:]
+        return part[1 : part.find(']')] if ']' in part else part[1:]
     return _PORT.sub('', part)
 
 
@@ -159,19 +210,24 @@ def parse_uri(text: str, at: int, end: int) -> Iterator[Credential]:
     if scheme_start == at:
         return
     scheme = text[scheme_start:at].lower()
-    if text[max(0, scheme_start - 5):scheme_start].lower() == 'jdbc:':
+    if text[max(0, scheme_start - 5) : scheme_start].lower() == 'jdbc:':
         scheme = 'jdbc:' + scheme
     body_start = at + 3
     hosts = _hosts(hostpart if sep else netloc)
     if sep and ':' in userinfo:
         user, _, password = userinfo.partition(':')
         if hostpart and not any(c in user for c in '?#&'):
-            yield Credential(scheme, unquote(user), unquote(password), hosts,
-                             body_start + len(user) + 1, len(password))
+            yield Credential(scheme, unquote(user), unquote(password), hosts, body_start + len(user) + 1, len(password))
     for query in _QUERY_PASSWORD.finditer(body):
         user_match = _QUERY_USER.search(body)
-        yield Credential(scheme, unquote(user_match.group(1)) if user_match else '', unquote(query.group(1)),
-                         hosts, body_start + query.start(1), len(query.group(1)))
+        yield Credential(
+            scheme,
+            unquote(user_match.group(1)) if user_match else '',
+            unquote(query.group(1)),
+            hosts,
+            body_start + query.start(1),
+            len(query.group(1)),
+        )
 
 
 def parse_key_value(text: str, at: int, value_match: re.Match[str]) -> Credential | None:
@@ -183,13 +239,13 @@ def parse_key_value(text: str, at: int, value_match: re.Match[str]) -> Credentia
     line_start, line_end = line_span(text, at)
     if group == 4:
         if _KWARG.search(text, max(line_start, at - 80), at):
-            return None     # `connect(host=h, password=pw)`: a keyword argument holding a variable
+            return None  # `connect(host=h, password=pw)`: a keyword argument holding a variable
         if _CODE_VALUE.search(password) or (_IDENTIFIER_PATH.fullmatch(password) and is_word_path(password)):
-            return None     # `password = os.environ["X"]`, `System.getenv(…)`, `settings.db_password`: code
+            return None  # `password = os.environ["X"]`, `System.getenv(…)`, `settings.db_password`: code
     # libpq strings are often split over concatenated literals: look a few lines back for the host, but only
     # from a quoted value or a line that continues a literal; a bare `password = x` in code is on its own
     continued = group != 4 or text[line_start:at].lstrip()[:1] in ('"', "'", '+')
-    window = text[max(0, at - 300) if continued else line_start:min(line_end, value_match.end() + 200)]
+    window = text[max(0, at - 300) if continued else line_start : min(line_end, value_match.end() + 200)]
     low = window.lower()
     if not _KV_CONTEXT.search(low):
         return None
@@ -197,8 +253,14 @@ def parse_key_value(text: str, at: int, value_match: re.Match[str]) -> Credentia
     host = _KV_HOST.search(low)
     user = _KV_USER.search(low)
     hosts = (_host_of(host.group(1).split(',')[0].removeprefix('tcp:')),) if host else ()
-    return Credential('ADO.NET' if ado else 'libpq', user.group(1) if user else '', password, hosts,
-                      value_match.start(group), len(password))
+    return Credential(
+        'ADO.NET' if ado else 'libpq',
+        user.group(1) if user else '',
+        password,
+        hosts,
+        value_match.start(group),
+        len(password),
+    )
 
 
 def _jaas(text: str, match: re.Match[str]) -> Iterator[Credential]:
@@ -211,8 +273,14 @@ def _jaas(text: str, match: re.Match[str]) -> Iterator[Credential]:
     user_value = (user.group(2) or user.group(3) or '') if user else ''
     servers = _KAFKA_HOSTS.search(text)
     hosts = (_host_of(servers.group(1)),) if servers else ()
-    yield Credential('Kafka SASL JAAS', user_value, found.group(group), hosts,
-                     match.start() + found.start(group), len(found.group(group)))
+    yield Credential(
+        'Kafka SASL JAAS',
+        user_value,
+        found.group(group),
+        hosts,
+        match.start() + found.start(group),
+        len(found.group(group)),
+    )
 
 
 def _oracle(text: str, at: int) -> Iterator[Credential]:
@@ -239,9 +307,15 @@ def _finding(fragment: Fragment, cred: Credential, rule_id: str, message: str | 
     verdict = judge(cred)
     if verdict is None:
         return None
-    finding = secret_finding(fragment, cred.offset, cred.password, rule_id=rule_id,
-                             severity=verdict.severity, confidence=verdict.confidence,
-                             message=message or _message(cred))
+    finding = secret_finding(
+        fragment,
+        cred.offset,
+        cred.password,
+        rule_id=rule_id,
+        severity=verdict.severity,
+        confidence=verdict.confidence,
+        message=message or _message(cred),
+    )
     if finding.column is not None and len(cred.password) != cred.length:
         finding = finding._replace(end_column=finding.column + cred.length)
     return finding
@@ -249,6 +323,7 @@ def _finding(fragment: Fragment, cred: Credential, rule_id: str, message: str | 
 
 class ConnectionStringDetector:
     """URIs with userinfo or `password=` parameters, Oracle `user/pw@//host`, Kafka JAAS configs."""
+
     id = 'connection-string'
     keywords = frozenset({'://', '@//', 'loginmodule'})
 
@@ -277,8 +352,10 @@ class ConnectionStringDetector:
                 for cred in _jaas(text, match):
                     yield cred, 'kafka-jaas-password'
 
+
 class KeyValueConnectionDetector:
     """`Server=…;Password=…` (ADO.NET), `host=… password=…` (libpq), `connect(host=…, password='…')`."""
+
     id = 'connection-string-keyvalue'
     keywords = frozenset({'password=', 'pwd=', 'password =', 'pwd ='})
 
@@ -301,15 +378,20 @@ class KeyValueConnectionDetector:
 
 class CredentialFileDetector:
     """Files that are credentials by their format: .pgpass, .netrc, Rails master keys."""
+
     id = 'credential-file'
-    keywords: frozenset[str] = frozenset()      # judged by file name; returns at once for other files
+    keywords: frozenset[str] = frozenset()  # judged by file name; returns at once for other files
 
     def accepts_path(self, path: str) -> bool:
         """Whether `detect` can find anything in this file: lets scan-history skip parsing
         commits that touch no such file (see gitsources._Gate)."""
         name = os.path.basename(path).lower()
-        return (name in ('.pgpass', 'pgpass', 'pgpass.conf') or name.endswith('.pgpass') or name == 'master.key'
-                or (name.endswith('.key') and '/credentials/' in path.replace('\\', '/')))
+        return (
+            name in ('.pgpass', 'pgpass', 'pgpass.conf')
+            or name.endswith('.pgpass')
+            or name == 'master.key'
+            or (name.endswith('.key') and '/credentials/' in path.replace('\\', '/'))
+        )
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         name = os.path.basename(fragment.path).lower()
@@ -332,13 +414,19 @@ class CredentialFileDetector:
         if _HEX32.fullmatch(fragment.text):
             key = fragment.text.strip()
             if not is_placeholder(key):
-                yield secret_finding(fragment, fragment.text.find(key), key, rule_id='rails-master-key',
-                                     severity=Severity.CRITICAL,
-                                     message='Rails master key (decrypts credentials.yml.enc)')
+                yield secret_finding(
+                    fragment,
+                    fragment.text.find(key),
+                    key,
+                    rule_id='rails-master-key',
+                    severity=Severity.CRITICAL,
+                    message='Rails master key (decrypts credentials.yml.enc)',
+                )
 
 
 class NetrcDetector:
     """`machine HOST login USER password PASS` in a .netrc, or written to one by a script."""
+
     id = 'netrc-password'
     keywords = frozenset({'machine'})
 
@@ -348,8 +436,9 @@ class NetrcDetector:
             match = _NETRC.match(text, at)
             if match is None:
                 continue
-            cred = Credential('.netrc', match.group(2) or '', match.group(3), (match.group(1),),
-                              match.start(3), len(match.group(3)))
+            cred = Credential(
+                '.netrc', match.group(2) or '', match.group(3), (match.group(1),), match.start(3), len(match.group(3))
+            )
             finding = _finding(fragment, cred, self.id, f'.netrc password for {match.group(1)}')
             if finding is not None:
                 yield finding

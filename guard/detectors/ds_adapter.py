@@ -7,6 +7,7 @@ network verification filter is never enabled. Findings get rule ids
 scanner's dedupe (same line, same secret hash) merges them with guard's; they rank
 below guard's rules there (medium severity), so a duplicate keeps guard's rule id.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,7 @@ from guard.detectors.base import secret_finding
 from guard.models import Confidence, Finding, Fragment, Severity
 
 VERIFICATION_FILTER = 'detect_secrets.filters.common.is_ignored_due_to_verification_policies'
-MIN_SECRET = 8      # some plugins capture only a prefix group ('ghp'): nothing to report from that
+MIN_SECRET = 8  # some plugins capture only a prefix group ('ghp'): nothing to report from that
 # Plugins that only guess from entropy or a variable name: less sure than format-specific ones.
 GUESSES = frozenset({'Base64 High Entropy String', 'Hex High Entropy String', 'Secret Keyword'})
 _configured = False
@@ -46,12 +47,13 @@ def configure() -> None:
 
 def potential_secrets(path: str, numbered_lines: list[tuple[int, str]]) -> Iterator[Any]:
     from detect_secrets.core import scan
+
     yield from scan._process_line_based_plugins(numbered_lines, filename=path)
 
 
 class DetectSecretsDetector:
     id = 'detect-secrets'
-    keywords: frozenset[str] = frozenset()     # its plugins have no keyword prefilter: always run
+    keywords: frozenset[str] = frozenset()  # its plugins have no keyword prefilter: always run
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         configure()
@@ -70,6 +72,11 @@ class DetectSecretsDetector:
                 continue
             guess = found.type in GUESSES
             yield secret_finding(
-                fragment, starts[index] + column, secret, rule_id=rule_id(found.type),
-                severity=Severity.MEDIUM, confidence=Confidence.LOW if guess else Confidence.MEDIUM,
-                message=f'{found.type} (detect-secrets)')
+                fragment,
+                starts[index] + column,
+                secret,
+                rule_id=rule_id(found.type),
+                severity=Severity.MEDIUM,
+                confidence=Confidence.LOW if guess else Confidence.MEDIUM,
+                message=f'{found.type} (detect-secrets)',
+            )

@@ -1,4 +1,5 @@
 """Shannon entropy and character-class helpers for judging random-looking values."""
+
 from __future__ import annotations
 
 import collections
@@ -42,7 +43,7 @@ def longest_run(text: str) -> int:
 _ALPHABETS = ('0123456789', 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')
 _ORDERED = ' '.join((*_ALPHABETS, *(a[::-1] for a in _ALPHABETS)))
 # Every 8-character ascending stretch of the three alphabets: found by one regex in C, not a Python loop.
-_ASCENDING_8 = lazy('|'.join(a[i:i + 8] for a in _ALPHABETS for i in range(len(a) - 7)))
+_ASCENDING_8 = lazy('|'.join(a[i : i + 8] for a in _ALPHABETS for i in range(len(a) - 7)))
 _REPEAT_6 = lazy(r'(.)\1{5}', re.DOTALL)
 
 

@@ -7,6 +7,7 @@ the compiled pattern in its own place in the module that defined it, so later ca
 that module go straight to `re` at no cost. A stand-in kept elsewhere (in a dict, say)
 keeps working through one extra attribute lookup per call.
 """
+
 from __future__ import annotations
 
 import re

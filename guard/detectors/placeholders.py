@@ -5,6 +5,7 @@ redactions, documentation values and local development defaults all look like
 assignments of secrets but grant nothing. Every detector asks these questions
 the same way, so a value is judged alike in a URL, a .env line or a YAML key.
 """
+
 from __future__ import annotations
 
 import functools
@@ -40,44 +41,203 @@ _EMBEDDED_REFERENCE = lazy(
     # Python f-string and str.format fields with attribute, index or slice parts: {cfg.pw}, {PW[:10]}
     r'|\{[A-Za-z_][\w.]*\[[\w:\'" -]*\][^{}]*\}'
     # f-string fields that call something: {secrets.token_hex(32)}, {os.getenv('PW')}: computed at run time
-    r'|\{[A-Za-z_][\w.]*\([^{}()]*\)[^{}]*\}')
+    r'|\{[A-Za-z_][\w.]*\([^{}()]*\)[^{}]*\}'
+)
 
 # Values kept in a secret store or encrypted at rest: the text in the file is no secret.
 _STORE_PREFIXES = (
-    'enc[', '$ansible_vault', '!vault', '!env', '!secret', '!ref', '!sub', 'vault:', 'vault://', 'ref+',
-    'op://', 'sm://', 'secret://', 'arn:aws:secretsmanager', 'arn:aws:ssm', 'arn:aws:kms',
-    'projects/', 'gcp:secretmanager', 'awssm:', 'azkv:', '@microsoft.keyvault', 'secretref:', 'akv://',
-    'keyvault:', 'doppler:', 'bws:',
-    'enc(', '{cipher}',                          # Jasypt and Spring Cloud Config ciphertext
-    '!getatt', '!importvalue', '!findinmap', '!join', '!select', '!if', '!base64',   # CloudFormation
-    '$__file{', '$__env{', '$__vault{',          # Grafana
+    'enc[',
+    '$ansible_vault',
+    '!vault',
+    '!env',
+    '!secret',
+    '!ref',
+    '!sub',
+    'vault:',
+    'vault://',
+    'ref+',
+    'op://',
+    'sm://',
+    'secret://',
+    'arn:aws:secretsmanager',
+    'arn:aws:ssm',
+    'arn:aws:kms',
+    'projects/',
+    'gcp:secretmanager',
+    'awssm:',
+    'azkv:',
+    '@microsoft.keyvault',
+    'secretref:',
+    'akv://',
+    'keyvault:',
+    'doppler:',
+    'bws:',
+    'enc(',
+    '{cipher}',  # Jasypt and Spring Cloud Config ciphertext
+    '!getatt',
+    '!importvalue',
+    '!findinmap',
+    '!join',
+    '!select',
+    '!if',
+    '!base64',  # CloudFormation
+    '$__file{',
+    '$__env{',
+    '$__vault{',  # Grafana
 )
 
-PLACEHOLDER_WORDS = frozenset({
-    'changeme', 'change_me', 'change-me', 'changethis', 'changeit', 'password', 'passwd', 'pass', 'pwd',
-    'secret', 'token', 'apikey', 'api_key', 'api-key', 'key', 'example', 'sample', 'dummy', 'fake', 'test',
-    'testing', 'placeholder', 'redacted', 'removed', 'hidden', 'masked', 'todo', 'tbd', 'fixme', 'none',
-    'null', 'nil', 'undefined', 'empty', 'default', 'value', 'string', 'foo', 'bar', 'baz', 'foobar',
-    'qwerty', 'letmein', 'admin', 'root', 'user', 'username', 'mypassword', 'mysecret', 'yourpassword',
-    'yoursecret', 'secretpassword', 'supersecret', 'notasecret', 'insecure', 'xxx', 'true', 'false',
-    'p@ssw0rd', 'p@ssword', 'passw0rd', 'pa55word', 'pa$$word', 'hunter2', 'abc123', 'trustno1',
-    'welcome', 'welcome1', 'guest', 'demo', 'private', 'mysecretpassword', 'my-secret-pw', 'secretkey',
-    'secret_key', 'mytoken', 'yourtoken', 'your_token', 'accesstoken', 'access_token', 'apitoken', 'authtoken',
-    'pass123', 'password1', 'password123', 'admin123', 'root123', 'test123', 'secret123', 'dev', 'devpass',
-    'local', 'localdev', 'development', 'tiger', 'scott', 'postgres', 'mysql', 'mariadb', 'redis', 'rabbitmq',
-    'mongo', 'mongodb', 'sa', 'oracle', 'elastic', 'kibana', 'minio', 'minioadmin', 'minio123', 'pgpass',
-    'unset', 'required', 'optional', 'nothing', 'blank', 'n/a', 'na', 'tbc', 'xyz', 'abc', 'asdf', 'qwerty123',
-})
+PLACEHOLDER_WORDS = frozenset(
+    {
+        'changeme',
+        'change_me',
+        'change-me',
+        'changethis',
+        'changeit',
+        'password',
+        'passwd',
+        'pass',
+        'pwd',
+        'secret',
+        'token',
+        'apikey',
+        'api_key',
+        'api-key',
+        'key',
+        'example',
+        'sample',
+        'dummy',
+        'fake',
+        'test',
+        'testing',
+        'placeholder',
+        'redacted',
+        'removed',
+        'hidden',
+        'masked',
+        'todo',
+        'tbd',
+        'fixme',
+        'none',
+        'null',
+        'nil',
+        'undefined',
+        'empty',
+        'default',
+        'value',
+        'string',
+        'foo',
+        'bar',
+        'baz',
+        'foobar',
+        'qwerty',
+        'letmein',
+        'admin',
+        'root',
+        'user',
+        'username',
+        'mypassword',
+        'mysecret',
+        'yourpassword',
+        'yoursecret',
+        'secretpassword',
+        'supersecret',
+        'notasecret',
+        'insecure',
+        'xxx',
+        'true',
+        'false',
+        'p@ssw0rd',
+        'p@ssword',
+        'passw0rd',
+        'pa55word',
+        'pa$$word',
+        'hunter2',
+        'abc123',
+        'trustno1',
+        'welcome',
+        'welcome1',
+        'guest',
+        'demo',
+        'private',
+        'mysecretpassword',
+        'my-secret-pw',
+        'secretkey',
+        'secret_key',
+        'mytoken',
+        'yourtoken',
+        'your_token',
+        'accesstoken',
+        'access_token',
+        'apitoken',
+        'authtoken',
+        'pass123',
+        'password1',
+        'password123',
+        'admin123',
+        'root123',
+        'test123',
+        'secret123',
+        'dev',
+        'devpass',
+        'local',
+        'localdev',
+        'development',
+        'tiger',
+        'scott',
+        'postgres',
+        'mysql',
+        'mariadb',
+        'redis',
+        'rabbitmq',
+        'mongo',
+        'mongodb',
+        'sa',
+        'oracle',
+        'elastic',
+        'kibana',
+        'minio',
+        'minioadmin',
+        'minio123',
+        'pgpass',
+        'unset',
+        'required',
+        'optional',
+        'nothing',
+        'blank',
+        'n/a',
+        'na',
+        'tbc',
+        'xyz',
+        'abc',
+        'asdf',
+        'qwerty123',
+    }
+)
 
 # Well-known documentation values, accepted everywhere: docs and images publish them.
-DOCUMENTED_VALUES = frozenset({
-    'tiger',                                   # Oracle's scott/tiger
-    'yourstrong(!)password', 'yourstrong@passw0rd', '<yourstrong@passw0rd>', 'yourstrongpassw0rd',
-    'yourpassword123', 'reallystrongpwd123', 'mystrongpassword', 'strong_password',
-    'wjalrxutnfemi/k7mdeng/bpxrficyexamplekey', 'akiaiosfodnn7example',
-    'my-secret-pw', 'mysecretpassword', 'example', 'secret', 'minioadmin', 'bitnami', 'oracle',
-    'sk_test_4ec39hqlyjwdarjtt1zdp7dc',        # Stripe's API reference key
-})
+DOCUMENTED_VALUES = frozenset(
+    {
+        'tiger',  # Oracle's scott/tiger
+        'yourstrong(!)password',
+        'yourstrong@passw0rd',
+        '<yourstrong@passw0rd>',
+        'yourstrongpassw0rd',
+        'yourpassword123',
+        'reallystrongpwd123',
+        'mystrongpassword',
+        'strong_password',
+        'wjalrxutnfemi/k7mdeng/bpxrficyexamplekey',
+        'akiaiosfodnn7example',
+        'my-secret-pw',
+        'mysecretpassword',
+        'example',
+        'secret',
+        'minioadmin',
+        'bitnami',
+        'oracle',
+        'sk_test_4ec39hqlyjwdarjtt1zdp7dc',  # Stripe's API reference key
+    }
+)
 
 # Marks of a stand-in wherever they appear in a value.
 _PLACEHOLDER_MARK = lazy(
@@ -108,13 +268,15 @@ _WORDISH = lazy(r'^([^\W\d_]+)[0-9]{0,4}[!.?]?$')
 _HEX = lazy(r'^[0-9a-fA-F]+$')
 # 'prod/payments/api-token', 'com.example.Service', 'ProductUserVisibleVersion', '*all*tokens*updated*':
 # words and numbers joined by separators or camel case, never generated
-_SEGMENT = (r'(?:[A-Z]?[a-z]{2,}(?![a-z])|[A-Z]{2,}(?![A-Za-z])|[A-Z]+(?=[A-Z][a-z])|\d{1,4}(?!\d)'
-            # two-letter words in camel case ('createdBy', 'applicationId', 'InstancesOnDeployment'); any
-            # capital and small letter would make a third of random letters pass, these few 0.1-0.5%
-            r'|(?:A[mnst]|B[ey]|D[ob]|Go|I[dfnopst]|Js|Me|My|No|O[fknprs]|So|To|U[ips]|Vm|We)(?![a-z])'
-            # a letter standing alone between the separators of names: 'access_logs.s3.enabled', 'by-a-plugin'
-            # (between any symbols, random 'v[-}Y`:W…' would pass)
-            r'|(?:^|(?<=[-_./:]))[A-Za-z]\d{0,2}(?=[-_./:]|$))')
+_SEGMENT = (
+    r'(?:[A-Z]?[a-z]{2,}(?![a-z])|[A-Z]{2,}(?![A-Za-z])|[A-Z]+(?=[A-Z][a-z])|\d{1,4}(?!\d)'
+    # two-letter words in camel case ('createdBy', 'applicationId', 'InstancesOnDeployment'); any
+    # capital and small letter would make a third of random letters pass, these few 0.1-0.5%
+    r'|(?:A[mnst]|B[ey]|D[ob]|Go|I[dfnopst]|Js|Me|My|No|O[fknprs]|So|To|U[ips]|Vm|We)(?![a-z])'
+    # a letter standing alone between the separators of names: 'access_logs.s3.enabled', 'by-a-plugin'
+    # (between any symbols, random 'v[-}Y`:W…' would pass)
+    r'|(?:^|(?<=[-_./:]))[A-Za-z]\d{0,2}(?=[-_./:]|$))'
+)
 _WORD_PATH = lazy(rf'[^A-Za-z0-9]*{_SEGMENT}(?:[^A-Za-z0-9]*{_SEGMENT})+[^A-Za-z0-9]*')
 _UUID = lazy(r'^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')
 # A digit run with letters on both sides: generated values interleave letters and digits ('k3jq9x'),
@@ -122,19 +284,39 @@ _UUID = lazy(r'^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')
 # random lowercase letters and digits, 26% passed for a word path without this and 3% with it;
 # of 40,000 string literals in the Python stdlib that are word paths, 7 fail it (test fixtures' fake keys).
 _EMBEDDED_DIGITS = lazy(r'(?<=[A-Za-z])[0-9]+(?=[A-Za-z])')
-_CAMEL_WORD = r'[A-Z]?[a-z]+|[A-Z]+(?![a-z])'             # 'Camel', 'case', 'URL' of 'URLCamelcase'
+_CAMEL_WORD = r'[A-Z]?[a-z]+|[A-Z]+(?![a-z])'  # 'Camel', 'case', 'URL' of 'URLCamelcase'
 _CAMEL_WORDS = lazy(_CAMEL_WORD)
-_CAMEL = lazy(rf'(?:{_CAMEL_WORD})+[0-9]{{0,4}}')         # camel-case words, then a short number
+_CAMEL = lazy(rf'(?:{_CAMEL_WORD})+[0-9]{{0,4}}')  # camel-case words, then a short number
 _VOWEL = lazy(r'[aeiouyAEIOUY]')
 _SEPARATORS = lazy(r'[^A-Za-z0-9]')
 _ALNUM_RUNS = lazy(r'[A-Za-z0-9]+')
 
-LOCAL_HOSTS = frozenset({
-    'localhost', '127.0.0.1', '::1', '0.0.0.0', 'host.docker.internal', 'host.containers.internal',
-    'gateway.docker.internal', 'localhost.localdomain', 'ip6-localhost', 'kubernetes.docker.internal',
-})
-DOC_DOMAINS = ('example.com', 'example.org', 'example.net', 'domain.com', 'yourdomain.com', 'mydomain.com',
-               '.example', '.test', '.invalid', '.localhost')
+LOCAL_HOSTS = frozenset(
+    {
+        'localhost',
+        '127.0.0.1',
+        '::1',
+        '0.0.0.0',
+        'host.docker.internal',
+        'host.containers.internal',
+        'gateway.docker.internal',
+        'localhost.localdomain',
+        'ip6-localhost',
+        'kubernetes.docker.internal',
+    }
+)
+DOC_DOMAINS = (
+    'example.com',
+    'example.org',
+    'example.net',
+    'domain.com',
+    'yourdomain.com',
+    'mydomain.com',
+    '.example',
+    '.test',
+    '.invalid',
+    '.localhost',
+)
 
 
 def is_reference(value: str) -> bool:
@@ -163,7 +345,7 @@ def is_placeholder(value: str) -> bool:
         return True
     plain = lowered.translate(LEET)
     if plain in PLACEHOLDER_WORDS or plain.rstrip('0123456789!.?') in PLACEHOLDER_WORDS:
-        return True     # 's3cr3t', 'p@ssw0rd', 'secret123', 'admin!'
+        return True  # 's3cr3t', 'p@ssw0rd', 'secret123', 'admin!'
     if is_reference(stripped) or has_embedded_reference(stripped) or is_stored_elsewhere(stripped):
         return True
     if _PLACEHOLDER_MARK.search(lowered):
@@ -171,9 +353,9 @@ def is_placeholder(value: str) -> bool:
     if _WORDY.fullmatch(stripped) and _PLACEHOLDER_PHRASE.search(lowered):
         return True
     if has_repeat_run(stripped) and longest_run(stripped) >= max(6, len(stripped) // 2):
-        return True     # 'ghp_xxxxxxxxxxxxxxxx', '0000000000'
+        return True  # 'ghp_xxxxxxxxxxxxxxxx', '0000000000'
     if has_ascending_run(lowered):
-        return True     # 'glpat-ABCDEFGHIJKLMNOPQRST', 'npm_0123456789abcdef…', 'abCDeFGhiJKlmnOP…'
+        return True  # 'glpat-ABCDEFGHIJKLMNOPQRST', 'npm_0123456789abcdef…', 'abCDeFGhiJKlmnOP…'
     return is_sequential(stripped) or is_sequential(lowered.strip('0123456789')) or _counts_up(lowered)
 
 
@@ -223,8 +405,10 @@ def _reads_as_words(run: str, mean_length: float) -> bool:
     if _EMBEDDED_DIGITS.search(run) or not _CAMEL.fullmatch(run):
         return False
     words = _CAMEL_WORDS.findall(run)
-    return len(words) == 1 or (sum(map(len, words)) >= mean_length * len(words)
-                               and all(len(w) <= 5 if w.isupper() else _VOWEL.search(w) for w in words))
+    return len(words) == 1 or (
+        sum(map(len, words)) >= mean_length * len(words)
+        and all(len(w) <= 5 if w.isupper() else _VOWEL.search(w) for w in words)
+    )
 
 
 def is_word_path(value: str) -> bool:
@@ -245,7 +429,7 @@ def looks_random(value: str, words: Callable[[str], bool] = is_word_path) -> boo
     if n >= 20:
         return entropy >= 3.5 and classes >= 2
     if n >= 16 and classes >= 2 and len(_EMBEDDED_DIGITS.findall(value)) >= 2:
-        return entropy >= 3.3      # 'k3jq9xw2m7pz4t8r': two classes, interleaved
+        return entropy >= 3.3  # 'k3jq9xw2m7pz4t8r': two classes, interleaved
     return entropy >= 3.2 and classes >= 3
 
 

@@ -4,6 +4,7 @@ A rule's regex is compiled the first time its keywords occur in a fragment, so
 a run that sees only a few keywords (a 20-line commit) never pays for the rest; the
 keyword windows and the validators are imported only then too.
 """
+
 from __future__ import annotations
 
 import functools
@@ -18,10 +19,23 @@ from guard.detectors.placeholders import is_placeholder
 from guard.errors import ConfigError
 from guard.models import Confidence, Finding, Fragment, Severity
 
-RULE_KEYS = frozenset({
-    'id', 'description', 'severity', 'confidence', 'keywords', 'pattern', 'secret_group',
-    'min_entropy', 'allow', 'validate', 'paths', 'placeholder_check', 'samples',
-})
+RULE_KEYS = frozenset(
+    {
+        'id',
+        'description',
+        'severity',
+        'confidence',
+        'keywords',
+        'pattern',
+        'secret_group',
+        'min_entropy',
+        'allow',
+        'validate',
+        'paths',
+        'placeholder_check',
+        'samples',
+    }
+)
 REQUIRED_KEYS = ('id', 'description', 'pattern', 'samples')
 
 
@@ -34,12 +48,12 @@ class Rule(NamedTuple):
     keywords: frozenset[str] = frozenset()
     secret_group: int | str = 0
     min_entropy: float | None = None
-    allow: tuple[str, ...] = ()          # regexes; a secret matching any is not reported
-    validate: str | None = None          # name in validators.VALIDATORS: drops or lowers confidence
-    paths: str | None = None             # regex on the path: the rule runs only on matching files
-    placeholder_check: bool = True       # drop obvious placeholders ('ghp_xxxx…')
-    positive: tuple[str, ...] = ()       # samples that must produce a finding
-    negative: tuple[str, ...] = ()       # samples that must not
+    allow: tuple[str, ...] = ()  # regexes; a secret matching any is not reported
+    validate: str | None = None  # name in validators.VALIDATORS: drops or lowers confidence
+    paths: str | None = None  # regex on the path: the rule runs only on matching files
+    placeholder_check: bool = True  # drop obvious placeholders ('ghp_xxxx…')
+    positive: tuple[str, ...] = ()  # samples that must produce a finding
+    negative: tuple[str, ...] = ()  # samples that must not
 
 
 class RuleDetector:
@@ -57,11 +71,13 @@ class RuleDetector:
     @functools.cached_property
     def _window(self) -> int | None:
         from guard.detectors import windows
+
         return windows.window_width(self.rule.pattern, self.keywords)
 
     @functools.cached_property
     def _finditer(self) -> Callable[[re.Pattern[str], str, frozenset[str], int | None], Iterator[re.Match[str]]]:
         from guard.detectors.windows import finditer
+
         return finditer
 
     @functools.cached_property
@@ -81,8 +97,12 @@ class RuleDetector:
             confidence = self._confidence(secret) if secret else None
             if confidence is not None:
                 yield secret_finding(
-                    fragment, match.start(rule.secret_group), secret,
-                    rule_id=rule.id, severity=rule.severity, confidence=confidence,
+                    fragment,
+                    match.start(rule.secret_group),
+                    secret,
+                    rule_id=rule.id,
+                    severity=rule.severity,
+                    confidence=confidence,
                     message=rule.description,
                 )
 
@@ -98,6 +118,7 @@ class RuleDetector:
         if rule.validate is None:
             return rule.confidence
         from guard.detectors.validators import VALIDATORS
+
         verdict = VALIDATORS[rule.validate](secret)
         return None if verdict is None else min(rule.confidence, verdict)
 
@@ -109,8 +130,10 @@ def rule_from_mapping(data: Mapping[str, Any], where: str) -> Rule:
     name = data.get('id', '?')
     unknown = set(data) - RULE_KEYS
     if unknown:
-        raise ConfigError(f'{where}: rule {name}: unknown key(s) {", ".join(sorted(unknown))}; '
-                          f'allowed: {", ".join(sorted(RULE_KEYS))}')
+        raise ConfigError(
+            f'{where}: rule {name}: unknown key(s) {", ".join(sorted(unknown))}; '
+            f'allowed: {", ".join(sorted(RULE_KEYS))}'
+        )
     missing = [k for k in REQUIRED_KEYS if k not in data]
     if missing:
         raise ConfigError(f'{where}: rule {name}: missing {", ".join(missing)}')
@@ -127,6 +150,7 @@ def rule_from_mapping(data: Mapping[str, Any], where: str) -> Rule:
     if not known_group:
         raise ConfigError(f'{where}: rule {name}: secret_group {group!r} is not a group of the pattern')
     from guard.detectors.validators import VALIDATORS
+
     validate = data.get('validate')
     if validate is not None and validate not in VALIDATORS:
         raise ConfigError(f'{where}: rule {name}: unknown validator {validate!r}; known: {", ".join(VALIDATORS)}')
@@ -160,6 +184,7 @@ def rule_from_mapping(data: Mapping[str, Any], where: str) -> Rule:
 
 def rules_from_yaml(text: str, where: str) -> list[Rule]:
     from guard import yamlio
+
     data = yamlio.load(text, where)
     if data is None:
         return []
@@ -174,11 +199,13 @@ def rules_from_yaml(text: str, where: str) -> list[Rule]:
 def builtin_rules() -> tuple[Rule, ...]:
     """Every rule shipped in guard/rules/*.yaml, ids unique (parsed once per change: guard/rulecache.py)."""
     from guard import rulecache
+
     return rulecache.cached(Rule, parse_builtin_rules)
 
 
 def parse_builtin_rules() -> tuple[Rule, ...]:
     from importlib import resources
+
     rules: list[Rule] = []
     for entry in sorted(resources.files('guard.rules').iterdir(), key=lambda p: p.name):
         if entry.name.endswith('.yaml'):

@@ -5,6 +5,7 @@ it is well formed (a token's checksum suffix matches its body), a lower level
 when the proof failed but the shape still says "real" (so the rule's finding is
 reported at that level), None when it is not the thing at all.
 """
+
 from __future__ import annotations
 
 import base64
@@ -52,10 +53,16 @@ def plausible_base62_body(body: str) -> bool:
     documentation uses ('16C7e42F292c…'). The price: 11 of 5,000 random 36-character bodies read
     as words (none of 76 characters), and are not reported when their checksum is wrong too.
     """
-    return (len(body) >= 30 and shannon_entropy(body) >= 3.7
-            and any(c.islower() for c in body) and any(c.isupper() for c in body)
-            and longest_run(body) <= 4 and not _HEX_DIGITS.issuperset(body)
-            and not is_word_path(body) and not is_word_path(body.translate(LEET)))
+    return (
+        len(body) >= 30
+        and shannon_entropy(body) >= 3.7
+        and any(c.islower() for c in body)
+        and any(c.isupper() for c in body)
+        and longest_run(body) <= 4
+        and not _HEX_DIGITS.issuperset(body)
+        and not is_word_path(body)
+        and not is_word_path(body.translate(LEET))
+    )
 
 
 def generated_body(token: str) -> bool:

@@ -17,6 +17,7 @@ around the occurrences finds exactly the matches a whole-text scan finds:
 - windows are merged, so no real match straddles a window's start.
 tests/test_rule_windows.py checks the equivalence for every built-in rule.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -30,9 +31,9 @@ from typing import Any
 _sre_parse: Any = importlib.import_module('re._parser' if sys.version_info >= (3, 11) else 'sre_parse')
 _sre: Any = importlib.import_module('re._constants' if sys.version_info >= (3, 11) else 'sre_constants')
 
-MARGIN = 64              # lookarounds longer than this disqualify a rule
-MAX_WIDTH = 1 << 16      # longer possible matches: windows as big as most files save nothing
-MIN_TEXT = 32 * 1024     # below this a whole-text scan costs less than finding the windows
+MARGIN = 64  # lookarounds longer than this disqualify a rule
+MAX_WIDTH = 1 << 16  # longer possible matches: windows as big as most files save nothing
+MIN_TEXT = 32 * 1024  # below this a whole-text scan costs less than finding the windows
 _MAX_STRINGS = 64
 
 
@@ -46,7 +47,7 @@ def window_width(pattern: str, keywords: frozenset[str]) -> int | None:
         if width > MAX_WIDTH or not _lookarounds_within(parsed, MARGIN):
             return None
         required = _required(list(parsed))
-    except Exception:              # an unexpected parse tree: keep the whole-text scan
+    except Exception:  # an unexpected parse tree: keep the whole-text scan
         return None
     if not required:
         return None
@@ -80,7 +81,7 @@ def finditer(regex: re.Pattern[str], text: str, keywords: frozenset[str], width:
         yield from regex.finditer(text)
         return
     lowered = text.lower()
-    if len(lowered) != len(text):      # a few characters lower to two: offsets would drift
+    if len(lowered) != len(text):  # a few characters lower to two: offsets would drift
         yield from regex.finditer(text)
         return
     for start, end in windows(lowered, keywords, width):
@@ -127,11 +128,11 @@ def _exact(items: Sequence[Any]) -> set[str] | None:
                 if exact is None:
                     return None
                 options |= exact
-        elif op is _sre.IN:                      # [_-]: a few literal characters
+        elif op is _sre.IN:  # [_-]: a few literal characters
             if len(av) > _MAX_STRINGS or not all(kind is _sre.LITERAL for kind, _ in av):
                 return None
             options = {chr(code) for _, code in av}
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[1] <= 3:     # _? or (?:ab){1,2}
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[1] <= 3:  # _? or (?:ab){1,2}
             inner = _exact(list(av[2]))
             # Sizes are checked before any product is built: a class repeated could explode.
             if inner is None or sum(len(inner) ** n for n in range(av[0], av[1] + 1)) > _MAX_STRINGS:

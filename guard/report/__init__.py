@@ -1,4 +1,5 @@
 """One writer per output format, chosen by name."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,4 +1,5 @@
 """A JSON object: {"version", "findings": [...], "suppressed": [...], "receipt": {...}}."""
+
 from __future__ import annotations
 
 import json

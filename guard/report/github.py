@@ -1,4 +1,5 @@
 """GitHub Actions workflow commands: one annotation per finding, within GitHub's caps."""
+
 from __future__ import annotations
 
 from typing import IO
@@ -6,10 +7,13 @@ from typing import IO
 from guard.models import Finding, Report, Severity
 
 COMMAND = {
-    Severity.CRITICAL: 'error', Severity.HIGH: 'error', Severity.MEDIUM: 'warning',
-    Severity.LOW: 'notice', Severity.INFO: 'notice',
+    Severity.CRITICAL: 'error',
+    Severity.HIGH: 'error',
+    Severity.MEDIUM: 'warning',
+    Severity.LOW: 'notice',
+    Severity.INFO: 'notice',
 }
-PER_LEVEL_CAP = 10      # GitHub shows at most 10 annotations of each level per step
+PER_LEVEL_CAP = 10  # GitHub shows at most 10 annotations of each level per step
 
 
 def escape_data(text: str) -> str:
@@ -42,5 +46,7 @@ def write_github(report: Report, out: IO[str]) -> None:
         shown[level] = shown.get(level, 0) + 1
         out.write(annotation(finding) + '\n')
     if hidden:
-        out.write(f'::warning title=guard::{hidden} more findings are not annotated '
-                  f'(GitHub caps annotations per step); see the SARIF upload or the job summary\n')
+        out.write(
+            f'::warning title=guard::{hidden} more findings are not annotated '
+            f'(GitHub caps annotations per step); see the SARIF upload or the job summary\n'
+        )

@@ -1,4 +1,5 @@
 """SARIF 2.1.0 as GitHub code scanning reads it."""
+
 from __future__ import annotations
 
 import json
@@ -11,12 +12,18 @@ from guard.models import Finding, Report, Severity
 SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json'
 MAX_RESULTS = 25_000
 LEVEL = {
-    Severity.CRITICAL: 'error', Severity.HIGH: 'error', Severity.MEDIUM: 'warning',
-    Severity.LOW: 'note', Severity.INFO: 'note',
+    Severity.CRITICAL: 'error',
+    Severity.HIGH: 'error',
+    Severity.MEDIUM: 'warning',
+    Severity.LOW: 'note',
+    Severity.INFO: 'note',
 }
 SECURITY_SEVERITY = {
-    Severity.CRITICAL: '9.5', Severity.HIGH: '8.0', Severity.MEDIUM: '5.5',
-    Severity.LOW: '3.0', Severity.INFO: '1.0',
+    Severity.CRITICAL: '9.5',
+    Severity.HIGH: '8.0',
+    Severity.MEDIUM: '5.5',
+    Severity.LOW: '3.0',
+    Severity.INFO: '1.0',
 }
 
 
@@ -33,8 +40,10 @@ def _rule(finding: Finding) -> dict[str, Any]:
         'name': finding.rule_id,
         'shortDescription': {'text': description},
         'fullDescription': {'text': description},
-        'help': {'text': f'{description}. Remove it from the code, rotate it if it was real, '
-                         'or mark an accepted line with a `guard:allow <reason>` comment.'},
+        'help': {
+            'text': f'{description}. Remove it from the code, rotate it if it was real, '
+            'or mark an accepted line with a `guard:allow <reason>` comment.'
+        },
         'defaultConfiguration': {'level': LEVEL[finding.severity]},
         'properties': {
             'tags': ['security', 'secrets'] if finding.secret_hash else ['security', 'configuration'],
@@ -58,10 +67,14 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         'ruleIndex': rule_index,
         'level': LEVEL[finding.severity],
         'message': {'text': message},
-        'locations': [{'physicalLocation': {
-            'artifactLocation': {'uri': artifact_uri(finding.path)},
-            'region': region,
-        }}],
+        'locations': [
+            {
+                'physicalLocation': {
+                    'artifactLocation': {'uri': artifact_uri(finding.path)},
+                    'region': region,
+                }
+            }
+        ],
         'partialFingerprints': {'guardFingerprint/v1': finding.fingerprint},
     }
 
@@ -79,15 +92,19 @@ def sarif_dict(report: Report) -> dict[str, Any]:
     return {
         '$schema': SCHEMA,
         'version': '2.1.0',
-        'runs': [{
-            'tool': {'driver': {
-                'name': 'guard',
-                'semanticVersion': __version__,
-                'informationUri': 'https://pypi.org/project/guard/',
-                'rules': rules,
-            }},
-            'results': results,
-        }],
+        'runs': [
+            {
+                'tool': {
+                    'driver': {
+                        'name': 'guard',
+                        'semanticVersion': __version__,
+                        'informationUri': 'https://pypi.org/project/guard/',
+                        'rules': rules,
+                    }
+                },
+                'results': results,
+            }
+        ],
     }
 
 

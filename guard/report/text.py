@@ -1,4 +1,5 @@
 """`path:line: rule-id message (preview)`, one finding a line, and the receipt."""
+
 from __future__ import annotations
 
 from typing import IO
