@@ -1053,6 +1053,16 @@ class AssignmentDetector:
             'identified',
             'basicauth(',
             'digestauth(',
+            # `box-key = …`, `zerobounceKEY = "…"`, `<Pass encoding="…">`: spellings the words above miss
+            '-key =',
+            '-key:',
+            'key = "',
+            "key = '",
+            'key = `',
+            'key ="',
+            "key ='",
+            'key := ',
+            '<pass ',
         }
     )
 
