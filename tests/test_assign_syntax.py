@@ -150,3 +150,23 @@ def test_new_syntaxes_are_linear_on_near_misses() -> None:
         started = time.process_time()
         list(DETECTOR.detect(Fragment('big.txt', text)))
         assert time.process_time() - started < 2.0, unit
+
+
+def test_the_scanner_runs_the_detector_on_every_new_spelling(tmp_path) -> None:
+    # through the installed command: the prefilter decides whether the detector sees a file at all
+    from tests.conftest import run_guard, write
+
+    files = {
+        'app.ini': f'box-key = {V}\n',
+        'app.js': f'const zerobounceKEY = "{V[::-1]}";\n',
+        'App.config': f'<Pass encoding="base64">{V[2:]}Qw8</Pass>\n',
+        'Makefile': f'API_TOKEN ::= {V[4:]}Hy2\n',
+    }
+    tree = tmp_path / 'tree'
+    for name, text in files.items():
+        write(tree / name, text)
+    result = run_guard('scan', str(tree), '--format', 'json', cwd=tmp_path)
+    import json
+
+    reported = {f['path'].rsplit('/', 1)[-1] for f in json.loads(result.stdout)['findings']}
+    assert reported == set(files)
