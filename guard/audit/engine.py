@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -59,31 +61,60 @@ def chunks(todo: Sequence[str], workers: int, size: int | None = None) -> list[S
 def cluster_client(scheduler: str | None, workers: int | None) -> Iterator[Client]:
     """A client of the scheduler at `scheduler`, or of a LocalCluster started (and stopped) here:
     one single-threaded worker process per core, no dashboard, quiet logs."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     if scheduler:
         with Client(scheduler, timeout='30s') as client:
             yield client
         return
+    with interrupts_deferred():  # a Ctrl-C while workers start would leave them half made
+        cluster = _local_cluster(workers)
+    client = None
+    try:
+        client = Client(cluster)
+        yield client
+    finally:
+        with interrupts_deferred():
+            if client is not None:
+                with contextlib.suppress(Exception):
+                    client.close()
+            with contextlib.suppress(Exception):
+                cluster.close(timeout=10)
+
+
+def _local_cluster(workers: int | None) -> Any:
     import dask
+    from distributed import LocalCluster
 
     from guard import forkpool
 
     # Forked workers start in ~0.5 s; spawned ones import distributed again (~5 s on 2 busy cores).
     method = 'fork' if forkpool.can_fork() else 'spawn'
     with dask.config.set({'distributed.worker.multiprocessing-method': method}):
-        cluster = LocalCluster(
+        return LocalCluster(
             n_workers=workers or forkpool.cores(),
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
             silence_logs=logging.CRITICAL,
         )
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C until the block is done, then raise it (main thread only: elsewhere a
+    signal handler cannot be set, and the block runs as it is)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
     try:
-        with Client(cluster) as client:
-            yield client
+        yield
     finally:
-        cluster.close()
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
 
 
 def run(
