@@ -461,3 +461,10 @@ def tracked_files(top: Path) -> list[str]:
     """Every path in the index, relative to `top`."""
     proc = run(['-C', os.fspath(top), 'ls-files', '-z', '--cached', '--deduplicate'])
     return split_nul(proc.stdout)
+
+
+def ignored_files(top: Path) -> list[str]:
+    """Untracked files git ignores, relative to `top`; an ignored directory is listed once as
+    `dir/` (`--directory`), so node_modules costs one entry, not a walk of its files."""
+    proc = run(['-C', os.fspath(top), 'ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory'])
+    return split_nul(proc.stdout)
