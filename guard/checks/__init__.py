@@ -130,15 +130,28 @@ class Workspace:
         return [p for p in listed if not SKIP_DIRS.intersection(p.split('/')[:-1])]
 
     @functools.cached_property
+    def present_files(self) -> list[str]:
+        """`files` plus the untracked files git ignores (a directory git ignores whole, such as
+        node_modules/, is not walked): what exists in the work tree, as far as env files go."""
+        if self.git_top is None:
+            return self.files
+        ignored = [p for p in git.ignored_files(self.root) if not p.endswith('/')]
+        ignored = [p for p in ignored if not SKIP_DIRS.intersection(p.split('/')[:-1])]
+        return list(dict.fromkeys([*self.files, *ignored]))
+
+    @functools.cached_property
+    def env_files(self) -> list[str]:
+        """Every env-like file that exists (`.env`, `.env.production`, `prod.env`, ...), templates aside."""
+        from guard.checks.gitignore import file_kind
+
+        templates = set(self.templates)
+        return [p for p in self.present_files if p not in templates and file_kind(p, self) == 'env']
+
+    @functools.cached_property
     def templates(self) -> list[str]:
         names = set(self.env.templates)
-        found = {p for p in self.files if p.rsplit('/', 1)[-1] in names}
-        for directory in {parent(p) for p in self.files}:  # templates git ignores exist too
-            for name in names:
-                candidate = join(directory, name)
-                if candidate not in found and (self.root / candidate).is_file():
-                    found.add(candidate)
-        return sorted(found)
+        # present_files: templates git ignores exist too (a check reports them)
+        return sorted(p for p in self.present_files if p.rsplit('/', 1)[-1] in names)
 
     def read(self, relative: str, max_size: int | None = None, *, keep: bool = True) -> bytes | None:
         """A file's bytes (None when missing, unreadable or over the cap), counted once for the

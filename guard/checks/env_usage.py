@@ -83,6 +83,17 @@ _JS_DESTRUCTURE = re.compile(r'\{([^{}]*)\}\s*=\s*(?:process\.env|import\.meta\.
 _BRACED = re.compile(r'(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)')
 _BARE = re.compile(r'(?<!\$)\$([A-Za-z_][A-Za-z0-9_]*)')
 _PY_HINTS = ('environ', 'getenv', 'Settings')
+_IMPORT = re.compile(r'^[ \t]*import[ \t]+([^\n#;]+)', re.MULTILINE)
+_FROM_OS = re.compile(r'^[ \t]*from[ \t]+os[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)', re.MULTILINE)
+# `process.env.X ?? 'dev'`, `process.env.X || "dev"`: a literal used when the variable is unset
+_JS_FALLBACK = re.compile(r'\s*(?:\?\?|\|\|)\s*([\'"`])([^\'"`\n]+)\1')
+# the whole environment handed to a schema: `schema.parse(process.env)`, `v.parse(Schema, import.meta.env)`
+_JS_WHOLE_ENV = re.compile(r'[(,]\s*(?:process\.env|import\.meta\.env)\s*\)')
+# where a zod / valibot / t3-env schema lists the variables as object keys
+_JS_SCHEMA_OBJECT = re.compile(
+    r'\b(?:object|strictObject|looseObject|passthrough)\s*\(\s*\{|\b(?:server|client|shared)\s*:\s*\{'
+)
+_JS_KEY = re.compile(r'(?:^|[{,\s])([\'"]?)([A-Z][A-Z0-9_]*)\1\s*:')
 _PY_MENTION = re.compile(r'getenv|environ')
 _SETTINGS_CLASS = re.compile(r'^\s*class\s+\w+\s*\([^)]*Settings\b', re.MULTILINE)
 
@@ -96,6 +107,8 @@ class Usage:
     strong: bool = True
     case_sensitive: bool = True
     alternatives: tuple[str, ...] = ()  # other names that satisfy the read (AliasChoices)
+    default: bool = False  # the code supplies a non-empty literal when the variable is unset
+    documented: bool = False  # Field(description=...) says what it is
 
     def matches(self, key: str) -> bool:
         names = (self.name, *self.alternatives)
@@ -162,10 +175,11 @@ def python_usages(text: str, path: str) -> list[Usage]:
     """
     if not any(hint in text for hint in _PY_HINTS):
         return []
+    names = os_names(text)
     whole = _SETTINGS_CLASS.search(text) is not None
     usages: list[Usage] = []
     if not whole:
-        found = _statement_reads(text, path)
+        found = _statement_reads(text, path, names)
         if found is None:
             whole = True
         else:
@@ -174,9 +188,39 @@ def python_usages(text: str, path: str) -> list[Usage]:
         tree = _parse(text)
         if tree is None:
             return []
-        usages = list(_environ_reads(tree, path))
+        usages = list(_environ_reads(tree, path, names))
         usages += _settings_fields(tree, path)
     return usages
+
+
+@dataclasses.dataclass(frozen=True)
+class OsNames:
+    """What the module binds from `os`: only these are the process environment (a WSGI
+    `environ` parameter, or `config.getenv`, is not)."""
+
+    modules: frozenset[str] = frozenset({'os'})
+    environ: frozenset[str] = frozenset()
+    getenv: frozenset[str] = frozenset()
+
+
+def os_names(text: str) -> OsNames:
+    modules, environ, getenv = set(), set(), set()
+    for match in _IMPORT.finditer(text):
+        for item in match.group(1).split(','):
+            parts = item.split()
+            if parts and (parts[0] == 'os' or parts[0].startswith('os.')):
+                modules.add(parts[2] if len(parts) == 3 and parts[1] == 'as' else 'os')
+    for match in _FROM_OS.finditer(text):
+        for item in match.group(1).strip('()').split(','):
+            parts = item.split()
+            if not parts:
+                continue
+            bound = parts[2] if len(parts) == 3 and parts[1] == 'as' else parts[0]
+            if parts[0] in ('environ', 'environb'):
+                environ.add(bound)
+            elif parts[0] in ('getenv', 'getenvb'):
+                getenv.add(bound)
+    return OsNames(frozenset(modules or {'os'}), frozenset(environ), frozenset(getenv))
 
 
 def _parse(text: str) -> ast.Module | None:
@@ -186,7 +230,7 @@ def _parse(text: str) -> ast.Module | None:
         return None
 
 
-def _statement_reads(text: str, path: str) -> list[Usage] | None:
+def _statement_reads(text: str, path: str, names: OsNames) -> list[Usage] | None:
     """Environ reads from the lines that mention them, or None if one of them does not parse
     on its own (a multi-line expression): the caller then parses the module."""
     lines = text.split('\n')
@@ -201,7 +245,7 @@ def _statement_reads(text: str, path: str) -> list[Usage] | None:
         tree = _parse_line(lines[number].strip())
         if tree is None:
             return None
-        out += [dataclasses.replace(u, line=number + 1) for u in _environ_reads(tree, path)]
+        out += [dataclasses.replace(u, line=number + 1) for u in _environ_reads(tree, path, names)]
     return out
 
 
@@ -216,40 +260,55 @@ def _parse_line(line: str) -> ast.Module | None:
     return None
 
 
-def _environ_reads(tree: ast.AST, path: str) -> Iterator[Usage]:
+def _environ_reads(tree: ast.AST, path: str, names: OsNames) -> Iterator[Usage]:
     for node in ast.walk(tree):
         name = None
+        default = False
         if isinstance(node, ast.Call):
-            name = _call_read(node)
-        elif isinstance(node, ast.Subscript) and _is_environ(node.value):
+            name = _call_read(node, names)
+            default = name is not None and _literal_default(node)
+        elif isinstance(node, ast.Subscript) and _is_environ(node.value, names):
             name = _literal(node.slice)
         elif (
             isinstance(node, ast.Compare)
             and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
-            and _is_environ(node.comparators[0])
+            and _is_environ(node.comparators[0], names)
         ):
             name = _literal(node.left)
         if name and isinstance(node, ast.expr):
-            yield Usage(name, path, node.lineno, 'python')
+            yield Usage(name, path, node.lineno, 'python', default=default)
 
 
-def _call_read(node: ast.Call) -> str | None:
+def _call_read(node: ast.Call, names: OsNames) -> str | None:
     func = node.func
     if not node.args:
         return None
-    if isinstance(func, ast.Name) and func.id in ('getenv', 'getenvb'):
+    if isinstance(func, ast.Name) and func.id in names.getenv:
         return _literal(node.args[0])
     if isinstance(func, ast.Attribute):
-        if func.attr in ('getenv', 'getenvb') and isinstance(func.value, ast.Name) and func.value.id == 'os':
+        if func.attr in ('getenv', 'getenvb') and isinstance(func.value, ast.Name) and func.value.id in names.modules:
             return _literal(node.args[0])
-        if func.attr in ('get', 'pop', 'setdefault') and _is_environ(func.value):
+        if func.attr in ('get', 'pop', 'setdefault') and _is_environ(func.value, names):
             return _literal(node.args[0])
     return None
 
 
-def _is_environ(node: ast.AST) -> bool:
-    return (isinstance(node, ast.Name) and node.id in ('environ', 'environb')) or (
-        isinstance(node, ast.Attribute) and node.attr in ('environ', 'environb')
+def _literal_default(node: ast.Call) -> bool:
+    """`getenv(NAME, "dev")`, `environ.get(NAME, default="dev")`: a non-empty literal fallback."""
+    fallback = (
+        node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == 'default'), None)
+    )
+    return fallback is not None and bool(_literal(fallback))
+
+
+def _is_environ(node: ast.AST, names: OsNames) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id in names.environ
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr in ('environ', 'environb')
+        and isinstance(node.value, ast.Name)
+        and node.value.id in names.modules
     )
 
 
@@ -333,7 +392,33 @@ def _field_usages(cls: ast.ClassDef, config: _SettingsConfig, path: str) -> Iter
             continue
         aliases = _aliases(stmt.value) if stmt.value is not None else []
         names = [n if config.case_sensitive else n.upper() for n in aliases or [config.prefix + field]]
-        yield Usage(names[0], path, stmt.lineno, 'settings', True, config.case_sensitive, tuple(names[1:]))
+        default, documented = _field_default(stmt.value)
+        yield Usage(
+            names[0],
+            path,
+            stmt.lineno,
+            'settings',
+            True,
+            config.case_sensitive,
+            tuple(names[1:]),
+            default=default,
+            documented=documented,
+        )
+
+
+def _field_default(value: ast.expr | None) -> tuple[bool, bool]:
+    """(a non-empty literal string default, a literal description) of `= "x"` or `Field(...)`."""
+    if value is None:
+        return False, False
+    if isinstance(value, ast.Call) and _base_name(value.func) == 'Field':
+        keywords = {k.arg: k.value for k in value.keywords if k.arg}
+        default = value.args[0] if value.args else keywords.get('default')
+        description = keywords.get('description')
+        return (
+            default is not None and bool(_literal(default)),
+            description is not None and bool(_literal(description)),
+        )
+    return bool(_literal(value)), False
 
 
 def _aliases(value: ast.expr) -> list[str]:
@@ -369,13 +454,57 @@ def js_usages(text: str, path: str) -> list[Usage]:
     if 'process.env' not in text and 'import.meta.env' not in text:
         return []
     lines = _Lines(text)
-    out = [Usage(m.group(1) or m.group(3), path, lines.at(m.start()), 'js') for m in _JS_READ.finditer(text)]
+    out = [
+        Usage(
+            m.group(1) or m.group(3), path, lines.at(m.start()), 'js', default=bool(_JS_FALLBACK.match(text, m.end()))
+        )
+        for m in _JS_READ.finditer(text)
+    ]
+    if _JS_WHOLE_ENV.search(text) or 'createEnv' in text:
+        out += [Usage(name, path, lines.at(offset), 'js') for name, offset in schema_keys(text)]
     for match in _JS_DESTRUCTURE.finditer(text):
         for part in match.group(1).split(','):
             name = part.split(':')[0].split('=')[0].strip()
             if re.fullmatch(r'[A-Za-z_$][\w$]*', name):
                 out.append(Usage(name, path, lines.at(match.start()), 'js'))
     return out
+
+
+def schema_keys(text: str) -> Iterator[tuple[str, int]]:
+    """Env-shaped keys of the object literals a zod / valibot / t3-env schema declares, with
+    their offsets: the variables `schema.parse(process.env)` reads."""
+    for match in _JS_SCHEMA_OBJECT.finditer(text):
+        start = match.end() - 1
+        flat = _top_level(text, start)
+        for key in _JS_KEY.finditer(flat):
+            yield key.group(2), start + key.start(2)
+
+
+def _top_level(text: str, start: int) -> str:
+    """The object literal opening at `start`, with nested brackets and strings blanked out
+    (same length, so offsets still hold)."""
+    depth = 0
+    quote = ''
+    out = []
+    for i in range(start, min(len(text), start + 20000)):
+        c = text[i]
+        if quote:
+            out.append(' ')
+            if c == quote and text[i - 1] != '\\':
+                quote = ''
+            continue
+        if c in '\'"`':
+            quote = c
+            out.append(' ')
+            continue
+        if c in '{([':
+            depth += 1
+        elif c in '})]':
+            depth -= 1
+            if depth == 0:
+                break
+        out.append(c if depth == 1 else ' ')
+    return ''.join(out)
 
 
 # --- docker-compose, shell, workflows ---------------------------------------------------------

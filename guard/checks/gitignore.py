@@ -16,7 +16,6 @@ from guard import git
 from guard.checks import (
     ENV_FILE_PATTERNS,
     ENV_FILE_PROBES,
-    SKIP_DIRS,
     CheckResult,
     Workspace,
     join,
@@ -103,9 +102,7 @@ def evaluate(ws: Workspace) -> Evaluation:
     advice = env_candidates(directories, ws.env.key_files, Severity.MEDIUM)
     tracked = set(git.tracked_files(ws.root))
     templates = set(ws.templates)
-    present = [*ws.files, *(p for p in git.ignored_files(ws.root) if not p.endswith('/'))]
-    existing = [p for p in dict.fromkeys(present) if p not in templates and file_kind(p, ws) is not None]
-    existing = [p for p in existing if not SKIP_DIRS.intersection(p.split('/')[:-1])]
+    existing = [p for p in ws.present_files if p not in templates and file_kind(p, ws) is not None]
     asked = list(dict.fromkeys([*(c.path for c in (*candidates, *advice)), *ws.templates, *existing]))
     matches = git.check_ignore(ws.root, asked)
     fixes: dict[str, list[str]] = {}
