@@ -65,6 +65,7 @@ class CheckOptions:
     fix: bool = False
     schema: Path | None = None
     settings: str | None = None
+    settings_dir: Path | None = None
     env_files: tuple[Path, ...] = ()
     environ: bool | None = None
     environment: str | None = None
@@ -82,6 +83,7 @@ class EnvSettings:
     docs: tuple[str, ...] = DOCS
     schema: str | None = None
     settings: str | None = None
+    settings_dir: str | None = None  # where `settings` is imported from (default: found)
     env_files: tuple[str, ...] = ()
     environment: str | None = None
     scopes: Mapping[str, str] = dataclasses.field(default_factory=dict)  # code directory → template
