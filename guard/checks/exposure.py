@@ -104,7 +104,7 @@ def _entries(ws: Workspace, paths: Iterable[str]) -> dict[str, list[dotenv.Entry
     for path in paths:
         data = ws.read(path)
         if data is not None:
-            out[path] = [e for e in dotenv.parse_bytes(data).entries if e.value]
+            out[path] = list(dotenv.parse_bytes(data).entries)
     return out
 
 

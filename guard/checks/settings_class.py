@@ -37,6 +37,7 @@ def app_directory(ws: Workspace, ref: str) -> Path:
     (`apps/backend` for `app.config` in apps/backend/app/config.py), as uvicorn is run there."""
     configured = ws.options.settings_dir or (ws.config.root / ws.env.settings_dir if ws.env.settings_dir else None)
     if configured is not None:
+        configured = ws.cwd / configured  # the child runs there: a relative path would not hold
         if not configured.is_dir():
             raise UsageError(f'settings directory {configured} not found: pass an existing --settings-dir')
         return configured
