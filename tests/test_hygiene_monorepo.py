@@ -170,6 +170,7 @@ def test_secrets_behind_public_prefixes_by_name_and_by_value(mono: Path) -> None
     local.write_text(local.read_text() + f'NEXT_PUBLIC_STRIPE_SECRET_KEY=x\nVITE_PAYMENTS={stripe}\n')
     write(mono / FRONTEND / 'src/db.ts', 'export const url = process.env.NEXT_PUBLIC_DATABASE_URL;\n')
     code, found, _ = check(mono, 'env-example')
+    assert code == 1
     public = [f for f in found if f['rule_id'] == 'env-public-secret']
     assert rules(public) == [
         ('env-public-secret', f'{FRONTEND}/.env.example', 6),
@@ -197,6 +198,7 @@ def test_secret_defaults_in_code(mono: Path) -> None:
         "export const k = process.env.JWT_SECRET_KEY || 'dev-key';\n",
     )
     code, found, _ = check(mono, 'env-example')
+    assert code == 1
     defaults = [f for f in found if f['rule_id'] == 'env-secret-default']
     assert rules(defaults) == [
         ('env-secret-default', f'{BACKEND}/app/auth.py', 3),
@@ -226,6 +228,7 @@ def test_neon_pooled_endpoint_in_production(mono: Path) -> None:
     write(mono / 'prod.env.check', f'ENVIRONMENT=production\nDATABASE_URL={direct}\n')
     args = ('--schema', f'{BACKEND}/env.schema.yaml', '--env-file', 'prod.env.check')
     code, found, _ = check(mono, 'env-schema', *args)
+    assert code == 1
     assert rules(found) == [('env-schema-invalid', 'prod.env.check', 2)]
     assert (
         "Neon's direct endpoint: use the pooled one" in found[0]['message'] and 'in production' in found[0]['message']
@@ -262,6 +265,7 @@ def test_root_compose_and_scripts_are_checked_against_the_templates_they_name(mo
         compose.read_text() + '  cache:\n    image: redis\n    command: redis-server --requirepass ${REDIS_PASSWORD}\n'
     )
     code, found, _ = check(mono, 'env-example')
+    assert code == 1
     assert rules(found) == [('env-missing-in-template', 'docker-compose.yml', 13)]
     assert 'apps/backend/.env.example, apps/frontend/.env.example' in found[0]['message']
 
@@ -273,6 +277,7 @@ def test_field_descriptions_document_template_keys(mono: Path) -> None:
     config = mono / BACKEND / 'app/config.py'
     config.write_text(config.read_text().replace(", description='JWT signing algorithm'", ''))
     code, found, _ = check(mono, 'env-example')
+    assert code == 1
     assert rules(found) == [('env-example-undocumented', f'{BACKEND}/.env.example', 3)]
     assert 'a Field(description=...) in a settings class' in found[0]['message']
 
@@ -296,7 +301,7 @@ def test_env_example_from_a_settings_class(mono: Path) -> None:
     after = os.stat(out)
     assert (after.st_mtime_ns, after.st_ino) == (before.st_mtime_ns, before.st_ino)
     # a generated template passes the template check
-    code, found, _ = check(mono, 'env-example')
+    _code, found, _ = check(mono, 'env-example')
     assert [f for f in found if f['path'] == f'{BACKEND}/.env.example'] == []
 
 
@@ -306,4 +311,5 @@ def test_schema_lists_read_json_arrays(mono: Path) -> None:
     assert check(mono, 'env-schema', '--schema', 'env.schema.yaml', '--env-file', 'check.env')[:2] == (0, [])
     write(mono / 'check.env', 'ORIGINS=["http://localhost:3000", "nope"]\n')
     code, found, _ = check(mono, 'env-schema', '--schema', 'env.schema.yaml', '--env-file', 'check.env')
+    assert code == 1
     assert rules(found) == [('env-schema-invalid', 'check.env', 1)] and '(item 2)' in found[0]['message']
