@@ -465,4 +465,6 @@ def test_four_hooks_fail_on_each_planted_problem(
     status = _hook_status(failed.stdout)
     assert status[hook] == 'Failed', failed.stdout
     assert expected in failed.stdout, failed.stdout
-    assert [h for h, s in status.items() if s == 'Failed'] == [hook], failed.stdout
+    # and no other hook, but for a key missing from the local .env, which env-example reports too
+    also = {'guard-env-example'} if plant == 'missing-key' else set()
+    assert {h for h, s in status.items() if s == 'Failed'} == {hook, *also}, failed.stdout

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -166,14 +167,14 @@ class Workspace:
         return data
 
     def _read(self, relative: str, max_size: int | None) -> bytes | None:
-        path = self.root / relative
-        try:
-            if not path.is_file() or path.is_symlink():
+        path = os.path.join(self.root, relative)
+        try:  # one lstat and one open: thousands of code files are read per run
+            info = os.lstat(path)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > (max_size or self.config.max_file_size):
                 return None
-            if path.stat().st_size > (max_size or self.config.max_file_size):
-                return None
-            data = path.read_bytes()
-        except OSError:
+            with open(path, 'rb') as f:
+                data = f.read()
+        except (OSError, ValueError):
             return None
         self.read_files += 1
         self.read_bytes += len(data)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from guard import git
@@ -146,9 +147,9 @@ def file_kind(path: str, ws: Workspace) -> str | None:
     credential file (`env.key_files`), None for anything else: templates, and code or docs
     that only carry the name (`.env.d.ts`, `docs/.env.md`)."""
     name = path.rsplit('/', 1)[-1]
-    if _matches(path, name, ws.env.key_files):
+    if _matcher(ws.env.key_files)(path, name):
         return 'key'
-    if _matches(path, name, ws.env.files):
+    if _matcher(ws.env.files)(path, name):
         return 'env'
     if not ENV_NAME.fullmatch(name) or name in ws.env.templates:
         return None
@@ -163,7 +164,19 @@ def is_local_name(path: str, ws: Workspace) -> bool:
 
 
 def _matches(path: str, name: str, patterns: Iterable[str]) -> bool:
-    return any(fnmatch.fnmatchcase(path if '/' in p.strip('/') else name, p.strip('/')) for p in patterns)
+    return _matcher(tuple(patterns))(path, name)
+
+
+@functools.cache
+def _matcher(patterns: tuple[str, ...]) -> Callable[[str, str], bool]:
+    """One regex for the name patterns and one for the path patterns: asked of every file."""
+    by_name = [fnmatch.translate(p.strip('/')) for p in patterns if '/' not in p.strip('/')]
+    by_path = [fnmatch.translate(p.strip('/')) for p in patterns if '/' in p.strip('/')]
+    name_re = re.compile('|'.join(by_name)) if by_name else None
+    path_re = re.compile('|'.join(by_path)) if by_path else None
+    return lambda path, name: bool(
+        (name_re is not None and name_re.match(name)) or (path_re is not None and path_re.match(path))
+    )
 
 
 def fix_pattern(path: str, ws: Workspace) -> str:
