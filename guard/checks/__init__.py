@@ -24,6 +24,8 @@ ENV_FILE_PROBES = ('.env', '.env.local', '.env.development.local', '.env.product
 KEY_FILE_PATTERNS = (
     '*.pem',
     '*.key',
+    '*.p12',
+    '*.pfx',
     'id_rsa',
     'id_ecdsa',
     'id_ed25519',
