@@ -313,3 +313,27 @@ def test_schema_lists_read_json_arrays(mono: Path) -> None:
     code, found, _ = check(mono, 'env-schema', '--schema', 'env.schema.yaml', '--env-file', 'check.env')
     assert code == 1
     assert rules(found) == [('env-schema-invalid', 'check.env', 1)] and '(item 2)' in found[0]['message']
+
+
+def test_the_class_secrets_dir_never_satisfies_a_missing_key(mono: Path) -> None:
+    secrets = mono / 'run-secrets'
+    write(secrets / 'jwt_secret_key', random_body(48))
+    config = mono / BACKEND / 'app/config.py'
+    config.write_text(config.read_text().replace("env_file='.env',", f"env_file='.env', secrets_dir={str(secrets)!r},"))
+    env_file = mono / BACKEND / '.env'
+    env_file.write_text(''.join(line + '\n' for line in env_file.read_text().splitlines() if 'JWT' not in line))
+    code, found, _ = check(mono, 'env-schema', '--no-environ')
+    assert code == 1
+    assert [f['message'].split(' ')[0] for f in found] == ['JWT_SECRET_KEY']
+
+
+def test_a_noisy_or_exiting_settings_module(mono: Path) -> None:
+    config = mono / BACKEND / 'app/config.py'
+    original = config.read_text()
+    config.write_text('import os\nprint("booting")\nos.write(1, b"{not json\\n")\n' + original)
+    code, found, _ = check(mono, 'env-schema', '--no-environ')
+    assert (code, found) == (0, [])
+    config.write_text('import sys\nsys.exit(4)\n' + original)
+    proc = run_guard('check', 'env-schema', '--no-environ', cwd=mono)
+    assert proc.returncode == 2
+    assert "cannot import 'app.config:Settings': SystemExit raised while importing" in proc.stderr

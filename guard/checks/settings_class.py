@@ -80,7 +80,8 @@ def probe(ref: str, app_dir: Path, values: Mapping[str, str], mode: str) -> dict
     except subprocess.TimeoutExpired:
         raise InputError(f'cannot import {ref!r}: the import took over {PROBE_TIMEOUT} s') from None
     try:
-        answer: dict[str, Any] = json.loads(proc.stdout)
+        lines = proc.stdout.strip().splitlines()
+        answer: dict[str, Any] = json.loads(lines[-1] if lines else b'')
     except ValueError:
         # the project's code ended the process (sys.exit, os._exit, a crash): its output may
         # hold values, so only the exit code is shown

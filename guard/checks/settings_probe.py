@@ -28,14 +28,16 @@ def main() -> int:
     out = sys.stdout
     with contextlib.redirect_stdout(sys.stderr):  # the project's prints are not the answer
         answer = handle(request)
-    out.write(json.dumps(answer))
+    out.write('\n' + json.dumps(answer) + '\n')  # the last line: a stray write to fd 1 comes before it
     out.flush()
     return 0
 
 
 def handle(request: dict[str, Any]) -> dict[str, Any]:
     os.environ.clear()
-    os.environ.update(request['values'])
+    for key, value in request['values'].items():
+        with contextlib.suppress(ValueError):  # a NUL byte or '=' no environment can hold
+            os.environ[key] = value
     sys.path.insert(0, request['app_dir'])
     recorded: Recorded = []
     isolate(recorded)
