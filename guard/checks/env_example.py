@@ -369,12 +369,14 @@ def _outside_reads(
 
 
 def _missing_reads(ws: Workspace, template: str, env: dotenv.DotEnv, found: list[usage_mod.Usage]) -> Iterator[Finding]:
-    keys = env.names()
+    keys = set(env.names())
+    upper = {k.upper() for k in keys}
     reported: dict[str, list[usage_mod.Usage]] = {}
     for use in sorted(found, key=lambda u: (u.path, u.line)):
         if not use.strong or usage_mod.is_platform_key(use.name.upper(), ws.env.ignore_keys):
             continue
-        if not any(use.matches(k) for k in keys):
+        names = (use.name, *use.alternatives)
+        if not any(n in keys if use.case_sensitive else n.upper() in upper for n in names):
             reported.setdefault(use.name, []).append(use)
     for name, uses in reported.items():
         more = f' (and {len(uses) - 1} more places)' if len(uses) > 1 else ''
@@ -395,10 +397,13 @@ def _unused_keys(
     interpolated = {name for e in env.entries if e.value for name in dotenv.references(e.value)}
     directory = parent(template)
     scope = 'the repository' if directory == '.' else f'{directory}/'
+    # the names read, as sets: Usage.matches per key and use costs keys × uses
+    exact = {n for use in found if use.case_sensitive for n in (use.name, *use.alternatives)}
+    folded = {n.upper() for use in found if not use.case_sensitive for n in (use.name, *use.alternatives)}
     for key, entry in env.last().items():
         if key in interpolated or usage_mod.is_platform_key(key, ws.env.ignore_keys):
             continue
-        if any(use.matches(key) for use in found):
+        if key in exact or key.upper() in folded:
             continue
         yield _finding(
             'env-unused',
