@@ -1,0 +1,118 @@
+"""What an audit report says about the repository beyond its findings: where each secret
+can still be seen (HEAD, the default branch's tip, another ref's tip, or only in history),
+when the commits were made, and which repository this is.
+
+A secret at the tip of any ref is in every fresh clone's files, not only in its history,
+so the report ranks it above one that only old commits hold. Each ref's version of each
+path that ever held a finding is looked up in one `git cat-file --batch-check`, and each
+distinct blob is scanned once, however many refs share it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from guard import git
+from guard.models import Fragment
+from guard.report.htmlview import ENV_RULE, MESSAGE_PATH, Exposure, RepoFacts
+from guard.sources import decode_text
+
+if TYPE_CHECKING:
+    from guard.history import Group
+    from guard.scanner import Scanner
+
+_USERINFO = re.compile(r'(?<=://)[^/@\s]*@')
+
+
+def default_branch(refs: Sequence[str]) -> str | None:
+    """origin's HEAD when the clone knows it, else the branch HEAD is on, else main or master."""
+    origin = git.symbolic_ref('refs/remotes/origin/HEAD')
+    if origin is not None:
+        return origin
+    head = git.symbolic_ref('HEAD')
+    if head is not None:
+        return head
+    return next((r for r in ('refs/heads/main', 'refs/heads/master') if r in refs), None)
+
+
+def short_ref(ref: str) -> str:
+    for prefix in ('refs/heads/', 'refs/tags/', 'refs/remotes/', 'refs/'):
+        if ref.startswith(prefix):
+            return ref[len(prefix) :]
+    return ref
+
+
+def safe_remote(url: str | None) -> str:
+    """A remote URL without its userinfo: `https://user:token@host/…` holds a secret."""
+    return _USERINFO.sub('', url or '')
+
+
+def _prints_at(tips: Iterable[str], groups: Sequence[Group], scanner: Scanner) -> dict[str, set[str]]:
+    """For each tip commit, the fingerprints (and env-file paths) its files hold."""
+    paths = sorted({g.finding.path for g in groups if g.finding.path != MESSAGE_PATH})
+    specs = [f'{tip}:{path}' for tip in tips for path in paths]
+    blobs = git.blob_ids(specs)
+    wanted = sorted({b for b in blobs.values() if b is not None})
+    contents = git.cat_files(wanted)
+    by_blob: dict[tuple[str, str], frozenset[str]] = {}
+    found: dict[str, set[str]] = {}
+    for spec, blob in blobs.items():
+        if blob is None:
+            continue
+        tip, path = spec.split(':', 1)
+        if (path, blob) not in by_blob:
+            text = decode_text(contents.get(blob) or b'') or ''
+            by_blob[path, blob] = frozenset(f.fingerprint for f in scanner.scan(Fragment(path, text)))
+        found.setdefault(tip, set()).update(by_blob[path, blob])
+        found[tip].add(f'{ENV_RULE}\0{path}')  # the file itself is there
+    return found
+
+
+def exposure(
+    groups: Sequence[Group], scanner: Scanner, tips: Sequence[tuple[str, str]], default: str | None
+) -> dict[str, Exposure]:
+    """Fingerprint -> where it can be seen, for the groups not at HEAD (those are HEAD)."""
+    wanted = [g for g in groups if not g.at_head and g.finding.path != MESSAGE_PATH]
+    if not wanted:
+        return {}
+    head = git.rev_parse('HEAD')
+    default_tip = next((sha for name, sha in tips if name == default), None)
+    if default_tip == head:
+        default_tip = None  # what HEAD holds is HEAD's tier already
+    others = {sha for _, sha in tips} - {head, default_tip}
+    seen = _prints_at(sorted(others | ({default_tip} if default_tip else set())), wanted, scanner)
+    out: dict[str, Exposure] = {}
+    for group in wanted:
+        finding = group.finding
+        key = f'{ENV_RULE}\0{finding.path}' if finding.rule_id == ENV_RULE else finding.fingerprint
+        if default_tip is not None and key in seen.get(default_tip, ()):
+            out[finding.fingerprint] = Exposure.DEFAULT
+        elif any(key in seen.get(sha, ()) for sha in others):
+            out[finding.fingerprint] = Exposure.REFS
+        else:
+            out[finding.fingerprint] = Exposure.HISTORY
+    return out
+
+
+def gather(groups: Sequence[Group], scanner: Scanner, rules_version: str, rev_args: Sequence[str]) -> RepoFacts:
+    """The facts an audit report shows; `rev_args` select the audit's commits (as
+    guard.history.rev_list_args gives them)."""
+    top = git.toplevel(Path.cwd())
+    head_ref = git.symbolic_ref('HEAD')
+    head = short_ref(head_ref) if head_ref else (git.rev_parse('HEAD') or '')[:12]
+    tips = git.ref_tips()
+    refs = tuple(name for name, _ in tips)
+    default = default_branch(refs)
+    return RepoFacts(
+        repository=top.name if top is not None else Path.cwd().name,
+        remote=safe_remote(git.config_get('remote.origin.url')),
+        head=head,
+        default_branch=short_ref(default) if default else '',
+        refs=tuple(short_ref(r) for r in refs),
+        exposure=exposure(groups, scanner, tips, default),
+        commit_times=tuple(git.author_times(rev_args)),
+        rules_version=rules_version,
+    )
