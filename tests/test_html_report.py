@@ -244,7 +244,15 @@ def test_a_clean_history_says_so(repo: Path, tmp_path: Path) -> None:
 # ---- in a browser -----------------------------------------------------------------------------
 
 
-def test_browser_shows_every_group_and_loads_nothing(report: Path, planted: Planted, tmp_path: Path) -> None:
+@pytest.fixture
+def chromium() -> str:
+    """Asked for first, so a machine without the browser skips before building a history."""
+    return browser.chromium()
+
+
+def test_browser_shows_every_group_and_loads_nothing(
+    chromium: str, report: Path, planted: Planted, tmp_path: Path
+) -> None:
     dom, requests = browser.dump_dom(report, tmp_path / 'chromium')
     assert requests == []
     _, tree = parse(dom)
@@ -263,13 +271,13 @@ def test_browser_shows_every_group_and_loads_nothing(report: Path, planted: Plan
     assert github == ['still at HEAD', 'on the default branch', 'on other branches or tags', 'only in history']
 
 
-def test_the_request_check_sees_a_page_that_loads_something(tmp_path: Path) -> None:
+def test_the_request_check_sees_a_page_that_loads_something(chromium: str, tmp_path: Path) -> None:
     probe = write(tmp_path / 'probe.html', '<!DOCTYPE html><title>x</title><img src="https://probe.invalid/x.png">')
     _, requests = browser.dump_dom(probe, tmp_path / 'chromium')
     assert requests == ['https://probe.invalid/x.png']
 
 
-def test_browser_screenshot_is_not_blank(report: Path, tmp_path: Path) -> None:
+def test_browser_screenshot_is_not_blank(chromium: str, report: Path, tmp_path: Path) -> None:
     shot = browser.screenshot(report, tmp_path / 'chromium', (800, 600))
     width, height, colours = browser.png_colours(shot)
     assert (width, height) == (800, 600)
