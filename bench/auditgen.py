@@ -128,7 +128,43 @@ def plan(n: int, secrets: Secrets) -> dict[int, list[tuple[str, str, str | None]
     add(0.75, 'config/prod.env', 'LOG_LEVEL=warning\nWORKERS=8\n')
     add(0.80, 'ml/client.py', f'OPENAI_API_KEY = "{secrets.openai()}"\n')
     add(0.90, 'config/prod.env', None)
+    scatter(n, secrets, add)
     return events
+
+
+REASONS = ('test fixture', 'revoked in 2023', 'sandbox account, no data', '')
+
+
+def scatter(n: int, secrets: Secrets, add: Callable[..., None]) -> None:
+    """The bulk of an old repository's findings: one secret every 20 commits in one of 40
+    services' config files, half removed later, one in ten allowed inline, a tenth on
+    another branch; an env file every 250 commits, half removed, half holding a key."""
+    rng = secrets.rng
+    makers: list[Callable[[], str]] = [secrets.github, secrets.stripe, secrets.slack, secrets.openai, secrets.npm]
+    names = ('GITHUB_TOKEN', 'STRIPE_KEY', 'SLACK_TOKEN', 'OPENAI_API_KEY', 'NPM_TOKEN')
+    for k in range(n // 20):
+        start = (k * 20 + 7) / n
+        kind = k % len(makers)
+        path = f'services/svc{k % 40:02d}/settings_{k}.py'
+        line = f'{names[kind]} = "{makers[kind]()}"'
+        if k % 10 == 3:
+            reason = REASONS[k // 10 % len(REASONS)]
+            line += f'  # guard:allow {reason}'.rstrip()
+        branch = 'main' if k % 10 else rng.choice(('dev', 'release'))
+        add(start, path, f'import os\n{line}\n', branch)
+        if k % 2 and branch == 'main':
+            add(
+                min(0.99, start + rng.uniform(0.01, 0.2)),
+                path,
+                f'import os\n{names[kind]} = os.environ["{names[kind]}"]\n',
+            )
+    for k in range(n // 250):
+        start = (k * 250 + 101) / n
+        path = f'services/svc{k:02d}/.env' if k % 3 else f'services/svc{k:02d}/.env.staging'
+        body = 'LOG_LEVEL=info\nWORKERS=4\n' + (f'STRIPE_KEY={secrets.stripe()}\n' if k % 2 else '')
+        add(start, path, body)
+        if k % 2 == 0:
+            add(min(0.99, start + 0.03), path, None)
 
 
 def generate(root: Path, commits: int, seed: int = 18) -> Path:

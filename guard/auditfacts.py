@@ -51,23 +51,31 @@ def safe_remote(url: str | None) -> str:
 
 
 def _prints_at(tips: Iterable[str], groups: Sequence[Group], scanner: Scanner) -> dict[str, set[str]]:
-    """For each tip commit, the fingerprints (and env-file paths) its files hold."""
+    """For each tip commit, the fingerprints (and env-file paths) its files hold. A file
+    that is the same blob as at HEAD holds none of these groups (none is at HEAD), so only
+    the versions that differ from HEAD's are read and scanned."""
     paths = sorted({g.finding.path for g in groups if g.finding.path != MESSAGE_PATH})
-    specs = [f'{tip}:{path}' for tip in tips for path in paths]
-    blobs = git.blob_ids(specs)
-    wanted = sorted({b for b in blobs.values() if b is not None})
-    contents = git.cat_files(wanted)
+    wanted = [*tips]
+    blobs = git.blob_ids([f'{tip}:{path}' for tip in [*wanted, 'HEAD'] for path in paths])
+    scan_paths = {g.finding.path for g in groups if g.finding.rule_id != ENV_RULE}
+    todo = {
+        (tip, path): blob
+        for tip in wanted
+        for path in paths
+        if (blob := blobs[f'{tip}:{path}']) is not None and blob != blobs[f'HEAD:{path}'] and path in scan_paths
+    }
+    contents = git.cat_files(sorted(set(todo.values())))
     by_blob: dict[tuple[str, str], frozenset[str]] = {}
-    found: dict[str, set[str]] = {}
-    for spec, blob in blobs.items():
-        if blob is None:
-            continue
-        tip, path = spec.split(':', 1)
+    found: dict[str, set[str]] = {tip: set() for tip in wanted}
+    for tip in wanted:
+        for path in paths:
+            if blobs[f'{tip}:{path}'] is not None:
+                found[tip].add(f'{ENV_RULE}\0{path}')  # the file itself is there
+    for (tip, path), blob in todo.items():
         if (path, blob) not in by_blob:
             text = decode_text(contents.get(blob) or b'') or ''
             by_blob[path, blob] = frozenset(f.fingerprint for f in scanner.scan(Fragment(path, text)))
-        found.setdefault(tip, set()).update(by_blob[path, blob])
-        found[tip].add(f'{ENV_RULE}\0{path}')  # the file itself is there
+        found[tip].update(by_blob[path, blob])
     return found
 
 
@@ -100,6 +108,7 @@ def exposure(
 def gather(groups: Sequence[Group], scanner: Scanner, rules_version: str, rev_args: Sequence[str]) -> RepoFacts:
     """The facts an audit report shows; `rev_args` select the audit's commits (as
     guard.history.rev_list_args gives them)."""
+    times = git.author_times(rev_args)  # runs while the ref tips are scanned
     top = git.toplevel(Path.cwd())
     head_ref = git.symbolic_ref('HEAD')
     head = short_ref(head_ref) if head_ref else (git.rev_parse('HEAD') or '')[:12]
@@ -113,6 +122,6 @@ def gather(groups: Sequence[Group], scanner: Scanner, rules_version: str, rev_ar
         default_branch=short_ref(default) if default else '',
         refs=tuple(short_ref(r) for r in refs),
         exposure=exposure(groups, scanner, tips, default),
-        commit_times=tuple(git.author_times(rev_args)),
+        commit_times=tuple(times()),
         rules_version=rules_version,
     )

@@ -261,12 +261,20 @@ def symbolic_ref(name: str) -> str | None:
     return decode(proc.stdout).strip() or None if proc.returncode == 0 else None
 
 
-def author_times(args: Sequence[str]) -> list[int]:
-    """The author time (Unix seconds) of each commit `git rev-list <args>` lists."""
-    proc = run(['log', '--format=%at', *args], check=False)
-    if proc.returncode != 0:
-        raise not_a_repo_or(proc, 'git log')
-    return [int(t) for t in decode(proc.stdout).split() if t.isdigit()]
+def author_times(args: Sequence[str]) -> Callable[[], list[int]]:
+    """The author time (Unix seconds) of each commit `git rev-list <args>` lists: git
+    starts now, the answer is read when called (as ref_count), so other work overlaps it."""
+    proc = subprocess.Popen(
+        ['git', 'log', '--format=%at', *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL
+    )
+
+    def times() -> list[int]:
+        out, err = proc.communicate()
+        if proc.returncode != 0:
+            raise not_a_repo_or(subprocess.CompletedProcess(proc.args, proc.returncode, out, err), 'git log')
+        return [int(t) for t in decode(out).split() if t.isdigit()]
+
+    return times
 
 
 @contextlib.contextmanager

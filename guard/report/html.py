@@ -161,27 +161,26 @@ def _card(entry: Entry, page: Page) -> str:
     history = rewrite(entry, page.mode)
     named = not turn.provider or finding.message.lower().startswith(turn.provider.lower())
     heading = finding.message if named else f'{turn.provider}: {finding.message}'
-    since = _commit(entry.first)
-    if entry.last is not None and entry.first is not None and entry.last.sha != entry.first.sha:
-        since += f'<br><span class="small">last added {_e(entry.last.date[:10])} ({_e(entry.last.sha[:12])})</span>'
-    rotate = f'<p><strong>Rotate:</strong> {_e(turn.remediation)}'
-    rotate += f' {_link(turn.url)}</p>' if turn.url else '</p>'
-    verdict = '<span class="must">required</span>' if history.required else '<span class="fine">not needed</span>'
-    rewrite_line = f'<p><strong>Rewrite history:</strong> {verdict}: {_e(history.why)}'
-    if history.command:
-        rewrite_line += f'<br><code>{_e(history.command)}</code>'
-    rewrite_line += '</p>'
+    first = entry.first
+    since = 'not committed'
+    if first is not None:
+        since = f'since <strong>{_e(first.date[:10])}</strong> (<span class="mono">{_e(first.sha[:12])}</span>'
+        since += f', {_e(first.author)})' if first.author else ')'
+    if entry.last is not None and first is not None and entry.last.sha != first.sha:
+        since += f', last added {_e(entry.last.date[:10])}'
+    commits = _plural(entry.occurrences, 'commit') if first is not None else ''
+    rotate = f'<strong>Rotate:</strong> {_e(turn.remediation)}' + (f' {_link(turn.url)}' if turn.url else '')
+    if history.required:
+        verdict = f'<span class="must">rewrite required</span>: {_e(history.why)}'
+    else:
+        verdict = f'<span class="fine">no rewrite needed</span>: {_e(history.why)}'
+    command = f' <code>{_e(history.command)}</code>' if history.command else ''
     return (
         f'<li class="sev-{finding.severity}" data-rule="{_e(finding.rule_id)}">'
         f'<div class="card-head">{_sev(finding.severity)}{_where(entry.exposure)}'
-        f'<h3>{_e(heading)}</h3><span class="rule mono">{_e(finding.rule_id)}</span></div>'
-        '<dl class="facts">'
-        f'<div><dt>Preview</dt><dd>{_preview(entry)}</dd></div>'
-        f'<div><dt>Where</dt><dd>{_paths(entry)}</dd></div>'
-        f'<div><dt>Since</dt><dd>{since}</dd></div>'
-        f'<div><dt>Commits</dt><dd>{entry.occurrences:,}</dd></div>'
-        '</dl>'
-        f'<div class="todo">{rotate}{rewrite_line}</div>'
+        f'<h3>{_e(heading)}</h3>{_preview(entry)}<span class="rule mono">{_e(finding.rule_id)}</span></div>'
+        f'<p class="meta">{_paths(entry)} · {since}{" · " + commits if commits else ""}</p>'
+        f'<p class="todo">{rotate}<br><strong>History:</strong> {verdict}{command}</p>'
         '</li>'
     )
 
@@ -199,8 +198,16 @@ def _rotate_first(page: Page) -> str:
     )
     if not page.rotate_first:
         return head + '<p class="empty">Nothing to rotate: no high or critical secret was found.</p></section>'
-    cards = ''.join(_card(e, page) for e in page.rotate_first)
-    return f'{head}<ol class="rotate">{cards}</ol></section>'
+    tiers: dict[Exposure, list[Entry]] = {}
+    for entry in page.rotate_first:
+        tiers.setdefault(entry.exposure, []).append(entry)
+    parts = [head]
+    for tier, entries in tiers.items():
+        cards = ''.join(_card(e, page) for e in entries)
+        parts.append(f'<h3 class="tier">{_e(tier.label.capitalize())} ({len(entries):,})</h3>')
+        parts.append(f'<ol class="rotate">{cards}</ol>')
+    parts.append('</section>')
+    return ''.join(parts)
 
 
 def _timeline(page: Page) -> str:

@@ -84,35 +84,31 @@ nav.toc ol {
 .where.x0, .where.x1 { color: var(--critical); }
 .where.x2, .where.x3 { color: var(--high); }
 .where.x4, .where.x5 { color: var(--muted); }
-ol.rotate { list-style: none; padding: 0; margin: 0; counter-reset: card; }
+#rotate { counter-reset: card; }
+h3.tier { font-size: .95rem; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); }
+h3.tier { margin: 18px 0 8px; }
+ol.rotate { list-style: none; padding: 0; margin: 0; }
 ol.rotate > li {
   counter-increment: card;
   border: 1px solid var(--line);
   border-left: 6px solid var(--info);
   border-radius: 6px;
-  padding: 12px 16px 10px 16px;
-  margin: 0 0 12px;
+  padding: 8px 14px;
+  margin: 0 0 8px;
   break-inside: avoid;
 }
 ol.rotate > li.sev-critical { border-left-color: var(--critical); }
 ol.rotate > li.sev-high { border-left-color: var(--high); }
 ol.rotate > li.sev-medium { border-left-color: var(--medium); }
-.card-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 6px 10px; }
-.card-head::before { content: counter(card) "."; font-weight: 700; color: var(--muted); }
-.card-head .rule { color: var(--muted); font-size: .85rem; }
-dl.facts {
-  display: grid;
-  grid-template-columns: minmax(7em, 1fr) minmax(10em, 2fr) minmax(12em, 2fr) minmax(4em, .6fr);
-  gap: 4px 18px;
-  margin: 8px 0 10px;
-  font-size: .9rem;
-}
-dl.facts dt { color: var(--muted); font-size: .78rem; text-transform: uppercase; letter-spacing: .04em; }
-dl.facts dd { margin: 0; min-width: 0; }
-.todo { background: var(--soft); border-radius: 6px; padding: 8px 12px; font-size: .92rem; }
-.todo p { margin: 2px 0; }
-.todo .must { color: var(--critical); font-weight: 700; }
-.todo .fine { color: var(--ok); font-weight: 700; }
+.card-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 10px; }
+.card-head::before { content: counter(card) "."; font-weight: 700; color: var(--muted); min-width: 1.6em; }
+.card-head .rule { color: var(--muted); font-size: .8rem; margin-left: auto; }
+ol.rotate p { margin: 4px 0 0; font-size: .9rem; }
+ol.rotate p.meta { color: var(--muted); }
+ol.rotate p.meta strong { color: var(--ink); }
+ol.rotate p.todo { background: var(--soft); border-radius: 4px; padding: 4px 10px; }
+.must { color: var(--critical); font-weight: 700; }
+.fine { color: var(--ok); font-weight: 700; }
 .empty { border: 1px dashed var(--line); border-radius: 6px; padding: 12px 16px; color: var(--muted); }
 table { border-collapse: collapse; width: 100%; font-size: .88rem; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
@@ -171,7 +167,6 @@ dl.receipt dd { margin: 0; }
 footer { margin-top: 40px; color: var(--muted); font-size: .8rem; }
 @media (max-width: 760px) {
   main { padding: 16px; }
-  dl.facts { grid-template-columns: 1fr 1fr; }
   dl.receipt { grid-template-columns: 1fr; }
 }
 @media print {
