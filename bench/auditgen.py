@@ -5,6 +5,7 @@ findings allowed inline. Secret-shaped values are built here at run time from a 
 random generator: nothing real, and nothing this repository's own scan would find.
 
     python bench/auditgen.py DIR [--commits 5000]     # writes DIR/audit-<commits>
+    python bench/auditgen.py DIR --no-bulk            # only the story's 20 findings: DIR/story-<commits>
 
 Used by bench_html.py (the HTML report's size and time) and for the README screenshot.
 """
@@ -90,7 +91,7 @@ class Secrets:
         return '-----BEGIN RSA ' + 'PRIVATE KEY-----\n' + '\n'.join(lines) + '\n-----END RSA PRIVATE KEY-----\n'
 
 
-def plan(n: int, secrets: Secrets) -> dict[int, list[tuple[str, str, str | None]]]:
+def plan(n: int, secrets: Secrets, bulk: bool = True) -> dict[int, list[tuple[str, str, str | None]]]:
     """Commit index -> changes (branch, path, text; None removes the file). Fractions of the
     history, so any --commits gives the same story."""
 
@@ -128,7 +129,8 @@ def plan(n: int, secrets: Secrets) -> dict[int, list[tuple[str, str, str | None]
     add(0.75, 'config/prod.env', 'LOG_LEVEL=warning\nWORKERS=8\n')
     add(0.80, 'ml/client.py', f'OPENAI_API_KEY = "{secrets.openai()}"\n')
     add(0.90, 'config/prod.env', None)
-    scatter(n, secrets, add)
+    if bulk:
+        scatter(n, secrets, add)
     return events
 
 
@@ -167,14 +169,14 @@ def scatter(n: int, secrets: Secrets, add: Callable[..., None]) -> None:
             add(min(0.99, start + 0.03), path, None)
 
 
-def generate(root: Path, commits: int, seed: int = 18) -> Path:
+def generate(root: Path, commits: int, seed: int = 18, bulk: bool = True) -> Path:
     rng = random.Random(seed)
     secrets = Secrets(rng)
-    repo = root / f'audit-{commits}'
+    repo = root / f'audit-{commits}' if bulk else root / f'story-{commits}'
     if (repo / '.git').is_dir():
         return repo
     git('init', '-q', '-b', 'main', str(repo), cwd=root)
-    events = plan(commits, secrets)
+    events = plan(commits, secrets, bulk)
     message_leak = max(3, int(commits * 0.55))
     files: dict[str, list[str]] = {}
     marks: dict[str, int] = {}
@@ -225,13 +227,14 @@ def _change(path: str, text: str | None) -> str:
     return f'M 100644 inline {path}\ndata {len(data)}\n{text}\n'
 
 
-def main(argv: list[str] | None = None, make: Callable[[Path, int], Path] = generate) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('root', type=Path)
     parser.add_argument('--commits', type=int, default=5000)
+    parser.add_argument('--no-bulk', action='store_true', help='Leave out the 1-in-20-commits secrets.')
     args = parser.parse_args(argv)
     args.root.mkdir(parents=True, exist_ok=True)
-    print(make(args.root.resolve(), args.commits))
+    print(generate(args.root.resolve(), args.commits, bulk=not args.no_bulk))
     return 0
 
 

@@ -79,6 +79,17 @@ def _prints_at(tips: Iterable[str], groups: Sequence[Group], scanner: Scanner) -
     return found
 
 
+def narrowed(scanner: Scanner, rule_ids: set[str]) -> Scanner:
+    """The scanner with only the rules these groups came from (and every parser, which may
+    report under several ids): finding them is all the tips are scanned for, and each rule
+    left out is a pattern not compiled."""
+    from guard.detectors.rules import RuleDetector
+    from guard.scanner import Scanner
+
+    kept = [d for d in scanner.detectors if not isinstance(d, RuleDetector) or d.id in rule_ids]
+    return Scanner(kept, scanner.allowlist)
+
+
 def exposure(
     groups: Sequence[Group], scanner: Scanner, tips: Sequence[tuple[str, str]], default: str | None
 ) -> dict[str, Exposure]:
@@ -86,6 +97,7 @@ def exposure(
     wanted = [g for g in groups if not g.at_head and g.finding.path != MESSAGE_PATH]
     if not wanted:
         return {}
+    scanner = narrowed(scanner, {g.finding.rule_id for g in wanted})
     head = git.rev_parse('HEAD')
     default_tip = next((sha for name, sha in tips if name == default), None)
     if default_tip == head:

@@ -262,7 +262,6 @@ PROVIDERS = {
     'cloudflare': 'Cloudflare',
     'digitalocean': 'DigitalOcean',
     'heroku': 'Heroku',
-    'private': 'Private key',
 }
 GENERIC_REMEDIATION = {
     ENV_RULE: 'Rotate every credential the file ever held, then remove it from history and ignore it (.gitignore).',
