@@ -33,6 +33,7 @@ from guard.report.htmlview import (
     entries_from_groups,
     rewrite,
     rotation,
+    rotation_order,
     secrets_in,
 )
 
@@ -211,9 +212,10 @@ def _rotate_first(page: Page) -> str:
 
 
 def _timeline(page: Page) -> str:
-    entries = [*page.entries]
+    # the most exposed first when there are more than the chart can show
+    entries = sorted(page.entries, key=rotation_order)
     times = page.facts.commit_times if page.facts is not None else ()
-    chart = timeline.svg(entries, times)
+    chart = timeline.svg(entries[: timeline.MAX_ROWS], times, hidden=max(0, len(entries) - timeline.MAX_ROWS))
     head = '<section id="timeline"><h2>2. Timeline</h2>'
     if not chart:
         return head + '<p class="empty">No commits to draw: the findings come from files, not history.</p></section>'
@@ -272,8 +274,8 @@ def _env_files(page: Page) -> str:
         todo.append(rewrite(entry, page.mode).command)
         commands = '<br>'.join(f'<code>{_e(c)}</code>' for c in todo if c)
         rows.append(
-            f'<tr><td><code>{_e(path)}</code></td><td>{_commit(entry.first)}</td><td>{state}</td>'
-            f'<td>{secrets}</td><td class="small">{_events(entry)}</td><td>{commands}</td></tr>'
+            f'<tr><td class="path"><code>{_e(path)}</code></td><td>{_commit(entry.first)}</td><td>{state}</td>'
+            f'<td>{secrets}</td><td class="small">{_events(entry)}</td><td class="cmd">{commands}</td></tr>'
         )
     return (
         f'{head}<table><thead><tr><th>File</th><th>First added</th><th>Now</th><th>Held secrets</th>'
@@ -314,7 +316,7 @@ def _table(rows: Sequence[str], page: Page, *, reason: bool = False, table_id: s
         headers.append('Reason')
     ths = ''.join(f'<th scope="col">{h}</th>' for h in headers)
     opening = f'<table id="{table_id}">' if table_id else '<table>'
-    return f'{opening}<thead><tr>{ths}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    return f'<div class="scroll">{opening}<thead><tr>{ths}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
 
 
 def _filters(page: Page) -> str:

@@ -110,6 +110,7 @@ ol.rotate p.todo { background: var(--soft); border-radius: 4px; padding: 4px 10p
 .must { color: var(--critical); font-weight: 700; }
 .fine { color: var(--ok); font-weight: 700; }
 .empty { border: 1px dashed var(--line); border-radius: 6px; padding: 12px 16px; color: var(--muted); }
+div.scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .88rem; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
 th { background: var(--soft); font-weight: 600; position: sticky; top: 0; }
@@ -117,7 +118,8 @@ tr { break-inside: avoid; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.nowrap, .nowrap { white-space: nowrap; }
 td.rule { min-width: 14em; }
-td.paths { min-width: 12em; }
+td.paths, td.path { min-width: 12em; }
+td.cmd { min-width: 15em; font-size: .8rem; }
 .small { font-size: .8rem; color: var(--muted); }
 .yes { color: var(--critical); font-weight: 600; }
 .no { color: var(--muted); }

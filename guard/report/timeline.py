@@ -4,7 +4,6 @@ repository's life, and the commits of each month under it. No script, no externa
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from html import escape
@@ -65,15 +64,15 @@ def _ticks(scale: Scale) -> list[tuple[float, str]]:
     return ticks
 
 
-def svg(entries: Sequence[Entry], commit_times: Sequence[int], end: float | None = None) -> str:
-    """The chart, or '' when there is nothing dated to draw."""
+def svg(entries: Sequence[Entry], commit_times: Sequence[int], end: float | None = None, hidden: int = 0) -> str:
+    """The chart, or '' when there is nothing dated to draw; `hidden` entries were left out."""
     dated = [e for e in entries if timestamp(e.first) is not None]
     stamps = [float(t) for t in commit_times] + [t for e in dated for t in (timestamp(e.first), timestamp(e.last)) if t]
     if not stamps:
         return ''
     scale = Scale(min(stamps), max([*stamps, end or 0.0]))
     rows = sorted(dated, key=lambda e: timestamp(e.first) or 0.0)[:MAX_ROWS]
-    chart_height = AXIS + len(rows) * ROW + 8
+    chart_height = AXIS + len(rows) * ROW + 8 + (14 if len(dated) > len(rows) or hidden else 0)
     height = chart_height + (MONTHS_HEIGHT + 30 if commit_times else 0)
     out = [
         f'<svg class="timeline" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
@@ -85,9 +84,11 @@ def svg(entries: Sequence[Entry], commit_times: Sequence[int], end: float | None
         out.append(f'<text class="tick" x="{x}" y="{AXIS - 10}" text-anchor="middle">{escape(label)}</text>')
     for i, entry in enumerate(rows):
         out += _row(entry, AXIS + i * ROW, scale)
-    if len(dated) > len(rows):
+    if len(dated) - len(rows) + hidden > 0:
+        more = len(dated) - len(rows) + hidden
         out.append(
-            f'<text class="note" x="{LABEL}" y="{chart_height}">{len(dated) - len(rows)} more in the list below</text>'
+            f'<text class="note" x="{LABEL}" y="{AXIS + len(rows) * ROW + 16}">the {len(rows)} most exposed shown; '
+            f'{more} more in the list below</text>'
         )
     if commit_times:
         out += _months(commit_times, scale, chart_height + 22)
@@ -100,7 +101,8 @@ def _row(entry: Entry, y: int, scale: Scale) -> list[str]:
     last = timestamp(entry.removed) or timestamp(entry.last) or first
     x1, x2 = scale.x(first), max(scale.x(last), scale.x(first) + 4)
     severity = str(entry.finding.severity)
-    label = f'{entry.finding.rule_id}  {_clip(entry.paths[0], 34)}'
+    rule = entry.finding.rule_id
+    label = f'{rule}  {_clip(entry.paths[0], max(14, 44 - len(rule)))}'  # the rule whole, the path's end
     since = (entry.first.date[:10] if entry.first else '') + (
         f' → {entry.last.date[:10]}' if entry.last and entry.last != entry.first else ''
     )
@@ -108,7 +110,7 @@ def _row(entry: Entry, y: int, scale: Scale) -> list[str]:
     mid = y + ROW / 2
     parts = [
         f'<g class="row sev-{severity}"><title>{escape(tip)}</title>',
-        f'<text class="label" x="{LABEL - 8}" y="{mid + 4}" text-anchor="end">{escape(_clip(label, 46))}</text>',
+        f'<text class="label" x="{LABEL - 8}" y="{mid + 4}" text-anchor="end">{escape(label)}</text>',
     ]
     if entry.at_head:
         parts.append(f'<line class="still" x1="{x2}" y1="{mid}" x2="{scale.x(scale.end)}" y2="{mid}"/>')
@@ -139,9 +141,3 @@ def _months(commit_times: Sequence[int], scale: Scale, top: int) -> list[str]:
             f'<title>{year}-{month:02d}: {count} commits</title></rect>'
         )
     return out
-
-
-def span_years(commit_times: Sequence[int]) -> float:
-    if not commit_times:
-        return 0.0
-    return math.floor((max(commit_times) - min(commit_times)) / (365.25 * 86400) * 10) / 10
