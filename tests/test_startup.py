@@ -33,6 +33,7 @@ STAGED_NEVER = (
     'guard.history',
     'guard.store',
     'guard.parallel',
+    'guard.report.html',  # the HTML report and its assets are imported only when asked for
     'guard.cli.commands',
     'guard.cli.scan',
     'guard.baseline',

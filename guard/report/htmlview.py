@@ -296,7 +296,7 @@ def rewrite(entry: Entry, mode: str) -> Rewrite:
     finding = entry.finding
     paths = ' '.join(f'--path {shlex.quote(p)}' for p in entry.paths if p != MESSAGE_PATH)
     if entry.first is None:
-        return Rewrite(False, 'not in a commit scanned: remove it from the file before it is committed')
+        return Rewrite(False, 'this scan read files, not history: guard scan-history tells whether it was committed')
     if mode.startswith('scan --'):  # a range, --since, --pre-push: commits of a branch under review
         # a sha and ^ need no quoting in any POSIX shell
         return Rewrite(True, 'drop it from the branch before it merges', f'git rebase -i {entry.first.sha[:12]}^')
