@@ -38,21 +38,22 @@ def chromium() -> str:
     return found
 
 
-def _run(page: Path, work: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+def _run(page: Path, work: Path, *args: str, fragment: str = '') -> subprocess.CompletedProcess[bytes]:
     work.mkdir(parents=True, exist_ok=True)
+    url = page.resolve().as_uri() + (f'#{fragment}' if fragment else '')
     return subprocess.run(
-        [chromium(), *FLAGS, f'--user-data-dir={work / "profile"}', *args, page.resolve().as_uri()],
+        [chromium(), *FLAGS, f'--user-data-dir={work / "profile"}', *args, url],
         capture_output=True,
         timeout=120,
         check=True,
     )
 
 
-def dump_dom(page: Path, work: Path) -> tuple[str, list[str]]:
-    """The DOM after the page's scripts ran, and the URLs the page itself requested
-    (chromium's own background requests, which it makes whatever the page, left out)."""
+def dump_dom(page: Path, work: Path, fragment: str = '') -> tuple[str, list[str]]:
+    """The DOM after the page's scripts ran (opened at `#fragment`), and the URLs the page
+    itself requested (chromium's own background requests, made whatever the page, left out)."""
     log = work / 'net.json'
-    proc = _run(page, work, f'--log-net-log={log}', '--net-log-capture-mode=Default', '--dump-dom')
+    proc = _run(page, work, f'--log-net-log={log}', '--net-log-capture-mode=Default', '--dump-dom', fragment=fragment)
     return proc.stdout.decode('utf-8'), page_requests(log)
 
 

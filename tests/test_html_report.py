@@ -271,6 +271,19 @@ def test_browser_shows_every_group_and_loads_nothing(
     assert github == ['still at HEAD', 'on the default branch', 'on other branches or tags', 'only in history']
 
 
+def test_browser_filters_rows_from_the_address(chromium: str, report: Path, tmp_path: Path) -> None:
+    dom, _ = browser.dump_dom(report, tmp_path / 'chromium', fragment='severity=critical&head=1')
+    _, tree = parse(dom)
+    rows = tree.findall(f'.//{NS}table[@id="all-findings"]/{NS}tbody/{NS}tr')
+    shown = [r for r in rows if 'hidden' not in (r.get('class') or '').split()]
+    assert shown and len(shown) < len(rows)
+    assert all(r.get('data-severity') == 'critical' and r.get('data-head') == 'yes' for r in shown)
+    hidden = [r for r in rows if r not in shown]
+    assert all(r.get('data-severity') != 'critical' or r.get('data-head') != 'yes' for r in hidden)
+    counter = tree.find(f'.//{NS}span[@id="shown"]')
+    assert counter.text == f'{len(shown)} of {len(rows)} shown'
+
+
 def test_the_request_check_sees_a_page_that_loads_something(chromium: str, tmp_path: Path) -> None:
     probe = write(tmp_path / 'probe.html', '<!DOCTYPE html><title>x</title><img src="https://probe.invalid/x.png">')
     _, requests = browser.dump_dom(probe, tmp_path / 'chromium')

@@ -209,9 +209,27 @@ JS = """
     });
     count.textContent = shown + ' of ' + rows.length + ' shown';
   }
-  form.addEventListener('input', apply);
-  form.addEventListener('change', apply);
+  // the filters live in the address too (#severity=high&head=1), so a filtered view can be shared
+  function load() {
+    if (location.hash.indexOf('=') < 0) { return; }
+    var params = new URLSearchParams(location.hash.slice(1));
+    ['severity', 'rule', 'q'].forEach(function (name) {
+      if (params.has(name)) { form[name].value = params.get(name); }
+    });
+    form.head.checked = params.get('head') === '1';
+  }
+  function save() {
+    var params = new URLSearchParams();
+    if (form.severity.value !== 'info') { params.set('severity', form.severity.value); }
+    if (form.rule.value) { params.set('rule', form.rule.value); }
+    if (form.head.checked) { params.set('head', '1'); }
+    if (form.q.value) { params.set('q', form.q.value); }
+    try { history.replaceState(null, '', params.toString() ? '#' + params.toString() : '#findings'); } catch (e) {}
+  }
+  form.addEventListener('input', function () { apply(); save(); });
+  form.addEventListener('change', function () { apply(); save(); });
   form.addEventListener('submit', function (e) { e.preventDefault(); });
+  load();
   apply();
   window.addEventListener('beforeprint', function () {
     Array.prototype.forEach.call(document.querySelectorAll('details'), function (d) { d.open = true; });
