@@ -187,6 +187,7 @@ def scan_history(
     progress: Callable[[int, int], None] | None = None,
     warn: Callable[[str], None] | None = None,
     keep_allowed: bool = False,
+    chunk_scan: history.ChunkScan | None = None,
 ) -> tuple[Report, tuple[history.Group, ...]]:
     """Every commit of every ref (or `branches`), findings grouped by fingerprint; the report
     holds each group's first occurrence. The groups are the reported ones, and with
@@ -204,6 +205,7 @@ def scan_history(
         use_cache=use_cache,
         progress=progress,
         warn=warn,
+        chunk_scan=chunk_scan,
     )
     cached = result.commits - result.scanned
     notes = [f'{result.refs} refs', f'{result.scanned} commits scanned, {cached} from the store']

@@ -31,6 +31,9 @@ STAGED_NEVER = (
     'sqlite3',
     'multiprocessing',
     'guard.history',
+    'guard.audit',
+    'dask',
+    'distributed',
     'guard.store',
     'guard.parallel',
     'guard.report.html',  # the HTML report and its assets are imported only when asked for
