@@ -12,6 +12,7 @@ from guard.detectors.connstrings import (
     KeyValueConnectionDetector,
     NetrcDetector,
 )
+from guard.detectors.hashes import HashFileDetector, PasswordHashDetector
 from guard.detectors.rules import Rule, RuleDetector, builtin_rules
 
 
@@ -28,5 +29,7 @@ def build_detectors(disabled: frozenset[str] = frozenset(), extra: Sequence[Rule
         CredentialFileDetector(),
         NetrcDetector(),
         AssignmentDetector(),
+        PasswordHashDetector(),
+        HashFileDetector(),
     ]
     return [d for d in detectors if d.id not in disabled]

@@ -163,11 +163,12 @@ def judge(cred: Credential, kind: str = OTHER) -> Verdict | None:
     random = looks_random(password)
     local = bool(hosts) and all(is_local_host(h) for h in hosts)
     stored = kind == CREDENTIAL and cred.kind in _STORE_FORMATS  # the file's own entries, not text inside them
-    if stored or (kind != DOCS and hosts and not local):
+    public = any(is_public_host(h) for h in hosts)
+    if stored or public or (kind != DOCS and hosts and not local):
         if is_stand_in(bare) or (local and is_service_default(bare, user)):
             return None
-        if any(is_public_host(h) for h in hosts):
-            return Verdict(Severity.CRITICAL, Confidence.HIGH)
+        if public:  # a hosted service: even a tutorial's password there may be live
+            return Verdict(Severity.CRITICAL, Confidence.LOW if kind == DOCS else Confidence.HIGH)
         return Verdict(Severity.MEDIUM if local else Severity.HIGH, Confidence.HIGH if random else Confidence.MEDIUM)
     if is_placeholder(bare) or bare.lower() == user.lower():
         return None
