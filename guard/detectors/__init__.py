@@ -12,6 +12,7 @@ from guard.detectors.connstrings import (
     KeyValueConnectionDetector,
     NetrcDetector,
 )
+from guard.detectors.credfiles import CredentialStoreDetector
 from guard.detectors.hashes import HashFileDetector, PasswordHashDetector
 from guard.detectors.rules import Rule, RuleDetector, builtin_rules
 
@@ -31,5 +32,6 @@ def build_detectors(disabled: frozenset[str] = frozenset(), extra: Sequence[Rule
         AssignmentDetector(),
         PasswordHashDetector(),
         HashFileDetector(),
+        CredentialStoreDetector(),
     ]
     return [d for d in detectors if d.id not in disabled]

@@ -577,7 +577,7 @@ _SETTER = lazy(r'(?:set|with)(?:[A-Z_]|$)')
 _SCHEME_BEFORE = lazy(r'(?i)(?:bearer|token|basic|bot)[ \t]+$')
 _PLAIN = lazy(r'\S{1,1024}')
 _ESCAPED_BREAK = lazy(r'\\[nrt]')
-_NEXT_PAIR = lazy(r'[,&](?=[A-Za-z_][\w.\-]+=)')
+_NEXT_PAIR = lazy(r'[,&;](?=[A-Za-z_][\w.\-]+=)')
 _BLOCK_SCALARS = frozenset({'|', '|-', '|+', '>', '>-', '>+'})
 _CALL = lazy(r'([A-Za-z_$][A-Za-z_$.:]*)\(')
 _CIPHERTEXT = lazy(r'^\{[A-Za-z0-9+/]{8,}={0,2}\}$')
@@ -844,8 +844,9 @@ def read_value(
         value = _strip_closers(value, text[line_span(text, match.start())[0] : match.start()])
     if in_string and '\\' in value:
         value = _ESCAPED_BREAK.split(value, 1)[0]  # `"password: abc\n"`: the string's line ends at `\n`
-    if ',' in value or '&' in value:
-        # `--set db.password=…,db.user=app` (Helm), `?token=…&user=…`: the next pair is not the value
+    if ',' in value or '&' in value or ';' in value:
+        # `--set db.password=…,db.user=app` (Helm), `?token=…&user=…`, `AccountKey=…;BlobEndpoint=…`
+        # (an Azure connection string): the next pair is not the value
         pair = _NEXT_PAIR.search(value)
         value = value[: pair.start()] if pair else value
     value = value.rstrip(',;')

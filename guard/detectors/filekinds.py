@@ -99,9 +99,15 @@ _DOC_DIRS = frozenset(
         'demos',
         'tutorial',
         'tutorials',
+        'i18n',
+        'l10n',
+        'locale',
+        'locales',
+        'translations',
+        'lang',
     }
 )
-_DOC_SUFFIXES = ('.md', '.markdown', '.rst', '.txt', '.adoc', '.asciidoc', '.html', '.htm', '.ipynb', '.tex', '.org')
+_DOC_SUFFIXES = ('.md', '.markdown', '.rst', '.adoc', '.asciidoc', '.html', '.htm', '.ipynb', '.tex', '.org')
 _TEMPLATE_MARKS = ('example', 'sample', 'template', '.tpl', '.dist', '.j2', '.jinja', 'skeleton', 'default')
 
 _CONFIG_NAMES = frozenset(
@@ -212,6 +218,8 @@ def file_kind(path: str) -> str:
         return DOCS
     if name.endswith(_DOC_SUFFIXES) or any(mark in name for mark in _TEMPLATE_MARKS):
         return DOCS
+    if name.startswith('messages') and name.endswith('.properties'):
+        return DOCS  # a resource bundle of translated labels ('password=Kennwort')
     if name.startswith(('test_', 'conftest')) or name.endswith(('_test.py', '_test.go', '.test.js', '.spec.js')):
         return DOCS
     if _is_config(name, parents):

@@ -87,6 +87,28 @@ STAND_IN_WORDS = frozenset(
         'dev',
         'local',
         'demo',
+        # the word itself in other languages: a label, in a translation or a form
+        'kennwort',
+        'passwort',
+        'contraseña',
+        'contrasena',
+        'mot de passe',
+        'wachtwoord',
+        'senha',
+        'lösenord',
+        'salasana',
+        'hasło',
+        'haslo',
+        'parola',
+        'heslo',
+        'jelszó',
+        'adgangskode',
+        'passord',
+        'пароль',
+        '密码',
+        '密碼',
+        'パスワード',
+        '비밀번호',
     }
 )
 # A service's own default account, used by its container image and every quick-start: on a
@@ -133,7 +155,7 @@ _MARK = lazy(
     """,
 )
 _LETTER_WORDS = lazy(r'[A-Z]?[a-z]+|[A-Z]+(?![a-z])')
-_MASK = lazy(r'^[*xX•#._-]+$')
+_MASK = lazy(r'^[*xX•#._-]+$|^@@[A-Za-z_][\w.-]*@@$')  # `@@DB_PASSWORD@@`: a build's token to replace
 # `settings.DB_PASSWORD`, `config.db.password`, `random_password.db.result`, `env("X")`: an expression
 _EXPRESSION = lazy(r'^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+$|^[A-Za-z_][\w.]*\(.*\)$|^[A-Za-z_]\w*\[.*\]$')
 
