@@ -35,9 +35,15 @@ MAX_SPAN = 64 * 1024  # longer blobs are images and archives, not credentials
 # Words that secrets start with or sit under; their base64 encodings are the keywords.
 _PLAINTEXTS = (
     'password',
+    'Password',
+    'PASSWORD',
     'passwd',
     'secret',
+    'Secret',
+    'SECRET',
     'token',
+    'Token',
+    'TOKEN',
     'api_key',
     'apikey',
     '-----BEGIN',
@@ -90,7 +96,7 @@ def base64_needles(word: str) -> set[str]:
         encoded = base64.b64encode(b'\0' * pad + data).decode()
         whole = (pad + len(data)) // 3 * 4  # characters of whole groups: no byte after the word in them
         needle = encoded[skip:whole]
-        if len(needle) >= (4 if pad == 0 else 6):
+        if len(needle) >= (4 if pad == 0 else 5):
             needles.add(needle)
             needles.add(needle.replace('+', '-').replace('/', '_'))
     return needles

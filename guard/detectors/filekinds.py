@@ -214,7 +214,7 @@ def file_kind(path: str) -> str:
     parents = parts[:-1]
     if _is_credential(name, parents):
         return CREDENTIAL
-    if any(p in _DOC_DIRS or p.startswith(('test_', 'tests_')) for p in parents):
+    if any(p in _DOC_DIRS for p in parents):
         return DOCS
     if name.endswith(_DOC_SUFFIXES) or any(mark in name for mark in _TEMPLATE_MARKS):
         return DOCS
