@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.password_cases import cases  # noqa: E402
+from tests.password_cases import cases
 
 
 def main(argv: list[str]) -> int:

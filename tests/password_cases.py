@@ -140,8 +140,9 @@ def _credential() -> list[tuple[str, str, bool]]:
         ),
         (
             'sitemanager.xml',
-            '<?xml version="1.0" encoding="UTF-8"?>\n<FileZilla3><Servers><Server><Host>ftp.acme.io</Host><Port>21</Port>'
-            f'<User>web</User><Pass encoding="base64">{b64(pw("Rainbow", "7"))}</Pass></Server></Servers></FileZilla3>\n',
+            '<?xml version="1.0" encoding="UTF-8"?>\n<FileZilla3><Servers><Server>'
+            '<Host>ftp.acme.io</Host><Port>21</Port><User>web</User>'
+            f'<Pass encoding="base64">{b64(pw("Rainbow", "7"))}</Pass></Server></Servers></FileZilla3>\n',
             True,
         ),
         (
@@ -166,7 +167,8 @@ def _credential() -> list[tuple[str, str, bool]]:
         ),
         (
             'WinSCP.ini',
-            f'[Sessions\\ops@sftp.acme.io]\nHostName=sftp.acme.io\nUserName=ops\nPassword={random_body(40, HEX.upper())}\n',
+            '[Sessions\\ops@sftp.acme.io]\nHostName=sftp.acme.io\nUserName=ops\n'
+            f'Password={random_body(40, HEX.upper())}\n',
             True,
         ),
         (
@@ -288,7 +290,8 @@ def _salts() -> list[tuple[str, str, bool]]:
         ('settings.php', f"$settings['hash_salt'] = '{random_body(43)}';\n", True),
         (
             'wp-config-sample.php',
-            "<?php\ndefine( 'AUTH_KEY', 'put your unique phrase here' );\ndefine( 'NONCE_SALT', 'put your unique phrase here' );\n",
+            "<?php\ndefine( 'AUTH_KEY', 'put your unique phrase here' );\n"
+            "define( 'NONCE_SALT', 'put your unique phrase here' );\n",
             False,
         ),
         ('wp-config.php', "<?php\ndefine( 'NONCE_SALT', getenv('WP_NONCE_SALT') );\n", False),
