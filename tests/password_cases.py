@@ -214,6 +214,7 @@ def _connection() -> list[tuple[str, str, bool]]:
         ),
         ('config/app.conf', 'DATABASE_URL=postgres://app:<password>@db.acme-corp.io/app\n', False),
         ('config/app.conf', f'DATABASE_URL=postgres://app:{pw("Winter", "2024")}@db.example.com/app\n', False),
+        ('src/smb.py', '    >>> fsspec.open("smb://myuser:mypassword@myserver.com/share/file.csv")\n', False),
     ]
 
 

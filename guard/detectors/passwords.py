@@ -154,6 +154,11 @@ _MARK = lazy(
     | \*\*\* | ••• | \.\.\. | … | %env\(
     """,
 )
+# 'mypassword', 'your_secret', 'my-db-pass', 'the_token': the slot's name with an owner in front
+_OWNED_SLOT = lazy(
+    r'(?i)^(?:my|your|our|the|some|a)[-_.]?(?:(?:db|app|admin|user|root|super|secret|api|access)[-_.]?)?'
+    r'(?:password|passwd|pass|pwd|pw|secret|token|key|apikey|passphrase)s?\d{0,3}$'
+)
 _LETTER_WORDS = lazy(r'[A-Z]?[a-z]+|[A-Z]+(?![a-z])')
 _MASK = lazy(r'^[*xX•#._-]+$|^@@[A-Za-z_][\w.-]*@@$')  # `@@DB_PASSWORD@@`: a build's token to replace
 # `settings.DB_PASSWORD`, `config.db.password`, `random_password.db.result`, `env("X")`: an expression
@@ -172,7 +177,7 @@ def is_stand_in(value: str) -> bool:
         return True
     if is_reference(stripped) or has_embedded_reference(stripped) or is_stored_elsewhere(stripped):
         return True
-    if _MARK.search(lowered) or is_wordy_placeholder_phrase(stripped):
+    if _MARK.search(lowered) or _OWNED_SLOT.match(stripped) or is_wordy_placeholder_phrase(stripped):
         return True
     if (_EXPRESSION.match(stripped) or '/' in stripped) and is_word_path(stripped):
         return True  # `settings.DB_PASSWORD`, `prod/db/password`: where the value is, not the value
