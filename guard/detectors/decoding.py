@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote
@@ -157,6 +156,8 @@ def _token(text: str, at: int, floor: int) -> tuple[int, int]:
 
 
 def _json_unescape(inner: str) -> str | None:
+    import json  # here, not at import: only JSON-escaped text needs it, and the pre-commit path counts ms
+
     try:
         value = json.loads(f'"{inner}"')
     except ValueError:
