@@ -297,7 +297,11 @@ def _salts() -> list[tuple[str, str, bool]]:
         ),
         ('wp-config.php', "<?php\ndefine( 'NONCE_SALT', getenv('WP_NONCE_SALT') );\n", False),
         # a credential store's encrypted password: its key ships with the tool, so it is a password
-        ('robo3t.json', '{"connections": [{"userName": "admin", "encryptedPassword": "' + random_body(32) + '"}]}\n', True),
+        (
+            'robo3t.json',
+            '{"connections": [{"userName": "admin", "encryptedPassword": "' + random_body(32) + '"}]}\n',
+            True,
+        ),
         ('src/fixtures.json', '{"user": {"name": "admin", "encryptedPassword": "' + random_body(32) + '"}}\n', False),
     ]
 
