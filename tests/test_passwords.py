@@ -20,8 +20,7 @@ from guard.models import Confidence, Fragment, Severity
 from guard.redact import sha256_hex
 from guard.scanner import Scanner
 from tests.conftest import commit_all, run_guard, write
-from tests.password_cases import Case, b64, cases, human, stripe_live
-from tests.secrets import random_body
+from tests.password_cases import Case, b64, cases, human, random_body, stripe_live
 
 CASES = cases()
 SCANNER = Scanner(build_detectors())
