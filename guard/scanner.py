@@ -153,11 +153,23 @@ def _automaton(patterns: list[bytes], *, dfa: bool) -> ahocorasick_rs.BytesAhoCo
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    """One finding per secret per line: overlapping rules keep the most severe, then the first."""
-    best: dict[tuple[int | None, str], Finding] = {}
+    """One finding per secret per line, and one per span: overlapping rules keep the most
+    severe, then the most confident, then the first. A span read two ways (as written by one
+    detector, decoded by another) is one secret, whatever each hashed."""
+    best: dict[tuple[object, ...], Finding] = {}
     for finding in findings:
-        key = (finding.line, finding.secret_hash or finding.rule_id)
-        kept = best.get(key)
-        if kept is None or (finding.severity, finding.confidence) > (kept.severity, kept.confidence):
-            best[key] = finding
-    return sorted(best.values(), key=lambda f: (f.line or 0, f.column or 0, f.rule_id))
+        keys: list[tuple[object, ...]] = [(finding.line, finding.secret_hash or finding.rule_id)]
+        if finding.column is not None:
+            keys.append((finding.line, finding.column, finding.end_column))
+        kept = [best[k] for k in keys if k in best]
+        if all(_rank(finding) > _rank(k) for k in kept):
+            for stale in kept:
+                best = {k: v for k, v in best.items() if v is not stale}
+            for key in keys:
+                best[key] = finding
+    unique = {id(f): f for f in best.values()}.values()
+    return sorted(unique, key=lambda f: (f.line or 0, f.column or 0, f.rule_id))
+
+
+def _rank(finding: Finding) -> tuple[int, int]:
+    return (finding.severity, finding.confidence)
