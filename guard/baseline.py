@@ -155,9 +155,10 @@ def read(path: Path) -> Baseline:
 
 
 def write(path: Path, baseline: Baseline) -> None:
+    from guard import atomic
+
     try:
-        with open(path, 'w', encoding='utf-8', newline='\n') as fh:
-            fh.write(dumps(baseline))
+        atomic.write_text(path, dumps(baseline))  # a full disk keeps the old baseline, not half a new one
     except OSError as e:
         raise InputError(f'cannot write {path}: {e.strerror}') from None
 
