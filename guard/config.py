@@ -120,7 +120,7 @@ def parse_config(data: Any, *, source: str, root: Path, text: str = '') -> Confi
     for name in detectors:
         if name not in KNOWN_DETECTORS:
             raise ConfigError(
-                f'{where.at(("detectors",))}: unknown detector {name!r}; known: {", ".join(KNOWN_DETECTORS)}'
+                f'{where.at(("detectors",))}: unknown detector {brief(name)}; known: {", ".join(KNOWN_DETECTORS)}'
             )
     min_severity = _level(Severity, rules, 'min_severity', where)
     min_confidence = _level(Confidence, rules, 'min_confidence', where)

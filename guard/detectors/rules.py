@@ -293,5 +293,5 @@ def check_unique(rules: list[Rule]) -> None:
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
-            raise ConfigError(f'rule id {rule.id!r} is defined twice')
+            raise ConfigError(f'rule id {brief(rule.id)} is defined twice')
         seen.add(rule.id)
