@@ -79,7 +79,7 @@ def scan_paths(paths: Sequence[str], config: Config, *, use_gitignore: bool = Tr
 def scan_stdin(data: bytes, name: str, config: Config) -> Report:
     started = time.perf_counter()
     tally = sources.Tally()
-    fragment = sources.stdin_fragment(data, name, tally)
+    fragment = sources.stdin_fragment(data, name, tally, config.max_file_size)
     findings = make_scanner(config).scan(fragment) if fragment is not None else []
     receipt = Receipt(
         mode='scan --stdin',

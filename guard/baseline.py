@@ -122,6 +122,10 @@ def loads(text: str, where: str) -> Baseline:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(f'{where}: not valid JSON ({e}): recreate it with `guard baseline create`') from None
+    except RecursionError:  # nesting deeper than Python's stack: no baseline looks like that
+        raise InputError(
+            f'{where}: nested too deeply to be a baseline: recreate it with `guard baseline create`'
+        ) from None
     if not isinstance(data, Mapping) or not isinstance(data.get('entries'), list):
         hint = (
             (
@@ -151,9 +155,10 @@ def read(path: Path) -> Baseline:
 
 
 def write(path: Path, baseline: Baseline) -> None:
+    from guard import atomic
+
     try:
-        with open(path, 'w', encoding='utf-8', newline='\n') as fh:
-            fh.write(dumps(baseline))
+        atomic.write_text(path, dumps(baseline))  # a full disk keeps the old baseline, not half a new one
     except OSError as e:
         raise InputError(f'cannot write {path}: {e.strerror}') from None
 
@@ -177,6 +182,8 @@ def read_detect_secrets(path: Path) -> list[DetectSecretsEntry]:
         raise InputError(f'{path}: detect-secrets baseline not found') from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise InputError(f'{path}: cannot read the detect-secrets baseline: {e}') from None
+    except RecursionError:
+        raise InputError(f'{path}: nested too deeply to be a detect-secrets baseline') from None
     results = data.get('results') if isinstance(data, Mapping) else None
     if not isinstance(results, Mapping):
         raise InputError(f'{path}: not a detect-secrets baseline (no "results" mapping)')

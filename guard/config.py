@@ -13,7 +13,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from guard.detectors.rules import Rule, rules_from_file, rules_from_yaml
+from guard.brief import brief
+from guard.detectors.rules import Rule, rule_from_mapping, rules_from_file
 from guard.errors import ConfigError
 from guard.filters import Allowlist
 from guard.models import Confidence, Severity
@@ -120,19 +121,20 @@ def parse_config(data: Any, *, source: str, root: Path, text: str = '') -> Confi
     for name in detectors:
         if name not in KNOWN_DETECTORS:
             raise ConfigError(
-                f'{where.at(("detectors",))}: unknown detector {name!r}; known: {", ".join(KNOWN_DETECTORS)}'
+                f'{where.at(("detectors",))}: unknown detector {brief(name)}; known: {", ".join(KNOWN_DETECTORS)}'
             )
-    try:
-        min_severity = Severity.parse(rules.get('min_severity', 'low'))
-        min_confidence = Confidence.parse(rules.get('min_confidence', 'low'))
-    except ValueError as e:
-        raise ConfigError(f'{where.at(("rules",))}: {e}') from None
+    min_severity = _level(Severity, rules, 'min_severity', where)
+    min_confidence = _level(Confidence, rules, 'min_confidence', where)
     regexes = tuple(_strings(allow.get('regexes'), 'allow.regexes', where))
-    for regex in regexes:
+    for index, regex in enumerate(regexes):
         try:
             re.compile(regex)
-        except re.error as e:
-            raise ConfigError(f'{where.at(("allow", "regexes"))}: bad regex {regex!r}: {e}') from None
+            from guard.userregex import compile_user  # allowlist regexes run on RE2 (guard/filters.py)
+
+            compile_user(regex)
+        except (re.error, ValueError) as e:
+            at = where.at(('allow', 'regexes', index))
+            raise ConfigError(f'{at}: bad regex {brief(regex)}: {e}') from None
     own_secrets = data.get('own_secrets', True)
     own_secret_files: tuple[str, ...] = ()
     if isinstance(own_secrets, list):
@@ -168,6 +170,19 @@ def parse_config(data: Any, *, source: str, root: Path, text: str = '') -> Confi
     )
 
 
+def _level(kind: type[Severity] | type[Confidence], rules: Mapping[str, Any], key: str, where: _Where) -> Any:
+    value = rules.get(key, 'low')
+    choices = ', '.join(str(level) for level in kind)
+    if not isinstance(value, str):
+        raise ConfigError(f'{where.at(("rules", key))}: rules.{key} must be one of {choices}, not {brief(value)}')
+    try:
+        return kind.parse(value)
+    except ValueError:
+        raise ConfigError(
+            f'{where.at(("rules", key))}: rules.{key} must be one of {choices}, not {brief(value)}'
+        ) from None
+
+
 def _env_section(value: Any, where: _Where) -> Mapping[str, Any]:
     """The `env:` mapping for the hygiene checks, each key checked for its type."""
     env = _mapping(value, 'env', where)
@@ -198,12 +213,17 @@ def parse_size(value: object) -> int:
     """10485760, '10MB', '512 KiB' → bytes."""
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
-    match = re.fullmatch(r'\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)\s*', str(value), re.IGNORECASE)
+    match = (
+        re.fullmatch(r'\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)\s*', value, re.IGNORECASE) if isinstance(value, str) else None
+    )
     if not match:
-        raise ValueError(f'{value!r} is not a size: use bytes or e.g. 10MB')
+        raise ValueError(f'{brief(value)} is not a size: use bytes or e.g. 10MB')
     unit = match.group(2).lower().rstrip('b').rstrip('i')
     factor = {'': 1, 'k': 1024, 'm': 1024**2, 'g': 1024**3}[unit]
-    return int(float(match.group(1)) * factor)
+    size = int(float(match.group(1)) * factor)
+    if size <= 0:
+        raise ValueError(f'{brief(value)} would skip every file: use a size above 0, e.g. 10MB')
+    return size
 
 
 class _Where:
@@ -213,30 +233,15 @@ class _Where:
         self.source = source
         self.text = text
 
-    def at(self, keys: tuple[str, ...]) -> str:
+    def at(self, keys: tuple[str | int, ...]) -> str:
         line = _key_line(self.text, keys) if self.text and not self.source.endswith('.toml') else None
         return f'{self.source}:{line}' if line else self.source
 
 
-def _key_line(text: str, keys: tuple[str, ...]) -> int | None:
-    import yaml
+def _key_line(text: str, keys: tuple[str | int, ...]) -> int | None:
+    from guard import yamlio
 
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError:
-        return None
-    line = None
-    for key in keys:
-        if not isinstance(node, yaml.MappingNode):
-            break
-        for key_node, value_node in node.value:
-            if key_node.value == key:
-                line = key_node.start_mark.line + 1
-                node = value_node
-                break
-        else:
-            break
-    return line
+    return yamlio.line_of(text, keys)
 
 
 def _reject_unknown(
@@ -244,8 +249,9 @@ def _reject_unknown(
 ) -> None:
     for key in data:
         if key not in known:
-            name = '.'.join((*parent, str(key)))
-            raise ConfigError(f'{where.at((*parent, str(key)))}: unknown setting {name!r}; known: {", ".join(known)}')
+            name = '.'.join((*parent, str(key) if isinstance(key, str) and len(key) < 80 else '…'))
+            at = where.at((*parent, key)) if isinstance(key, str) else where.source
+            raise ConfigError(f'{at}: unknown setting {brief(name)}; known: {", ".join(known)}')
 
 
 def _mapping(value: Any, name: str, where: _Where) -> Mapping[str, Any]:
@@ -279,9 +285,13 @@ def _extra_rules(value: Any, root: Path, where: _Where) -> tuple[Rule, ...]:
     if isinstance(value, str):
         return tuple(rules_from_file(root / value))
     if isinstance(value, list):
-        import yaml
-
-        return tuple(rules_from_yaml(yaml.safe_dump(value), where.at(('rules', 'extra'))))
+        rules = []
+        for index, item in enumerate(value):
+            try:
+                rules.append(rule_from_mapping(item, where.source, user=True))
+            except ConfigError as e:  # the rule's own line
+                raise ConfigError(where.at(('rules', 'extra', index)) + str(e)[len(where.source) :]) from None
+        return tuple(rules)
     raise ConfigError(f'{where.at(("rules", "extra"))}: rules.extra must be a rules file path or a list of rules')
 
 
@@ -294,7 +304,11 @@ def _tool_guard(text: str, path: Path) -> Any:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f'{path}: malformed TOML: {e}') from None
-    return data.get('tool', {}).get('guard', {})
+    tool = data.get('tool', {})
+    section = tool.get('guard', {}) if isinstance(tool, dict) else None
+    if not isinstance(section, dict):
+        raise ConfigError(f'{path}: [tool.guard] must be a table of settings ({", ".join(SCHEMA)})')
+    return section
 
 
 def _read(path: Path) -> str:

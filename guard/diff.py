@@ -121,13 +121,24 @@ def _side_path(rest: str, prefix: str) -> str | None:
 class _Parser:
     """State of one pass over a patch; kept small so the hot loop stays in `feed`."""
 
-    def __init__(self, commit: Commit | None) -> None:
+    def __init__(self, text: str, commit: Commit | None) -> None:
+        self.text = text
         self.commit = commit
         self.fragments: list[Fragment] = []
         self.files: list[FileChange] = []
         self.file: dict[str, object] | None = None
-        self.run: list[str] = []
+        # the run of added lines as (start, end) spans of `text`, each a block of `+` lines: a
+        # fragment is cut from the patch at flush, not built from a list of line copies (which
+        # cost ~10x a big patch in memory)
+        self.run: list[tuple[int, int]] = []
         self.run_start = 0
+
+    def add(self, start: int, end: int) -> None:
+        """The `+` line at text[start:end] joins the run."""
+        if self.run and self.run[-1][1] + 1 == start:
+            self.run[-1] = (self.run[-1][0], end)
+        else:
+            self.run.append((start, end))
 
     def start_file(self, rest: str) -> None:
         self.end_file()
@@ -153,10 +164,11 @@ class _Parser:
     def flush(self) -> None:
         if self.run:
             if self.file is not None and not self.file['submodule']:
+                text = self.text
                 self.fragments.append(
                     Fragment(
                         path=str(self.file['path']),
-                        text='\n'.join(self.run),
+                        text='\n'.join(text[a + 1 : b].replace('\n+', '\n') for a, b in self.run),
                         start_line=self.run_start,
                         commit=self.commit,
                     )
@@ -199,16 +211,23 @@ class _Parser:
 
 def parse_patch(text: str, commit: Commit | None = None) -> Patch:
     """Fragments of added lines and the file changes in `text` (one or many files)."""
-    parser = _Parser(commit)
+    parser = _Parser(text, commit)
     old_left = new_left = 0
     new_line = 0
-    for line in text.split('\n'):
+    end = -1
+    size = len(text)
+    while end < size:  # line by line without text.split: one line in memory at a time
+        start = end + 1
+        end = text.find('\n', start)
+        if end < 0:
+            end = size
+        line = text[start:end]
         if old_left > 0 or new_left > 0:
             first = line[:1]
             if first == '+':
                 if not parser.run:
                     parser.run_start = new_line
-                parser.run.append(line[1:])
+                parser.add(start, end)
                 new_line += 1
                 new_left -= 1
             elif first == '-':

@@ -86,7 +86,10 @@ def _paths_regex(globs: tuple[str, ...]) -> re.Pattern[str] | None:
 
 @functools.cache
 def _compiled(regex: str) -> re.Pattern[str]:
-    return re.compile(regex)
+    from guard.userregex import compile_user  # the user's regex: RE2, linear (validated with the config)
+
+    pattern: re.Pattern[str] = compile_user(regex)
+    return pattern
 
 
 def partition(findings: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:

@@ -20,7 +20,7 @@ from guard import git
 from guard.diff import FileChange, diff_git_headers, diff_git_paths, file_changes, parse_patch
 from guard.errors import GitError, InputError, UsageError
 from guard.models import Commit, Finding, Fragment
-from guard.scanner import Scanner
+from guard.scanner import Scanner, dfa_worthwhile
 from guard.sources import Tally, read_file
 
 MESSAGE_PATH = '<commit-message>'
@@ -212,9 +212,11 @@ def _bytes_matcher(keywords: set[str]) -> Callable[[bytes], bool]:
     except ImportError:
         return lambda data: True
     # non-overlapping is enough: a keyword hidden under an earlier match still leaves a match
-    matcher = ahocorasick_rs.BytesAhoCorasick(
-        [k.lower().encode() for k in keywords], implementation=ahocorasick_rs.Implementation.DFA
+    patterns = [k.lower().encode() for k in keywords]
+    kind = (
+        ahocorasick_rs.Implementation.DFA if dfa_worthwhile(patterns) else ahocorasick_rs.Implementation.ContiguousNFA
     )
+    matcher = ahocorasick_rs.BytesAhoCorasick(patterns, implementation=kind)
     return lambda data: bool(matcher.find_matches_as_indexes(data.lower()))
 
 

@@ -29,9 +29,10 @@ class Severity(enum.IntEnum):
     def parse(cls, name: str) -> Severity:
         try:
             return cls[name.upper()]
-        except KeyError:
+        except (KeyError, AttributeError):  # AttributeError: not a string (a number, a list from YAML)
             choices = ', '.join(str(s) for s in cls)
-            raise ValueError(f'unknown severity {name!r}: use one of {choices}') from None
+            shown = repr(name[:40]) if isinstance(name, str) else f'a {type(name).__name__}'
+            raise ValueError(f'unknown severity {shown}: use one of {choices}') from None
 
 
 class Confidence(enum.IntEnum):
@@ -46,9 +47,10 @@ class Confidence(enum.IntEnum):
     def parse(cls, name: str) -> Confidence:
         try:
             return cls[name.upper()]
-        except KeyError:
+        except (KeyError, AttributeError):  # AttributeError: not a string (a number, a list from YAML)
             choices = ', '.join(str(c) for c in cls)
-            raise ValueError(f'unknown confidence {name!r}: use one of {choices}') from None
+            shown = repr(name[:40]) if isinstance(name, str) else f'a {type(name).__name__}'
+            raise ValueError(f'unknown confidence {shown}: use one of {choices}') from None
 
 
 class Commit(NamedTuple):

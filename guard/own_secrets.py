@@ -27,13 +27,16 @@ from guard.detectors.lazyre import lazy
 from guard.detectors.placeholders import is_placeholder
 from guard.models import Confidence, Finding, Fragment, Severity
 from guard.redact import sha256_hex
-from guard.scanner import ascii_lower
+from guard.scanner import ascii_lower, dfa_worthwhile
 
 if TYPE_CHECKING:
     from guard.config import Config
 
 RULE_ID = 'own-secret'
 MIN_LENGTH = 8
+# A value is looked for by its first PREFIX characters, then compared whole: the automaton and the
+# prefilter's keywords stay small whatever the env file holds (a 1 MB value once took minutes to build).
+PREFIX = 64
 DEFAULT_FILES = ('.env', '.env.*', '*.env')
 TEMPLATE_SUFFIXES = ('.example', '.sample', '.template', '.tmpl', '.dist', '.defaults', '.schema', '.md')
 # Compiled on first use (an env file exists): most repositories have none at their top.
@@ -79,8 +82,8 @@ def parse_env(text: str) -> Iterator[tuple[str, str]]:
             continue
         key, raw = match.group(1), match.group(2).strip()
         quote = raw[:1] if raw[:1] in ('"', "'") else ''
-        if not quote:
-            yield key, re.sub(r'\s+#.*$', '', raw).strip()
+        if not quote:  # a comment starts at ` #`; `\s+#.*$` would retry every blank of a long run
+            yield key, re.split(r'\s#', raw, maxsplit=1)[0].strip()
             continue
         body = raw[1:]
         if quote in body:
@@ -147,30 +150,42 @@ class OwnSecretsDetector:
         # ASCII letters only (it matches lowercased UTF-8 bytes): 'Ä' must stay 'Ä' in the keyword.
         # A value whose name says secret is critical: it is the real thing, known exactly (and
         # outranks the generic rules in the scanner's dedupe).
-        self.keywords = frozenset(ascii_lower(v) for v in values)
+        self.keywords = frozenset(ascii_lower(v[:PREFIX]) for v in values)
         self._sources = sources
         self._values = list(values)
         self._origins = [values[v] for v in self._values]
-        self._automaton = ahocorasick_rs.AhoCorasick(self._values)
+        by_prefix: dict[str, list[int]] = {}
+        for index, value in enumerate(self._values):
+            by_prefix.setdefault(value[:PREFIX], []).append(index)
+        self._prefixes = list(by_prefix)
+        self._holders = list(by_prefix.values())  # by prefix index: the values starting with it
+        kind = ahocorasick_rs.Implementation
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            self._prefixes, implementation=kind.DFA if dfa_worthwhile(self._prefixes) else kind.ContiguousNFA
+        )
         self.rule = _Version(sha256_hex('\0'.join(sorted(sha256_hex(v) for v in values))))
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         if _normal(fragment.path) in self._sources:
             return
         # overlapping: one value inside another ('abc123…' in 'xabc123…') is found as itself too
-        for index, start, _end in self._automaton.find_matches_as_indexes(fragment.text, overlapping=True):
-            value = self._values[index]
-            what, origin = self._origins[index]
-            severity = Severity.CRITICAL if _SECRET_KEY.search(what) else Severity.HIGH
-            yield secret_finding(
-                fragment,
-                start,
-                value,
-                rule_id=RULE_ID,
-                severity=severity,
-                confidence=Confidence.HIGH,
-                message=f'{what} from your local {origin}: reference the variable instead',
-            )
+        text = fragment.text
+        for prefix, start, _end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            for index in self._holders[prefix]:
+                value = self._values[index]
+                if len(value) > PREFIX and not text.startswith(value, start):
+                    continue
+                what, origin = self._origins[index]
+                severity = Severity.CRITICAL if _SECRET_KEY.search(what) else Severity.HIGH
+                yield secret_finding(
+                    fragment,
+                    start,
+                    value,
+                    rule_id=RULE_ID,
+                    severity=severity,
+                    confidence=Confidence.HIGH,
+                    message=f'{what} from your local {origin}: reference the variable instead',
+                )
 
 
 def own_secrets_detector(config: Config) -> OwnSecretsDetector | None:

@@ -94,7 +94,7 @@ class Prefilter:
     the same matches.
     """
 
-    DFA_AFTER = 256 * 1024
+    DFA_AFTER = 256 * 1024  # and never when the keywords are too many to make one cheaply: dfa_worthwhile
     SLICE = 1 << 20
 
     def __init__(self, owners: dict[str, tuple[int, ...]], dfa_after: int = DFA_AFTER) -> None:
@@ -102,7 +102,8 @@ class Prefilter:
         self._patterns = [k.encode('utf-8', 'surrogatepass') for k in owners]
         self._longest = max(map(len, self._patterns))
         self._automaton = _automaton(self._patterns, dfa=False)
-        self._budget: int | None = dfa_after  # bytes the NFA still matches before the DFA is built
+        # bytes the NFA still matches before the DFA is built; None: it never is
+        self._budget: int | None = dfa_after if dfa_worthwhile(self._patterns) else None
 
     @classmethod
     def build(cls, detectors: Sequence[Detector]) -> Prefilter | None:
@@ -142,6 +143,16 @@ class Prefilter:
 def ascii_lower(text: str) -> str:
     """Lowercase ASCII letters only, as the matcher lowers the text (str.lower() also folds 'Ä')."""
     return text.encode('utf-8', 'surrogatepass').lower().decode('utf-8', 'surrogatepass')
+
+
+# A DFA's build grows with its states (about one per keyword byte) times the byte classes the
+# keywords use: cheap for the built-in keywords, minutes for a megabyte of an env file's values.
+DFA_MAX_BYTES = 16 * 1024
+
+
+def dfa_worthwhile(patterns: Sequence[str | bytes]) -> bool:
+    """Whether patterns this small may be built as a DFA (docs/performance.md: build times)."""
+    return sum(map(len, patterns)) <= DFA_MAX_BYTES
 
 
 def _automaton(patterns: list[bytes], *, dfa: bool) -> ahocorasick_rs.BytesAhoCorasick:

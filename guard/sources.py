@@ -111,9 +111,12 @@ def read_file(path: str | Path, shown: str, max_size: int, tally: Tally) -> Frag
             tally.skip('over the size cap')
             return None
         with open(path, 'rb', buffering=0) as handle:
-            data = handle.read()
+            data = handle.read(max_size + 1)  # bounded: the file may grow between lstat and read
     except OSError:
         tally.skip('unreadable')
+        return None
+    if len(data) > max_size:
+        tally.skip('over the size cap')
         return None
     text = decode_text(data)
     if text is None:
@@ -124,7 +127,11 @@ def read_file(path: str | Path, shown: str, max_size: int, tally: Tally) -> Frag
     return Fragment(path=shown, text=text)
 
 
-def stdin_fragment(data: bytes, name: str, tally: Tally) -> Fragment | None:
+def stdin_fragment(data: bytes, name: str, tally: Tally, max_size: int | None = None) -> Fragment | None:
+    """Standard input as read (at most `max_size` + 1 bytes): what passes the cap is cut and counted."""
+    if max_size is not None and len(data) > max_size:
+        data = data[:max_size]
+        tally.reasons['stdin cut at the size cap'] = 1
     text = decode_text(data)
     if text is None:
         tally.skip('binary')

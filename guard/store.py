@@ -2,9 +2,11 @@
 
 It records which commits were scanned and what they held, per rules version, so a
 re-run scans only new commits. Findings are stored as hashes and previews (what a
-Finding holds), never a secret. A corrupted file is replaced; a locked one (another
-run holds it) is left alone and this run works in memory. Either way the run goes
-on and the caller gets one line saying so.
+Finding holds), never a secret. A corrupted file (or one whose rows fail validation)
+is replaced; one that another run holds (its lock file, or SQLite's own lock) is left
+alone and this run works in memory. Either way the run goes on and the caller gets one
+line saying so. Inserts are idempotent (unique keys), so no interleaving of runs can
+count an occurrence twice.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from guard.gitsources import CommitScan, EnvEvent
 from guard.models import Commit, Confidence, Finding, Severity
 
-SCHEMA_VERSION = '3'
+SCHEMA_VERSION = '4'  # 4: unique keys on findings and env_events (stores of 3 may hold doubled rows)
 FILE_NAME = 'history.sqlite3'
+LOCK_NAME = 'history.lock'
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS commits (sha TEXT PRIMARY KEY, bytes INTEGER NOT NULL, files INTEGER NOT NULL);
@@ -32,6 +35,9 @@ CREATE TABLE IF NOT EXISTS findings (
 CREATE TABLE IF NOT EXISTS env_events (sha TEXT NOT NULL, author TEXT NOT NULL, date TEXT NOT NULL,
     path TEXT NOT NULL, kind TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS head_prints (path TEXT PRIMARY KEY, blob TEXT NOT NULL, prints TEXT NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS findings_key ON findings
+    (sha, rule_id, path, IFNULL(line, -1), IFNULL(col, -1), secret_hash, message);
+CREATE UNIQUE INDEX IF NOT EXISTS env_events_key ON env_events (sha, path, kind);
 """
 
 
@@ -48,6 +54,7 @@ class Store:
         self.conn = conn
         self.path = path
         self.broken = False  # set when a write fails: the run goes on, unsaved
+        self.lock: IO[bytes] | None = None  # held for the run: released by close()
 
     # -- opening
 
@@ -60,6 +67,22 @@ class Store:
         path = directory / FILE_NAME
         try:
             directory.mkdir(parents=True, exist_ok=True)
+            lock = _run_lock(directory / LOCK_NAME)
+            if lock is None:
+                warn.append(
+                    f'history store {path} is in use by another scan-history run: scanning without it this time'
+                )
+                return cls._memory(version)
+        except OSError as e:
+            warn.append(f'history store {path} cannot be opened ({e.strerror}): scanning without it')
+            return cls._memory(version)
+        store = cls._open_file(path, version, warn)
+        store.lock = lock
+        return store
+
+    @classmethod
+    def _open_file(cls, path: Path, version: str, warn: list[str]) -> Store:
+        try:
             return cls._connect(path, version)
         except sqlite3.OperationalError as e:
             if 'locked' in str(e) or 'busy' in str(e):
@@ -103,6 +126,8 @@ class Store:
             row = conn.execute("SELECT value FROM meta WHERE key = 'rules'").fetchone()
             if row is None or row[0] != version:
                 store._set_version(version)
+            elif conn.execute(_INVALID_ROWS).fetchone()[0]:
+                raise sqlite3.DatabaseError('rows fail validation')
             return store
         except BaseException:
             conn.close()
@@ -153,11 +178,11 @@ class Store:
             [
                 ('INSERT OR REPLACE INTO commits VALUES (?, ?, ?)', rows),
                 (
-                    'INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+                    'INSERT OR IGNORE INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
                     (_finding_row(f) for s in scans for f in s.findings),
                 ),
                 (
-                    'INSERT INTO env_events VALUES (?,?,?,?,?)',
+                    'INSERT OR IGNORE INTO env_events VALUES (?,?,?,?,?)',
                     (
                         (e.commit.sha, e.commit.author, e.commit.date, e.path, e.kind)
                         for s in scans
@@ -216,6 +241,43 @@ class Store:
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
+        if self.lock is not None:
+            self.lock.close()  # closing the file releases its lock
+            self.lock = None
+
+
+def _run_lock(path: Path) -> IO[bytes] | None:
+    """The store's lock for this run, or None when another run holds it. Without fcntl (Windows)
+    there is no lock: the unique keys still keep concurrent runs from doubling rows."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return open(path, 'ab')
+    handle = open(path, 'ab')  # noqa: SIM115 - held for the whole run, closed by Store.close
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    except BaseException:
+        handle.close()
+        raise
+    return handle
+
+
+# Rows that _finding could not turn back into a Finding: such a store is rebuilt, not trusted.
+_INVALID_ROWS = f"""SELECT
+    (SELECT COUNT(*) FROM findings WHERE
+        severity NOT IN ({', '.join(str(int(s)) for s in Severity)})
+        OR confidence NOT IN ({', '.join(str(int(c)) for c in Confidence)})
+        OR typeof(sha) != 'text' OR typeof(rule_id) != 'text' OR typeof(path) != 'text'
+        OR typeof(message) != 'text' OR typeof(preview) != 'text' OR typeof(secret_hash) != 'text'
+        OR typeof(secret_sha1) != 'text' OR typeof(line) NOT IN ('integer', 'null')
+        OR typeof(col) NOT IN ('integer', 'null') OR typeof(end_col) NOT IN ('integer', 'null')
+        OR typeof(allowed) NOT IN ('text', 'null'))
+  + (SELECT COUNT(*) FROM env_events WHERE typeof(sha) != 'text' OR typeof(path) != 'text'
+        OR typeof(kind) != 'text')
+  + (SELECT COUNT(*) FROM commits WHERE typeof(bytes) != 'integer' OR typeof(files) != 'integer')"""
 
 
 def _finding_row(f: Finding) -> tuple[object, ...]:

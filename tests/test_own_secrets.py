@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,41 @@ def test_history_scans_see_own_secrets_and_a_changed_env_invalidates_the_store(r
     write(repo / '.env', f'SERVICE_TOKEN={new}\n')  # rotated locally: the cache must not answer
     second = json.loads(run_guard('scan-history', '--format', 'json').stdout)['findings']
     assert [(f['rule_id'], f['line']) for f in second if f['rule_id'] == 'own-secret'] == [('own-secret', 2)]
+
+
+def test_a_megabyte_value_is_found_whole_in_linear_time(repo: Path) -> None:
+    """A 1 MB value in .env once took minutes (its DFA was built byte by byte); now it is looked up by
+    its first characters and compared whole, and the scanner's prefilter stays an NFA for it."""
+    from guard.api import make_scanner  # the scanner a run builds, own secrets included
+    from guard.config import load_config
+    from guard.models import Fragment
+
+    value = random_body(1_000_000)
+    write(repo / '.gitignore', '.env\n')
+    write(repo / '.env', f'BIG={value}\nOTHER=x{value[:63]}\n')
+    started = time.process_time()
+    scanner = make_scanner(load_config())
+    text = f'a = "{value}"\n' + 'filler line\n' * 30_000  # past the prefilter's DFA switch
+    findings = [f for f in scanner.scan(Fragment('app.py', text)) if f.rule_id == 'own-secret']
+    assert time.process_time() - started < 2.0
+    assert [(f.line, f.preview[-9:]) for f in findings] == [(1, '(1000000)')]
+    assert findings[0].message.startswith('the value of BIG ')
+
+
+def test_a_value_is_not_reported_for_its_prefix_alone(repo: Path) -> None:
+    long_value = random_body(200)
+    write(repo / '.gitignore', '.env\n')
+    write(repo / '.env', f'LONG_TOKEN={long_value}\n')
+    commit_all(repo, 'start')
+    write(repo / 'a.txt', f'{long_value[:150]}\n')
+    write(repo / 'b.txt', f'x{long_value}y\n')
+    assert [(f['path'], f['line']) for f in own_findings('a.txt', 'b.txt')] == [('b.txt', 1)]
+
+
+def test_a_hostile_env_file_is_read_in_linear_time(repo: Path) -> None:
+    write(repo / '.gitignore', '.env\n')
+    write(repo / '.env', 'A=x' + ' ' * 1_000_000 + 'y # comment\n' + 'B=' + '=' * 1_000_000 + '\n')
+    started = time.process_time()
+    pairs = list(parse_env((repo / '.env').read_text()))
+    assert time.process_time() - started < 2.0
+    assert pairs[0] == ('A', 'x' + ' ' * 1_000_000 + 'y')

@@ -78,3 +78,22 @@ def test_keywords_across_slice_boundaries_are_found() -> None:
         text = 'x' * shift + 'SECRET_ACCESS_KEY' + 'y' * 9
         assert prefilter.owners_present(text) == {4, 5}, shift
     assert prefilter.owners_present('ghp_' * 10) == {2, 3}
+
+
+def test_keywords_too_big_for_a_dfa_stay_an_nfa_in_the_prefilter_and_the_history_gate() -> None:
+    """A 512 KB keyword (any detector's, a config's) once made the DFA switch take minutes; past
+    DFA_MAX_BYTES of keywords the prefilter and the history gate keep the NFA, and still match."""
+    import time
+
+    from guard.gitsources import _bytes_matcher
+    from tests.secrets import random_body
+
+    big = random_body(512 * 1024).lower()
+    started = time.process_time()
+    prefilter = Prefilter({big: (0,), 'ghp_': (1,)})
+    text = 'filler line\n' * 30_000 + big  # past the 256 KB switch
+    assert prefilter.owners_present(text) == {0}
+    assert prefilter.owners_present('ghp_') == {1}
+    gate = _bytes_matcher({big, 'ghp_'})
+    assert gate(text.encode()) and not gate(b'nothing here')
+    assert time.process_time() - started < 2.0

@@ -71,7 +71,7 @@ def test_user_rules_may_carry_them() -> None:
 )
 def test_bad_values_are_rejected_naming_the_rule(extra: str, message: str) -> None:
     text = (RULE % extra).replace("'two\\nlines'", '"two\\nlines"')
-    with pytest.raises(ConfigError, match=f'x.yaml: rule x: .*{message}'):
+    with pytest.raises(ConfigError, match=f'x.yaml:1: rule x: .*{message}'):  # the rule's line
         rules_from_yaml(text, 'x.yaml')
 
 

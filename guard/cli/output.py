@@ -23,8 +23,10 @@ def emit(report: Report, fmt: str, output: Path | None, quiet: bool = False) -> 
         writer(report, sys.stdout)
         sys.stdout.flush()
     else:
+        from guard import atomic
+
         try:
-            with open(output, 'w', encoding='utf-8', errors='replace', newline='\n') as fh:
+            with atomic.replacing(output, errors='replace') as fh:  # whole or not at all
                 writer(report, fh)
         except OSError as e:
             raise InputError(f'cannot write {output}: {e.strerror}') from None

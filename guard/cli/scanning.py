@@ -72,7 +72,8 @@ def run_scan(args: ScanArgs) -> int:
         stdin = '' if sys.stdin is None or sys.stdin.isatty() else sys.stdin.read()
         report = api.scan_pre_push(stdin, paths[0] if paths else None, config)
     elif args.use_stdin:
-        report = api.scan_stdin(sys.stdin.buffer.read(), args.stdin_name, config)
+        # read no more than the cap and one byte: `< /dev/zero` is endless (api.scan_stdin cuts it)
+        report = api.scan_stdin(sys.stdin.buffer.read(config.max_file_size + 1), args.stdin_name, config)
     else:
         report = api.scan_paths(paths or ('.',), config, use_gitignore=not args.no_gitignore)
     return emit(report, args.fmt, args.output, args.quiet)

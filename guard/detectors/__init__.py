@@ -25,7 +25,8 @@ def active_rules(disabled: frozenset[str] = frozenset(), extra: Sequence[Rule] =
 
 def build_detectors(disabled: frozenset[str] = frozenset(), extra: Sequence[Rule] = ()) -> list[Detector]:
     """Every enabled detector: rules first, then the parsers that rules cannot express."""
-    detectors: list[Detector] = [RuleDetector(rule) for rule in active_rules(disabled, extra)]
+    users = {id(rule) for rule in extra}  # the config's own rules run on RE2
+    detectors: list[Detector] = [RuleDetector(rule, id(rule) in users) for rule in active_rules(disabled, extra)]
     detectors += [
         ConnectionStringDetector(),
         KeyValueConnectionDetector(),

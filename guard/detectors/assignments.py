@@ -41,7 +41,10 @@ _SECRET_WORDS = WordFinder(('pass', 'pwd', 'secret', 'token', 'cred', 'key', 'au
 # After a secret word: the rest of the key, a closing quote or bracket, and an assignment operator.
 _AFTER = lazy(
     r'([\w.\-]{0,40})'  # the rest of the key: DB_PASSWORD_PROD, secret_key_base
-    r'(["\']?\]?)[ \t]*'  # a quoted key's closing quote, a subscript's bracket
+    # a quoted key's closing quote, a subscript's bracket; then the blanks, all of them or all but the
+    # last (which a spaced operator below starts with), never fewer: a bare `[ \t]*` backtracks
+    # through every split of a long run into the blank-led operators, quadratic in its length
+    r'(["\']?\]?)(?:[ \t]*(?![ \t])|[ \t]*(?=[ \t](?![ \t])))'
     r'(=>|:=|=(?![=~>])|:(?![:/\\])|,[ \t]*(?=["\'])|>(?=[^<\n]{1,512}</)'
     # Makefile `::=`, `:::=`, `?=`, `+=`; PHP `.=`; an element's text on its own line; an element with attributes
     r'|:::?=|[?+.]=(?!=)|>(?=[ \t]*\r?\n[ \t]*[^<\s][^<\n]{0,511}\r?\n[ \t]*</)|' + _ATTRIBUTES + '>(?=[^<\n]{1,512}</)'
@@ -49,7 +52,9 @@ _AFTER = lazy(
     re.IGNORECASE,
 )
 # `- name: DB_PASSWORD` / `value: …` (Kubernetes env), `{"name": "DB_PASSWORD", "value": "…"}` (ECS)
-_NAME_VALUE = lazy(r'([\w.\-]{0,40})(["\']?)[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?(["\']?value["\']?[ \t]*[:=])', re.IGNORECASE)
+_NAME_VALUE = lazy(
+    r'([\w.\-]{0,40})(["\']?)[ \t]*(?:,[ \t]*)?(?:\r?\n[ \t]*)?(["\']?value["\']?[ \t]*[:=])', re.IGNORECASE
+)
 _NAME_KEY = lazy(r'["\']?(?:name|key)["\']?[ \t]*[:=][ \t]*["\']?$', re.IGNORECASE)
 _KEY_RUN = lazy(r'[\w.\-]*')
 _KEY_CHARS = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-')

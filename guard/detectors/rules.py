@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from guard.brief import brief
 from guard.detectors.base import secret_finding
 from guard.detectors.entropy import shannon_entropy
 from guard.detectors.placeholders import is_placeholder
@@ -63,14 +64,21 @@ class Rule(NamedTuple):
 class RuleDetector:
     """A detector driven by one Rule."""
 
-    def __init__(self, rule: Rule) -> None:
+    def __init__(self, rule: Rule, user: bool = False) -> None:
         self.rule = rule
         self.id = rule.id
         self.keywords = rule.keywords
+        self._compile: Callable[[str], re.Pattern[str]] = re.compile
+        if user:  # the user's own rule: RE2, linear whatever the pattern (guard/userregex.py)
+            from guard.userregex import compile_user
+
+            self._compile = compile_user
+            if isinstance(rule.secret_group, str):  # RE2's match.start() takes numbers only
+                self.rule = rule._replace(secret_group=self._regex.groupindex[rule.secret_group])
 
     @functools.cached_property
     def _regex(self) -> re.Pattern[str]:
-        return re.compile(self.rule.pattern)
+        return self._compile(self.rule.pattern)
 
     @functools.cached_property
     def _window(self) -> int | None:
@@ -86,11 +94,11 @@ class RuleDetector:
 
     @functools.cached_property
     def _allow(self) -> tuple[re.Pattern[str], ...]:
-        return tuple(re.compile(p) for p in self.rule.allow)
+        return tuple(self._compile(p) for p in self.rule.allow)
 
     @functools.cached_property
     def _paths(self) -> re.Pattern[str] | None:
-        return re.compile(self.rule.paths) if self.rule.paths else None
+        return self._compile(self.rule.paths) if self.rule.paths else None
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         rule = self.rule
@@ -127,42 +135,57 @@ class RuleDetector:
         return None if verdict is None else min(rule.confidence, verdict)
 
 
-def rule_from_mapping(data: Mapping[str, Any], where: str) -> Rule:
-    """Validate one rule's YAML mapping; every problem names the file and the rule."""
+def rule_from_mapping(data: Mapping[str, Any], where: str, user: bool = False) -> Rule:
+    """Validate one rule's YAML mapping; every problem names the file and the rule, and the fix.
+    `user`: a rule from the user's config, whose regexes must compile on RE2 (guard/userregex.py)."""
     if not isinstance(data, Mapping):
         raise ConfigError(f'{where}: each rule must be a mapping with id, description, pattern, samples')
     name = data.get('id', '?')
-    unknown = set(data) - RULE_KEYS
+    if not isinstance(name, str) or not name:
+        raise ConfigError(f'{where}: a rule id must be a string, not {brief(name)}')
+    unknown = set(map(str, data)) - RULE_KEYS
     if unknown:
         raise ConfigError(
-            f'{where}: rule {name}: unknown key(s) {", ".join(sorted(unknown))}; '
+            f'{where}: rule {name}: unknown key(s) {", ".join(brief(k) for k in sorted(unknown))}; '
             f'allowed: {", ".join(sorted(RULE_KEYS))}'
         )
     missing = [k for k in REQUIRED_KEYS if k not in data]
     if missing:
         raise ConfigError(f'{where}: rule {name}: missing {", ".join(missing)}')
-    try:
-        pattern = re.compile(data['pattern'])
-        for allow in data.get('allow', ()):
-            re.compile(allow)
-        if data.get('paths'):
-            re.compile(data['paths'])
-    except re.error as e:
-        raise ConfigError(f'{where}: rule {name}: bad regex: {e}') from None
+    field = _Fields(data, f'{where}: rule {name}')
+    description = field.text('description')
+    allow = field.texts('allow')
+    paths = field.text('paths', optional=True)
+    for key, regex in (('pattern', field.text('pattern')), *(('allow', a) for a in allow), ('paths', paths)):
+        if regex is not None:
+            _check_regex(regex, key, f'{where}: rule {name}', user)
+    pattern = re.compile(data['pattern'])
     group = data.get('secret_group', 1 if pattern.groups else 0)
-    known_group = group <= pattern.groups if isinstance(group, int) else group in pattern.groupindex
+    if isinstance(group, bool) or not isinstance(group, (int, str)):
+        raise ConfigError(f'{where}: rule {name}: secret_group must be a group number or name, not {brief(group)}')
+    known_group = 0 <= group <= pattern.groups if isinstance(group, int) else group in pattern.groupindex
     if not known_group:
-        raise ConfigError(f'{where}: rule {name}: secret_group {group!r} is not a group of the pattern')
+        raise ConfigError(f'{where}: rule {name}: secret_group {brief(group)} is not a group of the pattern')
     from guard.detectors.validators import VALIDATORS
 
-    validate = data.get('validate')
+    validate = field.text('validate', optional=True)
     if validate is not None and validate not in VALIDATORS:
-        raise ConfigError(f'{where}: rule {name}: unknown validator {validate!r}; known: {", ".join(VALIDATORS)}')
+        raise ConfigError(f'{where}: rule {name}: unknown validator {brief(validate)}; known: {", ".join(VALIDATORS)}')
     samples = data['samples'] or {}
-    positive = tuple(samples.get('positive') or ())
-    negative = tuple(samples.get('negative') or ())
+    if not isinstance(samples, Mapping):
+        raise ConfigError(f'{where}: rule {name}: samples must be a mapping of positive and negative lists')
+    sampled = _Fields(samples, f'{where}: rule {name}: samples')
+    positive, negative = tuple(sampled.texts('positive')), tuple(sampled.texts('negative'))
     if not positive or not negative:
         raise ConfigError(f'{where}: rule {name}: samples need at least one positive and one negative')
+    min_entropy = data.get('min_entropy')
+    if min_entropy is not None and (isinstance(min_entropy, bool) or not isinstance(min_entropy, (int, float))):
+        raise ConfigError(
+            f'{where}: rule {name}: min_entropy must be a number of bits, e.g. 3.5, not {brief(min_entropy)}'
+        )
+    placeholder_check = data.get('placeholder_check', True)
+    if not isinstance(placeholder_check, bool):
+        raise ConfigError(f'{where}: rule {name}: placeholder_check must be true or false')
     try:
         severity = Severity.parse(data.get('severity', 'high'))
         confidence = Confidence.parse(data.get('confidence', 'high'))
@@ -170,23 +193,59 @@ def rule_from_mapping(data: Mapping[str, Any], where: str) -> Rule:
         raise ConfigError(f'{where}: rule {name}: {e}') from None
     rotate_url, remediation = _rotation(data, f'{where}: rule {name}')
     return Rule(
-        id=str(name),
-        description=str(data['description']),
+        id=name,
+        description=description or '',
         pattern=data['pattern'],
         severity=severity,
         confidence=confidence,
-        keywords=frozenset(k.lower() for k in data.get('keywords') or ()),
+        keywords=frozenset(k.lower() for k in field.texts('keywords')),
         secret_group=group,
-        min_entropy=data.get('min_entropy'),
-        allow=tuple(data.get('allow') or ()),
+        min_entropy=None if min_entropy is None else float(min_entropy),
+        allow=tuple(allow),
         validate=validate,
-        paths=data.get('paths'),
-        placeholder_check=bool(data.get('placeholder_check', True)),
+        paths=paths or None,
+        placeholder_check=placeholder_check,
         positive=positive,
         negative=negative,
         rotate_url=rotate_url,
         remediation=remediation,
     )
+
+
+class _Fields:
+    """Typed reads of a rule's fields, each wrong type an error naming the field and what it takes."""
+
+    def __init__(self, data: Mapping[str, Any], where: str) -> None:
+        self.data = data
+        self.where = where
+
+    def text(self, key: str, optional: bool = False) -> str | None:
+        value = self.data.get(key)
+        if value is None and optional:
+            return None
+        if not isinstance(value, str):
+            raise ConfigError(f'{self.where}: {key} must be a string, not {brief(value)}')
+        return value
+
+    def texts(self, key: str) -> list[str]:
+        value = self.data.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f'{self.where}: {key} must be a list of strings, not {brief(value)}')
+        return value
+
+
+def _check_regex(regex: str, key: str, where: str, user: bool) -> None:
+    try:
+        re.compile(regex)
+    except re.error as e:
+        raise ConfigError(f'{where}: bad regex in {key}: {e}') from None
+    if user:
+        from guard.userregex import compile_user
+
+        try:
+            compile_user(regex)
+        except ValueError as e:
+            raise ConfigError(f'{where}: {key} cannot run in linear time: {e}') from None
 
 
 def _rotation(data: Mapping[str, Any], where: str) -> tuple[str | None, str | None]:
@@ -202,17 +261,25 @@ def _rotation(data: Mapping[str, Any], where: str) -> tuple[str | None, str | No
     return url, text.strip() if isinstance(text, str) else None
 
 
-def rules_from_yaml(text: str, where: str) -> list[Rule]:
+def rules_from_yaml(text: str, where: str, user: bool = False) -> list[Rule]:
     from guard import yamlio
 
     data = yamlio.load(text, where)
     if data is None:
         return []
+    keys: tuple[str, ...] = ()
     if isinstance(data, Mapping) and 'rules' in data:
-        data = data['rules']
+        data, keys = data['rules'], ('rules',)
     if not isinstance(data, list):
         raise ConfigError(f'{where}: expected a list of rules')
-    return [rule_from_mapping(item, where) for item in data]
+    rules = []
+    for index, item in enumerate(data):
+        try:
+            rules.append(rule_from_mapping(item, where, user))
+        except ConfigError as e:  # name the rule's line (composing again only on this error path)
+            line = yamlio.line_of(text, (*keys, index))
+            raise ConfigError(f'{where}:{line}{str(e)[len(where) :]}' if line else str(e)) from None
+    return rules
 
 
 @functools.cache
@@ -234,17 +301,17 @@ def parse_builtin_rules() -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def rules_from_file(path: Path) -> list[Rule]:
+def rules_from_file(path: Path, user: bool = True) -> list[Rule]:
     try:
         text = path.read_text(encoding='utf-8')
-    except OSError as e:
-        raise ConfigError(f'{path}: cannot read rules: {e.strerror}') from None
-    return rules_from_yaml(text, str(path))
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f'{path}: cannot read rules: {getattr(e, "strerror", None) or e}') from None
+    return rules_from_yaml(text, str(path), user)
 
 
 def check_unique(rules: list[Rule]) -> None:
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
-            raise ConfigError(f'rule id {rule.id!r} is defined twice')
+            raise ConfigError(f'rule id {brief(rule.id)} is defined twice')
         seen.add(rule.id)
