@@ -19,6 +19,7 @@ NOTICE = 'guard.mask: a log record was withheld because masking it failed ({erro
 _FORMATTER = logging.Formatter()
 # LogRecord's own attributes; any other is an `extra=` field a formatter may print
 _STANDARD = frozenset({*vars(logging.LogRecord('', 0, '', 0, '', None, None)), 'message', 'asctime', 'taskName'})
+_PLAIN_RECORD = len(vars(logging.LogRecord('', 0, '', 0, '', None, None)))
 _PLAIN = (int, float, bool, type(None))
 _DEPTH = 8  # how deep a structlog event's nested values are masked
 
@@ -75,11 +76,12 @@ def mask_record(masker: Masker, record: logging.LogRecord) -> None:
             record.exc_text, record.exc_info = text, None
     if record.stack_info:
         record.stack_info = masker.mask(record.stack_info)
-    extras = record.__dict__.keys() - _STANDARD
-    for key in extras:
-        value = record.__dict__[key]
-        if isinstance(value, str):
-            record.__dict__[key] = _mask_value(masker, key, value)
+    fields = record.__dict__
+    if len(fields) > _PLAIN_RECORD:  # most records have no extras: a length is cheaper than a set
+        for key in fields.keys() - _STANDARD:
+            value = fields[key]
+            if isinstance(value, str):
+                fields[key] = _mask_value(masker, key, value)
 
 
 def _masked_message(masker: Masker, record: logging.LogRecord, masked: str) -> tuple[Any, Any]:
