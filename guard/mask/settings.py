@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from guard.detectors.assignments import classify_key
 from guard.own_secrets import DEFAULT_FILES, TEMPLATE_SUFFIXES, blockable, parse_env
 
 MIN_SECRET = 4  # a SecretStr shorter than this would mask ordinary words
@@ -35,8 +36,14 @@ def env_file_values(path: Path) -> Iterator[str]:
     except OSError:
         return
     for key, value in parse_env(text):
-        for _what, secret in blockable(key, value):
-            yield secret
+        yield from _blockable(key, value)
+
+
+def _blockable(key: str, value: str) -> list[str]:
+    """What own-secrets blocks of this value; of a URL with a password, only the password (the
+    rest of a logged DSN says which database, and is no secret)."""
+    found = [secret for _what, secret in blockable(key, value)]
+    return found[1:] if len(found) > 1 else found
 
 
 def _walk(name: str, value: Any, depth: int) -> Iterator[str]:
@@ -63,9 +70,13 @@ def _walk(name: str, value: Any, depth: int) -> Iterator[str]:
         for item in value:
             yield from _walk(name, item, depth - 1)
     else:
-        text = value if isinstance(value, str) else str(value) if '://' in str(value) else ''
-        for _what, secret in blockable(name, text) if text else ():
-            yield secret
+        text = value if isinstance(value, str) else str(value)
+        if '://' in text:  # a DSN (a str, or pydantic's URL types): its password
+            yield from (secret for secret in _blockable(name, text) if '://' not in secret)
+        elif isinstance(value, str) and classify_key(name) is not None:
+            # named like a secret: judged as a value under a neutral name, so that words stay
+            # ('session_cookie_name' = 'session-id' is no secret)
+            yield from _blockable('value', text)
 
 
 def _env_files(settings: object) -> list[str]:
