@@ -266,7 +266,7 @@ def mask_files(paths: Sequence[str], config: Config, write: Callable[[bytes], ob
     import sys
 
     from guard.errors import InputError
-    from guard.mask.context import context_free_detectors
+    from guard.mask.context import run_time_detectors
     from guard.mask.engine import Masker
     from guard.mask.stream import mask_bytes, read_chunks
 
@@ -275,7 +275,7 @@ def mask_files(paths: Sequence[str], config: Config, write: Callable[[bytes], ob
             raise InputError(f'{path}: no such file: name files that exist, or none to mask standard input')
     started = time.perf_counter()
     detectors = build_detectors(config.disabled_rules, config.extra_rules)
-    masker = Masker([*detectors, *configured_detectors(config), *context_free_detectors()])
+    masker = Masker(run_time_detectors([*detectors, *configured_detectors(config)]))
     tally = {'bytes': 0}
 
     def counted(chunks: Iterable[bytes]) -> Iterable[bytes]:

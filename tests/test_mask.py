@@ -160,3 +160,11 @@ def test_bearer_prose_stays_and_tokens_go() -> None:
     tok = random_body(32)
     assert mask('Bearer token missing') == 'Bearer token missing'
     assert mask(f'bearer {tok}') == f'bearer {tok[:4]}…(32)'
+
+
+def test_kafka_and_oracle_passwords_are_masked_whatever_the_host() -> None:
+    pw, other = random_body(16), random_body(12)
+    jaas = f'sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="svc" password="{pw}";'
+    assert mask(jaas) == jaas.replace(pw, f'…({len(pw)})')
+    oracle = f'running sqlplus app/{other}@//localhost:1521/ORCL'
+    assert mask(oracle) == oracle.replace(other, f'…({len(other)})')

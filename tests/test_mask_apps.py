@@ -131,6 +131,11 @@ def db():
 def login(request: Request):
     log.info('login attempt %s', request.url)
     return {'ok': True}
+
+
+@app.get('/crash')
+def crash():
+    raise RuntimeError('lost connection to ' + settings.database_url)  # uvicorn logs the traceback
 """
 
 SERVE = """
@@ -248,6 +253,7 @@ def test_uvicorn_server_logs_no_secret(app_dir: App) -> None:
             token = github_token()
             assert client.get('/health', params={'token': token}).status_code == 200
             app_dir.planted.append(token)
+            assert client.get('/crash').status_code == 500
     finally:
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
@@ -257,3 +263,6 @@ def test_uvicorn_server_logs_no_secret(app_dir: App) -> None:
     assert '"GET /health HTTP/1.1" 200' in out.decode()  # a clean access line
     assert f'/login?user=ann&password=…({len(app_dir.login_password)})' in logged
     assert f'INFO:     shop: {CLEAN[0]}\n' in logged
+    assert (
+        'Exception in ASGI application' in logged and 'RuntimeError: lost connection to postgresql://shop:…(' in logged
+    )

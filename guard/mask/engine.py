@@ -188,9 +188,9 @@ def _line_starts(text: str) -> list[int]:
 def default_detectors() -> list[Detector]:
     """Every built-in detector, and those that need no context word (guard/mask/context.py)."""
     from guard.detectors import build_detectors
-    from guard.mask.context import context_free_detectors
+    from guard.mask.context import run_time_detectors
 
-    return [*build_detectors(), *context_free_detectors()]
+    return run_time_detectors(build_detectors())
 
 
 def literal_detector(values: Sequence[str]) -> Detector | None:
