@@ -41,6 +41,11 @@ def _word_starts(text: str, word: str) -> Iterator[int]:
             at = text.find(needle, at + 1)
 
 
+def _prose(token: str) -> bool:
+    """A word ('Bearer authentication required'): ruled out before judge_value, which costs more."""
+    return len(token) < 8 or (token.isalpha() and (token.islower() or token[1:].islower()))
+
+
 class BearerDetector:
     """`Bearer <token>` anywhere, not only after `Authorization:`."""
 
@@ -51,7 +56,7 @@ class BearerDetector:
         text = fragment.text
         for at in _word_starts(text, 'bearer'):
             match = _TOKEN.match(text, at + 6)
-            if match is None or judge_value(KeyClass.SECRET, match.group(1)) is None:
+            if match is None or _prose(match.group(1)) or judge_value(KeyClass.SECRET, match.group(1)) is None:
                 continue
             yield secret_finding(
                 fragment,
