@@ -43,7 +43,7 @@ def _word_starts(text: str, word: str) -> Iterator[int]:
 
 def _prose(token: str) -> bool:
     """A word ('Bearer authentication required'): ruled out before judge_value, which costs more."""
-    return len(token) < 8 or (token.isalpha() and (token.islower() or token[1:].islower()))
+    return len(token) < 8 or (len(token) < 24 and token.isalpha() and (token.islower() or token[1:].islower()))
 
 
 class BearerDetector:
