@@ -1,12 +1,35 @@
-"""Secrets as applications log them, built at run time (tests/secrets.py says why)."""
+"""Secrets as applications log them, built at run time (tests/secrets.py says why).
+
+From their own seeded generator, not tests/secrets.py's shared one: drawing from that one (at
+collection time, for parameters) would change the values every later test module gets.
+"""
 
 from __future__ import annotations
 
 import base64
 import json
+import random
 import string
+import zlib
 
-from tests.secrets import aws_key_id, github_token, random_body
+from guard.detectors.validators import base62
+
+ALNUM = string.ascii_letters + string.digits
+_rng = random.Random(20261202)
+
+
+def random_body(n: int, alphabet: str = ALNUM) -> str:
+    return ''.join(_rng.choice(alphabet) for _ in range(n))
+
+
+def github_token() -> str:
+    body = random_body(30)
+    return f'ghp_{body}{base62(zlib.crc32(body.encode()), 6)}'
+
+
+def aws_key_id() -> str:
+    return 'AKIA' + random_body(16, string.ascii_uppercase + '234567')
+
 
 B64 = string.ascii_letters + string.digits + '+/'
 URLSAFE = string.ascii_letters + string.digits + '-_'

@@ -9,8 +9,7 @@ from guard.mask import Masker, default_masker, mask
 from guard.mask.engine import default_detectors
 from guard.mask.stream import TextStream, mask_bytes
 from guard.models import Finding, Fragment, Severity
-from tests.masksamples import CLEAN, FOOTER, HEADER, jwt, password, planted, private_key
-from tests.secrets import github_token, random_body
+from tests.masksamples import CLEAN, FOOTER, HEADER, github_token, jwt, password, planted, private_key, random_body
 
 
 @pytest.mark.parametrize(('line', 'secret'), planted())
@@ -164,7 +163,10 @@ def test_bearer_prose_stays_and_tokens_go() -> None:
 
 def test_kafka_and_oracle_passwords_are_masked_whatever_the_host() -> None:
     pw, other = random_body(16), random_body(12)
-    jaas = f'sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="svc" password="{pw}";'
+    jaas = (
+        'sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required '
+        f'username="svc" password="{pw}";'
+    )
     assert mask(jaas) == jaas.replace(pw, f'…({len(pw)})')
     oracle = f'running sqlplus app/{other}@//localhost:1521/ORCL'
     assert mask(oracle) == oracle.replace(other, f'…({len(other)})')

@@ -21,8 +21,7 @@ import httpx
 import pytest
 
 from tests.conftest import write
-from tests.masksamples import CLEAN, password
-from tests.secrets import github_token, random_body
+from tests.masksamples import CLEAN, github_token, password, random_body
 
 CONFIG = """
 from pydantic import SecretStr

@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import GUARD, run_guard, write
-from tests.masksamples import CLEAN, FOOTER, HEADER, planted, private_key
-from tests.secrets import github_token
+from tests.masksamples import CLEAN, FOOTER, HEADER, github_token, planted, private_key
 
 
 def test_stdin_to_stdout_every_secret_masked_clean_lines_unchanged() -> None:

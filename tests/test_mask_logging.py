@@ -15,8 +15,7 @@ import structlog
 
 from guard.mask import Masker, MaskingFilter, MaskingProcessor
 from guard.mask.engine import default_detectors
-from tests.masksamples import CLEAN, password, planted, private_key
-from tests.secrets import github_token, random_body
+from tests.masksamples import CLEAN, github_token, password, planted, private_key, random_body
 from tests.test_mask import Exploding
 
 

@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from guard.mask import MaskingFilter
 from guard.mask.settings import secret_values
-from tests.secrets import random_body
+from tests.masksamples import random_body
 
 
 class Smtp(BaseModel):
