@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import GUARD, run_guard, write
 from tests.masksamples import CLEAN, FOOTER, HEADER, github_token, planted, private_key
 
@@ -61,6 +63,7 @@ def test_lines_come_out_as_they_go_in() -> None:
     assert proc.returncode == 0
 
 
+@pytest.mark.skipif(not Path('/proc/self/status').exists(), reason='reads the peak from Linux /proc')
 def test_a_50_mb_single_line_is_masked_in_bounded_memory(tmp_path: Path) -> None:
     token = github_token()
     line = tmp_path / 'minified.log'
@@ -68,10 +71,12 @@ def test_a_50_mb_single_line_is_masked_in_bounded_memory(tmp_path: Path) -> None
         for i in range(50):
             fh.write('x=1 ' * 250_000 + (f' token {token} ' if i == 25 else ''))
     out = tmp_path / 'out.log'
+    # VmHWM: the peak resident memory of this process image (ru_maxrss would carry the forking
+    # parent's, pytest's, over the exec)
     code = (
-        'import resource, sys; from guard.cli import main; rc = main(["mask", "-q", sys.argv[1]]); '
-        'sys.stdout.flush(); '
-        'print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(rc)'
+        'import sys; from guard.cli import main; rc = main(["mask", "-q", sys.argv[1]]); sys.stdout.flush(); '
+        "print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1], file=sys.stderr); "
+        'sys.exit(rc)'
     )
     with open(out, 'wb') as fh:
         result = subprocess.run([sys.executable, '-c', code, str(line)], stdout=fh, stderr=subprocess.PIPE, check=False)
@@ -79,6 +84,5 @@ def test_a_50_mb_single_line_is_masked_in_bounded_memory(tmp_path: Path) -> None
     masked = out.read_bytes()
     assert token.encode() not in masked and masked.count('ghp_…(40)'.encode()) == 1
     assert len(masked) == line.stat().st_size - 40 + len('ghp_…(40)'.encode())
-    peak_mb = int(result.stderr.split()[-1]) / 1024  # ru_maxrss is in KB on Linux
-    assert peak_mb < 150, f'{peak_mb:.0f} MB for a 50 MB line'
-    print(f'peak {peak_mb:.0f} MB')
+    peak_mb = int(result.stderr.split()[-1]) / 1024  # in kB
+    assert peak_mb < 100, f'{peak_mb:.0f} MB for a 50 MB line'  # ~35 MB here; whole, 160 MB
