@@ -135,6 +135,7 @@ def test_literal_values_given_to_the_filter_are_masked() -> None:
 
 def test_dictconfig_recipe_masks_every_handler(tmp_path: Path) -> None:
     path = tmp_path / 'app.log'
+    name = f'shop{random_body(6)}'  # a logger of its own: dictConfig leaves loggers configured behind it
     logging.config.dictConfig(
         {
             'version': 1,
@@ -149,18 +150,18 @@ def test_dictconfig_recipe_masks_every_handler(tmp_path: Path) -> None:
                     'filters': ['mask'],
                 }
             },
-            'loggers': {'shop': {'handlers': ['file'], 'level': 'INFO', 'propagate': False}},
+            'loggers': {name: {'handlers': ['file'], 'level': 'INFO', 'propagate': False}},
         }
     )
     try:
         token = github_token()
-        logging.getLogger('shop.orders').info('pushing with %s', token)  # a child: propagated to the handler
-        logging.getLogger('shop').info('%s', CLEAN[1])
+        logging.getLogger(f'{name}.orders').info('pushing with %s', token)  # a child: propagated to the handler
+        logging.getLogger(name).info('%s', CLEAN[1])
     finally:
         logging.config.dictConfig({'version': 1, 'disable_existing_loggers': False})
-        for handler in logging.getLogger('shop').handlers:
+        for handler in logging.getLogger(name).handlers:
             handler.close()
-    assert path.read_text() == f'INFO shop.orders pushing with ghp_…(40)\nINFO shop {CLEAN[1]}\n'
+    assert path.read_text() == f'INFO {name}.orders pushing with ghp_…(40)\nINFO {name} {CLEAN[1]}\n'
 
 
 def _capture(filt: MaskingFilter) -> tuple[logging.Logger, io.StringIO]:
