@@ -13,6 +13,9 @@ from guard.detectors.connstrings import (
     KeyValueConnectionDetector,
     NetrcDetector,
 )
+from guard.detectors.credfiles import CredentialStoreDetector
+from guard.detectors.decoding import DecodingDetector
+from guard.detectors.hashes import HashFileDetector, PasswordHashDetector
 from guard.detectors.rules import Rule, RuleDetector, builtin_rules
 
 
@@ -30,5 +33,11 @@ def build_detectors(disabled: frozenset[str] = frozenset(), extra: Sequence[Rule
         NetrcDetector(),
         AssignmentDetector(),
         CommandLineDetector(),
+        PasswordHashDetector(),
+        HashFileDetector(),
+        CredentialStoreDetector(),
     ]
-    return [d for d in detectors if d.id not in disabled]
+    detectors = [d for d in detectors if d.id not in disabled]
+    if DecodingDetector.id not in disabled:
+        detectors.append(DecodingDetector(detectors))  # judges encoded values by every detector above
+    return detectors

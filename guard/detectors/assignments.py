@@ -21,7 +21,9 @@ from typing import NamedTuple
 
 from guard.detectors.base import secret_finding
 from guard.detectors.entropy import char_classes, shannon_entropy
+from guard.detectors.filekinds import CONFIG, CREDENTIAL, OTHER, file_kind
 from guard.detectors.lazyre import lazy
+from guard.detectors.passwords import judge_stored, names_stored_secret
 from guard.detectors.placeholders import (
     is_phrase,
     is_placeholder,
@@ -583,7 +585,7 @@ _SETTER = lazy(r'(?:set|with)(?:[A-Z_]|$)')
 _SCHEME_BEFORE = lazy(r'(?i)(?:bearer|token|basic|bot)[ \t]+$')
 _PLAIN = lazy(r'\S{1,1024}')
 _ESCAPED_BREAK = lazy(r'\\[nrt]')
-_NEXT_PAIR = lazy(r'[,&](?=[A-Za-z_][\w.\-]+=)')
+_NEXT_PAIR = lazy(r'[,&;](?=[A-Za-z_][\w.\-]+=)')
 _BLOCK_SCALARS = frozenset({'|', '|-', '|+', '>', '>-', '>+'})
 _CALL = lazy(r'([A-Za-z_$][A-Za-z_$.:]*)\(')
 _CIPHERTEXT = lazy(r'^\{[A-Za-z0-9+/]{8,}={0,2}\}$')
@@ -608,6 +610,12 @@ _PAIR_CLASS = lazy(r'(?i)(?:basic|digest)auth$')  # searched from 6 characters b
 _REGEX_SYNTAX = lazy(r'\[\^?[^\]\s]*(?:a-z|A-Z|0-9|a-f|A-F)[^\]\s]*\][*+?{]|\\[(|)sdw].*\\[(|)sdw]')
 
 
+# `encryptedPassword` (Robomongo, DBeaver), `EncryptedPass`, `password_encrypted`
+_ENCRYPTED_PASSWORD = lazy(
+    r'(?i)(?:en)?crypted[_.-]?(?:password|passwd|pass|pwd)|(?:password|pass)[_.-]?(?:en)?crypted'
+)
+
+
 class KeyClass:
     PASSWORD = 'password'
     SECRET = 'secret'
@@ -629,6 +637,8 @@ def classify_key(key: str) -> str | None:
     if not words:
         return None
     joined = ''.join(words)
+    if names_stored_secret(words):
+        return KeyClass.SECRET  # `NONCE_SALT`, `LOGGED_IN_KEY`, `hash_salt`: secrets whatever the words say
     if joined.startswith(('nextpublic', 'public', 'vitepublic', 'reactapppublic', 'expopublic', 'gatsbypublic')):
         return None
     if any(w in PUBLIC_WORDS or w in DERIVED_WORDS for w in words) or 'publishable' in joined or 'sitekey' in joined:
@@ -669,15 +679,17 @@ def strip_scheme(value: str) -> str:
     return value
 
 
-def judge_value(key_class: str, value: str) -> tuple[Severity, Confidence] | None:
-    """Severity and confidence when `value` under a key of `key_class` is a real secret."""
+def judge_value(key_class: str, value: str, kind: str = OTHER) -> tuple[Severity, Confidence] | None:
+    """Severity and confidence when `value` under a key of `key_class` is a real secret, in a file of `kind`
+    (filekinds): config and credential files judge passwords and secrets by the password policy."""
     value = strip_scheme(value.strip())
     if '&' in value:
         import html  # here, not at import: html.entities is ~1 ms of the pre-commit start-up
 
         value = html.unescape(value)  # `&#x3C;string>` in generated docs is `<string>`
+    strict = kind in (CONFIG, CREDENTIAL) and key_class != KeyClass.AMBIGUOUS
     if (
-        len(value) < 8
+        (len(value) < 8 and not strict)
         or _NUMBERISH.match(value)
         or _PUBLIC_VALUE.search(value)
         or _HOST_PORT.match(value)
@@ -689,9 +701,13 @@ def judge_value(key_class: str, value: str) -> tuple[Severity, Confidence] | Non
         value.startswith('-----BEGIN')
         or _FILE_VALUE.search(value)
         or _PASSWORD_HASH.match(value)
-        or is_placeholder(value)
+        or (is_placeholder(value) and not strict)
     ):
         return None
+    if strict:
+        if _REGEX_SYNTAX.search(value) or _CIPHERTEXT.match(value) or _encodes_nothing(value):
+            return None
+        return judge_stored(value, secret_key=key_class == KeyClass.SECRET)
     if ' ' in value and not (len(value) >= 32 and shannon_entropy(value) >= 4.3 and value.count(' ') <= 3):
         return None  # prose
     if _REGEX_SYNTAX.search(value) or _CIPHERTEXT.match(value):
@@ -841,8 +857,9 @@ def read_value(
         value = _strip_closers(value, text[line_span(text, match.start())[0] : match.start()])
     if in_string and '\\' in value:
         value = _ESCAPED_BREAK.split(value, 1)[0]  # `"password: abc\n"`: the string's line ends at `\n`
-    if ',' in value or '&' in value:
-        # `--set db.password=…,db.user=app` (Helm), `?token=…&user=…`: the next pair is not the value
+    if ',' in value or '&' in value or ';' in value:
+        # `--set db.password=…,db.user=app` (Helm), `?token=…&user=…`, `AccountKey=…;BlobEndpoint=…`
+        # (an Azure connection string): the next pair is not the value
         pair = _NEXT_PAIR.search(value)
         value = value[: pair.start()] if pair else value
     value = value.rstrip(',;')
@@ -1072,6 +1089,7 @@ class AssignmentDetector:
             return  # encrypted to the cluster's key: safe in git
         extension = os.path.splitext(fragment.path)[1].lower()
         code = extension in CODE_EXTENSIONS
+        kind = file_kind(fragment.path)
         sections = _sections(text) if 'kind: Secret' in text else None
         next_free = 0
         for word_start, word_end in _SECRET_WORDS.spans(text):
@@ -1081,13 +1099,13 @@ class AssignmentDetector:
                 found = _identified_by(text, word_start, extension in _SQL_EXTENSIONS)
                 if found is not None:
                     next_free = found.offset + len(found.value)
-                    yield from self._report(fragment, found, KeyClass.PASSWORD)
+                    yield from self._report(fragment, found, KeyClass.PASSWORD, kind)
                 continue
             if text.startswith('(', word_end) and _PAIR_CLASS.search(text, max(0, word_start - 6), word_end):
                 found = _auth_pair(text, word_end, text[_key_start(text, word_start) : word_end])
                 if found is not None:  # `HTTPBasicAuth('user', '…')`, `httpx.DigestAuth(USER, '…')`
                     next_free = found.offset + len(found.value)
-                    yield from self._report(fragment, found, KeyClass.PASSWORD)
+                    yield from self._report(fragment, found, KeyClass.PASSWORD, kind)
                     continue
             match = _NAME_VALUE.match(text, word_end) or _AFTER.match(text, word_end)
             if match is None:
@@ -1101,9 +1119,11 @@ class AssignmentDetector:
             if not found.quoted:
                 next_free = found.offset + len(found.value)  # words inside `a=password=…` are not keys
             if found.key_class is not None:
-                yield from self._report(fragment, found, found.key_class)
+                yield from self._report(fragment, found, found.key_class, kind)
                 continue
             key_class = classify_key(found.key)
+            if key_class is None and kind == CREDENTIAL and _ENCRYPTED_PASSWORD.search(found.key):
+                key_class = KeyClass.PASSWORD  # a credential store's `encryptedPassword`: its key ships with the tool
             if key_class is None or (found.spaced and key_class == KeyClass.AMBIGUOUS):
                 continue
             value = strip_scheme(found.value)
@@ -1113,7 +1133,7 @@ class AssignmentDetector:
             decoded = value
             if sections is not None and _section(sections, word_start) == 'data':
                 decoded = _b64decode(value)  # judged decoded, reported as written
-            verdict = judge_value(key_class, decoded)
+            verdict = judge_value(key_class, decoded, kind)
             if verdict is None:
                 continue
             if key_class == KeyClass.PASSWORD and self._in_connection_string(text, word_start):
@@ -1129,9 +1149,9 @@ class AssignmentDetector:
                 message=f'secret assigned to {found.key}',
             )
 
-    def _report(self, fragment: Fragment, found: Assignment, key_class: str) -> Iterator[Finding]:
+    def _report(self, fragment: Fragment, found: Assignment, key_class: str, kind: str) -> Iterator[Finding]:
         """A value whose form names what it is (`IDENTIFIED BY '…'`, `auth=('user', '…')`): judged as written."""
-        verdict = judge_value(key_class, found.value)
+        verdict = judge_value(key_class, found.value, kind)
         if verdict is not None:
             yield secret_finding(
                 fragment,
