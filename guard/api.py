@@ -283,3 +283,50 @@ def env_example(config: Config, schema: Path | None = None, settings: str | None
             'or set env.schema / env.settings in .guard.yaml'
         )
     return example_text(load_schema(path, workspace.relative(path)))
+
+
+def mask_files(paths: Sequence[str], config: Config, write: Callable[[bytes], object]) -> Receipt:
+    """`guard mask`: the files (stdin for none, or for '-') to `write` with every secret masked,
+    as their lines come (guard/mask/stream.py)."""
+    import contextlib
+    import os
+    import sys
+
+    from guard.errors import InputError
+    from guard.mask.context import run_time_detectors
+    from guard.mask.engine import Masker
+    from guard.mask.stream import mask_bytes, read_chunks
+
+    for path in paths:
+        if path != '-' and not os.path.isfile(path):
+            raise InputError(f'{path}: no such file: name files that exist, or none to mask standard input')
+    started = time.perf_counter()
+    detectors = build_detectors(config.disabled_rules, config.extra_rules)
+    masker = Masker(run_time_detectors([*detectors, *configured_detectors(config)]))
+    tally = {'bytes': 0}
+
+    def counted(chunks: Iterable[bytes]) -> Iterable[bytes]:
+        for chunk in chunks:
+            tally['bytes'] += len(chunk)
+            yield chunk
+
+    masked = failed = 0
+    for path in paths or ('-',):
+        try:
+            with open(path, 'rb') if path != '-' else contextlib.nullcontext(sys.stdin.buffer) as stream:
+                result = mask_bytes(masker, iter(counted(read_chunks(stream))), write)
+        except OSError as e:
+            raise InputError(f'{path}: cannot read: {e.strerror}') from None
+        masked += result.masked
+        failed += result.failed
+    notes = [f'{masked} secrets masked']
+    if failed:
+        notes.append(f'{failed} blocks withheld: masking failed')
+    return Receipt(
+        mode='mask',
+        files=len(paths),
+        bytes=tally['bytes'],
+        skipped=failed,
+        seconds=time.perf_counter() - started,
+        notes=tuple(notes),
+    )

@@ -192,3 +192,21 @@ sys.exit(main(['scan', '--stdin']))
     assert result.returncode == 130, result.stderr
     assert result.stderr.rstrip().endswith('guard: interrupted')
     assert 'internal error' not in result.stderr
+
+
+MASK_PROBE = """
+import sys
+import guard.mask
+at_import = sorted(m for m in sys.modules if m.split('.')[0] in {never!r} or m.startswith('guard.cli'))
+guard.mask.mask('token ' + 'ghp_' + 'x' * 36)
+after_use = sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r} or m.startswith('guard.cli'))
+print(at_import, after_use)
+"""
+
+
+def test_guard_mask_imports_nothing_heavy_nor_the_cli() -> None:
+    """An application imports guard.mask at start-up: no pydantic, click, detect_secrets or YAML then,
+    and none but YAML (which parses the rules when their cache is cold) once it masks."""
+    code = MASK_PROBE.format(never=(*HEAVY, 'click', 'yaml', 'ahocorasick_rs'), heavy=(*HEAVY, 'click'))
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout
+    assert out == '[] []\n', out

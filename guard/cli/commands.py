@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     'ci': 'guard.cli.ci:ci',
     'check': 'guard.cli.check:check',
     'env': 'guard.cli.env:env',
+    'mask': 'guard.cli.mask:mask',
 }
 
 
