@@ -38,6 +38,12 @@ def decode(data: bytes) -> str:
     return data.decode('utf-8', 'surrogateescape')
 
 
+def decode_text(data: bytes) -> str:
+    """Bytes from git that are content, not names (commit messages, authors): undecodable
+    bytes become U+FFFD, since text with lone surrogates cannot be matched, stored or written."""
+    return data.decode('utf-8', 'replace')
+
+
 def split_nul(data: bytes) -> list[str]:
     return [decode(item) for item in data.split(b'\0') if item]
 
@@ -76,8 +82,11 @@ def listed_files(directory: Path) -> list[str] | None:
 
 # Options that pin the patch format whatever the user's config says (diff.noprefix,
 # diff.mnemonicPrefix, diff.relative, diff.external, color.diff, diff.submodule=log).
+# --text: `.gitattributes` (`* -diff`, `binary`) would otherwise turn any file into
+# "Binary files differ"; guard/diff.py decides binary-ness by content instead.
 PATCH_OPTIONS = (
     '-U0',
+    '--text',
     '--no-color',
     '--no-ext-diff',
     '--no-textconv',
@@ -325,7 +334,7 @@ def commit_records(out: IO[bytes]) -> Iterator[bytes]:
 def split_record(record: bytes) -> tuple[str, str, str, str, bytes]:
     """(sha, author, date, message, patch) of one commit record."""
     sha, author, date, message, patch = record.split(b'\0', 4)
-    return decode(sha), decode(author), decode(date), decode(message), patch.lstrip(b'\n')
+    return decode(sha), decode_text(author), decode(date), decode_text(message), patch.lstrip(b'\n')
 
 
 def blob_ids(specs: Sequence[str]) -> dict[str, str | None]:
