@@ -159,7 +159,7 @@ class Store:
                 (
                     'INSERT INTO env_events VALUES (?,?,?,?,?)',
                     (
-                        (e.commit.sha, e.commit.author, e.commit.date, e.path, e.kind)
+                        (e.commit.sha, e.commit.author, e.commit.date, _stored(e.path), e.kind)
                         for s in scans
                         for e in s.env_events
                     ),
@@ -171,7 +171,7 @@ class Store:
     def head_prints(self) -> dict[str, tuple[str, frozenset[str]]]:
         """path → (blob, fingerprints found in that blob at that path) as last scanned."""
         return {
-            path: (blob, frozenset(prints.split('\n')) - {''})
+            _loaded(path): (blob, frozenset(prints.split('\n')) - {''})
             for path, blob, prints in self.conn.execute('SELECT path, blob, prints FROM head_prints')
         }
 
@@ -182,7 +182,7 @@ class Store:
                 [
                     (
                         'INSERT OR REPLACE INTO head_prints VALUES (?, ?, ?)',
-                        ((path, blob, '\n'.join(sorted(prints))) for path, blob, prints in rows),
+                        ((_stored(path), blob, '\n'.join(sorted(prints))) for path, blob, prints in rows),
                     )
                 ],
                 warn,
@@ -208,7 +208,7 @@ class Store:
 
     def env_events(self, shas: set[str]) -> list[EnvEvent]:
         return [
-            EnvEvent(path, kind, Commit(sha, author, date))
+            EnvEvent(_loaded(path), kind, Commit(sha, author, date))
             for sha, author, date, path, kind in self.conn.execute('SELECT * FROM env_events')
             if sha in shas
         ]
@@ -216,6 +216,18 @@ class Store:
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
+
+
+def _stored(path: str) -> str | bytes:
+    """A path as SQLite can hold it: git's bytes, kept in a str with lone surrogates where
+    they are not UTF-8, go in as a BLOB (sqlite3 refuses such a str); others as TEXT."""
+    if path.isascii() or not any(0xD800 <= ord(c) <= 0xDFFF for c in path):
+        return path
+    return path.encode('utf-8', 'surrogateescape')
+
+
+def _loaded(value: object) -> str:
+    return value.decode('utf-8', 'surrogateescape') if isinstance(value, bytes) else str(value)
 
 
 def _finding_row(f: Finding) -> tuple[object, ...]:
@@ -228,7 +240,7 @@ def _finding_row(f: Finding) -> tuple[object, ...]:
         int(f.severity),
         int(f.confidence),
         f.message,
-        f.path,
+        _stored(f.path),
         f.line,
         f.column,
         f.end_column,
@@ -245,7 +257,7 @@ def _finding(row: tuple[Any, ...]) -> Finding:
         rule_id=str(rule_id),
         severity=Severity(severity),
         message=str(message),
-        path=str(path),
+        path=_loaded(path),
         line=line if isinstance(line, int) else None,
         preview=str(preview),
         secret_hash=str(h),

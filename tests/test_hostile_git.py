@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import commit_all, git, run_guard, write
+from tests.conftest import GUARD, commit_all, git, run_guard, write
 from tests.secrets import binary_blob, github_token
 from tests.test_action import run_scan_step
 
@@ -138,3 +139,140 @@ def test_real_binaries_are_still_skipped_in_every_mode(repo: Path) -> None:
     code, paths, stderr = _history('--no-cache')
     assert (code, paths) == (0, [])
     assert '1 binary skipped' in stderr
+
+
+# ---- bytes that are not UTF-8 ---------------------------------------------------------------
+
+ZERO = '0' * 40
+LATIN1_NAME = 'caf\udce9.py'  # the name b'caf\xe9.py' as guard holds it (surrogateescape)
+
+
+def _latin1_line(token: str) -> bytes:
+    return 'café = "'.encode('latin-1') + token.encode() + '"  # naïve\n'.encode('latin-1')
+
+
+def _modes(base: str) -> dict[str, tuple[str, ...]]:
+    return {
+        'range': ('--range', f'{base}..HEAD'),
+        'since': ('--since', base),
+    }
+
+
+def test_non_utf8_text_is_scanned_in_staged_range_pre_push_and_history(repo: Path) -> None:
+    write(repo / 'README.md', 'hello\n')
+    base = commit_all(repo, 'first')
+    (repo / 'notes.txt').write_bytes(b'caf\xe9 secret\n' + _latin1_line(github_token()))
+    git('add', '-A')
+    staged = run_guard('scan', '--staged', '--format', 'json')
+    assert staged.returncode == 1, staged.stderr
+    assert [(f['path'], f['line']) for f in json.loads(staged.stdout)['findings']] == [('notes.txt', 2)]
+    commit_all(repo, 'Latin-1 notes, r\xe9sum\xe9')
+    for mode, args in _modes(base).items():
+        result = run_guard('scan', *args, '--format', 'json')
+        assert result.returncode == 1, (mode, result.stderr)
+        assert _found(result.stdout) == [('notes.txt', 'github-pat')], mode
+    head = git('rev-parse', 'HEAD').strip()
+    pushed = run_guard('scan', '--pre-push', 'origin', stdin=f'refs/heads/main {head} refs/heads/main {ZERO}\n')
+    assert pushed.returncode == 1, pushed.stderr
+    assert 'notes.txt:2: github-pat' in pushed.stdout
+    for extra in (('--no-cache',), (), ()):  # the store is written, then read
+        code, paths, stderr = _history(*extra)
+        assert (code, paths) == (1, ['notes.txt']), stderr
+
+
+def test_a_non_utf8_commit_message_and_author_are_scanned(repo: Path) -> None:
+    write(repo / 'README.md', 'hello\n')
+    parent = commit_all(repo, 'first')
+    tree = git('rev-parse', 'HEAD^{tree}').strip()
+    # `git commit` re-encodes a message that is not UTF-8 (as Latin-1); a commit object
+    # written directly keeps the bytes, as an old or foreign tool may have left them
+    body = (
+        f'tree {tree}\nparent {parent}\n'.encode()
+        + b'author Ren\xe9 <r@example.com> 1700000000 +0000\n'
+        + b'committer Ren\xe9 <r@example.com> 1700000000 +0000\n\n'
+        + b'caf\xe9 token '
+        + github_token().encode()
+        + b'\n'
+    )
+    made = subprocess.run(
+        ['git', 'hash-object', '-t', 'commit', '-w', '--stdin'], input=body, capture_output=True, check=True
+    )
+    git('update-ref', 'refs/heads/main', made.stdout.decode().strip())
+    for extra in (('--no-cache',), (), ()):
+        result = _run_bytes('scan-history', *extra)
+        assert result.returncode == 1, result.stderr
+        out = _valid_utf8(result.stdout)
+        assert '<commit-message>:1: github-pat' in out
+        assert '(Ren\ufffd <r@example.com>' in out
+
+
+def _latin1_repo(repo: Path) -> str:
+    write(repo / 'README.md', 'hello\n')
+    base = commit_all(repo, 'first')
+    (repo / LATIN1_NAME).write_text(f'token = "{github_token()}"\n', encoding='utf-8')
+    return base
+
+
+def _valid_utf8(data: bytes) -> str:
+    return data.decode('utf-8')  # raises on invalid UTF-8
+
+
+def _run_bytes(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([*GUARD.split(), *args], input=stdin, capture_output=True, check=False)
+
+
+@pytest.mark.parametrize('fmt', ['sarif', 'json', 'text', 'github'])
+def test_non_utf8_file_names_in_every_mode_and_format(repo: Path, fmt: str) -> None:
+    base = _latin1_repo(repo)
+    tree = _run_bytes('scan', '--format', fmt)
+    git('add', '-A')
+    staged = _run_bytes('scan', '--staged', '--format', fmt)
+    commit_all(repo, 'Latin-1 name')
+    ranged = _run_bytes('scan', '--range', f'{base}..HEAD', '--format', fmt)
+    history = _run_bytes('scan-history', '--format', fmt)
+    cached = _run_bytes('scan-history', '--format', fmt)  # from the store this time
+    for name, proc in [('tree', tree), ('staged', staged), ('range', ranged), ('history', history), ('cached', cached)]:
+        assert proc.returncode == 1, (name, proc.stderr)
+        out = _valid_utf8(proc.stdout)
+        _valid_utf8(proc.stderr)
+        if fmt == 'sarif':
+            uris = [r['locations'][0]['physicalLocation']['artifactLocation']['uri'] for r in _results(out)]
+            assert uris == ['caf%E9.py'], name
+        elif fmt == 'json':
+            data = json.loads(out)
+            found = data['groups'] if name in ('history', 'cached') else data['findings']
+            assert [(f['path'], f['path_bytes']) for f in found] == [('caf\\xe9.py', 'caf%E9.py')], name
+        else:
+            assert 'caf\\xe9.py' in out, name
+
+
+def _results(sarif_text: str) -> list[dict[str, object]]:
+    results = json.loads(sarif_text)['runs'][0]['results']
+    assert isinstance(results, list)
+    return results
+
+
+def test_a_non_utf8_file_name_reaches_guard_ci_sarif(tmp_path: Path) -> None:
+    origin = tmp_path / 'origin.git'
+    git('init', '-q', '--bare', '-b', 'main', str(origin))
+    work = tmp_path / 'work'
+    git('clone', '-q', str(origin), str(work))
+    write(work / 'app.py', 'print("hello")\n')
+    main = commit_all(work, 'first')
+    git('push', '-q', 'origin', 'main', cwd=work)
+    git('checkout', '-q', '-b', 'feature', cwd=work)
+    (work / LATIN1_NAME).write_text(f'export DEPLOY={github_token()}\n', encoding='utf-8')
+    feature = commit_all(work, 'Latin-1 name')
+    git('push', '-q', 'origin', 'feature', cwd=work)
+    payload = {
+        'action': 'synchronize',
+        'number': 4,
+        'pull_request': {'number': 4, 'base': {'ref': 'main', 'sha': main}, 'head': {'ref': 'feature', 'sha': feature}},
+    }
+    result = run_scan_step(work, tmp_path, 'pull_request', payload)
+    assert result.code == 1, result.stderr
+    assert result.sarif is not None
+    uris = [
+        r['locations'][0]['physicalLocation']['artifactLocation']['uri'] for r in result.sarif['runs'][0]['results']
+    ]
+    assert uris == ['caf%E9.py']

@@ -39,7 +39,9 @@ def say(line: str) -> None:
     stream = sys.stderr
     if stream is None:  # pythonw, or stderr closed by a reader that went away
         return
-    stream.write(line + '\n')
+    from guard.report.printable import printable
+
+    stream.write(printable(line) + '\n')
     stream.flush()
 
 

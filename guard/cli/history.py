@@ -11,6 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from guard import git
+from guard.cli import say
 from guard.cli.output import FORMAT_NAMES, emit
 from guard.errors import InputError
 from guard.models import Report
@@ -60,7 +61,7 @@ def scan_history(
         jobs=jobs or 0,
         use_cache=not no_cache,
         progress=progress,
-        warn=lambda line: click.echo(f'guard: warning: {line}', err=True),
+        warn=lambda line: say(f'guard: warning: {line}'),
     )
     if progress is not None:
         progress.clear()
@@ -95,11 +96,12 @@ def _write(output: Path | None, writer: Any) -> None:
 
 def write_groups(groups: tuple[Group, ...], out: IO[str]) -> None:
     """`path:line: rule message (preview)` then the group's history on an indented line."""
+    from guard.report.printable import printable
     from guard.report.text import finding_line
 
     for group in groups:
         out.write(finding_line(group.finding) + '\n')
-        out.write(f'    {group.describe()}\n')
+        out.write(f'    {printable(group.describe())}\n')
 
 
 def write_json(report: Report, groups: tuple[Group, ...], out: IO[str]) -> None:
