@@ -1,0 +1,63 @@
+"""Hostile names and faults at the edges (issue 9): terminal injection through file names
+and authors, SIGTERM during a scan, and an internal error that must not print user data."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import GUARD, commit_all, git, write
+from tests.secrets import github_token
+
+# a name that forges a report line and drives the terminal (clear line, red, title)
+EVIL = 'evil\n\x1b[2K\rsrc/ok.py:1: all clear\x1b[31m\x1b]0;pwned\x07\u202e.py'
+
+
+def _guard(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([*GUARD.split(), *args], input=stdin, capture_output=True, check=False)
+
+
+def _assert_inert(proc: subprocess.CompletedProcess[bytes], findings: int) -> str:
+    out, err = proc.stdout.decode('utf-8'), proc.stderr.decode('utf-8')
+    for stream in (out, err):
+        assert not any(c in stream for c in '\x1b\x07\r\u202e'), stream
+    assert out.count('\n') == findings, out  # one line per finding: none forged
+    return out
+
+
+@pytest.mark.parametrize('fmt', ['text', 'github'])
+def test_control_characters_in_names_are_escaped_in_every_mode(repo: Path, fmt: str) -> None:
+    write(repo / 'README.md', 'hello\n')
+    base = commit_all(repo, 'first')
+    write(repo / EVIL, f'token = "{github_token()}"\n')
+    out = _assert_inert(_guard('scan', '--format', fmt), 1)
+    shown = {
+        'text': 'evil\\n\\x1b[2K\\rsrc/ok.py:1: all clear\\x1b[31m\\x1b]0;pwned\\x07\\u202e.py:1: github-pat',
+        'github': 'file=evil%0A\\x1b[2K%0Dsrc/ok.py%3A1%3A all clear\\x1b[31m\\x1b]0;pwned\\x07\\u202e.py,line=1',
+    }
+    assert shown[fmt] in out
+    git('add', '-A')
+    _assert_inert(_guard('scan', '--staged', '--format', fmt), 1)
+    commit_all(repo, 'evil name')
+    _assert_inert(_guard('scan', '--range', f'{base}..HEAD', '--format', fmt), 1)
+
+
+def test_history_text_escapes_names_and_authors(repo: Path) -> None:
+    write(repo / EVIL, f'token = "{github_token()}"\n')
+    git('add', '-A')
+    git('-c', 'user.name=Mallory \x1b[8m', 'commit', '-q', '--no-verify', '-m', 'evil')
+    proc = _guard('scan-history', '--no-cache')
+    out = _assert_inert(proc, 2)  # the finding, then its history line
+    assert 'evil\\n' in out
+
+
+def test_json_and_sarif_keep_names_exact_as_json_escapes(repo: Path) -> None:
+    write(repo / EVIL, f'token = "{github_token()}"\n')
+    data = json.loads(_guard('scan', '--format', 'json').stdout)
+    assert [f['path'] for f in data['findings']] == [EVIL]
+    sarif = json.loads(_guard('scan', '--format', 'sarif').stdout)
+    uri = sarif['runs'][0]['results'][0]['locations'][0]['physicalLocation']['artifactLocation']['uri']
+    assert '\n' not in uri and '\x1b' not in uri
