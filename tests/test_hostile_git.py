@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -276,3 +277,46 @@ def test_a_non_utf8_file_name_reaches_guard_ci_sarif(tmp_path: Path) -> None:
         r['locations'][0]['physicalLocation']['artifactLocation']['uri'] for r in result.sarif['runs'][0]['results']
     ]
     assert uris == ['caf%E9.py']
+
+
+# ---- a repository git refuses (safe.directory) ---------------------------------------------
+
+
+def _owned_by_someone_else(repo: Path) -> dict[str, str]:
+    """Make git see `repo` as another user's: really (chown to nobody) when this runs as root,
+    else through git's own switch for that check (GIT_TEST_ASSUME_DIFFERENT_OWNER)."""
+    if os.geteuid() != 0:
+        return {'GIT_TEST_ASSUME_DIFFERENT_OWNER': '1'}
+    for top, dirs, files in os.walk(repo):
+        for name in [*dirs, *files]:
+            os.lchown(os.path.join(top, name), 65534, 65534)
+    os.chown(repo, 65534, 65534)
+    return {}
+
+
+SAFE_DIRECTORY_COMMANDS = [
+    ('check',),
+    ('check', 'gitignore'),
+    ('scan', '--staged'),
+    ('scan', '--range', 'HEAD~1..HEAD'),
+    ('scan', '--since', 'HEAD~1'),
+    ('scan', '.'),
+    ('scan-history',),
+]
+
+
+@pytest.mark.parametrize('args', SAFE_DIRECTORY_COMMANDS, ids=' '.join)
+def test_a_repository_git_refuses_is_exit_2_naming_safe_directory(repo: Path, args: tuple[str, ...]) -> None:
+    write(repo / 'README.md', 'hello\n')
+    commit_all(repo, 'first')
+    write(repo / '.env', f'TOKEN={github_token()}\n')
+    commit_all(repo, 'second')
+    write(repo / 'new.py', 'x = 1\n')
+    git('add', 'new.py')
+    env = _owned_by_someone_else(repo)
+    result = run_guard(*args, env=env)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert f'git config --global --add safe.directory {repo}' in result.stderr
+    assert result.stderr.count('\n') <= 2  # the refusal, maybe a receipt: no usage text
+    for wrong in ('not a git repository', 'no commits yet', 'usage:'):
+        assert wrong not in result.stderr
