@@ -4,7 +4,11 @@ and authors, SIGTERM during a scan, and an internal error that must not print us
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -61,3 +65,43 @@ def test_json_and_sarif_keep_names_exact_as_json_escapes(repo: Path) -> None:
     sarif = json.loads(_guard('scan', '--format', 'sarif').stdout)
     uri = sarif['runs'][0]['results'][0]['locations'][0]['physicalLocation']['artifactLocation']['uri']
     assert '\n' not in uri and '\x1b' not in uri
+
+
+# ---- SIGTERM ---------------------------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path('/proc').iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / 'stat').read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(')', 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith('linux'), reason='the worker pool forks on Linux only')
+def test_sigterm_during_a_tree_scan_exits_143_without_tracebacks(tmp_path: Path) -> None:
+    tree = tmp_path / 'tree'
+    tree.mkdir()
+    body = 'password = compute(value)\nsecret_key = os.environ["KEY"]\n' * 400
+    for i in range(2000):
+        (tree / f'mod{i}.py').write_text(body, encoding='utf-8')
+    proc = subprocess.Popen(
+        [*GUARD.split(), 'scan', '--no-gitignore', str(tree)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, 'GUARD_JOBS': '2'},
+    )
+    deadline = time.monotonic() + 60
+    while len(_children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None, 'the scan ended before its workers were seen'
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)  # EOF on stderr: the workers are gone too
+    assert proc.returncode == 143, err
+    assert err.decode() == 'guard: terminated\n'

@@ -8,10 +8,11 @@ of the hook's budget. Every other command line goes through click (guard/cli/com
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 
-from guard.errors import INTERNAL_ERROR, INTERRUPTED, GuardError
+from guard.errors import INTERNAL_ERROR, INTERRUPTED, TERMINATED, GuardError, Terminated
 
 
 @contextlib.contextmanager
@@ -26,6 +27,9 @@ def error_handler() -> Iterator[list[int]]:
     except KeyboardInterrupt:
         say('guard: interrupted')
         code[0] = INTERRUPTED
+    except Terminated:
+        say('guard: terminated')
+        code[0] = TERMINATED
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (guard scan | head): not our error
         code[0] = INTERNAL_ERROR
@@ -45,10 +49,29 @@ def say(line: str) -> None:
     stream.flush()
 
 
+@contextlib.contextmanager
+def sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM raises Terminated here (Python's default would kill this process alone and
+    leave forked workers writing tracebacks into a closed pipe); restored afterwards."""
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminate)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from guard.cli.fastpath import parse_staged_scan
 
-    with error_handler() as code:
+    with error_handler() as code, sigterm_unwinds():
         args = parse_staged_scan(sys.argv[1:] if argv is None else list(argv))
         if args is not None:
             from guard.cli.scanning import run_scan
