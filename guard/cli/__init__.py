@@ -22,7 +22,9 @@ def error_handler() -> Iterator[list[int]]:
     try:
         yield code
     except GuardError as e:
-        say(f'guard: {e}')
+        from guard.redact import redact_secrets  # its message may quote a value or a config line
+
+        say(f'guard: {redact_secrets(str(e))}')
         code[0] = e.exit_code
     except KeyboardInterrupt:
         say('guard: interrupted')
@@ -34,8 +36,34 @@ def error_handler() -> Iterator[list[int]]:
         sys.stderr.close()  # the reader went away (guard scan | head): not our error
         code[0] = INTERNAL_ERROR
     except Exception as e:
-        say(f'guard: internal error: {type(e).__name__}: {e} (please report it with the command you ran)')
+        # the exception's text is not shown: it may be a value from user code or user data
+        # (a validator raising KeyError(value) printed a whole token); its type and where is
+        say(f'guard: internal error: {crash_note(e)} (please report it with the command you ran)')
         code[0] = INTERNAL_ERROR
+
+
+def crash_note(error: BaseException) -> str:
+    """`KeyError at guard/x.py:12 (fn)`, and guard's own innermost frame when the error was
+    raised outside guard (user code, a library): a location, never the exception's text."""
+    import os
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return type(error).__name__
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+    def where(frame: traceback.FrameSummary) -> str:
+        name = frame.filename
+        if name.startswith(package + os.sep):
+            name = os.path.relpath(name, os.path.dirname(package))
+        return f'{name}:{frame.lineno} ({frame.name})'
+
+    note = f'{type(error).__name__} at {where(frames[-1])}'
+    ours = [f for f in frames if f.filename.startswith(package + os.sep)]
+    if ours and ours[-1] is not frames[-1]:
+        note += f', from {where(ours[-1])}'
+    return note
 
 
 def say(line: str) -> None:
