@@ -111,7 +111,3 @@ def scrub(text: str) -> str:
     if text.isascii():
         return text
     return _SURROGATE.sub('\ufffd', text)
-
-
-def has_surrogates(text: str) -> bool:
-    return not text.isascii() and _SURROGATE.search(text) is not None

@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 
-_SURROGATES = re.compile('[\ud800-\udfff]')
+from guard import textcodec
 
 
 class WordFinder:
@@ -41,7 +41,7 @@ class WordFinder:
                 matches = automaton.find_matches_as_indexes(text)
             except UnicodeEncodeError:  # lone surrogates (bytes that were not UTF-8) reach Rust as
                 # an error: U+FFFD in their place keeps every offset (sources scrub them already)
-                matches = automaton.find_matches_as_indexes(_SURROGATES.sub('\ufffd', text))
+                matches = automaton.find_matches_as_indexes(textcodec.scrub(text))
             return [(start, end) for _, start, end in matches]
 
         return find
