@@ -61,29 +61,33 @@ def sniff(data: bytes) -> Kind:
         if data.startswith(bom):
             return Kind(codec, len(bom))
     sample = data[:SNIFF]
-    if sample.isascii() and b'\0' not in sample:
-        return UTF8 if len(sample.translate(None, _CONTROLS)) * 10 >= len(sample) * 9 else BINARY
-    wide = _wide(sample) if b'\0' in sample else None
-    if wide is not None:
-        return wide
+    if sample.isascii() and b'\0' not in sample:  # nearly all source: no closer look
+        return UTF8
     controls = len(sample) - len(sample.translate(None, _CONTROLS))
-    invalid = len(_SURROGATE.findall(sample.decode('utf-8', 'surrogateescape')))
-    # Random bytes (compressed, encrypted, images) run ~10 % controls and ~40 % invalid;
-    # text, even Latin-1 or with a stray NUL, a few percent at most
-    if controls * 10 > len(sample) or (controls + invalid) * 10 > len(sample) * 3:
-        return BINARY
-    return UTF8
+    if controls * 10 > len(sample):
+        # random bytes (compressed, images, executables) run ~10 % controls, text even with
+        # a stray NUL far fewer; UTF-16/32 text is NULs for nearly half or more
+        wide = _wide(sample) if sample.count(0) * 20 >= len(sample) * 9 else None
+        return wide or BINARY
+    try:
+        sample.decode('utf-8')
+        return UTF8
+    except UnicodeDecodeError:  # Latin-1 text, a character cut at the sample's end, or binary
+        invalid = len(sample) - len(sample.decode('utf-8', 'ignore').encode('utf-8'))
+    return BINARY if (controls + invalid) * 10 > len(sample) * 3 else UTF8
 
 
 def _wide(sample: bytes) -> Kind | None:
     """UTF-32 or UTF-16 without a byte-order mark: the high bytes of each code unit are NUL
     throughout (nearly: a few non-Latin characters are allowed), the low byte rarely."""
+    usable = len(sample) - len(sample) % 4
+    if usable < 8:
+        return None
+    # NULs in each column of 4: enough for both widths (UTF-16's columns pair up)
+    zeros4 = [sample[column:usable:4].count(0) for column in range(4)]
+    zeros2 = [zeros4[0] + zeros4[2], zeros4[1] + zeros4[3]]
     for codec, unit, zero_columns in _WIDE:
-        usable = len(sample) - len(sample) % unit
-        if usable < 2 * unit:
-            continue
-        units = usable // unit
-        zeros = [sample[column:usable:unit].count(0) for column in range(unit)]
+        zeros, units = (zeros4, usable // 4) if unit == 4 else (zeros2, usable // 2)
         text_column = next(c for c in range(unit) if c not in zero_columns)
         if all(zeros[c] * 10 >= units * 9 for c in zero_columns) and zeros[text_column] * 10 < units:
             text = sample[:usable].decode(codec, 'replace')
