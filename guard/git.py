@@ -54,7 +54,7 @@ def decode(data: bytes) -> str:
     return data.decode('utf-8', 'surrogateescape')
 
 
-def decode_text(data: bytes) -> str:
+def decode_lossy(data: bytes) -> str:
     """Bytes from git that are content, not names (commit messages, authors): undecodable
     bytes become U+FFFD, since text with lone surrogates cannot be matched, stored or written."""
     return data.decode('utf-8', 'replace')
@@ -354,7 +354,7 @@ def commit_records(out: IO[bytes]) -> Iterator[bytes]:
 def split_record(record: bytes) -> tuple[str, str, str, str, bytes]:
     """(sha, author, date, message, patch) of one commit record."""
     sha, author, date, message, patch = record.split(b'\0', 4)
-    return decode(sha), decode_text(author), decode(date), decode_text(message), patch.lstrip(b'\n')
+    return decode(sha), decode_lossy(author), decode(date), decode_lossy(message), patch.lstrip(b'\n')
 
 
 def blob_ids(specs: Sequence[str]) -> dict[str, str | None]:

@@ -46,6 +46,10 @@ def test_gitattributes_cannot_blind_staged_range_and_history(repo: Path, attribu
     ranged = run_guard('scan', '--range', f'{base}..HEAD', '--format', 'json')
     assert ranged.returncode == 1, ranged.stderr
     assert _found(ranged.stdout) == [(name, 'github-pat')]
+    head = git('rev-parse', 'HEAD').strip()
+    pushed = run_guard('scan', '--pre-push', 'origin', stdin=f'refs/heads/main {head} refs/heads/main {base}\n')
+    assert pushed.returncode == 1, pushed.stderr
+    assert f'{name}:1: github-pat' in pushed.stdout
     code, paths, stderr = _history('--no-cache')
     assert (code, paths) == (1, [name]), stderr
     assert 'binary' not in stderr
