@@ -492,3 +492,31 @@ def tracked_files(top: Path) -> list[str]:
     """Every path in the index, relative to `top`."""
     proc = run(['-C', os.fspath(top), 'ls-files', '-z', '--cached', '--deduplicate'])
     return split_nul(proc.stdout)
+
+
+# ---- `guard audit`: repositories it clones and fetches itself ----------------------------------
+
+
+def clone_mirror(url: str, dest: Path) -> None:
+    """A mirror clone (every ref, no work tree) of `url` at `dest`; GitError with git's reason."""
+    proc = run(['clone', '--mirror', '--quiet', '--', url, os.fspath(dest)], check=False)
+    if proc.returncode != 0:
+        raise GitError(f'cannot clone {url}: {_first_line(proc.stderr)}')
+
+
+def fetch_mirror(dest: Path) -> None:
+    """Bring a mirror clone up to date (refs removed upstream are pruned)."""
+    proc = run(['fetch', '--prune', '--quiet', 'origin'], cwd=dest, check=False)
+    if proc.returncode != 0:
+        raise GitError(f'cannot fetch into {dest}: {_first_line(proc.stderr)}')
+
+
+def is_repository(directory: Path) -> bool:
+    """Whether `directory` is the top of a work tree or a bare repository."""
+    proc = run(['rev-parse', '--git-dir'], cwd=directory, check=False)
+    return proc.returncode == 0
+
+
+def _first_line(stderr: bytes) -> str:
+    lines = [line for line in decode(stderr).splitlines() if line.strip()]
+    return lines[-1].removeprefix('fatal: ').strip() if lines else 'git failed'
