@@ -8,6 +8,7 @@ of the hook's budget. Every other command line goes through click (guard/cli/com
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -77,19 +78,33 @@ def say(line: str) -> None:
     stream.flush()
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _child_default() -> None:
+    # A forked child (a pool worker, a Dask worker) is stopped by its parent with SIGTERM and
+    # must just end, as it did before: raising Terminated inside it would unwind code that
+    # does not expect it (Dask's worker loop hangs). Children that want more set their own.
+    if signal.getsignal(signal.SIGTERM) is _terminate:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+_at_fork: list[bool] = []
+
+
 @contextlib.contextmanager
 def sigterm_unwinds() -> Iterator[None]:
     """SIGTERM raises Terminated here (Python's default would kill this process alone and
     leave forked workers writing tracebacks into a closed pipe); restored afterwards."""
-
-    def terminate(signum: int, frame: object) -> None:
-        raise Terminated
-
     try:
-        previous = signal.signal(signal.SIGTERM, terminate)
+        previous = signal.signal(signal.SIGTERM, _terminate)
     except ValueError:  # not the main thread: leave signals alone
         yield
         return
+    if not _at_fork and hasattr(os, 'register_at_fork'):
+        os.register_at_fork(after_in_child=_child_default)
+        _at_fork.append(True)
     try:
         yield
     finally:
