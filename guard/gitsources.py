@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from guard import git
-from guard.diff import FileChange, diff_git_headers, diff_git_paths, file_changes, parse_patch
+from guard.diff import FileChange, diff_git_headers, diff_git_paths, drop_binary_hunks, file_changes, parse_patch
 from guard.errors import GitError, InputError, UsageError
 from guard.models import Commit, Finding, Fragment
 from guard.scanner import Scanner
@@ -35,7 +35,7 @@ def staged_fragments(paths: Sequence[str], *, max_size: int, tally: Tally) -> It
     so `pre-commit run --all-files` still checks every file it names."""
     data = git.staged_patch(paths)
     tally.bytes += len(data)
-    patch = parse_patch(git.decode(data))
+    patch = parse_patch(git.decode(drop_binary_hunks(data)))
     for change in patch.files:
         count_change(change, tally)
     yield from patch.fragments
@@ -149,7 +149,7 @@ def _scan_record(record: bytes, scanner: Scanner, gate: _Gate) -> CommitScan:
         findings += scanner.scan(Fragment(MESSAGE_PATH, message_text.rstrip('\n'), 1, commit))
     changes: Iterable[FileChange] = ()
     binary = 0
-    patch_text = git.decode(patch_bytes)  # every way on from here reads it, once
+    patch_text = git.decode(drop_binary_hunks(patch_bytes) if wide else patch_bytes)  # read once from here
     if wide or (maybe and gate.keyword_hit(patch_text)) or gate.wants_any(patch_bytes):
         patch = parse_patch(patch_text, commit)
         for fragment in patch.fragments:

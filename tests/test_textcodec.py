@@ -65,3 +65,24 @@ def test_int16_samples_are_not_taken_for_utf16() -> None:
 def test_scrub_keeps_offsets() -> None:
     assert textcodec.scrub('caf\udce9 x') == 'caf\ufffd x'
     assert textcodec.scrub('plain') == 'plain'
+
+
+def test_binary_hunks_are_dropped_before_decoding_and_text_kept() -> None:
+    from guard.diff import drop_binary_hunks, parse_patch
+
+    def section(name: str, content: bytes) -> bytes:
+        lines = content.split(b'\n')
+        head = f'diff --git a/{name} b/{name}\nnew file mode 100644\n--- /dev/null\n+++ b/{name}\n'.encode()
+        return head + f'@@ -0,0 +1,{len(lines)} @@\n'.encode() + b''.join(b'+' + line + b'\n' for line in lines)
+
+    wide = 'key = value\n'.encode('utf-16-le')
+    data = (
+        section('a.bin', binary_blob(3000))
+        + section('w.txt', wide)
+        + section('t.txt', b'x = 1\0  # one stray NUL in a line of text')
+    )
+    dropped = drop_binary_hunks(data)
+    assert len(dropped) < 1000
+    patch = parse_patch(dropped.decode('utf-8', 'surrogateescape'))
+    assert [(f.path, f.binary) for f in patch.files] == [('a.bin', True), ('w.txt', False), ('t.txt', False)]
+    assert [f.text for f in patch.fragments] == ['key = value\n', 'x = 1\0  # one stray NUL in a line of text']
