@@ -18,6 +18,7 @@ from guard.scanner import Scanner
 if TYPE_CHECKING:
     from guard import gitsources, history
     from guard.checks import CheckOptions
+    from guard.report.htmlview import RepoFacts
 
 
 def make_scanner(config: Config) -> Scanner:
@@ -185,10 +186,12 @@ def scan_history(
     use_cache: bool = True,
     progress: Callable[[int, int], None] | None = None,
     warn: Callable[[str], None] | None = None,
+    keep_allowed: bool = False,
     chunk_scan: history.ChunkScan | None = None,
 ) -> tuple[Report, tuple[history.Group, ...]]:
     """Every commit of every ref (or `branches`), findings grouped by fingerprint; the report
-    holds each group's first occurrence."""
+    holds each group's first occurrence. The groups are the reported ones, and with
+    `keep_allowed` the allowed ones too (the report's `suppressed` says why each is)."""
     from guard import history
 
     started = time.perf_counter()
@@ -220,7 +223,20 @@ def scan_history(
     )
     report = finish([g.finding for g in result.groups], receipt, config)
     shown = {f.fingerprint for f in report.findings}
+    if keep_allowed:
+        shown |= {f.fingerprint for f in report.suppressed}
     return report, tuple(g for g in result.groups if g.finding.fingerprint in shown)
+
+
+def audit_facts(
+    config: Config, groups: Sequence[history.Group], *, branches: Sequence[str] = (), since: str | None = None
+) -> RepoFacts:
+    """What the HTML audit shows besides the groups: where each can still be seen (HEAD,
+    the default branch, other refs, only history), commit dates, the repository."""
+    from guard import auditfacts, history
+
+    scanner = make_scanner(config)
+    return auditfacts.gather(groups, scanner, rules_version(scanner), history.rev_list_args(branches, since))
 
 
 def run_checks(names: Sequence[str], config: Config, options: CheckOptions | None = None) -> Report:
@@ -246,15 +262,24 @@ def run_checks(names: Sequence[str], config: Config, options: CheckOptions | Non
     return finish(findings, receipt, config)
 
 
-def env_example(config: Config, schema: Path | None = None) -> str:
-    """The text of a documented .env.example written from the env schema."""
-    from guard.checks import CheckOptions, Workspace
-    from guard.checks.env_schema import example_text, schema_path
+def env_example(config: Config, schema: Path | None = None, settings: str | None = None) -> str:
+    """The text of a documented .env.example written from the env schema or a settings class."""
+    from guard.checks import CheckOptions, Workspace, settings_class
+    from guard.checks.env_schema import example_text, schema_path, settings_example_text
     from guard.checks.schema_model import load_schema
     from guard.errors import UsageError
 
-    workspace = Workspace(config, CheckOptions(schema=schema))
+    if schema is not None and settings:
+        raise UsageError('pass either --schema or --settings, not both')
+    workspace = Workspace(config, CheckOptions(schema=schema, settings=settings))
+    ref = settings or (None if schema is not None else workspace.env.settings)
+    if ref:
+        answer = settings_class.probe(ref, settings_class.app_directory(workspace, ref), {}, 'describe')
+        return settings_example_text(ref, answer['fields'])
     path = schema_path(workspace)
     if path is None:
-        raise UsageError('no env.schema.yaml here: pass --schema FILE or set env.schema in .guard.yaml')
+        raise UsageError(
+            'no env.schema.yaml here: pass --schema FILE or --settings module:Class, '
+            'or set env.schema / env.settings in .guard.yaml'
+        )
     return example_text(load_schema(path, workspace.relative(path)))
