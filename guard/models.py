@@ -94,7 +94,9 @@ def name_text(path: str) -> str:
     writer, JSON file or SQLite accepts; such a byte is spelled `\\xNN` instead."""
     if path.isascii() or path.isprintable():
         return path
-    return ''.join(f'\\x{ord(c) - 0xDC00:02x}' if 0xDC80 <= ord(c) <= 0xDCFF else c for c in path)
+    import re  # rarely needed: names that are not UTF-8
+
+    return re.sub('[\udc80-\udcff]', lambda m: f'\\x{ord(m.group()) - 0xDC00:02x}', path)
 
 
 class Receipt(NamedTuple):

@@ -226,7 +226,7 @@ def _run_bytes(*args: str, stdin: bytes | None = None) -> subprocess.CompletedPr
     return subprocess.run([*GUARD.split(), *args], input=stdin, capture_output=True, check=False)
 
 
-@pytest.mark.parametrize('fmt', ['sarif', 'json', 'text', 'github'])
+@pytest.mark.parametrize('fmt', ['sarif', 'json', 'text', 'github', 'html'])
 def test_non_utf8_file_names_in_every_mode_and_format(repo: Path, fmt: str) -> None:
     base = _latin1_repo(repo)
     tree = _run_bytes('scan', '--format', fmt)
