@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from guard.detectors.assignments import AssignmentDetector
 from guard.detectors.base import Detector
+from guard.detectors.commandlines import CommandLineDetector
 from guard.detectors.connstrings import (
     ConnectionStringDetector,
     CredentialFileDetector,
@@ -28,5 +29,6 @@ def build_detectors(disabled: frozenset[str] = frozenset(), extra: Sequence[Rule
         CredentialFileDetector(),
         NetrcDetector(),
         AssignmentDetector(),
+        CommandLineDetector(),
     ]
     return [d for d in detectors if d.id not in disabled]

@@ -33,12 +33,16 @@ from guard.detectors.placeholders import (
 from guard.detectors.wordfinder import WordFinder, line_span
 from guard.models import Confidence, Finding, Fragment, Severity
 
+# `<Pass encoding="base64">`: an element's attributes between its name and its text
+_ATTRIBUTES = r'(?:[ \t]+[\w:.-]{1,40}[ \t]*=[ \t]*(?:"[^"<>\n]{0,200}"|\'[^\'<>\n]{0,200}\')){1,8}[ \t]*'
 _SECRET_WORDS = WordFinder(('pass', 'pwd', 'secret', 'token', 'cred', 'key', 'auth', 'salt', 'pepper', 'identified'))
 # After a secret word: the rest of the key, a closing quote or bracket, and an assignment operator.
 _AFTER = lazy(
     r'([\w.\-]{0,40})'  # the rest of the key: DB_PASSWORD_PROD, secret_key_base
     r'(["\']?\]?)[ \t]*'  # a quoted key's closing quote, a subscript's bracket
     r'(=>|:=|=(?![=~>])|:(?![:/\\])|,[ \t]*(?=["\'])|>(?=[^<\n]{1,512}</)'
+    # Makefile `::=`, `:::=`, `?=`, `+=`; PHP `.=`; an element's text on its own line; an element with attributes
+    r'|:::?=|[?+.]=(?!=)|>(?=[ \t]*\r?\n[ \t]*[^<\s][^<\n]{0,511}\r?\n[ \t]*</)|' + _ATTRIBUTES + '>(?=[^<\n]{1,512}</)'
     r'|[ \t]+value[ \t]*=[ \t]*(?=["\'])|[ \t](?=[ \t]*[^\s=:])|\((?=[ \t]*["\']))',
     re.IGNORECASE,
 )
@@ -562,6 +566,10 @@ _CALL_END = lazy(r'[ \t]*\)')
 _AUTH_SCHEMES = frozenset({'bearer', 'basic', 'token', 'bot', 'apikey', 'digest'})
 _BARE = lazy(r'[^\s"\'`]{1,1024}')
 _XML_TEXT = lazy(r'([^<\n]{1,1024})</')
+_XML_TEXT_LINE = lazy(r'[ \t]*\r?\n[ \t]*([^<\s][^<\n]{0,1023})\r?\n[ \t]*</')  # `<password>` NL value NL `</password>`
+# Go: `var apiKey string = "…"`, `const (` NL `apiSecret string = "…"`: a type between the name and `=`
+_GO_TYPE = lazy(r'[ \t]+\*?[A-Za-z_][\w.\[\]]{0,40}[ \t]*=(?![=>])[ \t]*(?=["`])')
+_GO_DECLARATION = lazy(r'[ \t]*(?:(?:var|const)[ \t]+)?$')
 _CONN_CONTEXT = lazy(
     r'(?i)(?<![\w.\-])(?:host|hostaddr|server|data source|dbname|initial catalog)'
     r'[ \t]*=|loginmodule'
@@ -789,9 +797,14 @@ def read_value(
         pos += 1
     if pos >= n:
         return None
-    if op == '>':
+    if is_element(op):
         xml = _XML_TEXT.match(text, pos)
+        if xml is None:
+            xml = _XML_TEXT_LINE.match(text, pos)
+            return (xml.group(1).strip(), xml.start(1), True) if xml else None
         return (xml.group(1).strip(), pos, True) if xml else None
+    if text[pos] in '\r\n' and op in (':', '='):
+        return _next_line(text, match.start(), pos, code or op == '=')
     quote = text[pos]
     if typed and quote not in _QUOTED and op == ':':
         declared = _TYPED.match(text, pos)  # `API_KEY: str = "…"`, `apiKey: string = "…"`, `&str`
@@ -839,6 +852,51 @@ def read_value(
     if call and len(call.group(1)) >= 3 and (call.group(1).islower() or is_phrase(call.group(1))):
         return None  # `inputsecret("Password: ")`, `hiera('db::password')`: a call in a language we do not parse
     return value, pos, False
+
+
+def is_element(op: str) -> bool:
+    """`<password>…`, `<Pass encoding="base64">…`: the operator closes an XML element's start tag."""
+    return op[-1] == '>' and op != '=>'
+
+
+def _next_line(text: str, key_at: int, pos: int, quoted_only: bool) -> tuple[str, int, bool] | None:
+    """`api_key:` with its value alone on the next, more-indented line (YAML folds a scalar so); only a
+    quoted value in code, or after `=`. A nested mapping, a list or a block of several lines is no value."""
+    key_line = line_span(text, key_at, 200)[0]
+    key_indent = len(text[key_line:key_at]) - len(text[key_line:key_at].lstrip(' \t'))
+    start = pos + (2 if text.startswith('\r\n', pos) else 1)
+    end = text.find('\n', start, start + 1100)
+    end = len(text) if end < 0 else end
+    line = text[start:end].rstrip('\r')
+    indent = len(line) - len(line.lstrip(' \t'))
+    value = line.strip()
+    if indent <= key_indent or not value:
+        return None
+    following = text[end + 1 : end + 1 + indent + 1]
+    if len(following) > indent and not following[:indent].strip() and following.strip():
+        return None  # a second line of the block
+    quote = value[0]
+    if quote in ('"', "'"):
+        found = _QUOTED[quote].match(text, start + indent)
+        if found is None or not _STATEMENT_END.match(text, found.end(), end):
+            return None
+        return found.group(1), start + indent + 1, True
+    if quoted_only or value[0] in '-#[{&*!|>%@`' or ': ' in value or value.endswith(':') or ' #' in value:
+        return None
+    return value, start + indent, False
+
+
+def _go_typed(text: str, key: str, key_start: int, match: re.Match[str]) -> Assignment | None:
+    """`var apiKey string = "…"`, `const apiSecret string = "…"` (also inside a `const (` block)."""
+    declared = _GO_TYPE.match(text, match.start(3))
+    line_start = line_span(text, key_start, 80)[0]
+    if declared is None or not _GO_DECLARATION.match(text, line_start, key_start):
+        return None
+    pos = declared.end()
+    found = _QUOTED[text[pos]].match(text, pos)
+    if found is None or _CONTINUES.match(text, found.end()):
+        return None
+    return Assignment(key, found.group(1), pos + 1, True)
 
 
 def _triple_quoted(text: str, pos: int, quotes: str) -> tuple[str, int, bool] | None:
@@ -995,6 +1053,16 @@ class AssignmentDetector:
             'identified',
             'basicauth(',
             'digestauth(',
+            # `box-key = …`, `zerobounceKEY = "…"`, `<Pass encoding="…">`: spellings the words above miss
+            '-key =',
+            '-key:',
+            'key = "',
+            "key = '",
+            'key = `',
+            'key ="',
+            "key ='",
+            'key := ',
+            '<pass ',
         }
     )
 
@@ -1100,7 +1168,11 @@ class AssignmentDetector:
                 return pair
         if op == '(' and not _is_setter(key):
             return None  # `ds.setPassword("…")`, `.withApiKey("…")`, `.password("…")`; not `check_password("…")`
-        if op == '>' and before != '<' and not (close and _NAME_KEY.search(text, max(0, key_start - 40), key_start)):
+        if (
+            is_element(op)
+            and before != '<'
+            and not (close and _NAME_KEY.search(text, max(0, key_start - 40), key_start))
+        ):
             return None  # `<password>…</password>`, `<property name="db.password">…</property>`
         if op == ':' and text.endswith('://', 0, key_start):
             return None  # `https://x-access-token:…@host`: a URL's user name; the URL's detectors judge it
@@ -1111,10 +1183,12 @@ class AssignmentDetector:
             and text[max(0, key_start - 40) : key_start].rstrip(' \t')[-1:].isalnum()
         ):
             return None  # `key : value` after a word is prose: 'Never pass :data:`x` as sender' (a reST role)
-        if 'value' in op and not close:
+        if 'value' in op and not close and not is_element(op):
             return None
         if op in (' ', '\t'):
-            return _spaced_assignment(text, key, key_start, before, match, code)
+            return _go_typed(text, key, key_start, match) or _spaced_assignment(
+                text, key, key_start, before, match, code
+            )
         value = read_value(text, match, code and not in_string, in_string, code)
         if value is None or not value[0]:
             return None
@@ -1124,6 +1198,9 @@ class AssignmentDetector:
     def _in_connection_string(text: str, at: int) -> bool:
         """`Server=…;Password=…`, `host=… password=…`, URLs: the connection-string detector judges these."""
         line_start, line_end = line_span(text, at)
+        key_start = _key_start(text, at)
+        if '<' in text[line_start:key_start] and text[key_start - 1 : key_start] in (' ', '\t'):
+            return False  # `<connection host="db" password="…"/>`: attributes of an element, not a libpq string
         return '://' in text[line_start:at] or bool(_CONN_CONTEXT.search(text, line_start, line_end))
 
 
