@@ -9,6 +9,12 @@ FINDINGS = 1
 COULD_NOT_CHECK = 2
 INTERNAL_ERROR = 3
 INTERRUPTED = 130
+TERMINATED = 143  # 128 + SIGTERM, what a shell reports for a process SIGTERM ended
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived (CI cancelling a job, a hook's timeout): unwind like Ctrl-C, so worker
+    processes and git children are stopped on the way out, then exit 143."""
 
 
 class GuardError(Exception):
@@ -24,6 +30,10 @@ class ConfigError(GuardError): ...
 
 
 class GitError(GuardError): ...
+
+
+class UnsafeRepositoryError(GitError):
+    """git refused a repository another user owns (its safe.directory check)."""
 
 
 class InputError(GuardError): ...

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, NamedTuple
 
-from guard.errors import GitError
+from guard.errors import GitError, UnsafeRepositoryError
 
 NOT_A_REPO = 'not a git repository'
 
@@ -28,14 +29,35 @@ def run(
         )
     except FileNotFoundError:
         raise GitError('git is not installed or not on PATH: install git, or pass files to scan') from None
+    if proc.returncode != 0:
+        refuse_unsafe(proc.stderr)
     if check and proc.returncode != 0:
         raise GitError(f'git {args[0]} failed: {decode(proc.stderr).strip() or proc.returncode}')
     return proc
 
 
+def refuse_unsafe(stderr: bytes) -> None:
+    """Stop (exit 2) when git refused the repository as owned by someone else: callers that
+    read a failure as "not a repository" or "no commits" would otherwise fail open."""
+    if b'dubious ownership' not in stderr:
+        return
+    found = re.search(rb"repository at '([^\n]*)'", stderr)
+    where = decode(found.group(1)) if found else os.getcwd()
+    raise UnsafeRepositoryError(
+        f'git refuses to work in {where}: it is owned by another user (dubious ownership). '
+        f'If you trust it, run `git config --global --add safe.directory {where}` and try again'
+    )
+
+
 def decode(data: bytes) -> str:
     """Bytes from git (paths, diffs) as text; undecodable bytes are kept as surrogates."""
     return data.decode('utf-8', 'surrogateescape')
+
+
+def decode_lossy(data: bytes) -> str:
+    """Bytes from git that are content, not names (commit messages, authors): undecodable
+    bytes become U+FFFD, since text with lone surrogates cannot be matched, stored or written."""
+    return data.decode('utf-8', 'replace')
 
 
 def split_nul(data: bytes) -> list[str]:
@@ -63,6 +85,8 @@ def listed_files(directory: Path) -> list[str] | None:
             ],
             check=False,
         )
+    except UnsafeRepositoryError:
+        raise
     except GitError:
         return None
     if proc.returncode != 0:
@@ -76,8 +100,11 @@ def listed_files(directory: Path) -> list[str] | None:
 
 # Options that pin the patch format whatever the user's config says (diff.noprefix,
 # diff.mnemonicPrefix, diff.relative, diff.external, color.diff, diff.submodule=log).
+# --text: `.gitattributes` (`* -diff`, `binary`) would otherwise turn any file into
+# "Binary files differ"; guard/diff.py decides binary-ness by content instead.
 PATCH_OPTIONS = (
     '-U0',
+    '--text',
     '--no-color',
     '--no-ext-diff',
     '--no-textconv',
@@ -136,6 +163,7 @@ def staged_names(paths: Sequence[str]) -> set[str]:
 
 
 def not_a_repo_or(proc: subprocess.CompletedProcess[bytes], what: str) -> GitError:
+    refuse_unsafe(proc.stderr)
     # outside a repository `git diff` turns into `diff --no-index` and complains about options
     if is_not_a_repo(proc) or is_not_a_repo(run(['rev-parse', '--git-dir'], check=False)):
         return GitError('not a git repository: run guard inside one, or scan files with `guard scan PATH`')
@@ -313,6 +341,7 @@ def log_stream(commits: Sequence[str]) -> Iterator[IO[bytes]]:
         helper.join()
         proc.stderr.close()
     if code != 0:
+        refuse_unsafe(b''.join(errors))
         raise GitError(f'git log failed: {decode(b"".join(errors)).strip() or code}')
 
 
@@ -361,7 +390,7 @@ def commit_records(out: IO[bytes]) -> Iterator[bytes]:
 def split_record(record: bytes) -> tuple[str, str, str, str, bytes]:
     """(sha, author, date, message, patch) of one commit record."""
     sha, author, date, message, patch = record.split(b'\0', 4)
-    return decode(sha), decode(author), decode(date), decode(message), patch.lstrip(b'\n')
+    return decode(sha), decode_lossy(author), decode(date), decode_lossy(message), patch.lstrip(b'\n')
 
 
 def blob_ids(specs: Sequence[str]) -> dict[str, str | None]:
@@ -451,6 +480,8 @@ def toplevel(directory: Path | str) -> Path | None:
     """The work-tree top holding `directory`, or None outside a work tree (or without git)."""
     try:
         proc = run(['-C', os.fspath(directory), 'rev-parse', '--show-toplevel'], check=False)
+    except UnsafeRepositoryError:
+        raise
     except GitError:
         return None
     if proc.returncode != 0:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from guard import git
-from guard.diff import FileChange, diff_git_headers, diff_git_paths, file_changes, parse_patch
+from guard.diff import FileChange, diff_git_headers, diff_git_paths, drop_binary_hunks, file_changes, parse_patch
 from guard.errors import GitError, InputError, UsageError
 from guard.models import Commit, Finding, Fragment
 from guard.scanner import Scanner, dfa_worthwhile
@@ -35,7 +35,7 @@ def staged_fragments(paths: Sequence[str], *, max_size: int, tally: Tally) -> It
     so `pre-commit run --all-files` still checks every file it names."""
     data = git.staged_patch(paths)
     tally.bytes += len(data)
-    patch = parse_patch(git.decode(data))
+    patch = parse_patch(git.decode(drop_binary_hunks(data)))
     for change in patch.files:
         count_change(change, tally)
     yield from patch.fragments
@@ -133,12 +133,14 @@ def _scan_record(record: bytes, scanner: Scanner, gate: _Gate) -> CommitScan:
     fields = record.split(b'\0', 4)
     patch_bytes = fields[4]
     files = patch_bytes.count(b'diff --git ')
-    binary = patch_bytes.count(b'\nBinary files ')
+    # a NUL in a patch (git prints it --text) is binary, or UTF-16/32 text whose words the
+    # byte-level look cannot see: only the parser's decoding tells which
+    wide = b'\0' in patch_bytes
     maybe = gate.record_hit(record)
-    if not maybe and b'.env' not in patch_bytes and not gate.wants_any(patch_bytes):
+    if not maybe and not wide and b'.env' not in patch_bytes and not gate.wants_any(patch_bytes):
         sha = fields[0].decode('ascii')
         return CommitScan(
-            sha=sha, commit=Commit(sha), findings=(), env_events=(), bytes=len(record), files=files, binary=binary
+            sha=sha, commit=Commit(sha), findings=(), env_events=(), bytes=len(record), files=files, binary=0
         )
     sha, author_text, date_text, message_text, patch_bytes = git.split_record(record)
     commit = Commit(sha, author_text, date_text)
@@ -146,12 +148,14 @@ def _scan_record(record: bytes, scanner: Scanner, gate: _Gate) -> CommitScan:
     if maybe and gate.keyword_hit(message_text):
         findings += scanner.scan(Fragment(MESSAGE_PATH, message_text.rstrip('\n'), 1, commit))
     changes: Iterable[FileChange] = ()
-    patch_text = git.decode(patch_bytes)  # every way on from here reads it, once
-    if (maybe and gate.keyword_hit(patch_text)) or gate.wants_any(patch_bytes):
+    binary = 0
+    patch_text = git.decode(drop_binary_hunks(patch_bytes) if wide else patch_bytes)  # read once from here
+    if wide or (maybe and gate.keyword_hit(patch_text)) or gate.wants_any(patch_bytes):
         patch = parse_patch(patch_text, commit)
         for fragment in patch.fragments:
             findings += scanner.scan(fragment)
         changes = patch.files
+        binary = patch.binary
     elif b'.env' in patch_bytes:
         changes = file_changes(patch_text)
     return CommitScan(

@@ -87,7 +87,18 @@ class Finding(NamedTuple):
     def fingerprint(self) -> str:
         """Identity across runs: no line number, so it survives code moving."""
         key = self.secret_hash[:16] if self.secret_hash else self.message
-        return f'{self.rule_id}:{self.path}:{key}'
+        return f'{self.rule_id}:{name_text(self.path)}:{key}'
+
+
+def name_text(path: str) -> str:
+    """A path as text that can be written anywhere: git's names are bytes, kept here as str
+    with each byte that is not UTF-8 as a lone surrogate (surrogateescape), which no UTF-8
+    writer, JSON file or SQLite accepts; such a byte is spelled `\\xNN` instead."""
+    if path.isascii() or path.isprintable():
+        return path
+    import re  # rarely needed: names that are not UTF-8
+
+    return re.sub('[\udc80-\udcff]', lambda m: f'\\x{ord(m.group()) - 0xDC00:02x}', path)
 
 
 class Receipt(NamedTuple):

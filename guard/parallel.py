@@ -95,6 +95,9 @@ def _ignore_sigint() -> None:
     # Ctrl-C reaches the whole process group: the parent handles it (exit 130) and
     # tears the pool down; workers printing their own tracebacks would only be noise.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent unwinds on SIGTERM (exit 143) and its pool's terminate() sends SIGTERM
+    # here: a worker just ends (fork gave it the parent's raising handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _scan_batch(batch: Sequence[Entry]) -> tuple[list[Finding], sources.Tally]:

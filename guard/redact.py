@@ -28,3 +28,69 @@ def sha1_hex(secret: str) -> str:
     import hashlib
 
     return hashlib.sha1(secret.encode('utf-8', 'surrogateescape')).hexdigest()
+
+
+# ---- messages: errors that may quote user data -------------------------------------------------
+
+
+def redact_secrets(text: str) -> str:
+    """`text` (an error message that may quote a config line, a parser's snippet, a value)
+    with each secret the scanner finds in it replaced by its preview, as in a finding: the
+    built-in rules and the values of the developer's own env files. Only error paths call
+    this, so building the scanner here costs nothing on the way to a clean result."""
+    try:
+        spans = _secret_spans(text)
+    except Exception:  # the message must still be shown: mask what looks like a token
+        return _mask_tokens(text)
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + preview(text[start:end]) + text[end:]
+    return text
+
+
+def _secret_spans(text: str) -> list[tuple[int, int]]:
+    import contextlib
+    from pathlib import Path
+
+    from guard.config import Config
+    from guard.detectors import build_detectors
+    from guard.models import Fragment
+    from guard.own_secrets import own_secrets_detector
+    from guard.scanner import Scanner
+
+    detectors = build_detectors()
+    with contextlib.suppress(Exception):  # without them the built-in rules still redact
+        own = own_secrets_detector(Config(root=Path.cwd()))
+        if own is not None:
+            detectors.append(own)
+    starts = [0]
+    for line in text.split('\n'):
+        starts.append(starts[-1] + len(line) + 1)
+    spans: list[tuple[int, int]] = []
+    for finding in Scanner(detectors).scan(Fragment('<message>', text)):
+        if finding.line is None or not finding.column or not finding.end_column:
+            raise ValueError('a finding without a span')  # mask by shape instead
+        base = starts[finding.line - 1]
+        spans.append((base + finding.column - 1, base + finding.end_column - 1))
+    return _disjoint(spans)
+
+
+def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _mask_tokens(text: str) -> str:
+    """Every run of 20 or more token characters mixing upper case, lower case and digits."""
+    import re
+
+    def mask(match: re.Match[str]) -> str:
+        token = match.group()
+        mixed = any(c.isupper() for c in token) and any(c.islower() for c in token) and any(c.isdigit() for c in token)
+        return preview(token) if mixed else token
+
+    return re.sub(r'[A-Za-z0-9_+/=.~-]{20,}', mask, text)

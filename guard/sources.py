@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import codecs
 import os
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 
-from guard import git
+from guard import git, textcodec
 from guard.models import Fragment
-
-BINARY_SNIFF = 8000
-_BOMS = (
-    (codecs.BOM_UTF32_LE, 'utf-32'),
-    (codecs.BOM_UTF32_BE, 'utf-32'),
-    (codecs.BOM_UTF8, 'utf-8-sig'),
-    (codecs.BOM_UTF16_LE, 'utf-16'),
-    (codecs.BOM_UTF16_BE, 'utf-16'),
-)
 
 
 class Tally(SimpleNamespace):
@@ -43,16 +33,9 @@ class Tally(SimpleNamespace):
 
 
 def decode_text(data: bytes) -> str | None:
-    """Text of a file, or None when it is binary. Never raises on bad encodings."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data.decode(encoding, 'replace')
-    if b'\0' in data[:BINARY_SNIFF]:
-        return None
-    try:
-        return data.decode('utf-8')
-    except UnicodeDecodeError:
-        return data.decode('utf-8', 'replace')
+    """Text of a file, or None when it is binary (judged by content: guard/textcodec.py).
+    Never raises on bad encodings."""
+    return textcodec.decode_text(data)
 
 
 def display_path(base: str, relative: str) -> str:

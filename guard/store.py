@@ -184,7 +184,7 @@ class Store:
                 (
                     'INSERT OR IGNORE INTO env_events VALUES (?,?,?,?,?)',
                     (
-                        (e.commit.sha, e.commit.author, e.commit.date, e.path, e.kind)
+                        (e.commit.sha, e.commit.author, e.commit.date, _stored(e.path), e.kind)
                         for s in scans
                         for e in s.env_events
                     ),
@@ -196,7 +196,7 @@ class Store:
     def head_prints(self) -> dict[str, tuple[str, frozenset[str]]]:
         """path → (blob, fingerprints found in that blob at that path) as last scanned."""
         return {
-            path: (blob, frozenset(prints.split('\n')) - {''})
+            _loaded(path): (blob, frozenset(prints.split('\n')) - {''})
             for path, blob, prints in self.conn.execute('SELECT path, blob, prints FROM head_prints')
         }
 
@@ -207,7 +207,7 @@ class Store:
                 [
                     (
                         'INSERT OR REPLACE INTO head_prints VALUES (?, ?, ?)',
-                        ((path, blob, '\n'.join(sorted(prints))) for path, blob, prints in rows),
+                        ((_stored(path), blob, '\n'.join(sorted(prints))) for path, blob, prints in rows),
                     )
                 ],
                 warn,
@@ -233,7 +233,7 @@ class Store:
 
     def env_events(self, shas: set[str]) -> list[EnvEvent]:
         return [
-            EnvEvent(path, kind, Commit(sha, author, date))
+            EnvEvent(_loaded(path), kind, Commit(sha, author, date))
             for sha, author, date, path, kind in self.conn.execute('SELECT * FROM env_events')
             if sha in shas
         ]
@@ -280,6 +280,18 @@ _INVALID_ROWS = f"""SELECT
   + (SELECT COUNT(*) FROM commits WHERE typeof(bytes) != 'integer' OR typeof(files) != 'integer')"""
 
 
+def _stored(path: str) -> str | bytes:
+    """A path as SQLite can hold it: git's bytes, kept in a str with lone surrogates where
+    they are not UTF-8, go in as a BLOB (sqlite3 refuses such a str); others as TEXT."""
+    if path.isascii() or not any(0xD800 <= ord(c) <= 0xDFFF for c in path):
+        return path
+    return path.encode('utf-8', 'surrogateescape')
+
+
+def _loaded(value: object) -> str:
+    return value.decode('utf-8', 'surrogateescape') if isinstance(value, bytes) else str(value)
+
+
 def _finding_row(f: Finding) -> tuple[object, ...]:
     commit = f.commit or Commit('')
     return (
@@ -290,7 +302,7 @@ def _finding_row(f: Finding) -> tuple[object, ...]:
         int(f.severity),
         int(f.confidence),
         f.message,
-        f.path,
+        _stored(f.path),
         f.line,
         f.column,
         f.end_column,
@@ -307,7 +319,7 @@ def _finding(row: tuple[Any, ...]) -> Finding:
         rule_id=str(rule_id),
         severity=Severity(severity),
         message=str(message),
-        path=str(path),
+        path=_loaded(path),
         line=line if isinstance(line, int) else None,
         preview=str(preview),
         secret_hash=str(h),

@@ -23,3 +23,10 @@ def github_token(prefix: str = 'ghp') -> str:
 
 def aws_key_id() -> str:
     return 'AKIA' + random_body(16, string.ascii_uppercase + '234567')
+
+
+def binary_blob(n: int = 2048) -> bytes:
+    """Bytes such as compressed data or an image hold: random, so ~10 % control bytes and
+    most of the rest not UTF-8 (a few stray NULs alone do not make a file binary)."""
+    rng = random.Random(n)
+    return bytes(rng.randrange(256) for _ in range(n))

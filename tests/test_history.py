@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 from tests.conftest import commit_all, git, run_guard, write
-from tests.secrets import aws_key_id, github_token, random_body
+from tests.secrets import aws_key_id, binary_blob, github_token, random_body
 
 STORE = Path('.git') / 'guard' / 'history.sqlite3'
 
@@ -126,7 +126,7 @@ def test_every_ref_by_default_and_branch_narrows(repo: Path) -> None:
 
 
 def test_binary_files_are_skipped(repo: Path) -> None:
-    (repo / 'blob.bin').write_bytes(b'\0\1' + github_token().encode())
+    (repo / 'blob.bin').write_bytes(binary_blob() + github_token().encode())
     commit_all(repo)
     code, _, stderr = history()
     assert code == 0

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import commit_all, git, run_guard, write
-from tests.secrets import github_token
+from tests.secrets import binary_blob, github_token
 
 
 def test_clean_tree_exits_0_with_receipt(repo: Path) -> None:
@@ -69,7 +69,7 @@ def test_inline_allow_keeps_the_reason(repo: Path) -> None:
 
 
 def test_binary_non_utf8_and_odd_names_do_not_crash(repo: Path) -> None:
-    (repo / 'blob.bin').write_bytes(b'\0\1\2' + github_token().encode())
+    (repo / 'blob.bin').write_bytes(binary_blob() + github_token().encode())
     (repo / 'latin1.txt').write_bytes('café = "'.encode('latin-1') + github_token().encode() + b'"\n')
     write(repo / 'with space\tand tab.txt', f'{github_token()}\n')
     write(repo / 'ünïcode.txt', f'{github_token()}\n')

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import GUARD, commit_all, git, run_guard, write
-from tests.secrets import github_token
+from tests.secrets import binary_blob, github_token
 
 
 def staged_json(*args: str, cwd: Path | None = None) -> tuple[int, list[dict[str, object]], str]:
@@ -167,7 +167,7 @@ def test_binary_and_submodule_are_skipped_and_said(repo: Path, tmp_path: Path) -
     write(sub / 'f.txt', 'f\n')
     commit_all(sub)
     git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', str(sub), 'vendored')
-    (repo / 'blob.bin').write_bytes(b'\0\1\2' + github_token().encode())
+    (repo / 'blob.bin').write_bytes(binary_blob() + github_token().encode())
     git('add', '-A')
     result = run_guard('scan', '--staged')
     assert result.returncode == 0, result.stdout

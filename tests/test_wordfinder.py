@@ -24,3 +24,8 @@ def test_find_all_and_line_span() -> None:
     text = 'one\ntwo three\nfour'
     assert line_span(text, text.index('three')) == (4, 13)
     assert line_span('x' * 1000, 500, reach=10) == (490, 510)
+
+
+def test_lone_surrogates_keep_offsets_and_do_not_raise() -> None:
+    text = 'caf\udce9 secret = 1'  # b'caf\xe9 ...' decoded with surrogateescape
+    assert WordFinder(['secret']).spans(text) == [(5, 11)]

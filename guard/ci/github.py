@@ -227,7 +227,9 @@ def summary_markdown(report: Report, p: Plan, fail_on: Severity) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace('|', '\\|').replace('`', "'").replace('\n', ' ')
+    from guard.report.printable import printable  # names that are not UTF-8, control characters
+
+    return printable(text).replace('|', '\\|').replace('`', "'")
 
 
 def append_file(path: str, text: str) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from guard import git
+from guard.cli import say
 from guard.cli.output import FORMAT_NAMES, emit
 from guard.errors import InputError
 from guard.models import Report
@@ -56,7 +57,7 @@ def scan_history(
         jobs=jobs or 0,
         use_cache=not no_cache,
         progress=progress,
-        warn=lambda line: click.echo(f'guard: warning: {line}', err=True),
+        warn=lambda line: say(f'guard: warning: {line}'),
         keep_allowed=fmt == 'html',  # the HTML audit lists allowed ones too, collapsed
     )
     if progress is not None:

@@ -12,6 +12,8 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 
+from guard import textcodec
+
 
 class WordFinder:
     """Start and end offsets of `words` written lower, Capitalised or UPPER case."""
@@ -35,7 +37,12 @@ class WordFinder:
         def find(text: str) -> list[tuple[int, int]]:
             if text.isascii():
                 return [(start, end) for _, start, end in ascii_automaton.find_matches_as_indexes(text.encode())]
-            return [(start, end) for _, start, end in automaton.find_matches_as_indexes(text)]
+            try:
+                matches = automaton.find_matches_as_indexes(text)
+            except UnicodeEncodeError:  # lone surrogates (bytes that were not UTF-8) reach Rust as
+                # an error: U+FFFD in their place keeps every offset (sources scrub them already)
+                matches = automaton.find_matches_as_indexes(textcodec.scrub(text))
+            return [(start, end) for _, start, end in matches]
 
         return find
 

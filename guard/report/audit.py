@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from guard.models import Report
 from guard.report.history import history_dict, write_groups
+from guard.report.printable import printable
 from guard.report.sarif import write_sarif as write_report_sarif
 from guard.report.text import receipt_line
 
@@ -37,11 +38,11 @@ def write_json(audit: OrgAudit, out: IO[str]) -> None:
 def write_text(audit: OrgAudit, out: IO[str]) -> None:
     """A section per repository: its groups as scan-history prints them, then its receipt."""
     for result in audit.results:
-        out.write(f'== {result.name}\n')
+        out.write(f'== {printable(result.name)}\n')
         write_groups(result.groups, out)
         out.write(receipt_line(result.report) + '\n\n')
     for failure in audit.failures:
-        out.write(f'== {failure.name}\ncould not scan: {failure.reason}\n\n')
+        out.write(f'== {printable(failure.name)}\ncould not scan: {printable(failure.reason)}\n\n')
 
 
 def write_sarif(audit: OrgAudit, out: IO[str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import IO
 
 from guard.models import Finding, Report, Severity
+from guard.report.printable import printable
 
 COMMAND = {
     Severity.CRITICAL: 'error',
@@ -17,7 +18,9 @@ PER_LEVEL_CAP = 10  # GitHub shows at most 10 annotations of each level per step
 
 
 def escape_data(text: str) -> str:
-    return text.replace('%', '%25').replace('\r', '%0D').replace('\n', '%0A')
+    """A workflow command's data: GitHub's own escapes, then no other control character
+    (the log renders ANSI escapes, so a file name could colour or hide lines)."""
+    return printable(text.replace('%', '%25').replace('\r', '%0D').replace('\n', '%0A'))
 
 
 def escape_property(text: str) -> str:

@@ -8,6 +8,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from guard.models import Report
 from guard.report.as_json import finding_dict, report_dict
+from guard.report.printable import printable
 from guard.report.text import finding_line
 
 if TYPE_CHECKING:  # guard.history is imported only when an audit runs
@@ -18,7 +19,7 @@ def write_groups(groups: Sequence[Group], out: IO[str]) -> None:
     """`path:line: rule message (preview)` then the group's history on an indented line."""
     for group in groups:
         out.write(finding_line(group.finding) + '\n')
-        out.write(f'    {group.describe()}\n')
+        out.write(f'    {printable(group.describe())}\n')  # authors come from the repository
 
 
 def group_dict(group: Group) -> dict[str, Any]:

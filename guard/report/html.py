@@ -20,7 +20,7 @@ from typing import IO, TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from guard import __version__
-from guard.models import Commit, Report, Severity
+from guard.models import Commit, Report, Severity, name_text
 from guard.report import html_assets, timeline
 from guard.report.htmlview import (
     MESSAGE_PATH,
@@ -48,7 +48,7 @@ SHOWN_REFS = 30  # the receipt lists this many refs by name, then counts the res
 def write_html(report: Report, out: IO[str]) -> None:
     """`guard scan --format html`: the findings of files or of a commit range."""
     entries = entries_from_findings((*report.findings, *report.suppressed))
-    out.write(render(build_page(report, entries, rule_table())))
+    out.write(name_text(render(build_page(report, entries, rule_table()))))
 
 
 def write_audit_html(
@@ -56,7 +56,7 @@ def write_audit_html(
 ) -> None:
     """`guard scan-history --format html`: the audit's groups (reported and allowed)."""
     entries = entries_from_groups(groups, report, facts.exposure)
-    out.write(render(build_page(report, entries, rule_table(extra_rules), facts)))
+    out.write(name_text(render(build_page(report, entries, rule_table(extra_rules), facts))))
 
 
 def write_org_html(audit: OrgAudit, out: IO[str]) -> None:
@@ -75,7 +75,7 @@ def write_org_html(audit: OrgAudit, out: IO[str]) -> None:
         suppressed=tuple(f for r in audit.results for f in r.report.suppressed),
     )
     title = f'{len(audit.results)} repositories' if len(audit.results) != 1 else audit.results[0].name
-    out.write(render(build_page(report, entries, rule_table(), title=title)))
+    out.write(name_text(render(build_page(report, entries, rule_table(), title=title))))
 
 
 def rule_table(extra: Iterable[Rule] = ()) -> dict[str, Rule]:

@@ -7,7 +7,7 @@ import urllib.parse
 from typing import IO, Any
 
 from guard import __version__
-from guard.models import Finding, Report, Severity
+from guard.models import Finding, Report, Severity, name_text
 
 SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json'
 MAX_RESULTS = 25_000
@@ -28,13 +28,16 @@ SECURITY_SEVERITY = {
 
 
 def artifact_uri(path: str) -> str:
+    """A relative (or file://) URI: the path's bytes percent-encoded, so a name that is not
+    UTF-8 (bytes kept as lone surrogates) is written exactly, as RFC 3986 allows."""
+    data = path.encode('utf-8', 'surrogateescape')
     if path.startswith('/'):
-        return 'file://' + urllib.parse.quote(path)
-    return urllib.parse.quote(path.removeprefix('./'))
+        return 'file://' + urllib.parse.quote(data)
+    return urllib.parse.quote(data.removeprefix(b'./'))
 
 
 def _rule(finding: Finding) -> dict[str, Any]:
-    description = finding.message[:1024] or finding.rule_id
+    description = name_text(finding.message)[:1024] or finding.rule_id
     return {
         'id': finding.rule_id,
         'name': finding.rule_id,
@@ -59,7 +62,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         region['startColumn'] = finding.column
         if finding.end_column and finding.end_column > finding.column:
             region['endColumn'] = finding.end_column
-    message = finding.message + (f' ({finding.preview})' if finding.preview else '')
+    message = name_text(finding.message) + (f' ({name_text(finding.preview)})' if finding.preview else '')
     if finding.commit is not None:
         message += f' in commit {finding.commit.sha[:12]}'
     return {

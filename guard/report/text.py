@@ -1,10 +1,14 @@
-"""`path:line: rule-id message (preview)`, one finding a line, and the receipt."""
+"""`path:line: rule-id message (preview)`, one finding a line, and the receipt.
+
+Each line goes through `printable`: names and messages from the repository cannot forge
+lines or send terminal escapes."""
 
 from __future__ import annotations
 
 from typing import IO
 
 from guard.models import Finding, Receipt, Report
+from guard.report.printable import printable
 
 
 def location(finding: Finding) -> str:
@@ -16,7 +20,7 @@ def location(finding: Finding) -> str:
 
 def finding_line(finding: Finding) -> str:
     preview = f' ({finding.preview})' if finding.preview else ''
-    return f'{location(finding)}: {finding.rule_id} {finding.message}{preview}'
+    return printable(f'{location(finding)}: {finding.rule_id} {finding.message}{preview}')
 
 
 def write_text(report: Report, out: IO[str]) -> None:
@@ -37,7 +41,7 @@ def receipt_line(report: Report) -> str:
     line = ' '.join(parts)
     if r.notes:
         line += ' [' + '; '.join(r.notes) + ']'
-    return line
+    return printable(line)
 
 
 def _size(n: int) -> str:
