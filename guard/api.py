@@ -140,6 +140,11 @@ def scan_pre_push(stdin_text: str, remote: str | None, config: Config) -> Report
     return _scan_selection(selection, 'scan --pre-push', config, started)
 
 
+def scan_selection(selection: gitsources.Selection, mode: str, config: Config) -> Report:
+    """Commits already chosen (`guard ci`: what a new branch brings, see gitsources.new_commits)."""
+    return _scan_selection(selection, mode, config, time.perf_counter())
+
+
 def _scan_selection(selection: gitsources.Selection, mode: str, config: Config, started: float) -> Report:
     from guard import gitsources
 

@@ -461,3 +461,37 @@ def tracked_files(top: Path) -> list[str]:
     """Every path in the index, relative to `top`."""
     proc = run(['-C', os.fspath(top), 'ls-files', '-z', '--cached', '--deduplicate'])
     return split_nul(proc.stdout)
+
+
+# ---- which commits a remote lacks (new branches, force-pushes: guard.gitsources) ----
+
+
+def current_branch() -> str | None:
+    """The branch HEAD is on (short name), None when detached or outside a repository."""
+    proc = run(['symbolic-ref', '-q', '--short', 'HEAD'], check=False)
+    return decode(proc.stdout).strip() or None if proc.returncode == 0 else None
+
+
+def remote_branches(remote: str) -> dict[str, str]:
+    """Branch name → commit of each remote-tracking branch of `remote` (its HEAD alias left out)."""
+    prefix = f'refs/remotes/{remote}/'
+    proc = run(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(symref)', prefix], check=False)
+    branches: dict[str, str] = {}
+    for line in decode(proc.stdout).splitlines():
+        name, sha, symref = (line.split('\0') + ['', ''])[:3]
+        if not symref and name.startswith(prefix):
+            branches[name[len(prefix) :]] = sha
+    return branches
+
+
+def remote_default_branch(remote: str) -> str | None:
+    """The branch `refs/remotes/<remote>/HEAD` names (set by `git clone`), if any."""
+    proc = run(['symbolic-ref', '-q', f'refs/remotes/{remote}/HEAD'], check=False)
+    ref = decode(proc.stdout).strip()
+    prefix = f'refs/remotes/{remote}/'
+    return ref[len(prefix) :] if proc.returncode == 0 and ref.startswith(prefix) else None
+
+
+def is_ancestor(ancestor: str, descendant: str) -> bool:
+    """Whether `descendant` holds `ancestor` (equal counts)."""
+    return run(['merge-base', '--is-ancestor', ancestor, descendant], check=False).returncode == 0

@@ -122,6 +122,8 @@ def ci(
 def _run(plan: github.Plan, config: Config) -> Report:
     if plan.kind == 'range':
         return api.scan_range(plan.spec, config)
+    if plan.kind == 'commits' and plan.selection is not None:
+        return api.scan_selection(plan.selection, f'ci {plan.spec}', config)
     if plan.kind == 'history':
         report, _groups = api.scan_history(config, branches=(plan.head,) if plan.head else ())
         return report
