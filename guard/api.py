@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,8 +12,9 @@ from guard import sources
 from guard.config import Config
 from guard.detectors import build_detectors
 from guard.detectors.base import Detector
+from guard.errors import InputError
 from guard.filters import partition
-from guard.models import Finding, Receipt, Report
+from guard.models import Finding, Fragment, Receipt, Report
 from guard.scanner import Scanner
 
 if TYPE_CHECKING:
@@ -58,21 +60,64 @@ def finish(findings: Iterable[Finding], receipt: Receipt, config: Config) -> Rep
 
 def scan_paths(paths: Sequence[str], config: Config, *, use_gitignore: bool = True) -> Report:
     started = time.perf_counter()
+    missing = [p for p in paths if not os.path.lexists(p)]
+    if missing:
+        more = f' (and {len(missing) - 1} more)' if len(missing) > 1 else ''
+        raise InputError(f'{missing[0]}{more}: no such file or directory: check the path')
     tally = sources.Tally()
     scanner = make_scanner(config)
     from guard import parallel
 
     entries = sources.file_entries(paths, use_gitignore=use_gitignore, tally=tally)
+    if config.allow.paths:  # never read: allow.paths says they are not to be scanned
+        entries = (e for e in entries if not _allowlisted(e[1], config, tally))
     findings = parallel.scan_entries(scanner, entries, max_size=config.max_file_size, tally=tally)
-    receipt = Receipt(
-        mode='scan',
+    receipt = _receipt('scan', tally, started, empty=_why_empty(paths, tally, use_gitignore))
+    return finish(findings, receipt, config)
+
+
+ALLOWLISTED = 'allowlisted (allow.paths)'
+
+
+def _allowlisted(shown: str, config: Config, tally: sources.Tally) -> bool:
+    if config.allow.allows_path(shown):
+        tally.skip(ALLOWLISTED)
+        return True
+    return False
+
+
+def _receipt(mode: str, tally: sources.Tally, started: float, *, empty: str = '') -> Receipt:
+    return Receipt(
+        mode=mode,
         files=tally.files,
         bytes=tally.bytes,
         skipped=tally.skipped,
         seconds=time.perf_counter() - started,
         notes=tally.notes(),
+        empty=empty,
+        unreadable=tally.reasons.get(sources.UNREADABLE, 0),
     )
-    return finish(findings, receipt, config)
+
+
+def _why_empty(paths: Sequence[str], tally: sources.Tally, use_gitignore: bool) -> str:
+    """Why a path scan read no file ('' when it read some)."""
+    if tally.files:
+        return ''
+    if tally.reasons.get(ALLOWLISTED):
+        return 'every file is allowlisted (allow.paths)' if len(tally.reasons) == 1 else 'every file was skipped'
+    if tally.skipped:
+        return 'every file was skipped'
+    on_disk = any(not p.startswith('.git') for arg in paths for p in _some_files(arg))
+    if use_gitignore and on_disk:
+        return 'every file is ignored by .gitignore (--no-gitignore scans them)'
+    return 'no files there'
+
+
+def _some_files(arg: str) -> Iterable[str]:
+    """A few files below `arg` as a plain walk sees them (only asked when git listed none)."""
+    for directory, _dirs, files in os.walk(arg):
+        for name in files[:1]:
+            yield os.path.relpath(os.path.join(directory, name), arg)
 
 
 def scan_stdin(data: bytes, name: str, config: Config) -> Report:
@@ -80,15 +125,10 @@ def scan_stdin(data: bytes, name: str, config: Config) -> Report:
     tally = sources.Tally()
     fragment = sources.stdin_fragment(data, name, tally)
     findings = make_scanner(config).scan(fragment) if fragment is not None else []
-    receipt = Receipt(
-        mode='scan --stdin',
-        files=tally.files,
-        bytes=tally.bytes,
-        skipped=tally.skipped,
-        seconds=time.perf_counter() - started,
-        notes=tally.notes(),
-    )
-    return finish(findings, receipt, config)
+    empty = 'the input is binary' if fragment is None else ''
+    if fragment is not None and config.allow.allows_path(name):
+        empty = f'{name} is allowlisted (allow.paths)'
+    return finish(findings, _receipt('scan --stdin', tally, started, empty=empty), config)
 
 
 # ---- git sources: staged, ranges, pre-push, history (see guard/gitsources.py, guard/history.py) ----
@@ -102,16 +142,25 @@ def scan_staged(paths: Sequence[str], config: Config) -> Report:
     tally = sources.Tally()
     scanner = make_scanner(config)
     fragments = gitsources.staged_fragments(paths, max_size=config.max_file_size, tally=tally)
-    findings = list(scanner.scan_all(fragments))
-    receipt = Receipt(
-        mode='scan --staged',
-        files=tally.files,
-        bytes=tally.bytes,
-        skipped=tally.skipped,
-        seconds=time.perf_counter() - started,
-        notes=tally.notes() or (('nothing staged',) if not tally.files else ()),
-    )
+    allowed: set[str] = set()
+    findings = list(scanner.scan_all(_noting_allowed(fragments, config, allowed)))
+    empty = ''
+    if not tally.files:
+        empty = 'every staged change is binary, a submodule or a deletion' if tally.skipped else 'nothing staged'
+    elif len(allowed) >= tally.files:
+        empty = 'every staged file is allowlisted (allow.paths)'
+    receipt = _receipt('scan --staged', tally, started, empty=empty)
+    # the index is what is read: a working tree file that cannot be read does not stop the hook
+    receipt = receipt._replace(notes=receipt.notes or (('nothing staged',) if not tally.files else ()), unreadable=0)
     return finish(findings, receipt, config)
+
+
+def _noting_allowed(fragments: Iterable[Fragment], config: Config, allowed: set[str]) -> Iterator[Fragment]:
+    """The fragments, noting the paths allow.paths keeps from being scanned."""
+    for fragment in fragments:
+        if config.allow.paths and config.allow.allows_path(fragment.path):
+            allowed.add(fragment.path)
+        yield fragment
 
 
 def scan_range(spec: str, config: Config) -> Report:
@@ -169,6 +218,7 @@ def _scan_selection(selection: gitsources.Selection, mode: str, config: Config, 
         skipped=binary,
         seconds=time.perf_counter() - started,
         notes=tuple(notes),
+        empty='' if selection.commits else 'no commits to scan',
     )
     return finish(findings, receipt, config)
 
@@ -220,6 +270,7 @@ def scan_history(
         skipped=result.binary,
         seconds=time.perf_counter() - started,
         notes=tuple(notes),
+        empty='' if result.commits else 'no commits to scan',
     )
     report = finish([g.finding for g in result.groups], receipt, config)
     shown = {f.fingerprint for f in report.findings}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -15,9 +16,15 @@ NOT_A_REPO = 'not a git repository'
 
 
 def run(
-    args: list[str], cwd: Path | str | None = None, *, stdin: bytes | None = None, check: bool = True
+    args: list[str],
+    cwd: Path | str | None = None,
+    *,
+    stdin: bytes | None = None,
+    check: bool = True,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run git with `args`; a missing git or a failing command raises GitError."""
+    """Run git with `args` (`env`: variables to set on top of ours); a missing git or a failing
+    command raises GitError."""
     try:
         proc = subprocess.run(
             ['git', *args],
@@ -25,6 +32,7 @@ def run(
             input=stdin,
             capture_output=True,
             check=False,
+            env={**os.environ, **env} if env else None,
         )
     except FileNotFoundError:
         raise GitError('git is not installed or not on PATH: install git, or pass files to scan') from None
@@ -46,9 +54,10 @@ def is_not_a_repo(proc: subprocess.CompletedProcess[bytes]) -> bool:
     return proc.returncode != 0 and NOT_A_REPO in decode(proc.stderr).lower()
 
 
-def listed_files(directory: Path) -> list[str] | None:
+def listed_files(directory: Path, *, unopened: list[str] | None = None) -> list[str] | None:
     """Tracked and untracked-but-not-ignored files below `directory`, relative to it;
-    None when `directory` is not inside a git work tree (or git is missing)."""
+    None when `directory` is not inside a git work tree (or git is missing). Directories
+    git could not open (it warns and goes on) are added to `unopened`, relative to it too."""
     try:
         proc = run(
             [
@@ -62,6 +71,7 @@ def listed_files(directory: Path) -> list[str] | None:
                 '--deduplicate',
             ],
             check=False,
+            env=_UNTRANSLATED,  # its warnings are parsed
         )
     except GitError:
         return None
@@ -69,7 +79,13 @@ def listed_files(directory: Path) -> list[str] | None:
         if is_not_a_repo(proc) or b'outside repository' in proc.stderr:
             return None
         raise GitError(f'git ls-files failed in {directory}: {decode(proc.stderr).strip()}')
+    if unopened is not None and proc.stderr:
+        unopened += [decode(m) for m in _UNOPENED.findall(proc.stderr)]
     return split_nul(proc.stdout)
+
+
+_UNTRANSLATED = {'LC_ALL': 'C', 'LANGUAGE': 'C'}
+_UNOPENED = re.compile(rb"could not open directory '(.*?)': ", re.MULTILINE)
 
 
 # ---- git sources: staged changes, commit ranges, history ------------------------------------
@@ -478,7 +494,7 @@ def remote_branches(remote: str) -> dict[str, str]:
     proc = run(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(symref)', prefix], check=False)
     branches: dict[str, str] = {}
     for line in decode(proc.stdout).splitlines():
-        name, sha, symref = (line.split('\0') + ['', ''])[:3]
+        name, sha, symref = [*line.split('\0'), '', ''][:3]
         if not symref and name.startswith(prefix):
             branches[name[len(prefix) :]] = sha
     return branches

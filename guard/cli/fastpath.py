@@ -30,6 +30,9 @@ FLAGS = {
     '--require-allow-reason': 'require_allow_reason',
     '--report-unused': 'report_unused',
     '--fail-on-unused': 'fail_on_unused',
+    '--no-baseline': 'no_baseline',
+    '--fail-on-empty': 'fail_on_empty',
+    '--skip-unreadable': 'skip_unreadable',
 }
 VALUES = {'--config': 'config_path', '--format': 'fmt', '--baseline': 'baseline_file', '--output': 'output'}
 PATHS = ('config_path', 'baseline_file', 'output')  # click.Path(path_type=Path)

@@ -33,6 +33,12 @@ from guard.cli.scanning import run_scan, scan_args
 @click.option('--output', type=click.Path(dir_okay=False, path_type=Path), help='Write the report here.')
 @click.option('--config', 'config_path', type=click.Path(path_type=Path), help='Config file (.guard.yaml).')
 @click.option('-q', '--quiet', is_flag=True, help='No receipt on stderr.')
+@click.option('--fail-on-empty', is_flag=True, help='Exit 2 when nothing was scanned (the receipt says why), for CI.')
+@click.option(
+    '--skip-unreadable',
+    is_flag=True,
+    help='Files or directories that cannot be read are named in the receipt, not exit 2.',
+)
 @suppression_options
 def scan(**params: Any) -> int:
     """Scan files or directories (default: the current directory) for secrets."""
