@@ -17,7 +17,9 @@ from guard.cli.scanning import run_scan, scan_args
 
 
 @click.command()
-@click.argument('paths', nargs=-1, type=click.Path(path_type=str))
+# readable=False: guard names what it cannot read (exit 2 unless --skip-unreadable), and under
+# --staged reads the index, where a working tree file's permissions do not matter
+@click.argument('paths', nargs=-1, type=click.Path(path_type=str, readable=False))
 @click.option('--stdin', 'use_stdin', is_flag=True, help='Scan standard input.')
 @click.option('--stdin-name', default='<stdin>', show_default=True, help='Path to report for --stdin.')
 @click.option('--no-gitignore', is_flag=True, help='Also scan files that .gitignore excludes.')
