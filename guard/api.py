@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from guard import sources
 from guard.config import Config
-from guard.detectors import build_detectors
+from guard.detectors import build_detectors, check_disabled
 from guard.detectors.base import Detector
 from guard.errors import InputError
 from guard.filters import partition
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 
 def make_scanner(config: Config) -> Scanner:
+    check_disabled(config.disabled_rules, config.extra_rules, config.source or 'config')
     detectors = build_detectors(config.disabled_rules, config.extra_rules)
     return Scanner([*detectors, *configured_detectors(config)], config.allow)
 
@@ -41,12 +42,20 @@ def configured_detectors(config: Config) -> list[Detector]:
         own = own_secrets_detector(config)
         if own is not None:
             extra.append(own)
-    return extra
+    from guard.detectors import narrowed
+
+    return [d for detector in extra for d in narrowed(detector, config.disabled_rules)]
 
 
 def finish(findings: Iterable[Finding], receipt: Receipt, config: Config) -> Report:
     """Apply the configured floors and split allowed findings from reported ones."""
-    kept = [f for f in findings if f.severity >= config.min_severity and f.confidence >= config.min_confidence]
+    kept = [
+        f
+        for f in findings
+        if f.severity >= config.min_severity
+        and f.confidence >= config.min_confidence
+        and f.rule_id not in config.disabled_rules  # the ids no detector makes (env-file-in-history)
+    ]
     reported, suppressed = partition(kept)
     if not (config.baseline or config.require_allow_reason):
         return Report(findings=tuple(reported), suppressed=tuple(suppressed), receipt=receipt)
@@ -227,7 +236,10 @@ def rules_version(scanner: Scanner) -> str:
     """What decides findings, hashed: rule ids and patterns, other detectors, the allowlist."""
     from guard.store import rules_version as digest
 
-    parts = [f'{d.id}\0{getattr(getattr(d, "rule", None), "pattern", type(d).__name__)}' for d in scanner.detectors]
+    parts = [
+        f'{d.id}\0{getattr(getattr(d, "rule", None), "pattern", type(d).__name__)}\0{",".join(sorted(d.reports))}'
+        for d in scanner.detectors
+    ]
     return digest([*sorted(parts), repr(scanner.allowlist)])
 
 

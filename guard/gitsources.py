@@ -24,6 +24,9 @@ from guard.scanner import Scanner
 from guard.sources import Tally, read_file
 
 MESSAGE_PATH = '<commit-message>'
+# what scan-history reports for an env file ever committed (guard.history groups the events)
+ENV_RULE = 'env-file-in-history'
+ENV_MESSAGE = 'env file committed to git history'
 _TEMPLATE_SUFFIXES = frozenset({'example', 'sample', 'template', 'dist', 'tmpl', 'tpl'})
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from guard import git
-from guard.gitsources import MESSAGE_PATH, CommitScan, EnvEvent, prepare_gate, scan_commits
+from guard.gitsources import ENV_MESSAGE, ENV_RULE, MESSAGE_PATH, CommitScan, EnvEvent, prepare_gate, scan_commits
 from guard.models import Commit, Finding, Fragment, Severity
 from guard.scanner import Scanner
 from guard.sources import decode_text
@@ -24,8 +24,6 @@ from guard.sources import decode_text
 if TYPE_CHECKING:  # sqlite3 is imported when an audit opens its store
     from guard.store import Store
 
-ENV_RULE = 'env-file-in-history'
-ENV_MESSAGE = 'env file committed to git history'
 MIN_CHUNK = 64  # commits per worker task: enough to amortise a `git log` start
 TASKS_PER_JOB = 4  # more tasks than workers, so progress is saved often and loads balance
 

@@ -63,6 +63,7 @@ class RuleDetector:
         self.rule = rule
         self.id = rule.id
         self.keywords = rule.keywords
+        self.reports = {rule.id: rule.description}
 
     @functools.cached_property
     def _regex(self) -> re.Pattern[str]:
