@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from guard.detectors import PARSERS, build_detectors
-from guard.detectors.base import Detector
 from guard.detectors.rules import RuleDetector, builtin_rules
 from tests.conftest import commit_all, git, run_guard, write
 from tests.secrets import github_token, random_body
@@ -87,6 +85,9 @@ def test_unknown_id_in_rules_disable_is_exit_2_naming_the_closest(repo: Path) ->
 
 
 def test_every_detector_declares_what_it_reports() -> None:
+    from guard.detectors import PARSERS, build_detectors
+    from guard.detectors.base import Detector
+
     for parser in PARSERS:
         reports = vars(parser).get('reports')
         assert isinstance(reports, dict) and reports, f'{parser.__name__} declares no reports'
