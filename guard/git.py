@@ -511,3 +511,35 @@ def remote_default_branch(remote: str) -> str | None:
 def is_ancestor(ancestor: str, descendant: str) -> bool:
     """Whether `descendant` holds `ancestor` (equal counts)."""
     return run(['merge-base', '--is-ancestor', ancestor, descendant], check=False).returncode == 0
+
+
+def path_changes(paths: Sequence[str], until: str = 'HEAD') -> list[tuple[str, str, str, frozenset[str]]]:
+    """(sha, author, ISO date, which of `paths` it changes) of each commit of `until` changing any of
+    `paths`, in one `git log` (scan-history: which commit removed a secret). Paths go on stdin."""
+    if not paths:
+        return []
+    query = f'{until}\n--\n' + ''.join(f':(literal){p}\n' for p in paths)
+    proc = run(
+        [
+            '-c',
+            'core.quotePath=false',
+            'log',
+            '--format=%x01%H%x00%an <%ae>%x00%aI',
+            '--name-only',
+            '--no-renames',
+            '--no-show-signature',
+            '--stdin',
+        ],
+        stdin=query.encode('utf-8', 'surrogateescape'),
+        check=False,
+    )
+    if proc.returncode != 0:
+        return []
+    wanted = set(paths)
+    out = []
+    for record in decode(proc.stdout).split('\x01')[1:]:
+        header, _, names = record.partition('\n')
+        fields = header.split('\0')
+        if len(fields) == 3:
+            out.append((fields[0], fields[1], fields[2], frozenset(n for n in names.splitlines() if n in wanted)))
+    return out

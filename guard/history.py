@@ -36,7 +36,7 @@ class ChunkResult:
     (sha, bytes, files) row, full CommitScans only for those holding something (pickling
     thousands of empty ones back to the parent cost more than scanning them)."""
 
-    rows: tuple[tuple[str, int, int], ...]
+    rows: tuple[tuple[str, int, int, int], ...]  # (sha, bytes, files, binary files)
     scans: tuple[CommitScan, ...]
     binary: int
 
@@ -89,7 +89,7 @@ def _scan_chunk(commits: Sequence[str], scanner: Scanner, tick: Callable[[int], 
     scans = []
     binary = pending = 0
     for scan in scan_commits(commits, scanner):
-        rows.append((scan.sha, scan.bytes, scan.files))
+        rows.append((scan.sha, scan.bytes, scan.files, scan.binary))
         binary += scan.binary
         if scan.findings or scan.env_events:
             scans.append(scan)
@@ -171,6 +171,43 @@ def group_findings(
             )
         )
     return groups
+
+
+REMOVAL_SEARCH = 30  # commits after the last occurrence searched for the one that removed it
+
+
+def removed_in(groups: Iterable[Group], scanner: Scanner, age: Callable[[Commit], int]) -> list[Group]:
+    """Each group gone from HEAD with the commit that removed it: the first commit of HEAD after
+    its last occurrence whose version of the file no longer holds it (None when that is not within
+    REMOVAL_SEARCH commits of the file, or the secret left on another branch). Two git calls for
+    all groups: one log of the files' changes, one batch of their contents."""
+    groups = list(groups)
+    gone = [g for g in groups if g.at_head is False and g.last.sha]
+    if not gone:
+        return groups
+    changes = git.path_changes(sorted({g.finding.path for g in gone}))
+    candidates: dict[str, list[Commit]] = {}
+    for group in gone:
+        path, after = group.finding.path, age(group.last)
+        later = [Commit(sha, a, d) for sha, a, d, paths in changes if path in paths and age(Commit(sha)) > after]
+        candidates[group.finding.fingerprint] = sorted(later, key=age)[:REMOVAL_SEARCH]
+    specs = sorted({f'{c.sha}:{g.finding.path}' for g in gone for c in candidates[g.finding.fingerprint]})
+    blobs = git.cat_files(specs)
+    removed = {g.finding.fingerprint: _removal(g, candidates[g.finding.fingerprint], blobs, scanner) for g in gone}
+    return [
+        dataclasses.replace(g, removed=removed[g.finding.fingerprint]) if g.finding.fingerprint in removed else g
+        for g in groups
+    ]
+
+
+def _removal(group: Group, later: Sequence[Commit], blobs: dict[str, bytes | None], scanner: Scanner) -> Commit | None:
+    path = group.finding.path
+    for commit in later:
+        data = blobs.get(f'{commit.sha}:{path}')
+        text = decode_text(data) if data is not None else None
+        if text is None or group.finding.fingerprint not in {f.fingerprint for f in scanner.scan(Fragment(path, text))}:
+            return commit
+    return None
 
 
 def env_groups(
@@ -290,7 +327,7 @@ def audit(
             store.save(result.rows, result.scans, warnings)
             _flush(warnings, warn)
             binary += result.binary
-            for _sha, size, changed in result.rows:
+            for _sha, size, changed, _binary in result.rows:
                 total_bytes += size
                 files += changed
             for scan in result.scans:
@@ -299,9 +336,10 @@ def audit(
         # this run's results come from memory, so a store that failed mid-run loses nothing
         findings += store.findings(known)
         events += store.env_events(known)
-        stored_bytes, stored_files = store.sizes(known)
+        stored_bytes, stored_files, stored_binary = store.sizes(known)
         total_bytes += stored_bytes
         files += stored_files
+        binary += stored_binary  # a run served from the store counts what the first run skipped
         paths = {e.path for e in events} | {f.path for f in findings if f.path != MESSAGE_PATH}
         at_head = head_prints(sorted(paths), scanner, store, warnings)
         _flush(warnings, warn)
@@ -313,7 +351,7 @@ def audit(
     def age(commit: Commit) -> int:
         return position.get(commit.sha, -1)
 
-    groups = [*env_groups(events, at_head, age), *group_findings(findings, at_head, age)]
+    groups = [*env_groups(events, at_head, age), *removed_in(group_findings(findings, at_head, age), scanner, age)]
     groups.sort(key=lambda g: (g.finding.path, g.finding.rule_id, age(g.first)))
     notes: tuple[str, ...] = () if commits else ('no commits: nothing to scan',)
     if commits and shallow:

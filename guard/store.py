@@ -19,11 +19,12 @@ from typing import Any
 from guard.gitsources import CommitScan, EnvEvent
 from guard.models import Commit, Confidence, Finding, Severity
 
-SCHEMA_VERSION = '3'
+SCHEMA_VERSION = '4'
 FILE_NAME = 'history.sqlite3'
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS commits (sha TEXT PRIMARY KEY, bytes INTEGER NOT NULL, files INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS commits (
+    sha TEXT PRIMARY KEY, bytes INTEGER NOT NULL, files INTEGER NOT NULL, binary INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS findings (
     sha TEXT NOT NULL, author TEXT NOT NULL, date TEXT NOT NULL,
     rule_id TEXT NOT NULL, severity INTEGER NOT NULL, confidence INTEGER NOT NULL, message TEXT NOT NULL,
@@ -131,27 +132,28 @@ class Store:
     def scanned(self) -> set[str]:
         return {row[0] for row in self.conn.execute('SELECT sha FROM commits')}
 
-    def sizes(self, shas: set[str]) -> tuple[int, int]:
-        """(bytes of patch, files changed) of `shas`, which are stored commits. When they
-        are all of them (a re-run with nothing new) SQLite sums them, not a Python loop."""
-        count, total_size, total_files = self.conn.execute(
-            'SELECT COUNT(*), TOTAL(bytes), TOTAL(files) FROM commits'
+    def sizes(self, shas: set[str]) -> tuple[int, int, int]:
+        """(bytes of patch, files changed, binary files skipped) of `shas`, which are stored
+        commits. When they are all of them (a re-run with nothing new) SQLite sums them."""
+        count, total_size, total_files, total_binary = self.conn.execute(
+            'SELECT COUNT(*), TOTAL(bytes), TOTAL(files), TOTAL(binary) FROM commits'
         ).fetchone()
         if count == len(shas):
-            return int(total_size), int(total_files)
-        size = files = 0
-        for sha, n, f in self.conn.execute('SELECT sha, bytes, files FROM commits'):
+            return int(total_size), int(total_files), int(total_binary)
+        size = files = binary = 0
+        for sha, n, f, b in self.conn.execute('SELECT sha, bytes, files, binary FROM commits'):
             if sha in shas:
                 size += n
                 files += f
-        return size, files
+                binary += b
+        return size, files, binary
 
-    def save(self, rows: Sequence[tuple[str, int, int]], scans: Sequence[CommitScan], warn: list[str]) -> None:
-        """Record a batch of scanned commits ((sha, bytes, files) rows) and what those in
+    def save(self, rows: Sequence[tuple[str, int, int, int]], scans: Sequence[CommitScan], warn: list[str]) -> None:
+        """Record a batch of scanned commits ((sha, bytes, files, binary) rows) and what those in
         `scans` held."""
         self._write(
             [
-                ('INSERT OR REPLACE INTO commits VALUES (?, ?, ?)', rows),
+                ('INSERT OR REPLACE INTO commits VALUES (?, ?, ?, ?)', rows),
                 (
                     'INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
                     (_finding_row(f) for s in scans for f in s.findings),

@@ -106,19 +106,23 @@ def write_json(report: Report, groups: tuple[Group, ...], out: IO[str]) -> None:
     from guard.report.as_json import finding_dict, report_dict
 
     data = report_dict(report)
-    data['groups'] = [
-        {
-            **finding_dict(g.finding),
-            'first_commit': g.first._asdict(),
-            'last_commit': g.last._asdict(),
-            'removed_in': g.removed._asdict() if g.removed else None,
-            'occurrences': g.occurrences,
-            'at_head': g.at_head,
-        }
-        for g in groups
-    ]
+    history = {g.finding.fingerprint: group_history(g) for g in groups}
+    # every finding carries what the text output says of its group, env files and secrets alike
+    for key in ('findings', 'suppressed'):
+        data[key] = [{**item, **history.get(item['fingerprint'], {})} for item in data[key]]
+    data['groups'] = [{**finding_dict(g.finding), **group_history(g)} for g in groups]
     json.dump(data, out, indent=2, ensure_ascii=False)
     out.write('\n')
+
+
+def group_history(g: Group) -> dict[str, Any]:
+    return {
+        'first_commit': g.first._asdict(),
+        'last_commit': g.last._asdict(),
+        'removed_in': g.removed._asdict() if g.removed else None,
+        'occurrences': g.occurrences,
+        'at_head': g.at_head,
+    }
 
 
 class Progress:
