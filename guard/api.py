@@ -294,6 +294,7 @@ def run_checks(names: Sequence[str], config: Config, options: CheckOptions | Non
     from guard.checks import CheckOptions, Workspace, registry
 
     started = time.perf_counter()
+    check_disabled(config.disabled_rules, config.extra_rules, config.source or 'config')
     workspace = Workspace(config, options or CheckOptions())
     checks = registry()
     findings: list[Finding] = []

@@ -105,3 +105,27 @@ def test_detect_secrets_ids_are_the_installed_plugins() -> None:
     from guard.detectors.ds_adapter import SECRET_TYPES
 
     assert sorted(SECRET_TYPES) == sorted(get_mapping_from_secret_type_to_class())
+
+
+def test_check_ids_are_in_the_namespace_and_can_be_disabled(repo: Path) -> None:
+    import re
+
+    from guard.baseline import UNUSED_RULE
+    from guard.checks.ids import REPORTS
+
+    checks = Path(__file__).resolve().parent.parent / 'guard' / 'checks'
+    emitted = {
+        m
+        for source in checks.glob('*.py')
+        for m in re.findall(r"(?:rule_id=|_finding\(\s*)'([a-z][a-z0-9-]+)'", source.read_text(encoding='utf-8'))
+    }
+    assert len(emitted) > 10 and emitted | {UNUSED_RULE} == set(REPORTS)
+    write(repo / '.env', 'DATABASE_URL=postgres://localhost/dev\n')
+    git('add', '.env')
+    assert 'env-file-tracked' in run_guard('check', 'gitignore').stdout
+    write(repo / '.guard.yaml', 'rules:\n  disable: [env-file-tracked]\n')
+    assert 'env-file-tracked' not in run_guard('check', 'gitignore').stdout
+    assert run_guard('rules', 'show', 'env-file-tracked').returncode == 0
+    write(repo / '.guard.yaml', 'rules:\n  disable: [env-file-traked]\n')
+    typo = run_guard('check', 'gitignore')
+    assert typo.returncode == 2 and "did you mean 'env-file-tracked'?" in typo.stderr

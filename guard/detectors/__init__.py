@@ -76,13 +76,14 @@ class Narrowed:
 
 
 def other_reports() -> dict[str, str]:
-    """Ids findings carry that no rule or parser reports: the detectors config switches on, and
-    scan-history's env files."""
+    """Ids findings carry that no rule or parser reports: the detectors config switches on,
+    scan-history's env files, the hygiene checks and the baseline policy."""
+    from guard.checks.ids import REPORTS as CHECKS
     from guard.detectors.ds_adapter import DetectSecretsDetector
     from guard.gitsources import ENV_MESSAGE, ENV_RULE
     from guard.own_secrets import OwnSecretsDetector
 
-    return {**OwnSecretsDetector.reports, ENV_RULE: ENV_MESSAGE, **DetectSecretsDetector.reports}
+    return {**OwnSecretsDetector.reports, ENV_RULE: ENV_MESSAGE, **DetectSecretsDetector.reports, **CHECKS}
 
 
 def parser_reports() -> dict[str, tuple[str, Detector]]:
