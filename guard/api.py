@@ -252,6 +252,7 @@ def scan_history(
     use_cache: bool = True,
     progress: Callable[[int, int], None] | None = None,
     warn: Callable[[str], None] | None = None,
+    chunk_scan: history.ChunkScan | None = None,
 ) -> tuple[Report, tuple[history.Group, ...]]:
     """Every commit of every ref (or `branches`), findings grouped by fingerprint; the report
     holds each group's first occurrence."""
@@ -268,6 +269,7 @@ def scan_history(
         use_cache=use_cache,
         progress=progress,
         warn=warn,
+        chunk_scan=chunk_scan,
     )
     cached = result.commits - result.scanned
     notes = [f'{result.refs} refs', f'{result.scanned} commits scanned, {cached} from the store']

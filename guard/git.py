@@ -543,3 +543,31 @@ def path_changes(paths: Sequence[str], until: str = 'HEAD') -> list[tuple[str, s
         if len(fields) == 3:
             out.append((fields[0], fields[1], fields[2], frozenset(n for n in names.splitlines() if n in wanted)))
     return out
+
+
+# ---- `guard audit`: repositories it clones and fetches itself ----------------------------------
+
+
+def clone_mirror(url: str, dest: Path) -> None:
+    """A mirror clone (every ref, no work tree) of `url` at `dest`; GitError with git's reason."""
+    proc = run(['clone', '--mirror', '--quiet', '--', url, os.fspath(dest)], check=False)
+    if proc.returncode != 0:
+        raise GitError(f'cannot clone {url}: {_first_line(proc.stderr)}')
+
+
+def fetch_mirror(dest: Path) -> None:
+    """Bring a mirror clone up to date (refs removed upstream are pruned)."""
+    proc = run(['fetch', '--prune', '--quiet', 'origin'], cwd=dest, check=False)
+    if proc.returncode != 0:
+        raise GitError(f'cannot fetch into {dest}: {_first_line(proc.stderr)}')
+
+
+def is_repository(directory: Path) -> bool:
+    """Whether `directory` is the top of a work tree or a bare repository."""
+    proc = run(['rev-parse', '--git-dir'], cwd=directory, check=False)
+    return proc.returncode == 0
+
+
+def _first_line(stderr: bytes) -> str:
+    lines = [line for line in decode(stderr).splitlines() if line.strip()]
+    return lines[-1].removeprefix('fatal: ').strip() if lines else 'git failed'

@@ -28,6 +28,9 @@ MIN_CHUNK = 64  # commits per worker task: enough to amortise a `git log` start
 TASKS_PER_JOB = 4  # more tasks than workers, so progress is saved often and loads balance
 
 Progress = Callable[[int, int], None]
+# How an audit gets its results for the commits the store lacks: by default a fork pool
+# here; `guard audit` hands in what its Dask tasks already scanned.
+ChunkScan = Callable[[Sequence[str], Scanner], Iterable['ChunkResult']]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -304,6 +307,7 @@ def audit(
     use_cache: bool = True,
     progress: Progress | None = None,
     warn: Callable[[str], None] | None = None,
+    chunk_scan: ChunkScan | None = None,
 ) -> Audit:
     """Scan the commits the store does not know yet, save them as they finish, and group
     everything in range (stored and new) by fingerprint."""
@@ -323,7 +327,12 @@ def audit(
         files = binary = total_bytes = 0
         findings: list[Finding] = []
         events: list[EnvEvent] = []
-        for result in scan_parallel(todo, scanner, jobs or default_jobs(), progress):
+        results = (
+            chunk_scan(todo, scanner)
+            if chunk_scan is not None
+            else scan_parallel(todo, scanner, jobs or default_jobs(), progress)
+        )
+        for result in results:
             store.save(result.rows, result.scans, warnings)
             _flush(warnings, warn)
             binary += result.binary

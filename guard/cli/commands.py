@@ -15,6 +15,7 @@ COMMANDS: dict[str, str] = {
     'scan': 'guard.cli.scan:scan',
     'rules': 'guard.cli.rules:rules',
     'scan-history': 'guard.cli.history:scan_history',
+    'audit': 'guard.cli.audit:audit',
     'baseline': 'guard.cli.baseline:baseline',
     'install': 'guard.cli.install:install',
     'uninstall': 'guard.cli.install:uninstall',

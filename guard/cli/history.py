@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -14,9 +13,6 @@ from guard import git
 from guard.cli.output import FORMAT_NAMES, emit
 from guard.errors import InputError
 from guard.models import Report
-
-if TYPE_CHECKING:  # guard.history is imported only when the command runs
-    from guard.history import Group
 
 
 @click.command('scan-history')
@@ -64,11 +60,13 @@ def scan_history(
     )
     if progress is not None:
         progress.clear()
+    from guard.report.history import write_groups, write_json
+
     if fmt == 'text':
-        _write(output, lambda out: write_groups(groups, out))
+        write_output(output, lambda out: write_groups(groups, out))
         return _receipt(report, quiet)
     if fmt == 'json':
-        _write(output, lambda out: write_json(report, groups, out))
+        write_output(output, lambda out: write_json(report, groups, out))
         return _receipt(report, quiet)
     return emit(report, fmt, output, quiet)
 
@@ -81,7 +79,7 @@ def _receipt(report: Report, quiet: bool) -> int:
     return report.exit_code
 
 
-def _write(output: Path | None, writer: Any) -> None:
+def write_output(output: Path | None, writer: Any) -> None:
     if output is None:
         writer(sys.stdout)
         sys.stdout.flush()
@@ -91,38 +89,6 @@ def _write(output: Path | None, writer: Any) -> None:
             writer(fh)
     except OSError as e:
         raise InputError(f'cannot write {output}: {e.strerror}') from None
-
-
-def write_groups(groups: tuple[Group, ...], out: IO[str]) -> None:
-    """`path:line: rule message (preview)` then the group's history on an indented line."""
-    from guard.report.text import finding_line
-
-    for group in groups:
-        out.write(finding_line(group.finding) + '\n')
-        out.write(f'    {group.describe()}\n')
-
-
-def write_json(report: Report, groups: tuple[Group, ...], out: IO[str]) -> None:
-    from guard.report.as_json import finding_dict, report_dict
-
-    data = report_dict(report)
-    history = {g.finding.fingerprint: group_history(g) for g in groups}
-    # every finding carries what the text output says of its group, env files and secrets alike
-    for key in ('findings', 'suppressed'):
-        data[key] = [{**item, **history.get(item['fingerprint'], {})} for item in data[key]]
-    data['groups'] = [{**finding_dict(g.finding), **group_history(g)} for g in groups]
-    json.dump(data, out, indent=2, ensure_ascii=False)
-    out.write('\n')
-
-
-def group_history(g: Group) -> dict[str, Any]:
-    return {
-        'first_commit': g.first._asdict(),
-        'last_commit': g.last._asdict(),
-        'removed_in': g.removed._asdict() if g.removed else None,
-        'occurrences': g.occurrences,
-        'at_head': g.at_head,
-    }
 
 
 class Progress:

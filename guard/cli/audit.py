@@ -1,0 +1,115 @@
+"""`guard audit`: many repositories' histories on a Dask cluster, one merged report."""
+
+from __future__ import annotations
+
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import click
+
+from guard.cli.history import write_output
+from guard.errors import UsageError
+
+FORMATS = ('text', 'json', 'sarif')
+
+
+@click.command('audit')
+@click.argument('repos', nargs=-1, metavar='REPO...')
+@click.option('--repos-file', type=click.Path(dir_okay=False, path_type=Path), help='More REPOs, one a line.')
+@click.option('--scheduler', metavar='ADDRESS', help='A Dask scheduler (tcp://host:8786); default: a local cluster.')
+@click.option('--workers', type=click.IntRange(min=1), help='Local cluster size (default: CPU cores).')
+@click.option(
+    '--workdir',
+    type=click.Path(file_okay=False, path_type=Path),
+    help='Where repositories given as URLs are cloned (default: ~/.cache/guard/audit).',
+)
+@click.option(
+    '--chunk-commits',
+    type=click.IntRange(min=1),
+    help='Commits per scan task (default: a large history is spread over every worker).',
+)
+@click.option('--branch', 'branches', multiple=True, metavar='REF', help='Only commits reachable from REF.')
+@click.option('--since', metavar='DATE|REV', help='Only commits after a revision, or since a date.')
+@click.option('--no-cache', is_flag=True, help="Rescan every commit, ignoring each repository's store.")
+@click.option('--format', 'fmt', type=click.Choice(FORMATS), default='text', show_default=True)
+@click.option('--output', type=click.Path(dir_okay=False, path_type=Path), help='Write the report here.')
+@click.option('--config', 'config_path', type=click.Path(path_type=Path), help='One config for every repository.')
+@click.option('-q', '--quiet', is_flag=True, help='No progress and no receipt on stderr.')
+def audit(
+    repos: tuple[str, ...],
+    repos_file: Path | None,
+    scheduler: str | None,
+    workers: int | None,
+    workdir: Path | None,
+    chunk_commits: int | None,
+    branches: tuple[str, ...],
+    since: str | None,
+    no_cache: bool,
+    fmt: str,
+    output: Path | None,
+    config_path: Path | None,
+    quiet: bool,
+) -> int:
+    """Scan every commit of every ref of many repositories (paths or git URLs) on Dask.
+
+    Each repository gets exactly what `guard scan-history` reports in it; a repository that
+    cannot be read is named in the receipt and the run goes on."""
+    from guard.audit import engine
+    from guard.audit import repos as repo_list
+    from guard.report.audit import AUDIT_REPORTERS
+    from guard.report.text import receipt_line
+
+    names = [*repos, *(repo_list.read_repos_file(repos_file) if repos_file else ())]
+    if not names:
+        raise UsageError('guard audit: name at least one repository (a path or a git URL), or pass --repos-file')
+    if config_path is not None and not config_path.is_file():
+        raise UsageError(f'{config_path}: config file not found; pass an existing file to --config')
+    if scheduler and workers:
+        raise UsageError('--workers sizes the local cluster; a --scheduler brings its own workers')
+    jobs = repo_list.jobs(
+        names,
+        workdir or repo_list.default_workdir(),
+        config=config_path,
+        branches=branches,
+        since=since,
+        use_cache=not no_cache,
+        run_id=uuid.uuid4().hex,
+    )
+    progress = Progress() if not quiet and sys.stderr.isatty() else None
+    with engine.cluster_client(scheduler, workers) as client:
+        result = engine.run(jobs, client, progress=progress, chunk_commits=chunk_commits)
+    if progress is not None:
+        progress.clear()
+    write_output(output, lambda out: AUDIT_REPORTERS[fmt](result, out))
+    if not quiet:
+        for failure in result.failures:
+            click.echo(f'guard: could not scan {failure.name}: {failure.reason}', err=True)
+        from guard.models import Report
+
+        findings = tuple(f for r in result.results for f in r.report.findings)
+        click.echo(receipt_line(Report(findings=findings, receipt=result.receipt)), err=True)
+    if not result.results:
+        click.echo('guard: no repository could be scanned', err=True)
+    return result.exit_code
+
+
+class Progress:
+    """`repositories done/total, commits done/known` on one stderr line, a few times a second."""
+
+    def __init__(self) -> None:
+        self.shown = 0.0
+
+    def __call__(self, repos_done: int, repos: int, commits_done: int, commits: int) -> None:
+        now = time.perf_counter()
+        if now - self.shown < 0.2 and repos_done < repos:
+            return
+        self.shown = now
+        click.echo(
+            f'\rguard audit: {repos_done}/{repos} repositories, {commits_done}/{commits} commits  ', err=True, nl=False
+        )
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo('\r\033[K', err=True, nl=False)
