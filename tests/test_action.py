@@ -430,3 +430,12 @@ def test_new_branch_scans_only_what_no_other_remote_branch_holds(project: Projec
         [str(GUARD_BIN / 'guard'), 'scan', '--range', f'{ZERO}..HEAD'], cwd=project.work, capture_output=True, text=True
     )
     assert same.returncode == 0 and 'not on origin/feature, origin/main' in same.stderr
+
+
+def test_fail_on_empty_input_fails_a_vacuous_run(project: Project, tmp_path: Path) -> None:
+    payload = push_payload(project, project.feature)  # before == after: nothing to scan
+    passed = run_scan_step(project.work, tmp_path, 'push', payload)
+    assert passed.code == 0 and 'nothing scanned: no commits to scan' in passed.stderr
+    failed = run_scan_step(project.work, tmp_path, 'push', payload, **{'fail-on-empty': 'true'})
+    assert failed.code == 2, failed.stderr
+    assert '--fail-on-empty' in failed.stderr and failed.outputs['findings'] == '0'
