@@ -9,6 +9,7 @@ text that exists only in a conflict resolution (an "evil merge").
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import gc
 import time
@@ -179,28 +180,53 @@ def group_findings(
 REMOVAL_SEARCH = 30  # commits after the last occurrence searched for the one that removed it
 
 
-def removed_in(groups: Iterable[Group], scanner: Scanner, age: Callable[[Commit], int]) -> list[Group]:
+def removed_in(
+    groups: Iterable[Group], scanner: Scanner, age: Callable[[Commit], int], store: Store, warn: list[str]
+) -> list[Group]:
     """Each group gone from HEAD with the commit that removed it: the first commit of HEAD after
     its last occurrence whose version of the file no longer holds it (None when that is not within
     REMOVAL_SEARCH commits of the file, or the secret left on another branch). Two git calls for
-    all groups: one log of the files' changes, one batch of their contents."""
+    the groups the store has no answer for: one log of the files' changes, one batch of their
+    contents. A removal found stays the answer while the last occurrence is the same; "none
+    found" holds only for the HEAD it was looked for at."""
     groups = list(groups)
-    gone = [g for g in groups if g.at_head is False and g.last.sha]
-    if not gone:
-        return groups
-    changes = git.path_changes(sorted({g.finding.path for g in gone}))
-    candidates: dict[str, list[Commit]] = {}
-    for group in gone:
-        path, after = group.finding.path, age(group.last)
-        later = [Commit(sha, a, d) for sha, a, d, paths in changes if path in paths and age(Commit(sha)) > after]
-        candidates[group.finding.fingerprint] = sorted(later, key=age)[:REMOVAL_SEARCH]
-    specs = sorted({f'{c.sha}:{g.finding.path}' for g in gone for c in candidates[g.finding.fingerprint]})
-    blobs = git.cat_files(specs)
-    removed = {g.finding.fingerprint: _removal(g, candidates[g.finding.fingerprint], blobs, scanner) for g in gone}
+    head = git.rev_parse('HEAD') or ''
+    known = store.removals(head)
+    removed: dict[str, Commit | None] = {}
+    gone = []
+    for g in groups:
+        if g.at_head is False and g.last.sha:
+            if (g.finding.fingerprint, g.last.sha) in known:
+                removed[g.finding.fingerprint] = known[g.finding.fingerprint, g.last.sha]
+            else:
+                gone.append(g)
+    if gone:
+        found = _removals(gone, scanner, age)
+        rows = [(g.finding.fingerprint, g.last.sha, found[g.finding.fingerprint]) for g in gone]
+        store.save_removals(rows, head, warn)
+        removed |= found
     return [
         dataclasses.replace(g, removed=removed[g.finding.fingerprint]) if g.finding.fingerprint in removed else g
         for g in groups
     ]
+
+
+def _removals(gone: Sequence[Group], scanner: Scanner, age: Callable[[Commit], int]) -> dict[str, Commit | None]:
+    by_path: dict[str, list[tuple[int, Commit]]] = {}  # each file's changes, oldest first
+    for sha, author, date, paths in git.path_changes(sorted({g.finding.path for g in gone})):
+        commit = Commit(sha, author, date)
+        for path in paths:
+            by_path.setdefault(path, []).append((age(commit), commit))
+    for changes in by_path.values():
+        changes.sort(key=lambda change: change[0])
+    candidates: dict[str, list[Commit]] = {}
+    for group in gone:
+        changes = by_path.get(group.finding.path, [])
+        start = bisect.bisect_right(changes, age(group.last), key=lambda change: change[0])
+        candidates[group.finding.fingerprint] = [c for _age, c in changes[start : start + REMOVAL_SEARCH]]
+    specs = sorted({f'{c.sha}:{g.finding.path}' for g in gone for c in candidates[g.finding.fingerprint]})
+    blobs = git.cat_files(specs)
+    return {g.finding.fingerprint: _removal(g, candidates[g.finding.fingerprint], blobs, scanner) for g in gone}
 
 
 def _removal(group: Group, later: Sequence[Commit], blobs: dict[str, bytes | None], scanner: Scanner) -> Commit | None:
@@ -351,16 +377,17 @@ def audit(
         binary += stored_binary  # a run served from the store counts what the first run skipped
         paths = {e.path for e in events} | {f.path for f in findings if f.path != MESSAGE_PATH}
         at_head = head_prints(sorted(paths), scanner, store, warnings)
+        # rev-list (--date-order) lists children before parents: its reverse position is the age
+        position = {sha: i for i, sha in enumerate(reversed(commits))}
+
+        def age(commit: Commit) -> int:
+            return position.get(commit.sha, -1)
+
+        secrets = removed_in(group_findings(findings, at_head, age), scanner, age, store, warnings)
         _flush(warnings, warn)
     finally:
         store.close()
-    # rev-list (--date-order) lists children before parents: its reverse position is the age
-    position = {sha: i for i, sha in enumerate(reversed(commits))}
-
-    def age(commit: Commit) -> int:
-        return position.get(commit.sha, -1)
-
-    groups = [*env_groups(events, at_head, age), *removed_in(group_findings(findings, at_head, age), scanner, age)]
+    groups = [*env_groups(events, at_head, age), *secrets]
     groups.sort(key=lambda g: (g.finding.path, g.finding.rule_id, age(g.first)))
     notes: tuple[str, ...] = () if commits else ('no commits: nothing to scan',)
     if commits and shallow:

@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS findings (
 CREATE TABLE IF NOT EXISTS env_events (sha TEXT NOT NULL, author TEXT NOT NULL, date TEXT NOT NULL,
     path TEXT NOT NULL, kind TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS head_prints (path TEXT PRIMARY KEY, blob TEXT NOT NULL, prints TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS removals (fingerprint TEXT NOT NULL, last TEXT NOT NULL, head TEXT NOT NULL,
+    sha TEXT NOT NULL, author TEXT NOT NULL, date TEXT NOT NULL, PRIMARY KEY (fingerprint, last));
 """
 
 
@@ -113,7 +115,8 @@ class Store:
         """Start over for another rules version (or store layout): old results do not apply."""
         self.conn.executescript(
             'DROP TABLE IF EXISTS commits; DROP TABLE IF EXISTS findings; '
-            'DROP TABLE IF EXISTS env_events; DROP TABLE IF EXISTS head_prints;' + _SCHEMA
+            'DROP TABLE IF EXISTS env_events; DROP TABLE IF EXISTS head_prints; DROP TABLE IF EXISTS removals;'
+            + _SCHEMA
         )
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('rules', ?)", (version,))
 
@@ -189,6 +192,32 @@ class Store:
                 ],
                 warn,
             )
+
+    def removals(self, head: str) -> dict[tuple[str, str], Commit | None]:
+        """(fingerprint, last occurrence) → the commit that removed it, as found before; None
+        (nothing found) only when it was looked for at this `head`."""
+        out: dict[tuple[str, str], Commit | None] = {}
+        for fingerprint, last, at, sha, author, date in self.conn.execute('SELECT * FROM removals'):
+            if sha:
+                out[str(fingerprint), str(last)] = Commit(str(sha), str(author), str(date))
+            elif at == head:
+                out[str(fingerprint), str(last)] = None
+        return out
+
+    def save_removals(self, rows: Sequence[tuple[str, str, Commit | None]], head: str, warn: list[str]) -> None:
+        """Remember which commit removed each (fingerprint, last occurrence), None: none found."""
+        self._write(
+            [
+                (
+                    'INSERT OR REPLACE INTO removals VALUES (?, ?, ?, ?, ?, ?)',
+                    (
+                        (fp, last, head, c.sha if c else '', c.author if c else '', c.date if c else '')
+                        for fp, last, c in rows
+                    ),
+                )
+            ],
+            warn,
+        )
 
     def _write(self, inserts: Sequence[tuple[str, Iterable[Sequence[object]]]], warn: list[str]) -> None:
         """Run `inserts` ((statement, rows), rows built only here) in one transaction; a failure

@@ -41,6 +41,8 @@ def test_json_gives_every_group_its_history_removed_in_included(repo: Path) -> N
     assert (env['first_commit']['sha'], env['removed_in']['sha']) == (env_added, env_removed)
     text = run_guard('scan-history').stdout
     assert f'removed in {removed[:12]}' in text  # the text output says the same
+    again, _ = history_json()  # the removal remembered by the store: the same answer
+    assert next(f for f in again['findings'] if f['path'] == 'a.py')['removed_in']['sha'] == removed
 
 
 def test_a_run_served_from_the_store_keeps_the_skipped_counts(repo: Path) -> None:
