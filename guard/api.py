@@ -20,6 +20,7 @@ from guard.scanner import Scanner
 if TYPE_CHECKING:
     from guard import gitsources, history
     from guard.checks import CheckOptions
+    from guard.report.htmlview import RepoFacts
 
 
 def make_scanner(config: Config) -> Scanner:
@@ -252,10 +253,12 @@ def scan_history(
     use_cache: bool = True,
     progress: Callable[[int, int], None] | None = None,
     warn: Callable[[str], None] | None = None,
+    keep_allowed: bool = False,
     chunk_scan: history.ChunkScan | None = None,
 ) -> tuple[Report, tuple[history.Group, ...]]:
     """Every commit of every ref (or `branches`), findings grouped by fingerprint; the report
-    holds each group's first occurrence."""
+    holds each group's first occurrence. The groups are the reported ones, and with
+    `keep_allowed` the allowed ones too (the report's `suppressed` says why each is)."""
     from guard import history
 
     started = time.perf_counter()
@@ -288,7 +291,20 @@ def scan_history(
     )
     report = finish([g.finding for g in result.groups], receipt, config)
     shown = {f.fingerprint for f in report.findings}
+    if keep_allowed:
+        shown |= {f.fingerprint for f in report.suppressed}
     return report, tuple(g for g in result.groups if g.finding.fingerprint in shown)
+
+
+def audit_facts(
+    config: Config, groups: Sequence[history.Group], *, branches: Sequence[str] = (), since: str | None = None
+) -> RepoFacts:
+    """What the HTML audit shows besides the groups: where each can still be seen (HEAD,
+    the default branch, other refs, only history), commit dates, the repository."""
+    from guard import auditfacts, history
+
+    scanner = make_scanner(config)
+    return auditfacts.gather(groups, scanner, rules_version(scanner), history.rev_list_args(branches, since))
 
 
 def run_checks(names: Sequence[str], config: Config, options: CheckOptions | None = None) -> Report:

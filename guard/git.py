@@ -257,6 +257,42 @@ def ref_count(args: Sequence[str]) -> Callable[[], int]:
     return count
 
 
+def ref_tips() -> list[tuple[str, str]]:
+    """(ref name, commit) of every ref; annotated tags peeled to their commit, refs naming
+    no commit (a tag of a tree) left out."""
+    fmt = '%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)'
+    tips = []
+    for line in decode(run(['for-each-ref', f'--format={fmt}']).stdout).splitlines():
+        name, kind, oid, peeled_kind, peeled = (line.split('\0') + [''] * 5)[:5]
+        if kind == 'commit':
+            tips.append((name, oid))
+        elif peeled_kind == 'commit':
+            tips.append((name, peeled))
+    return tips
+
+
+def symbolic_ref(name: str) -> str | None:
+    """The ref `name` points at (HEAD -> refs/heads/main), None when detached or missing."""
+    proc = run(['symbolic-ref', '-q', name], check=False)
+    return decode(proc.stdout).strip() or None if proc.returncode == 0 else None
+
+
+def author_times(args: Sequence[str]) -> Callable[[], list[int]]:
+    """The author time (Unix seconds) of each commit `git rev-list <args>` lists: git
+    starts now, the answer is read when called (as ref_count), so other work overlaps it."""
+    proc = subprocess.Popen(
+        ['git', 'log', '--format=%at', *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL
+    )
+
+    def times() -> list[int]:
+        out, err = proc.communicate()
+        if proc.returncode != 0:
+            raise not_a_repo_or(subprocess.CompletedProcess(proc.args, proc.returncode, out, err), 'git log')
+        return [int(t) for t in decode(out).split() if t.isdigit()]
+
+    return times
+
+
 @contextlib.contextmanager
 def log_stream(commits: Sequence[str]) -> Iterator[IO[bytes]]:
     """`git log -p` records (see LOG_OPTIONS) for exactly `commits`, in their order, streamed."""

@@ -55,6 +55,7 @@ class Group:
     occurrences: int
     at_head: bool | None  # None: not a file (commit messages)
     removed: Commit | None = None  # env files: the commit that last removed it
+    events: tuple[EnvEvent, ...] = ()  # env files: every add, change and removal, oldest first
 
     def describe(self) -> str:
         span = f'first {_short(self.first)}'
@@ -265,6 +266,7 @@ def env_groups(
                 occurrences=len([e for e in ordered if e.kind != 'D']),
                 at_head=still,
                 removed=None if still or not removals else removals[-1].commit,
+                events=tuple(ordered),
             )
         )
     return groups

@@ -36,6 +36,7 @@ STAGED_NEVER = (
     'distributed',
     'guard.store',
     'guard.parallel',
+    'guard.report.html',  # the HTML report and its assets are imported only when asked for
     'guard.cli.commands',
     'guard.cli.scan',
     'guard.baseline',

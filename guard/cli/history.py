@@ -57,6 +57,7 @@ def scan_history(
         use_cache=not no_cache,
         progress=progress,
         warn=lambda line: click.echo(f'guard: warning: {line}', err=True),
+        keep_allowed=fmt == 'html',  # the HTML audit lists allowed ones too, collapsed
     )
     if progress is not None:
         progress.clear()
@@ -67,6 +68,12 @@ def scan_history(
         return _receipt(report, quiet)
     if fmt == 'json':
         write_output(output, lambda out: write_json(report, groups, out))
+        return _receipt(report, quiet)
+    if fmt == 'html':
+        from guard.report.html import write_audit_html
+
+        facts = api.audit_facts(config, groups, branches=branches, since=since)
+        write_output(output, lambda out: write_audit_html(report, groups, facts, out, config.extra_rules))
         return _receipt(report, quiet)
     return emit(report, fmt, output, quiet)
 

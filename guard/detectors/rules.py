@@ -34,6 +34,8 @@ RULE_KEYS = frozenset(
         'paths',
         'placeholder_check',
         'samples',
+        'rotate_url',
+        'remediation',
     }
 )
 REQUIRED_KEYS = ('id', 'description', 'pattern', 'samples')
@@ -54,6 +56,8 @@ class Rule(NamedTuple):
     placeholder_check: bool = True  # drop obvious placeholders ('ghp_xxxx…')
     positive: tuple[str, ...] = ()  # samples that must produce a finding
     negative: tuple[str, ...] = ()  # samples that must not
+    rotate_url: str | None = None  # the provider's page where a leaked one is revoked or rotated
+    remediation: str | None = None  # one line: what to do about a leaked one (reports show it)
 
 
 class RuleDetector:
@@ -165,6 +169,7 @@ def rule_from_mapping(data: Mapping[str, Any], where: str) -> Rule:
         confidence = Confidence.parse(data.get('confidence', 'high'))
     except ValueError as e:
         raise ConfigError(f'{where}: rule {name}: {e}') from None
+    rotate_url, remediation = _rotation(data, f'{where}: rule {name}')
     return Rule(
         id=str(name),
         description=str(data['description']),
@@ -180,7 +185,22 @@ def rule_from_mapping(data: Mapping[str, Any], where: str) -> Rule:
         placeholder_check=bool(data.get('placeholder_check', True)),
         positive=positive,
         negative=negative,
+        rotate_url=rotate_url,
+        remediation=remediation,
     )
+
+
+def _rotation(data: Mapping[str, Any], where: str) -> tuple[str | None, str | None]:
+    """`rotate_url` and `remediation`, both optional: reports link the one and print the
+    other, so the URL must be https (a report is opened by people who will click it) and
+    the remediation one line."""
+    url = data.get('rotate_url')
+    if url is not None and (not isinstance(url, str) or not re.fullmatch(r'https://[^\s"<>]+', url)):
+        raise ConfigError(f'{where}: rotate_url must be an https:// URL without spaces')
+    text = data.get('remediation')
+    if text is not None and (not isinstance(text, str) or not text.strip() or '\n' in text.strip()):
+        raise ConfigError(f'{where}: remediation must be one line of text')
+    return url, text.strip() if isinstance(text, str) else None
 
 
 def rules_from_yaml(text: str, where: str) -> list[Rule]:

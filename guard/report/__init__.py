@@ -13,9 +13,18 @@ from guard.report.text import write_text
 
 Writer = Callable[[Report, IO[str]], None]
 
+
+def write_html(report: Report, out: IO[str]) -> None:
+    # imported when asked for: the HTML writer and its assets stay off the pre-commit path
+    from guard.report.html import write_html as write
+
+    write(report, out)
+
+
 REPORTERS: dict[str, Writer] = {
     'text': write_text,
     'json': write_json,
     'sarif': write_sarif,
     'github': write_github,
+    'html': write_html,
 }
