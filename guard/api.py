@@ -331,15 +331,24 @@ def run_checks(names: Sequence[str], config: Config, options: CheckOptions | Non
     return finish(findings, receipt, config)
 
 
-def env_example(config: Config, schema: Path | None = None) -> str:
-    """The text of a documented .env.example written from the env schema."""
-    from guard.checks import CheckOptions, Workspace
-    from guard.checks.env_schema import example_text, schema_path
+def env_example(config: Config, schema: Path | None = None, settings: str | None = None) -> str:
+    """The text of a documented .env.example written from the env schema or a settings class."""
+    from guard.checks import CheckOptions, Workspace, settings_class
+    from guard.checks.env_schema import example_text, schema_path, settings_example_text
     from guard.checks.schema_model import load_schema
     from guard.errors import UsageError
 
-    workspace = Workspace(config, CheckOptions(schema=schema))
+    if schema is not None and settings:
+        raise UsageError('pass either --schema or --settings, not both')
+    workspace = Workspace(config, CheckOptions(schema=schema, settings=settings))
+    ref = settings or (None if schema is not None else workspace.env.settings)
+    if ref:
+        answer = settings_class.probe(ref, settings_class.app_directory(workspace, ref), {}, 'describe')
+        return settings_example_text(ref, answer['fields'])
     path = schema_path(workspace)
     if path is None:
-        raise UsageError('no env.schema.yaml here: pass --schema FILE or set env.schema in .guard.yaml')
+        raise UsageError(
+            'no env.schema.yaml here: pass --schema FILE or --settings module:Class, '
+            'or set env.schema / env.settings in .guard.yaml'
+        )
     return example_text(load_schema(path, workspace.relative(path)))

@@ -42,6 +42,7 @@ ENV_KEYS: dict[str, str] = {
     'docs': 'list of docs files or globs that document keys (default README.md, docs/**/*.md)',
     'schema': 'path of the env schema (default env.schema.yaml)',
     'settings': 'a pydantic-settings class, module:Class',
+    'settings_dir': 'the directory env.settings is imported from (default: the one holding the module)',
     'env_files': 'list of env files env-schema validates (later wins)',
     'environment': 'the environment whose schema requirements apply',
     'scopes': 'mapping of code directory to the env template it reads',

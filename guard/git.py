@@ -581,6 +581,29 @@ def path_changes(paths: Sequence[str], until: str = 'HEAD') -> list[tuple[str, s
     return out
 
 
+def ignored_files(top: Path) -> list[str]:
+    """Untracked files git ignores, relative to `top`; an ignored directory is listed once as
+    `dir/` (`--directory`), so node_modules costs one entry, not a walk of its files."""
+    proc = run(['-C', os.fspath(top), 'ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory'])
+    return split_nul(proc.stdout)
+
+
+def grep_files(top: Path, needles: Sequence[str]) -> set[str] | None:
+    """Work-tree files (tracked and untracked, not ignored; text only) holding any of the fixed
+    strings, relative to `top`: git searches in C, so a check reads only the files that can
+    matter. None when git cannot answer (the caller then reads every file)."""
+    args = ['-C', os.fspath(top), 'grep', '-z', '-l', '-I', '-F', '--untracked', '--no-color']
+    for needle in needles:
+        args += ['-e', needle]
+    try:
+        proc = run(args, check=False)
+    except GitError:
+        return None
+    if proc.returncode not in (0, 1):
+        return None
+    return set(split_nul(proc.stdout))
+
+
 # ---- `guard audit`: repositories it clones and fetches itself ----------------------------------
 
 

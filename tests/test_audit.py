@@ -347,3 +347,29 @@ def _alive(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+def test_html_lists_every_repository_with_one_rotate_first(tmp_path: Path) -> None:
+    import html5lib
+
+    from tests.browser import dump_dom
+
+    tokens = [github_token(), github_token()]
+    one = small_repo(tmp_path / 'api', f'KEY = "{tokens[0]}"\n')
+    two = small_repo(tmp_path / 'web', f'KEY = "{tokens[1]}"\n')
+    write(two / 'later.py', 'A = 2\n')
+    commit_all(two, 'later')
+    page = tmp_path / 'audit.html'
+    proc = audit(str(one), str(two), '--workers', '2', '--format', 'html', '--output', str(page), cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    text = page.read_text()
+    parser = html5lib.HTMLParser(strict=False)
+    parser.parse(text)
+    assert parser.errors == []
+    assert not any(t in text or t[4:14] in text for t in tokens)
+    dom, requests = dump_dom(page, tmp_path / 'browser')
+    assert requests == []
+    rotate = dom[dom.index('id="rotate"') : dom.index('id="timeline"')]
+    assert rotate.count('data-rule="github-pat"') == 2  # one card per repository
+    assert f'class="repo">{one}</strong>' in rotate and f'class="repo">{two}</strong>' in rotate
+    assert 'ghp_…(40)' in dom and '2 repositories' in dom

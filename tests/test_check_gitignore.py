@@ -40,7 +40,11 @@ def test_missing_patterns_name_every_directory(repo: Path) -> None:
     monorepo(repo, '.env\n')
     code, found = findings(repo)
     assert code == 1
-    (missing,) = found
+    (missing,) = [f for f in found if f['rule_id'] == 'gitignore-missing']
+    # the real file is named too: nothing ignores it, nothing re-includes it on purpose
+    assert [(f['rule_id'], f['path']) for f in found if f is not missing] == [
+        ('env-file-not-ignored', 'frontend/.env.development')
+    ]
     assert missing['rule_id'] == 'gitignore-missing' and missing['path'] == '.gitignore'
     message = str(missing['message'])
     assert '`.env.local`' in message and '`.env.*.local`' in message and '`.env`' not in message
@@ -58,13 +62,17 @@ def test_nested_negation_is_not_an_ignore(repo: Path) -> None:
     assert 'backend/' in str(negated['message']) and 'frontend/' not in str(negated['message'])
 
 
-def test_global_excludes_and_info_exclude_count(repo: Path, tmp_path: Path) -> None:
-    monorepo(repo, '!.env.example\n')
+def test_global_excludes_and_info_exclude_count_but_are_noted(repo: Path, tmp_path: Path) -> None:
+    monorepo(repo, '!.env.example\n!.env.development\n')
     write(tmp_path / 'global-ignore', '.env\n.env.*.local\n')
     git('config', 'core.excludesFile', str(tmp_path / 'global-ignore'), cwd=repo)
     write(repo / '.git/info/exclude', '.env.local\n')
+    write(repo / 'backend/.env', 'DATABASE_URL=postgres://localhost/app\n')
     code, found = findings(repo)
     assert (code, found) == (0, [])
+    receipt = run_guard('check', 'gitignore', cwd=repo).stderr
+    assert 'backend/.env is ignored only by' in receipt and 'a teammate is not covered' in receipt
+    assert '`.env.local` in the root, backend/, frontend/ is ignored only by .git/info/exclude' in receipt
 
 
 def test_tracked_env_file_is_a_finding_even_when_ignored_now(repo: Path) -> None:
@@ -132,12 +140,20 @@ def test_fix_does_not_override_a_deliberate_negation(repo: Path) -> None:
     assert (repo / '.gitignore').read_text() == MONOREPO_GITIGNORE
 
 
-def test_key_files_are_checked_by_default(repo: Path) -> None:
+def test_key_file_patterns_are_advice_until_a_key_file_exists(repo: Path) -> None:
     write(repo / '.gitignore', '.env\n.env.local\n.env.*.local\n')
+    proc = run_guard('check', 'gitignore', cwd=repo)
+    assert proc.returncode == 0, proc.stdout
+    assert 'advice: no key file exists' in proc.stderr and '`*.pem`' in proc.stderr
+    write(repo / 'deploy/server.pem', 'not really a key\n')
+    write(repo / 'ops/id_ed25519', 'not really a key\n')
     code, found = findings(repo)
     assert code == 1
-    (keys,) = found
-    assert keys['severity'] == 'medium' and '`*.pem`' in str(keys['message'])
+    assert sorted((f['rule_id'], f['path'], f['severity']) for f in found) == [
+        ('env-file-not-ignored', 'deploy/server.pem', 'medium'),
+        ('env-file-not-ignored', 'ops/id_ed25519', 'medium'),
+    ]
+    assert 'add `*.pem` to .gitignore' in str(found[0]['message'] + found[1]['message'])
 
 
 def test_outside_a_repository_it_says_what_it_skipped(tmp_path: Path) -> None:

@@ -303,7 +303,10 @@ def test_settings_import_failures_are_clear_and_never_echo_values(repo: Path) ->
         cwd=repo,
         env={'DB_URL': f'mysql://root:{secret}@db/app', 'APP_TOKEN': secret},
     )
-    assert proc.returncode == 2 and 'validated its settings on import' in proc.stderr
+    # the import-time Settings() is validated with exactly those values: findings, not exit 2
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.startswith('myapp/config.py:5: env-schema-invalid DB_URL: unsupported url mysq…(')
+    assert 'from environment' in proc.stdout
     assert secret not in proc.stdout + proc.stderr
 
 
@@ -456,3 +459,17 @@ def test_no_environ_validates_the_local_env_files_that_exist(repo: Path) -> None
     assert proc.returncode == 2 and 'env.schema.yaml:3: unknown type' in proc.stderr
     proc = run_guard('check', 'env-schema', '--no-environ', '--settings', 'no_such_module:Settings', cwd=repo)
     assert proc.returncode == 2 and "cannot import 'no_such_module:Settings'" in proc.stderr  # nor a settings class
+
+
+def test_env_example_never_writes_a_secret_default() -> None:
+    from guard.checks.env_schema import example_text
+    from guard.checks.schema_model import parse_schema
+
+    default = 'pw' + random_body(20)
+    schema = parse_schema(
+        f'variables:\n  API_TOKEN: {{type: secret, required: false, default: {default}, description: Token}}\n',
+        'env.schema.yaml',
+    )
+    text = example_text(schema)
+    assert default not in text
+    assert '# optional, secret; secret\nAPI_TOKEN=\n' in text

@@ -123,3 +123,26 @@ def test_reader_dispatch_and_platform_keys() -> None:
     assert reader_for('config/settings.yml') is None
     assert is_platform_key('GITHUB_SHA') and is_platform_key('NODE_ENV') and not is_platform_key('DATABASE_URL')
     assert is_platform_key('INTERNAL_X', ['INTERNAL_*'])
+
+
+def test_valibot_and_t3_env_schemas_are_key_lists() -> None:
+    valibot = """import * as v from 'valibot';
+const Env = v.object({
+  DATABASE_URL: v.pipe(v.string(), v.url()),
+  REDIS_URL: v.optional(v.string()),
+});
+export const env = v.parse(Env, import.meta.env);
+"""
+    assert sorted(names(js_usages(valibot, 'env.ts'))) == [('DATABASE_URL', 3), ('REDIS_URL', 4)]
+    t3 = """import { createEnv } from '@t3-oss/env-nextjs';
+export const env = createEnv({
+  server: { AUTH_SECRET: z.string(), nested: { inner: 1 } },
+  client: { NEXT_PUBLIC_API_URL: z.string().url() },
+  runtimeEnv: { AUTH_SECRET: process.env.AUTH_SECRET, NEXT_PUBLIC_API_URL: process.env.NEXT_PUBLIC_API_URL },
+});
+"""
+    found = {n for n, _ in names(js_usages(t3, 'env.ts'))}
+    assert found == {'AUTH_SECRET', 'NEXT_PUBLIC_API_URL'}
+    # an object literal without the whole environment parsed is not a schema of env keys
+    plain = 'const o = z.object({ NAME: z.string() });\nconst x = process.env.A;\n'
+    assert [u.name for u in js_usages(plain, 'a.ts')] == ['A']

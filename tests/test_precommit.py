@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests import monorepo
 from tests.conftest import commit_all, git, write
 from tests.secrets import github_token
 
@@ -337,3 +338,134 @@ def test_env_schema_hook_validates_the_local_env_file(repo: Path, hook_repo: tup
     failed = pre_commit('run', cwd=repo, env=env)
     assert failed.returncode == 1, failed.stdout
     assert '.env:1: env-schema-invalid PORT' in failed.stdout and '70000' not in failed.stdout
+
+
+# --- issue 15: the four hooks on a seed-shaped monorepo ------------------------------------------
+
+FOUR_HOOKS = ('guard-secrets', 'guard-gitignore', 'guard-env-example', 'guard-env-schema')
+
+
+def _hook_status(output: str) -> dict[str, str]:
+    names = {h['name']: h['id'] for h in manifest()}
+    status = {}
+    for line in output.splitlines():
+        match = re.match(r'(.+?)\.{3,}(Passed|Failed|Skipped)', line)
+        if match and match.group(1) in names:
+            status[names[match.group(1)]] = match.group(2)
+    return status
+
+
+def _plant_untracked_env(repo: Path) -> None:
+    write(repo / 'apps/backend/.env.production', f'DATABASE_URL={monorepo.database_url()}\n')
+
+
+def _plant_negated_env(repo: Path) -> None:
+    write(repo / 'deploy/.env', f'DATABASE_URL={monorepo.database_url()}\n')
+    write(repo / 'deploy/.gitignore', '!.env\n')
+
+
+def _plant_tracked_env(repo: Path) -> None:
+    write(repo / 'prod.env', 'LOG_LEVEL=info\n')
+    git('add', '-f', 'prod.env', cwd=repo)
+    git('commit', '-q', '--no-verify', '-m', 'prod', cwd=repo)
+
+
+def _plant_public_secret(repo: Path) -> None:
+    template = repo / 'apps/frontend/.env.example'
+    template.write_text(template.read_text() + '# Stripe\nNEXT_PUBLIC_STRIPE_SECRET_KEY=\n')
+
+
+def _plant_secret_default(repo: Path) -> None:
+    config = repo / 'apps/backend/app/config.py'
+    config.write_text(
+        config.read_text().replace(
+            "jwt_secret_key: SecretStr = Field(min_length=32, description='Signs access tokens')",
+            "jwt_secret_key: str = Field('changeme', description='Signs access tokens')",
+        )
+    )
+
+
+def _plant_compose_read(repo: Path) -> None:
+    compose = repo / 'docker-compose.yml'
+    compose.write_text(compose.read_text().replace('${DATABASE_URL}', '${DATABASE_URL}\n      REDIS_URL: ${REDIS_URL}'))
+
+
+def _plant_invalid_value(repo: Path) -> None:
+    env_file = repo / 'apps/backend/.env'
+    env_file.write_text(
+        env_file.read_text().replace('ACCESS_TOKEN_EXPIRE_MINUTES=30', 'ACCESS_TOKEN_EXPIRE_MINUTES=soon')
+    )
+
+
+def _plant_missing_key(repo: Path) -> None:
+    env_file = repo / 'apps/backend/.env'
+    env_file.write_text(''.join(line + '\n' for line in env_file.read_text().splitlines() if 'JWT_SECRET' not in line))
+
+
+def _plant_token(repo: Path) -> None:
+    write(repo / 'apps/backend/app/keys.py', f'TOKEN = "{github_token()}"\n')
+    git('add', '.', cwd=repo)
+    git('commit', '-q', '--no-verify', '-m', 'keys', cwd=repo)
+
+
+PLANTS = {
+    'untracked-env': (_plant_untracked_env, 'guard-gitignore', 'apps/backend/.env.production: env-file-not-ignored'),
+    'negated-env': (_plant_negated_env, 'guard-gitignore', 'deploy/.gitignore:1: env-file-not-ignored'),
+    'tracked-env': (_plant_tracked_env, 'guard-gitignore', 'prod.env: env-file-tracked'),
+    'public-secret': (
+        _plant_public_secret,
+        'guard-env-example',
+        'apps/frontend/.env.example:6: env-public-secret NEXT_PUBLIC_STRIPE_SECRET_KEY',
+    ),
+    'secret-default': (
+        _plant_secret_default,
+        'guard-env-example',
+        'apps/backend/app/config.py:9: env-secret-default JWT_SECRET_KEY',
+    ),
+    'compose-read': (
+        _plant_compose_read,
+        'guard-env-example',
+        'docker-compose.yml:7: env-missing-in-template REDIS_URL',
+    ),
+    'invalid-value': (
+        _plant_invalid_value,
+        'guard-env-schema',
+        'apps/backend/.env:4: env-schema-invalid ACCESS_TOKEN_EXPIRE_MINUTES',
+    ),
+    'missing-key': (
+        _plant_missing_key,
+        'guard-env-schema',
+        'apps/backend/app/config.py:5: env-schema-missing JWT_SECRET_KEY',
+    ),
+    'token': (_plant_token, 'guard-secrets', 'apps/backend/app/keys.py:1: github-pat'),
+}
+
+
+def test_four_hooks_pass_on_the_clean_monorepo(repo: Path, hook_repo: tuple[Path, str, dict[str, str]]) -> None:
+    monorepo.build(repo)
+    env = use_hooks(repo, hook_repo, *FOUR_HOOKS)
+    commit_all(repo, 'hooks')
+    clean = pre_commit('run', '--all-files', cwd=repo, env=env)
+    assert clean.returncode == 0, clean.stdout
+    assert _hook_status(clean.stdout) == dict.fromkeys(FOUR_HOOKS, 'Passed'), clean.stdout
+
+
+@pytest.mark.parametrize('plant', sorted(PLANTS))
+def test_four_hooks_fail_on_each_planted_problem(
+    plant: str, repo: Path, hook_repo: tuple[Path, str, dict[str, str]]
+) -> None:
+    monorepo.build(repo)
+    env = use_hooks(repo, hook_repo, *FOUR_HOOKS)
+    commit_all(repo, 'hooks')
+    make, hook, expected = PLANTS[plant]
+    make(repo)
+    if plant == 'missing-key':
+        env = {**env, 'JWT_SECRET_KEY': 'x' * 48}  # the shell has it; the app's .env does not
+    failed = pre_commit('run', '--all-files', cwd=repo, env=env)
+    assert failed.returncode == 1, failed.stdout
+    status = _hook_status(failed.stdout)
+    assert status[hook] == 'Failed', failed.stdout
+    assert expected in failed.stdout, failed.stdout
+    # and no other hook, but for a key missing from the local .env, which env-example reports too
+    also = {'guard-env-example'} if plant == 'missing-key' else set()
+    assert {h for h, s in status.items() if s == 'Failed'} == {hook, *also}, failed.stdout

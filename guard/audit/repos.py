@@ -56,6 +56,7 @@ def jobs(
     since: str | None = None,
     use_cache: bool = True,
     run_id: str = '',
+    html: bool = False,
 ) -> list[Job]:
     """A Job per repository, in the order given, each named once."""
     out = []
@@ -74,6 +75,7 @@ def jobs(
                 since=since,
                 use_cache=use_cache,
                 run_id=run_id,
+                html=html,
             )
         )
     return out

@@ -28,6 +28,7 @@ from guard.scanner import Scanner
 if TYPE_CHECKING:  # imported by the tasks that use them, on the worker
     from guard.config import Config
     from guard.history import ChunkResult, ChunkScan, Group
+    from guard.report.htmlview import RepoFacts
 
 # guard's git calls run in the process's working directory. A worker may run tasks in several
 # threads, so a task holds this lock while it is inside its repository; the work is Python
@@ -46,6 +47,7 @@ class Job(NamedTuple):
     since: str | None = None
     use_cache: bool = True
     run_id: str = ''  # one audit run: scanners are cached per worker within it, not across
+    html: bool = False  # the HTML report also lists allowed findings and where each is exposed
 
 
 class Plan(NamedTuple):
@@ -66,6 +68,7 @@ class RepoResult(NamedTuple):
     report: Report
     groups: tuple[Group, ...]
     warnings: tuple[str, ...]
+    facts: RepoFacts | None = None  # for the HTML report: exposure, refs, commit dates
 
 
 @contextlib.contextmanager
@@ -143,8 +146,10 @@ def _finish(job: Job, chunks: Sequence[tuple[ChunkResult, ...]]) -> RepoResult:
             use_cache=job.use_cache,
             warn=warnings.append,
             chunk_scan=_replay([result for chunk in chunks for result in chunk]),
+            keep_allowed=job.html,
         )
-    return RepoResult(job.name, report, groups, tuple(warnings))
+        facts = api.audit_facts(config, groups, branches=job.branches, since=job.since) if job.html else None
+    return RepoResult(job.name, report, groups, tuple(warnings), facts)
 
 
 def _replay(results: Sequence[ChunkResult]) -> ChunkScan:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ ENV_FILE_PROBES = ('.env', '.env.local', '.env.development.local', '.env.product
 KEY_FILE_PATTERNS = (
     '*.pem',
     '*.key',
+    '*.p12',
+    '*.pfx',
     'id_rsa',
     'id_ecdsa',
     'id_ed25519',
@@ -65,6 +68,7 @@ class CheckOptions:
     fix: bool = False
     schema: Path | None = None
     settings: str | None = None
+    settings_dir: Path | None = None
     env_files: tuple[Path, ...] = ()
     environ: bool | None = None
     environment: str | None = None
@@ -82,6 +86,7 @@ class EnvSettings:
     docs: tuple[str, ...] = DOCS
     schema: str | None = None
     settings: str | None = None
+    settings_dir: str | None = None  # where `settings` is imported from (default: found)
     env_files: tuple[str, ...] = ()
     environment: str | None = None
     scopes: Mapping[str, str] = dataclasses.field(default_factory=dict)  # code directory → template
@@ -130,15 +135,28 @@ class Workspace:
         return [p for p in listed if not SKIP_DIRS.intersection(p.split('/')[:-1])]
 
     @functools.cached_property
+    def present_files(self) -> list[str]:
+        """`files` plus the untracked files git ignores (a directory git ignores whole, such as
+        node_modules/, is not walked): what exists in the work tree, as far as env files go."""
+        if self.git_top is None:
+            return self.files
+        ignored = [p for p in git.ignored_files(self.root) if not p.endswith('/')]
+        ignored = [p for p in ignored if not SKIP_DIRS.intersection(p.split('/')[:-1])]
+        return list(dict.fromkeys([*self.files, *ignored]))
+
+    @functools.cached_property
+    def env_files(self) -> list[str]:
+        """Every env-like file that exists (`.env`, `.env.production`, `prod.env`, ...), templates aside."""
+        from guard.checks.gitignore import file_kind
+
+        templates = set(self.templates)
+        return [p for p in self.present_files if p not in templates and file_kind(p, self) == 'env']
+
+    @functools.cached_property
     def templates(self) -> list[str]:
         names = set(self.env.templates)
-        found = {p for p in self.files if p.rsplit('/', 1)[-1] in names}
-        for directory in {parent(p) for p in self.files}:  # templates git ignores exist too
-            for name in names:
-                candidate = join(directory, name)
-                if candidate not in found and (self.root / candidate).is_file():
-                    found.add(candidate)
-        return sorted(found)
+        # present_files: templates git ignores exist too (a check reports them)
+        return sorted(p for p in self.present_files if p.rsplit('/', 1)[-1] in names)
 
     def read(self, relative: str, max_size: int | None = None, *, keep: bool = True) -> bytes | None:
         """A file's bytes (None when missing, unreadable or over the cap), counted once for the
@@ -151,14 +169,14 @@ class Workspace:
         return data
 
     def _read(self, relative: str, max_size: int | None) -> bytes | None:
-        path = self.root / relative
-        try:
-            if not path.is_file() or path.is_symlink():
+        path = os.path.join(self.root, relative)
+        try:  # one lstat and one open: thousands of code files are read per run
+            info = os.lstat(path)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > (max_size or self.config.max_file_size):
                 return None
-            if path.stat().st_size > (max_size or self.config.max_file_size):
-                return None
-            data = path.read_bytes()
-        except OSError:
+            with open(path, 'rb') as f:
+                data = f.read()
+        except (OSError, ValueError):
             return None
         self.read_files += 1
         self.read_bytes += len(data)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from guard import dotenv
-from guard.checks import CheckResult, Workspace, join, parent
+from guard.checks import CheckResult, Workspace, exposure, join, parent
 from guard.checks import env_usage as usage_mod
 from guard.checks.schema_model import Schema
 from guard.filters import glob_to_regex
@@ -33,16 +33,20 @@ def check(ws: Workspace) -> CheckResult:
     parsed = {t: dotenv.parse_bytes(ws.read(t) or b'') for t in templates}
     docs = DocsIndex(ws)
     findings: list[Finding] = []
+    usages = usage_mod.collect(ws)
+    described = {u.name for u in usages.found if u.documented}
     for template, env in parsed.items():
         findings += lint(env, template)
-        findings += undocumented(env, template, docs, schema)
+        findings += undocumented(env, template, docs, schema, described)
         findings += local_drift(ws, template, env)
     findings += placeholder_findings(ws, templates)
-    usages = usage_mod.collect(ws)
-    findings += code_drift(ws, parsed, usages)
+    drift: list[str] = []
+    findings += code_drift(ws, parsed, usages, drift)
     if schema is not None:
         findings += schema_drift(ws, schema, parsed)
-    return CheckResult(findings=tuple(findings), notes=notes)
+    findings += exposure.public_findings(ws, [*templates, *ws.env_files], usages.found)
+    findings += exposure.default_findings(usages.found, schema)
+    return CheckResult(findings=tuple(findings), notes=(*notes, *drift))
 
 
 def _schema(ws: Workspace) -> tuple[Schema | None, tuple[str, ...]]:
@@ -154,9 +158,13 @@ def documented_keys(markdown: str) -> set[str]:
     return {m.group(1) for line in markdown.splitlines() if _DOC_ROW.match(line) for m in _BACKTICKED.finditer(line)}
 
 
-def undocumented(env: dotenv.DotEnv, path: str, docs: DocsIndex, schema: Schema | None) -> Iterator[Finding]:
+def undocumented(
+    env: dotenv.DotEnv, path: str, docs: DocsIndex, schema: Schema | None, fields: Iterable[str] = ()
+) -> Iterator[Finding]:
+    """Keys with no comment, docs row, schema description or settings Field(description=...)."""
     doc_files = docs.files_for(path)
     described = {v.name for v in schema.variables if v.description} if schema is not None else set()
+    described.update(fields)
     documented = set().union(*(docs.keys(f) for f in doc_files)) if doc_files else set()
     for key, entry in env.last().items():
         if entry.comment or entry.inline_comment or key in documented or key in described:
@@ -170,6 +178,7 @@ def undocumented(env: dotenv.DotEnv, path: str, docs: DocsIndex, schema: Schema 
         )
         if schema is not None:
             looked.append(f'a description in {schema.path}')
+        looked.append('a Field(description=...) in a settings class')
         yield _finding(
             'env-example-undocumented',
             Severity.LOW,
@@ -273,7 +282,9 @@ def template_for(path: str, templates: Sequence[str], ws: Workspace) -> str | No
         directory = parent(directory)
 
 
-def code_drift(ws: Workspace, parsed: dict[str, dotenv.DotEnv], usages: usage_mod.Usages) -> Iterator[Finding]:
+def code_drift(
+    ws: Workspace, parsed: dict[str, dotenv.DotEnv], usages: usage_mod.Usages, notes: list[str]
+) -> Iterator[Finding]:
     templates = sorted(
         parsed,
         key=lambda t: (
@@ -292,28 +303,80 @@ def code_drift(ws: Workspace, parsed: dict[str, dotenv.DotEnv], usages: usage_mo
             by_directory[directory] = template_for(path, templates, ws)
         return by_directory[directory]
 
+    outside_files = []
     for path in usages.code_files:
         template = covering(path)
         if template in code_files:
             code_files[template] += 1
+        elif template is None:
+            outside_files.append(path)
+    outside: list[usage_mod.Usage] = []
     for found in usages.found:
         template = covering(found.path)
         if template in scoped:
             scoped[template].append(found)
+        elif template is None:
+            outside.append(found)
     weak_anywhere = [u for u in usages.found if not u.strong]
     for template, env in parsed.items():
         yield from _missing_reads(ws, template, env, scoped[template])
         if ws.env.unused and code_files[template]:
-            yield from _unused_keys(ws, template, env, [*scoped[template], *weak_anywhere], code_files[template])
+            used = [*scoped[template], *weak_anywhere, *outside]
+            yield from _unused_keys(ws, template, env, used, code_files[template])
+    if outside_files:
+        yield from _outside_reads(ws, parsed, outside, outside_files, notes)
+
+
+def _outside_reads(
+    ws: Workspace,
+    parsed: dict[str, dotenv.DotEnv],
+    found: list[usage_mod.Usage],
+    files: list[str],
+    notes: list[str],
+) -> Iterator[Finding]:
+    """Code outside every template's folder (a root compose file, root scripts): each file is
+    checked against the templates of the app directories it names (`apps/backend`), else
+    against all of them; a strong read none of them holds is missing."""
+    by_file: dict[str, list[usage_mod.Usage]] = {}
+    for use in found:
+        if use.strong and not usage_mod.is_platform_key(use.name.upper(), ws.env.ignore_keys):
+            by_file.setdefault(use.path, []).append(use)
+    against: set[str] = set()
+    for path, uses in sorted(by_file.items()):
+        data = ws.read(path, usage_mod.MAX_CODE_FILE, keep=False)
+        text = decode_text(data) if data is not None else None
+        named = [t for t in parsed if parent(t) != '.' and text is not None and parent(t) in text]
+        candidates = named or list(parsed)
+        against.update(candidates)
+        keys = [k for t in candidates for k in parsed[t].names()]
+        reported: set[str] = set()
+        for use in sorted(uses, key=lambda u: u.line):
+            if use.name in reported or any(use.matches(k) for k in keys):
+                continue
+            reported.add(use.name)
+            shown = ', '.join(candidates)
+            yield _finding(
+                'env-missing-in-template',
+                Severity.MEDIUM,
+                f"{_shown(use.name)} is read here, outside every template's folder, but is in none of {shown}: "
+                'add it to the template of the app that needs it',
+                use.path,
+                use.line,
+            )
+    listed = ', '.join(files[:5]) + (f' and {len(files) - 5} more' if len(files) > 5 else '')
+    checked = f'checked against {", ".join(sorted(against))}' if against else 'no env reads in them'
+    notes.append(f"env-example: {len(files)} code files outside every template's folder ({listed}): {checked}")
 
 
 def _missing_reads(ws: Workspace, template: str, env: dotenv.DotEnv, found: list[usage_mod.Usage]) -> Iterator[Finding]:
-    keys = env.names()
+    keys = set(env.names())
+    upper = {k.upper() for k in keys}
     reported: dict[str, list[usage_mod.Usage]] = {}
     for use in sorted(found, key=lambda u: (u.path, u.line)):
         if not use.strong or usage_mod.is_platform_key(use.name.upper(), ws.env.ignore_keys):
             continue
-        if not any(use.matches(k) for k in keys):
+        names = (use.name, *use.alternatives)
+        if not any(n in keys if use.case_sensitive else n.upper() in upper for n in names):
             reported.setdefault(use.name, []).append(use)
     for name, uses in reported.items():
         more = f' (and {len(uses) - 1} more places)' if len(uses) > 1 else ''
@@ -334,10 +397,13 @@ def _unused_keys(
     interpolated = {name for e in env.entries if e.value for name in dotenv.references(e.value)}
     directory = parent(template)
     scope = 'the repository' if directory == '.' else f'{directory}/'
+    # the names read, as sets: Usage.matches per key and use costs keys × uses
+    exact = {n for use in found if use.case_sensitive for n in (use.name, *use.alternatives)}
+    folded = {n.upper() for use in found if not use.case_sensitive for n in (use.name, *use.alternatives)}
     for key, entry in env.last().items():
         if key in interpolated or usage_mod.is_platform_key(key, ws.env.ignore_keys):
             continue
-        if any(use.matches(key) for use in found):
+        if key in exact or key.upper() in folded:
             continue
         yield _finding(
             'env-unused',

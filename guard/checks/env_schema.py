@@ -11,30 +11,29 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-import importlib
 import ipaddress
 import json
 import os
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from guard import dotenv
-from guard.checks import SCHEMA_FILE, CheckResult, Workspace
+from guard.checks import SCHEMA_FILE, CheckResult, Workspace, settings_class
 from guard.checks.schema_model import Schema, Variable, describe, load_schema
 from guard.errors import InputError, UsageError
 from guard.models import Finding, Severity
 from guard.redact import preview
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
+    pass
 
 DEFAULT_MIN_ENTROPY = 3.0  # bits per character; 32 random hex digits score about 3.8
 TLS_PARAMS = ('sslmode', 'ssl', 'ssl-mode', 'ssl_mode', 'tls')
 TLS_ON = ('require', 'required', 'verify-ca', 'verify-full', 'verify_ca', 'verify_full', 'verify_identity', 'true', '1')
+NEON_SUFFIX = '.neon.tech'
 GENERATE_HINT = "generate one: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 
@@ -93,9 +92,9 @@ def check(ws: Workspace) -> CheckResult:
                 '--settings module:Class, or set env.schema / env.settings in .guard.yaml)',
             )
         )
-    sources = gather(ws)
+    app_dir = settings_class.app_directory(ws, settings) if settings else None
+    sources = gather(ws, app_dir)
     if settings:
-        cls = load_settings_class(settings, ws.cwd)
         what = settings
     else:
         assert path is not None
@@ -105,6 +104,9 @@ def check(ws: Workspace) -> CheckResult:
         # --no-environ and no env file here (a pre-commit hook on a machine without a .env): the
         # schema or settings class is loaded, so a broken one fails, but no value is judged
         # missing: there is none to judge.
+        if settings:
+            assert app_dir is not None
+            settings_class.probe(settings, app_dir, {}, 'describe')
         looked = ', '.join(ws.env.env_files or ws.env.local_files)
         return CheckResult(
             notes=(
@@ -114,14 +116,38 @@ def check(ws: Workspace) -> CheckResult:
             )
         )
     if settings:
-        findings = validate_settings(cls, sources, declared_at(cls, ws))
-        notes = (f'env-schema: {what} against {sources.describe()}',)
+        assert app_dir is not None
+        findings, extra = validate_settings_isolated(ws, settings, app_dir, sources)
+        notes = (f'env-schema: {what} (from {ws.relative(app_dir)}) against {sources.describe()} only', *extra)
     else:
         environment = choose_environment(ws, schema, sources)
         findings = validate_schema(schema, sources, environment)
         profile = f' ({environment})' if environment else ''
         notes = (f'env-schema: {what}{profile} against {sources.describe()}',)
     return CheckResult(findings=(*sources.findings, *findings), notes=(*sources.notes, *notes))
+
+
+def validate_settings_isolated(
+    ws: Workspace, ref: str, app_dir: Path, sources: Sources
+) -> tuple[list[Finding], list[str]]:
+    """The class validated in a child that sees only `sources` (settings_probe.py)."""
+    values = {name: s.value for name, s in sources.values.items()}
+    answer = settings_class.probe(ref, app_dir, values, 'validate')
+    findings: list[Finding] = []
+    notes: list[str] = []
+    for described, errors in [
+        (answer['class'], answer.get('errors') or []),
+        *((o['class'], o['errors']) for o in answer.get('others', [])),
+    ]:
+        names = settings_class.resolve_names(described['env_names'], values, bool(described.get('case_sensitive')))
+        path, line = settings_class.declared_path(ws, described)
+        findings += _error_findings(errors, names, sources, {}, Declared(path, line=line), foreign=True)
+    if answer.get('import_problem'):
+        notes.append(
+            f'env-schema: importing {ref} stopped after its settings failed validation '
+            f'({answer["import_problem"]}); the failures are reported'
+        )
+    return findings, notes
 
 
 def choose_environment(ws: Workspace, schema: Schema, sources: Sources) -> str | None:
@@ -142,16 +168,17 @@ def choose_environment(ws: Workspace, schema: Schema, sources: Sources) -> str |
 # --- sources --------------------------------------------------------------------------------
 
 
-def gather(ws: Workspace) -> Sources:
+def gather(ws: Workspace, app_dir: Path | None = None) -> Sources:
     """Env files in order (later wins), then the process environment over them, as
-    pydantic-settings ranks them. Files are parsed with interpolation off."""
+    pydantic-settings ranks them. Files are parsed with interpolation off. A settings class's
+    local files are the ones in its app directory."""
     explicit = bool(ws.options.env_files)
     paths = list(ws.options.env_files) or [ws.config.root / p for p in ws.env.env_files]
     local = not paths and ws.options.environ is False
     if local:
         # Without the environment, the files the app reads locally (env.local_files at the root)
         # that exist: the pre-commit hook's default, since a hook's environment is the developer's shell.
-        paths = [ws.root / p for p in ws.env.local_files]
+        paths = [(app_dir or ws.root) / p for p in ws.env.local_files]
     values: dict[str, Supplied] = {}
     files: list[str] = []
     findings: list[Finding] = []
@@ -281,6 +308,15 @@ def _item_type(kind: str) -> Any:
 
 def _splitter(separator: str) -> Callable[[Any], Any]:
     def split(value: Any) -> Any:
+        if isinstance(value, str) and value.lstrip().startswith('['):
+            # pydantic-settings reads lists as JSON: an app's env file holds ["a", "b"]
+            try:
+                decoded = json.loads(value)
+            except ValueError:
+                raise ValueError('starts with [ but is not a JSON array: write ["a", "b"] or a, b') from None
+            if not isinstance(decoded, list):
+                raise ValueError('not a JSON array')
+            return decoded
         if isinstance(value, str):
             return [part.strip() for part in value.split(separator) if part.strip()]
         return value
@@ -365,6 +401,11 @@ def _database_url_check(c: Mapping[str, Any]) -> Callable[[str], str]:
             raise ValueError(f'scheme {parts.scheme!r} is not allowed: use {", ".join(schemes)}')
         if parts.scheme.startswith('sqlite'):
             return value
+        if c.get('pooled') and host.endswith(NEON_SUFFIX) and not host.split('.', 1)[0].endswith('-pooler'):
+            raise ValueError(
+                f"host {host} is Neon's direct endpoint: use the pooled one (the endpoint id with "
+                '-pooler: ep-…-pooler.<region>.neon.tech), as Neon advises for production'
+            )
         rule = next((p for pattern, p in host_policies.items() if fnmatch.fnmatch(host, pattern)), policy)
         needs_tls = rule == 'required' or (rule == 'non-local' and not is_local_host(host))
         if needs_tls and not _has_tls(parts.query):
@@ -405,7 +446,8 @@ def validate_schema(schema: Schema, sources: Sources, environment: str | None) -
     except ValidationError as e:
         profiles = {v.name: v.for_environment(environment).profile for v in schema.variables}
         declared = Declared(schema.path, {v.name: v.line for v in schema.variables})
-        findings += _error_findings(e, {n: [n] for n in schema.names()}, sources, profiles, declared)
+        errors = e.errors(include_input=False, include_url=False)
+        findings += _error_findings(errors, {n: [n] for n in schema.names()}, sources, profiles, declared)
     return findings
 
 
@@ -444,7 +486,7 @@ class Declared:
 
 
 def _error_findings(
-    error: ValidationError,
+    errors: Iterable[Mapping[str, Any]],
     env_names: Mapping[str, list[str]],
     sources: Sources,
     profiles: Mapping[str, str | None],
@@ -455,12 +497,13 @@ def _error_findings(
     """Findings from a ValidationError's locations and messages. `foreign`: the validators are
     the project's own and may echo the value, so it is masked in their messages too."""
     findings = []
-    for item in error.errors(include_input=False, include_url=False):
+    for item in errors:
         loc = item.get('loc', ())
         key = str(loc[0]) if loc else ''
         names = env_names.get(key, [key])
-        supplied = next((sources.values[n] for n in names if n in sources.values), None)
-        name = names[0] if names else key
+        given = next((n for n in names if n in sources.values), None)
+        supplied = sources.values[given] if given is not None else None
+        name = given or (names[0] if names else key)
         profile = profiles.get(name)
         in_profile = f' in {profile}' if profile else ''
         if item.get('type') == 'missing' or supplied is None:
@@ -509,83 +552,7 @@ def _safe_message(message: str, value: str) -> str:
     return message
 
 
-# --- a project's own BaseSettings class -------------------------------------------------------
-
-
-def load_settings_class(ref: str, cwd: Path) -> type[Any]:
-    """`module:Class` imported with the current directory on sys.path, as uvicorn does."""
-    module_name, _, attribute = ref.partition(':')
-    if not module_name or not attribute:
-        raise UsageError(f'--settings {ref!r}: expected module:Class, e.g. app.config:Settings')
-    if str(cwd) not in sys.path:
-        sys.path.insert(0, str(cwd))
-    try:
-        target: Any = importlib.import_module(module_name)
-        for part in attribute.split('.'):
-            target = getattr(target, part)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as e:
-        raise InputError(
-            f'cannot import {ref!r}: {_import_problem(e)} (guard imports it with the current '
-            'directory on sys.path: run it from the directory holding the package)'
-        ) from None
-    from pydantic_settings import BaseSettings
-
-    if not (isinstance(target, type) and issubclass(target, BaseSettings)):
-        raise UsageError(f'{ref!r} is not a pydantic-settings BaseSettings class')
-    return target
-
-
-def declared_at(cls: type[Any], ws: Workspace) -> Declared:
-    """The settings class's file and line, for findings about values from the environment."""
-    import inspect
-
-    try:
-        source = inspect.getsourcefile(cls)
-        line = inspect.getsourcelines(cls)[1]
-    except (OSError, TypeError):
-        return Declared(f'{cls.__module__}.{cls.__qualname__}')
-    return Declared(ws.relative(Path(source)) if source else cls.__module__, line=line)
-
-
-def _import_problem(error: BaseException) -> str:
-    """Why an import failed, without echoing values: a module that builds its settings at import
-    time fails with a ValidationError whose text holds the raw inputs."""
-    from pydantic import ValidationError
-
-    if isinstance(error, ValidationError):
-        fields = ', '.join(sorted({str(e['loc'][0]) for e in error.errors(include_input=False) if e['loc']}))
-        return f'the module validated its settings on import and they failed ({fields})'
-    if isinstance(error, ImportError | AttributeError | SyntaxError):
-        return f'{type(error).__name__}: {error}'
-    return f'{type(error).__name__} raised while importing'
-
-
-def validate_settings(cls: type[Any], sources: Sources, declared: Declared) -> list[Finding]:
-    from pydantic import ValidationError
-
-    config = cls.model_config
-    prefix = str(config.get('env_prefix') or '')
-    case_sensitive = bool(config.get('case_sensitive', False))
-    fold: Callable[[str], str] = (lambda k: k) if case_sensitive else str.lower
-    lookup = {fold(k): k for k in sources.values}
-    data: dict[str, Any] = {}
-    env_names: dict[str, list[str]] = {}
-    for field_name, field in cls.model_fields.items():
-        keys = _field_keys(field_name, field, prefix)
-        env_names[keys[0][0]] = [env if case_sensitive else env.upper() for _, env in keys]
-        for key, env in keys:
-            found = lookup.get(fold(env))
-            if found is not None:
-                data[key] = _maybe_json(sources.values[found].value, field.annotation)
-                env_names[key] = [found]
-                break
-    try:
-        cls.model_validate(data)
-    except ValidationError as e:
-        return _error_findings(e, env_names, sources, {}, declared, foreign=True)
-    return []
+# --- a project's own BaseSettings class (validated in settings_probe.py) --------------------
 
 
 def _field_keys(name: str, field: Any, prefix: str) -> list[tuple[str, str]]:
@@ -609,16 +576,6 @@ def _field_keys(name: str, field: Any, prefix: str) -> list[tuple[str, str]]:
     return [(name, prefix + name)]
 
 
-def _maybe_json(value: str, annotation: Any) -> Any:
-    """pydantic-settings decodes complex fields (lists, dicts, models) from JSON."""
-    if annotation in (str, None) or value.strip()[:1] not in ('[', '{'):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
-
-
 # --- guard env example ----------------------------------------------------------------------
 
 
@@ -632,7 +589,7 @@ def example_text(schema: Schema) -> str:
     for variable in schema.variables:
         lines.extend(f'# {line}'.rstrip() for line in variable.description.splitlines())
         status = 'required' if variable.required else 'optional'
-        if not variable.required and variable.default is not None:
+        if not variable.required and variable.default is not None and not variable.secret:
             status += f' (default: {_as_text(variable.default, variable)})'
         secret = ', secret' if variable.secret else ''
         lines.append(f'# {status}{secret}; {describe(variable)}')
@@ -655,3 +612,25 @@ def _as_text(value: Any, variable: Variable) -> str:
     if isinstance(value, list):
         return str(variable.constraints.get('separator', ',')).join(map(str, value))
     return str(value)
+
+
+def settings_example_text(ref: str, fields: Iterable[Mapping[str, Any]]) -> str:
+    """A documented .env.example from a settings class: descriptions as comments, safe defaults
+    as values (lists and mappings as JSON, as pydantic-settings reads them), never a secret's."""
+    lines = [
+        f'# Generated by `guard env example --settings {ref}`.',
+        '# Copy it to .env and fill in the values; never commit the copy.',
+        '',
+    ]
+    for field in fields:
+        lines.extend(f'# {line}'.rstrip() for line in str(field['description']).splitlines())
+        status = 'required' if field['required'] else 'optional'
+        if field['default'] is not None and not field['required']:
+            status += f' (default: {field["default"]})'
+        kind = ', secret' if field['secret'] else ''
+        kind += ', JSON' if field['json'] else ''
+        lines.append(f'# {status}{kind}')
+        value = '' if field['secret'] or field['default'] is None else str(field['default'])
+        lines.append(f'{field["env"]}={dotenv.quote_value(value)}')
+        lines.append('')
+    return '\n'.join(lines)

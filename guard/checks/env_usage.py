@@ -15,6 +15,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+from guard import git
 from guard.checks import Workspace
 from guard.filters import glob_to_regex
 from guard.sources import decode_text
@@ -80,10 +81,25 @@ _JS_READ = re.compile(
     r'(?:\??\.([A-Za-z_$][\w$]*)|\??\.?\[\s*([\'"`])([^\'"`\n]+)\2\s*\])'
 )
 _JS_DESTRUCTURE = re.compile(r'\{([^{}]*)\}\s*=\s*(?:process\.env|import\.meta\.env)\b')
+_JS_DESTRUCTURE_GATE = re.compile(r'\}\s*=\s*(?:process|import\.meta)\.env\b')
 _BRACED = re.compile(r'(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)')
 _BARE = re.compile(r'(?<!\$)\$([A-Za-z_][A-Za-z0-9_]*)')
 _PY_HINTS = ('environ', 'getenv', 'Settings')
-_PY_MENTION = re.compile(r'getenv|environ')
+_JS_HINTS = ('process.env', 'import.meta.env')
+MENTIONS = (*_PY_HINTS, *_JS_HINTS)  # a file without any of these has no env read a reader finds
+_IMPORT = re.compile(r'^[ \t]*import[ \t]+([^\n#;]+)', re.MULTILINE)
+_FROM_OS = re.compile(r'^[ \t]*from[ \t]+os[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)', re.MULTILINE)
+# `process.env.X ?? 'dev'`, `process.env.X || "dev"`: a literal used when the variable is unset
+_JS_FALLBACK = re.compile(r'\s*(?:\?\?|\|\|)\s*([\'"`])([^\'"`\n]+)\1')
+# where a zod / valibot / t3-env schema lists the variables as object keys
+_JS_SCHEMA_OBJECT = re.compile(
+    r'\b(?:object|strictObject|looseObject|passthrough)\s*\(\s*\{|\b(?:server|client|shared)\s*:\s*\{'
+)
+_JS_KEY = re.compile(r'(?:^|[{,\s])([\'"]?)([A-Z][A-Z0-9_]*)\1\s*:')
+_ONE_READ = re.compile(
+    r'(?<![\w.])(?P<module>[A-Za-z_]\w*)\.(?:getenv\(|environ(?:\.get\(|\[))'
+    r'(?P<quote>[\'"])(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P=quote)[)\]]'
+)
 _SETTINGS_CLASS = re.compile(r'^\s*class\s+\w+\s*\([^)]*Settings\b', re.MULTILINE)
 
 
@@ -96,6 +112,8 @@ class Usage:
     strong: bool = True
     case_sensitive: bool = True
     alternatives: tuple[str, ...] = ()  # other names that satisfy the read (AliasChoices)
+    default: bool = False  # the code supplies a non-empty literal when the variable is unset
+    documented: bool = False  # Field(description=...) says what it is
 
     def matches(self, key: str) -> bool:
         names = (self.name, *self.alternatives)
@@ -112,9 +130,15 @@ def collect(ws: Workspace) -> Usages:
     excluded = _excluder(ws.env.exclude)
     found: list[Usage] = []
     code_files = []
+    # Python and JS files are read only when git grep finds a word their readers look for
+    # (each reader returns nothing without one): most of a large tree is never opened.
+    mentions = git.grep_files(ws.root, MENTIONS) if ws.git_top is not None else None
     for path in ws.files:
         reader = reader_for(path)
         if reader is None or excluded(path):
+            continue
+        if mentions is not None and reader in (python_usages, js_usages) and path not in mentions:
+            code_files.append(path)
             continue
         data = ws.read(path, MAX_CODE_FILE, keep=False)
         text = decode_text(data) if data is not None else None
@@ -162,10 +186,11 @@ def python_usages(text: str, path: str) -> list[Usage]:
     """
     if not any(hint in text for hint in _PY_HINTS):
         return []
-    whole = _SETTINGS_CLASS.search(text) is not None
+    names = os_names(text)
+    whole = 'Settings' in text and _SETTINGS_CLASS.search(text) is not None  # the `in`: ~100x cheaper
     usages: list[Usage] = []
     if not whole:
-        found = _statement_reads(text, path)
+        found = _statement_reads(text, path, names)
         if found is None:
             whole = True
         else:
@@ -174,9 +199,44 @@ def python_usages(text: str, path: str) -> list[Usage]:
         tree = _parse(text)
         if tree is None:
             return []
-        usages = list(_environ_reads(tree, path))
+        usages = list(_environ_reads(tree, path, names))
         usages += _settings_fields(tree, path)
     return usages
+
+
+@dataclasses.dataclass(frozen=True)
+class OsNames:
+    """What the module binds from `os`: only these are the process environment (a WSGI
+    `environ` parameter, or `config.getenv`, is not)."""
+
+    modules: frozenset[str] = frozenset({'os'})
+    environ: frozenset[str] = frozenset()
+    getenv: frozenset[str] = frozenset()
+
+
+_PLAIN_OS = OsNames()
+
+
+def os_names(text: str) -> OsNames:
+    if 'from os' not in text and 'os as' not in text:
+        return _PLAIN_OS  # `import os` at most: only os.environ and os.getenv
+    modules, environ, getenv = set(), set(), set()
+    for match in _IMPORT.finditer(text):
+        for item in match.group(1).split(','):
+            parts = item.split()
+            if parts and (parts[0] == 'os' or parts[0].startswith('os.')):
+                modules.add(parts[2] if len(parts) == 3 and parts[1] == 'as' else 'os')
+    for match in _FROM_OS.finditer(text):
+        for item in match.group(1).strip('()').split(','):
+            parts = item.split()
+            if not parts:
+                continue
+            bound = parts[2] if len(parts) == 3 and parts[1] == 'as' else parts[0]
+            if parts[0] in ('environ', 'environb'):
+                environ.add(bound)
+            elif parts[0] in ('getenv', 'getenvb'):
+                getenv.add(bound)
+    return OsNames(frozenset(modules or {'os'}), frozenset(environ), frozenset(getenv))
 
 
 def _parse(text: str) -> ast.Module | None:
@@ -186,23 +246,52 @@ def _parse(text: str) -> ast.Module | None:
         return None
 
 
-def _statement_reads(text: str, path: str) -> list[Usage] | None:
+def _statement_reads(text: str, path: str, names: OsNames) -> list[Usage] | None:
     """Environ reads from the lines that mention them, or None if one of them does not parse
     on its own (a multi-line expression): the caller then parses the module."""
     lines = text.split('\n')
     index = _Lines(text)
     out: list[Usage] = []
     seen: set[int] = set()
-    for match in _PY_MENTION.finditer(text):
-        number = index.at(match.start()) - 1
+    for offset in _offsets(text, ('getenv', 'environ')):
+        number = index.at(offset) - 1
         if number in seen:
             continue
         seen.add(number)
+        simple = _simple_read(lines[number], names)
+        if simple is not None:
+            out.append(Usage(simple, path, number + 1, 'python'))
+            continue
         tree = _parse_line(lines[number].strip())
         if tree is None:
             return None
-        out += [dataclasses.replace(u, line=number + 1) for u in _environ_reads(tree, path)]
+        out += [dataclasses.replace(u, line=number + 1) for u in _environ_reads(tree, path, names)]
     return out
+
+
+def _simple_read(line: str, names: OsNames) -> str | None:
+    """The name read by a line holding one plain read and nothing the parser must judge:
+    `X = os.getenv("NAME")`, `os.environ["NAME"]`, `os.environ.get("NAME")` without a default,
+    no quote or comment before it, no second mention. Compiling each line costs far more."""
+    match = _ONE_READ.search(line)
+    if match is None or match.group('module') not in names.modules:
+        return None
+    before = line[: match.start()]
+    if any(c in before for c in '\'"#\\') or line.count('getenv') + line.count('environ') != 1:
+        return None
+    return match.group('name')
+
+
+def _offsets(text: str, words: Iterable[str]) -> list[int]:
+    """Where the words occur, in order. str.find skips ahead in C; a regex alternation of
+    words is tried at every offset (~40 ns a character, most of a small file's cost)."""
+    out = []
+    for word in words:
+        start = text.find(word)
+        while start != -1:
+            out.append(start)
+            start = text.find(word, start + 1)
+    return sorted(out)
 
 
 def _parse_line(line: str) -> ast.Module | None:
@@ -216,40 +305,55 @@ def _parse_line(line: str) -> ast.Module | None:
     return None
 
 
-def _environ_reads(tree: ast.AST, path: str) -> Iterator[Usage]:
+def _environ_reads(tree: ast.AST, path: str, names: OsNames) -> Iterator[Usage]:
     for node in ast.walk(tree):
         name = None
+        default = False
         if isinstance(node, ast.Call):
-            name = _call_read(node)
-        elif isinstance(node, ast.Subscript) and _is_environ(node.value):
+            name = _call_read(node, names)
+            default = name is not None and _literal_default(node)
+        elif isinstance(node, ast.Subscript) and _is_environ(node.value, names):
             name = _literal(node.slice)
         elif (
             isinstance(node, ast.Compare)
             and any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
-            and _is_environ(node.comparators[0])
+            and _is_environ(node.comparators[0], names)
         ):
             name = _literal(node.left)
         if name and isinstance(node, ast.expr):
-            yield Usage(name, path, node.lineno, 'python')
+            yield Usage(name, path, node.lineno, 'python', default=default)
 
 
-def _call_read(node: ast.Call) -> str | None:
+def _call_read(node: ast.Call, names: OsNames) -> str | None:
     func = node.func
     if not node.args:
         return None
-    if isinstance(func, ast.Name) and func.id in ('getenv', 'getenvb'):
+    if isinstance(func, ast.Name) and func.id in names.getenv:
         return _literal(node.args[0])
     if isinstance(func, ast.Attribute):
-        if func.attr in ('getenv', 'getenvb') and isinstance(func.value, ast.Name) and func.value.id == 'os':
+        if func.attr in ('getenv', 'getenvb') and isinstance(func.value, ast.Name) and func.value.id in names.modules:
             return _literal(node.args[0])
-        if func.attr in ('get', 'pop', 'setdefault') and _is_environ(func.value):
+        if func.attr in ('get', 'pop', 'setdefault') and _is_environ(func.value, names):
             return _literal(node.args[0])
     return None
 
 
-def _is_environ(node: ast.AST) -> bool:
-    return (isinstance(node, ast.Name) and node.id in ('environ', 'environb')) or (
-        isinstance(node, ast.Attribute) and node.attr in ('environ', 'environb')
+def _literal_default(node: ast.Call) -> bool:
+    """`getenv(NAME, "dev")`, `environ.get(NAME, default="dev")`: a non-empty literal fallback."""
+    fallback = (
+        node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == 'default'), None)
+    )
+    return fallback is not None and bool(_literal(fallback))
+
+
+def _is_environ(node: ast.AST, names: OsNames) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id in names.environ
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr in ('environ', 'environb')
+        and isinstance(node.value, ast.Name)
+        and node.value.id in names.modules
     )
 
 
@@ -333,7 +437,33 @@ def _field_usages(cls: ast.ClassDef, config: _SettingsConfig, path: str) -> Iter
             continue
         aliases = _aliases(stmt.value) if stmt.value is not None else []
         names = [n if config.case_sensitive else n.upper() for n in aliases or [config.prefix + field]]
-        yield Usage(names[0], path, stmt.lineno, 'settings', True, config.case_sensitive, tuple(names[1:]))
+        default, documented = _field_default(stmt.value)
+        yield Usage(
+            names[0],
+            path,
+            stmt.lineno,
+            'settings',
+            True,
+            config.case_sensitive,
+            tuple(names[1:]),
+            default=default,
+            documented=documented,
+        )
+
+
+def _field_default(value: ast.expr | None) -> tuple[bool, bool]:
+    """(a non-empty literal string default, a literal description) of `= "x"` or `Field(...)`."""
+    if value is None:
+        return False, False
+    if isinstance(value, ast.Call) and _base_name(value.func) == 'Field':
+        keywords = {k.arg: k.value for k in value.keywords if k.arg}
+        default = value.args[0] if value.args else keywords.get('default')
+        description = keywords.get('description')
+        return (
+            default is not None and bool(_literal(default)),
+            description is not None and bool(_literal(description)),
+        )
+    return bool(_literal(value)), False
 
 
 def _aliases(value: ast.expr) -> list[str]:
@@ -366,16 +496,76 @@ def _alias_choice(node: ast.expr) -> str | None:
 
 
 def js_usages(text: str, path: str) -> list[Usage]:
-    if 'process.env' not in text and 'import.meta.env' not in text:
+    if not any(hint in text for hint in _JS_HINTS):
         return []
     lines = _Lines(text)
-    out = [Usage(m.group(1) or m.group(3), path, lines.at(m.start()), 'js') for m in _JS_READ.finditer(text)]
-    for match in _JS_DESTRUCTURE.finditer(text):
+    reads = [m for offset in _offsets(text, _JS_HINTS) if (m := _JS_READ.match(text, offset))]
+    out = [
+        Usage(
+            m.group(1) or m.group(3), path, lines.at(m.start()), 'js', default=bool(_JS_FALLBACK.match(text, m.end()))
+        )
+        for m in reads
+    ]
+    if 'createEnv' in text or _passes_whole_env(text):
+        out += [Usage(name, path, lines.at(offset), 'js') for name, offset in schema_keys(text)]
+    destructures = _JS_DESTRUCTURE_GATE.search(text) is not None  # a literal-led regex: a fast scan
+    for match in _JS_DESTRUCTURE.finditer(text) if destructures else ():
         for part in match.group(1).split(','):
             name = part.split(':')[0].split('=')[0].strip()
             if re.fullmatch(r'[A-Za-z_$][\w$]*', name):
                 out.append(Usage(name, path, lines.at(match.start()), 'js'))
     return out
+
+
+def _passes_whole_env(text: str) -> bool:
+    """`f(process.env)`, `parse(schema, import.meta.env)`: the whole environment as an argument
+    (found by str.find: a regex tried at every offset costs ~100 µs a file)."""
+    for hint in _JS_HINTS:
+        start = text.find(hint)
+        while start != -1:
+            after = text[start + len(hint) :].lstrip()
+            before = text[:start].rstrip()
+            if after.startswith(')') and before.endswith(('(', ',')):
+                return True
+            start = text.find(hint, start + 1)
+    return False
+
+
+def schema_keys(text: str) -> Iterator[tuple[str, int]]:
+    """Env-shaped keys of the object literals a zod / valibot / t3-env schema declares, with
+    their offsets: the variables `schema.parse(process.env)` reads."""
+    for match in _JS_SCHEMA_OBJECT.finditer(text):
+        start = match.end() - 1
+        flat = _top_level(text, start)
+        for key in _JS_KEY.finditer(flat):
+            yield key.group(2), start + key.start(2)
+
+
+def _top_level(text: str, start: int) -> str:
+    """The object literal opening at `start`, with nested brackets and strings blanked out
+    (same length, so offsets still hold)."""
+    depth = 0
+    quote = ''
+    out = []
+    for i in range(start, min(len(text), start + 20000)):
+        c = text[i]
+        if quote:
+            out.append(' ')
+            if c == quote and text[i - 1] != '\\':
+                quote = ''
+            continue
+        if c in '\'"`':
+            quote = c
+            out.append(' ')
+            continue
+        if c in '{([':
+            depth += 1
+        elif c in '})]':
+            depth -= 1
+            if depth == 0:
+                break
+        out.append(c if depth == 1 else ' ')
+    return ''.join(out)
 
 
 # --- docker-compose, shell, workflows ---------------------------------------------------------

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-from collections.abc import Iterable, Sequence
+import functools
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from guard import git
@@ -46,6 +48,12 @@ APP_ROOT_MARKERS = frozenset(
         'compose.yaml',
     }
 )
+# `.env`, `.env.production`, `prod.env`, `env/staging.env`: the names env files are given
+ENV_NAME = re.compile(r'\.env(?:\.[^/]+)?|[^/]+\.env')
+# a word of the name that makes it a template, or code and docs about env files
+NOT_ENV_WORDS = frozenset(
+    {'example', 'sample', 'template', 'dist', 'schema', 'd', 'ts', 'js', 'mjs', 'cjs', 'py', 'md', 'json', 'sh'}
+)
 BLOCK_BEGIN = '# >>> guard: keep env files and keys out of git (guard check gitignore --fix)'
 BLOCK_END = '# <<< guard'
 PROBE_STEM = 'guard-probe'
@@ -69,29 +77,43 @@ class Candidate:
 def check(ws: Workspace) -> CheckResult:
     if ws.git_top is None:
         return CheckResult(notes=('gitignore: skipped, not a git repository',))
-    findings, fixes, asked = evaluate(ws)
-    notes = [f'gitignore: {asked} paths asked of git check-ignore']
-    if ws.options.fix and fixes:
-        notes += apply_fixes(ws.root, fixes)
-        findings, _, _ = evaluate(ws)
-    return CheckResult(findings=tuple(findings), notes=tuple(notes))
+    result = evaluate(ws)
+    notes = [f'gitignore: {result.asked} paths asked of git check-ignore ({result.existing} env or key files found)']
+    if ws.options.fix and result.fixes:
+        notes += apply_fixes(ws.root, result.fixes)
+        result = evaluate(ws)
+    return CheckResult(findings=tuple(result.findings), notes=(*notes, *result.notes))
 
 
-def evaluate(ws: Workspace) -> tuple[list[Finding], dict[str, list[str]], int]:
-    """Findings, the patterns `--fix` would append to each .gitignore, and how many paths
-    git was asked about."""
+@dataclasses.dataclass(frozen=True)
+class Evaluation:
+    findings: list[Finding]
+    fixes: dict[str, list[str]]  # .gitignore file → patterns `--fix` appends
+    notes: list[str]
+    asked: int  # paths asked of git check-ignore
+    existing: int  # env and key files found in the work tree and the index
+
+
+def evaluate(ws: Workspace) -> Evaluation:
+    """What exists first (every env-like and key file in the work tree and the index, judged
+    by git), then the patterns the seeds' layout needs in each app directory. Key-file patterns
+    for files that do not exist are advice in the receipt, not findings."""
     directories = app_directories(ws.files, ws.templates, ws.env.templates)
-    candidates = list(env_candidates(directories, [*ENV_FILE_PATTERNS, *ws.env.files], Severity.HIGH))
-    candidates += env_candidates(directories, ws.env.key_files, Severity.MEDIUM)
-    tracked = git.tracked_files(ws.root)
-    tracked_env = [p for p in tracked if is_env_file(p, ws) and p not in ws.templates]
-    asked = list(dict.fromkeys([*(c.path for c in candidates), *ws.templates, *tracked_env]))
+    candidates = env_candidates(directories, [*ENV_FILE_PATTERNS, *ws.env.files], Severity.HIGH)
+    advice = env_candidates(directories, ws.env.key_files, Severity.MEDIUM)
+    tracked = set(git.tracked_files(ws.root))
+    templates = set(ws.templates)
+    existing = [p for p in ws.present_files if p not in templates and file_kind(p, ws) is not None]
+    asked = list(dict.fromkeys([*(c.path for c in (*candidates, *advice)), *ws.templates, *existing]))
     matches = git.check_ignore(ws.root, asked)
     fixes: dict[str, list[str]] = {}
+    notes: list[str] = []
     findings = list(missing_findings(candidates, matches, fixes))
-    findings += template_findings(ws.templates, matches, set(tracked), fixes)
-    findings += tracked_findings(tracked_env, matches)
-    return findings, fixes, len(asked)
+    findings += template_findings(ws.templates, matches, tracked, fixes)
+    findings += existing_findings(ws, existing, tracked, matches, fixes, notes)
+    notes += personal_notes([c for c in candidates if c.path not in tracked], matches)
+    notes += advice_notes(advice, matches)
+    return Evaluation(findings, fixes, notes, len(asked), len(existing))
 
 
 def app_directories(files: Iterable[str], templates: Iterable[str], template_names: Sequence[str]) -> list[str]:
@@ -120,10 +142,62 @@ def probes(pattern: str) -> list[str]:
     return [pattern.strip('/')]
 
 
-def is_env_file(path: str, ws: Workspace) -> bool:
+def file_kind(path: str, ws: Workspace) -> str | None:
+    """'env' for an env-like file (`.env`, `.env.*`, `*.env`, `env.files`), 'key' for a key or
+    credential file (`env.key_files`), None for anything else: templates, and code or docs
+    that only carry the name (`.env.d.ts`, `docs/.env.md`)."""
     name = path.rsplit('/', 1)[-1]
-    patterns = (*ENV_FILE_PATTERNS, *ws.env.files, *ws.env.key_files)
-    return any(fnmatch.fnmatchcase(path if '/' in p else name, p.lstrip('/')) for p in patterns)
+    if _matcher(ws.env.key_files)(path, name):
+        return 'key'
+    if _matcher(ws.env.files)(path, name):
+        return 'env'
+    if not ENV_NAME.fullmatch(name) or name in ws.env.templates:
+        return None
+    words = set(name.lower().split('.'))
+    return None if words & NOT_ENV_WORDS else 'env'
+
+
+def is_local_name(path: str, ws: Workspace) -> bool:
+    """Names that hold a developer's own values and must never be committed, whatever a
+    negation says (a `.env.production` of committed defaults may be re-included on purpose)."""
+    return _matches(path, path.rsplit('/', 1)[-1], (*ENV_FILE_PATTERNS, *ws.env.files))
+
+
+def _matches(path: str, name: str, patterns: Iterable[str]) -> bool:
+    return _matcher(tuple(patterns))(path, name)
+
+
+@functools.cache
+def _matcher(patterns: tuple[str, ...]) -> Callable[[str, str], bool]:
+    """One regex for the name patterns and one for the path patterns: asked of every file."""
+    by_name = [fnmatch.translate(p.strip('/')) for p in patterns if '/' not in p.strip('/')]
+    by_path = [fnmatch.translate(p.strip('/')) for p in patterns if '/' in p.strip('/')]
+    name_re = re.compile('|'.join(by_name)) if by_name else None
+    path_re = re.compile('|'.join(by_path)) if by_path else None
+    return lambda path, name: bool(
+        (name_re is not None and name_re.match(name)) or (path_re is not None and path_re.match(path))
+    )
+
+
+def fix_pattern(path: str, ws: Workspace) -> str:
+    """The .gitignore line that ignores a file of this kind: the configured key-file pattern
+    that matches it, else its own name (`.env.*` would ignore the templates too)."""
+    name = path.rsplit('/', 1)[-1]
+    for pattern in ws.env.key_files:
+        if fnmatch.fnmatchcase(name, pattern.strip('/')):
+            return pattern
+    return name
+
+
+def is_shared(match: git.IgnoreMatch) -> bool:
+    """A pattern every clone has: a committed .gitignore, not .git/info/exclude or a global
+    excludes file (those are personal, so a teammate is not covered)."""
+    source = match.source
+    return (
+        source.rsplit('/', 1)[-1] == '.gitignore'
+        and not Path(source).is_absolute()
+        and not source.startswith(('../', '.git/'))
+    )
 
 
 def missing_findings(
@@ -187,24 +261,103 @@ def template_findings(
         )
 
 
-def tracked_findings(tracked_env: Iterable[str], matches: dict[str, git.IgnoreMatch | None]) -> Iterable[Finding]:
-    for path in tracked_env:
+def existing_findings(
+    ws: Workspace,
+    existing: Iterable[str],
+    tracked: set[str],
+    matches: dict[str, git.IgnoreMatch | None],
+    fixes: dict[str, list[str]],
+    notes: list[str],
+) -> Iterator[Finding]:
+    """Each env or key file that exists, judged by the pattern git says decides it."""
+    for path in existing:
         match = matches.get(path)
-        covered = (
-            ' .gitignore covers it now, but git keeps tracking files it already has;'
-            if match is not None and match.ignored
-            else ''
+        kind = 'key file' if file_kind(path, ws) == 'key' else 'env file'
+        deliberate = match is not None and not match.ignored and kind == 'env file' and not is_local_name(path, ws)
+        if path in tracked:
+            if deliberate:
+                assert match is not None
+                notes.append(
+                    f'gitignore: {path} is tracked on purpose (re-included by `{match.pattern}`, '
+                    f'{match.source}:{match.line}); guard scan judges its values'
+                )
+                continue
+            yield _tracked(path, kind, match)
+        elif match is None:
+            pattern = fix_pattern(path, ws)
+            fixes.setdefault('.gitignore', []).append(pattern)
+            yield Finding(
+                rule_id='env-file-not-ignored',
+                severity=Severity.HIGH if kind == 'env file' else Severity.MEDIUM,
+                path=path,
+                line=None,
+                message=(
+                    f'{kind} is not ignored: `git status` lists it as untracked (??) and `git add .` '
+                    f'would commit it: add `{pattern}` to .gitignore (guard check gitignore --fix does it)'
+                ),
+            )
+        elif not match.ignored:
+            if deliberate:
+                notes.append(
+                    f'gitignore: {path} is not ignored on purpose (re-included by `{match.pattern}`, '
+                    f'{match.source}:{match.line}): it is meant to be committed'
+                )
+                continue
+            yield Finding(
+                rule_id='env-file-not-ignored',
+                severity=Severity.HIGH if kind == 'env file' else Severity.MEDIUM,
+                path=match.source,
+                line=match.line,
+                message=(
+                    f'{kind} {path} is re-included by `{match.pattern}` ({match.source}:{match.line}) '
+                    'and `git add .` would commit it: remove that line'
+                ),
+            )
+        elif not is_shared(match):
+            notes.append(
+                f'gitignore: {path} is ignored only by {match.source}:{match.line} (`{match.pattern}`), '
+                f'a personal ignore file: a teammate is not covered; add `{fix_pattern(path, ws)}` to .gitignore'
+            )
+
+
+def _tracked(path: str, kind: str, match: git.IgnoreMatch | None) -> Finding:
+    covered = (
+        ' .gitignore covers it now, but git keeps tracking files it already has;'
+        if match is not None and match.ignored
+        else ''
+    )
+    return Finding(
+        rule_id='env-file-tracked',
+        severity=Severity.HIGH,
+        path=path,
+        line=None,
+        message=(
+            f'{kind} is tracked by git:{covered} run `git rm --cached {path}`, ignore it, '
+            'and rotate every secret it held (it stays in history)'
+        ),
+    )
+
+
+def personal_notes(candidates: Sequence[Candidate], matches: dict[str, git.IgnoreMatch | None]) -> Iterator[str]:
+    """Required patterns that only a personal ignore file supplies."""
+    personal: dict[tuple[str, str], list[str]] = {}
+    for candidate in candidates:
+        match = matches.get(candidate.path)
+        if match is not None and match.ignored and not is_shared(match):
+            personal.setdefault((candidate.pattern, match.source), []).append(candidate.directory)
+    for (pattern, source), directories in personal.items():
+        yield (
+            f'gitignore: `{pattern}` in {_directories(dict.fromkeys(directories))} is ignored only by {source}, '
+            'a personal ignore file: a teammate is not covered; add it to .gitignore'
         )
-        yield Finding(
-            rule_id='env-file-tracked',
-            severity=Severity.HIGH,
-            path=path,
-            line=None,
-            message=(
-                f'env file is tracked by git:{covered} run `git rm --cached {path}`, ignore it, '
-                'and rotate every secret it held (it stays in history)'
-            ),
-        )
+
+
+def advice_notes(advice: Sequence[Candidate], matches: dict[str, git.IgnoreMatch | None]) -> Iterator[str]:
+    """Key-file patterns .gitignore lacks, while no such file exists (one that exists is a finding)."""
+    missing = [c.pattern for c in advice if (m := matches.get(c.path)) is None or not m.ignored]
+    if missing:
+        shown = ', '.join(f'`{p}`' for p in dict.fromkeys(missing))
+        yield f'gitignore: advice: no key file exists, but .gitignore does not cover {shown} should one appear'
 
 
 def _negation_target(match: git.IgnoreMatch) -> str:

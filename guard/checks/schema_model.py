@@ -28,7 +28,7 @@ TYPE_KEYS: dict[str, tuple[str, ...]] = {
     'list': ('separator', 'items', 'min_items', 'max_items'),
     'json': (),
     'secret': ('min_length', 'max_length', 'min_entropy', 'pattern'),
-    'database_url': ('schemes', 'tls', 'tls_hosts'),
+    'database_url': ('schemes', 'tls', 'tls_hosts', 'pooled'),
 }
 TYPE_ALIASES = {
     'string': 'str',
@@ -221,7 +221,7 @@ def _constraint_problem(key: str, value: Any) -> str | None:
     if key in ('choices', 'schemes'):
         ok = isinstance(value, list) and value and all(isinstance(v, str | int | float | bool) for v in value)
         return None if ok else 'must be a non-empty list of values'
-    if key == 'case_sensitive':
+    if key in ('case_sensitive', 'pooled'):
         return None if isinstance(value, bool) else 'must be true or false'
     if key == 'separator':
         return None if isinstance(value, str) and value else 'must be a non-empty string'
@@ -294,7 +294,11 @@ def describe(variable: Variable) -> str:
         parts.append(f'{c.get("items", "str")} items separated by {c.get("separator", ",")!r}')
     if 'min_length' in c:
         parts.append(f'at least {c["min_length"]} characters')
+    if c.get('pooled'):
+        parts.append('a pooled endpoint (Neon: -pooler)')
     for env, override in variable.profiles.items():
+        if override.get('pooled'):
+            parts.append(f'a pooled endpoint (Neon: -pooler) in {env}')
         if 'min_length' in override:
             parts.append(f'at least {override["min_length"]} characters in {env}')
         if override.get('required') and not variable.required:

@@ -12,7 +12,7 @@ import click
 from guard.cli.history import write_output
 from guard.errors import UsageError
 
-FORMATS = ('text', 'json', 'sarif')
+FORMATS = ('text', 'json', 'sarif', 'html')
 
 
 @click.command('audit')
@@ -76,6 +76,7 @@ def audit(
         since=since,
         use_cache=not no_cache,
         run_id=uuid.uuid4().hex,
+        html=fmt == 'html',
     )
     progress = Progress() if not quiet and sys.stderr.isatty() else None
     with engine.cluster_client(scheduler, workers) as client:

@@ -18,6 +18,11 @@ from guard.config import load_config
 @click.option('--schema', type=click.Path(dir_okay=False, path_type=Path), help='env-schema: the env.schema.yaml.')
 @click.option('--settings', 'settings_ref', metavar='MODULE:CLASS', help='env-schema: a pydantic-settings class.')
 @click.option(
+    '--settings-dir',
+    type=click.Path(file_okay=False, path_type=Path),
+    help='env-schema: import --settings from here (default: the directory holding the module).',
+)
+@click.option(
     '--env-file',
     'env_files',
     multiple=True,
@@ -39,6 +44,7 @@ def check(
     fix: bool,
     schema: Path | None,
     settings_ref: str | None,
+    settings_dir: Path | None,
     env_files: tuple[Path, ...],
     environ: bool | None,
     environment: str | None,
@@ -53,6 +59,7 @@ def check(
         fix=fix,
         schema=schema,
         settings=settings_ref,
+        settings_dir=settings_dir,
         env_files=env_files,
         environ=environ,
         environment=environment,

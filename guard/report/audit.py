@@ -62,8 +62,15 @@ def write_sarif(audit: OrgAudit, out: IO[str]) -> None:
     out.write('\n')
 
 
+def write_html(audit: OrgAudit, out: IO[str]) -> None:
+    from guard.report.html import write_org_html
+
+    write_org_html(audit, out)
+
+
 AUDIT_REPORTERS: dict[str, Callable[[OrgAudit, IO[str]], None]] = {
     'text': write_text,
     'json': write_json,
     'sarif': write_sarif,
+    'html': write_html,
 }

@@ -38,6 +38,7 @@ from guard.report.htmlview import (
 )
 
 if TYPE_CHECKING:
+    from guard.audit.engine import OrgAudit
     from guard.detectors.rules import Rule
     from guard.history import Group
 
@@ -56,6 +57,25 @@ def write_audit_html(
     """`guard scan-history --format html`: the audit's groups (reported and allowed)."""
     entries = entries_from_groups(groups, report, facts.exposure)
     out.write(render(build_page(report, entries, rule_table(extra_rules), facts)))
+
+
+def write_org_html(audit: OrgAudit, out: IO[str]) -> None:
+    """`guard audit --format html`: every repository's groups on one page, one rotate-first
+    list for the organisation, each entry naming its repository."""
+    entries = [
+        entry._replace(repository=result.name)
+        for result in audit.results
+        for entry in entries_from_groups(
+            result.groups, result.report, result.facts.exposure if result.facts is not None else {}
+        )
+    ]
+    report = Report(
+        findings=tuple(f for r in audit.results for f in r.report.findings),
+        receipt=audit.receipt,
+        suppressed=tuple(f for r in audit.results for f in r.report.suppressed),
+    )
+    title = f'{len(audit.results)} repositories' if len(audit.results) != 1 else audit.results[0].name
+    out.write(render(build_page(report, entries, rule_table(), title=title)))
 
 
 def rule_table(extra: Iterable[Rule] = ()) -> dict[str, Rule]:
@@ -100,7 +120,8 @@ def _path(entry: Entry, path: str) -> str:
 def _paths(entry: Entry, limit: int = 3) -> str:
     shown = [_path(entry, p) for p in entry.paths[:limit]]
     more = len(entry.paths) - limit
-    return ', '.join(shown) + (f' <span class="small">and {more} more</span>' if more > 0 else '')
+    repository = f'<strong class="repo">{_e(entry.repository)}</strong>: ' if entry.repository else ''
+    return repository + ', '.join(shown) + (f' <span class="small">and {more} more</span>' if more > 0 else '')
 
 
 def _preview(entry: Entry) -> str:

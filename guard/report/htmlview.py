@@ -80,6 +80,7 @@ class Entry(NamedTuple):
     allowed: str | None = None  # the reason ('' none given); None: reported
     removed: Commit | None = None  # env files: the commit that last removed it
     events: tuple[tuple[str, Commit], ...] = ()  # env files: ('A'|'M'|'D', commit), oldest first
+    repository: str = ''  # guard audit: which repository it is in ('' in a one-repository report)
 
     @property
     def is_env_file(self) -> bool:
@@ -132,8 +133,9 @@ def _age_key(entry: Entry) -> float:
 # ---- building entries ---------------------------------------------------------------------
 
 
-def _merge_key(finding: Finding) -> tuple[str, str, bool]:
-    return (finding.rule_id, finding.secret_hash or finding.fingerprint, finding.allowed is None)
+def _merge_key(entry: Entry) -> tuple[str, str, str, bool]:
+    finding = entry.finding
+    return (entry.repository, finding.rule_id, finding.secret_hash or finding.fingerprint, finding.allowed is None)
 
 
 def _merge(members: Sequence[Entry]) -> Entry:
@@ -151,9 +153,9 @@ def _merge(members: Sequence[Entry]) -> Entry:
 
 
 def merge_by_secret(entries: Iterable[Entry]) -> list[Entry]:
-    by_key: dict[tuple[str, str, bool], list[Entry]] = {}
+    by_key: dict[tuple[str, str, str, bool], list[Entry]] = {}
     for entry in entries:
-        by_key.setdefault(_merge_key(entry.finding), []).append(entry)
+        by_key.setdefault(_merge_key(entry), []).append(entry)
     return [_merge(members) for members in by_key.values()]
 
 
