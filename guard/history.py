@@ -241,13 +241,21 @@ def _removal(group: Group, later: Sequence[Commit], blobs: dict[str, bytes | Non
 
 
 def env_groups(
-    events: Iterable[EnvEvent], at_head: dict[str, frozenset[str] | None], age: Callable[[Commit], int]
+    events: Iterable[EnvEvent],
+    at_head: dict[str, frozenset[str] | None],
+    age: Callable[[Commit], int],
+    findings: Iterable[Finding] = (),
 ) -> list[Group]:
     """A group per env file ever committed: the commit that first added it and the last
-    that removed it (if it is gone at HEAD)."""
+    that removed it (if it is gone at HEAD), graded by what it held (`findings`: every
+    finding of the audit): the severity of its secrets, or low when it never held one."""
     by_path: dict[str, list[EnvEvent]] = {}
     for event in events:
         by_path.setdefault(event.path, []).append(event)
+    held: dict[str, list[Finding]] = {}
+    for secret in findings:
+        if secret.path in by_path:
+            held.setdefault(secret.path, []).append(secret)
     groups = []
     for path, found in sorted(by_path.items()):
         ordered = sorted(found, key=lambda e: age(e.commit))
@@ -255,9 +263,8 @@ def env_groups(
         removals = [e for e in ordered if e.kind == 'D']
         still = at_head.get(path) is not None
         first = adds[0].commit
-        finding = Finding(
-            rule_id=ENV_RULE, severity=Severity.HIGH, message=ENV_MESSAGE, path=path, line=None, commit=first
-        )
+        severity, message = env_grade(held.get(path, ()))
+        finding = Finding(rule_id=ENV_RULE, severity=severity, message=message, path=path, line=None, commit=first)
         groups.append(
             Group(
                 finding=finding,
@@ -270,6 +277,15 @@ def env_groups(
             )
         )
     return groups
+
+
+def env_grade(secrets: Sequence[Finding]) -> tuple[Severity, str]:
+    """An env file that held secrets is as bad as the worst of them; one that only ever held
+    localhost values, placeholders or `{{cookiecutter…}}` templates is noise, but still worth a note."""
+    if not secrets:
+        return Severity.LOW, f'{ENV_MESSAGE}; it held no secret (only placeholders or local values)'
+    distinct = len({f.fingerprint for f in secrets})
+    return max(f.severity for f in secrets), f'{ENV_MESSAGE}, holding {distinct} secret{"s" if distinct != 1 else ""}'
 
 
 def head_prints(
@@ -389,7 +405,7 @@ def audit(
         _flush(warnings, warn)
     finally:
         store.close()
-    groups = [*env_groups(events, at_head, age), *secrets]
+    groups = [*env_groups(events, at_head, age, findings), *secrets]
     groups.sort(key=lambda g: (g.finding.path, g.finding.rule_id, age(g.first)))
     notes: tuple[str, ...] = () if commits else ('no commits: nothing to scan',)
     if commits and shallow:

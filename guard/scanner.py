@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from guard.detectors.base import Detector
+from guard.detectors.samples import is_public_sample
 from guard.filters import Allowlist
 from guard.models import Finding, Fragment
 
@@ -44,7 +45,7 @@ class Scanner:
         """Findings in the fragment; allowed ones carry their reason in `allowed`."""
         if self.allowlist.allows_path(fragment.path):
             return []
-        findings = [f for d in self.candidates(fragment.text) for f in d.detect(fragment)]
+        findings = [f for d in self.candidates(fragment.text) for f in d.detect(fragment) if not is_public_sample(f)]
         if not findings:
             return findings
         findings = _dedupe(findings)

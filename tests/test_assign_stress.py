@@ -469,7 +469,8 @@ def test_assignment_findings_cover_the_secret_alone() -> None:
 
 
 def test_no_false_alarms() -> None:
-    benign = [case for case in stress_cases() if not case.secret]
+    # a password's hash opens nothing for this detector, but guard reports it as crackable (test_hashes)
+    benign = [case for case in stress_cases() if not case.secret and case.group != 'hash']
     flagged = [(case.group, case.text) for case in benign if judge(case).flagged]
     assert flagged == []
 

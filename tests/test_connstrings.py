@@ -137,8 +137,6 @@ def test_kafka_jaas_oracle_pgpass_netrc_git_credentials() -> None:
         'smtp://USERNAME:PASSWORD@smtp.example.com:587',
         'postgres://app:changeme@db.lumen.io/app',
         'postgres://app:xxxxxxxx@db.lumen.io/app',
-        'postgres://admin:admin@db.lumen.io/app',  # user == password
-        'postgres://app:s3cr3t@db.lumen.io/app',
         'mongodb://root:example@localhost:27017/',  # the mongo image's documented pair
         'sqlplus -s scott/tiger@//localhost:1521/ORCLPDB1',
         'Server=localhost,1433;Database=x;User Id=sa;Password=yourStrong(!)Password;',

@@ -30,6 +30,13 @@ def test_rule_has_specific_keywords(rule) -> None:
     assert all(len(k) >= 3 for k in rule.keywords), rule.keywords
 
 
+@pytest.mark.parametrize('rule', RULES, ids=lambda r: r.id)
+def test_positive_samples_hold_a_keyword(rule) -> None:
+    # the prefilter runs a rule only on text holding one of its keywords: a sample without one proves nothing
+    for sample in rule.positive:
+        assert any(k in sample.lower() for k in rule.keywords), f'{rule.id}: no keyword in {sample!r}'
+
+
 def _near_misses(rule) -> str:
     """1 MB of text built from the rule's own positive samples, each cut just short of
     matching, repeated: the input that makes a backtracking pattern blow up."""

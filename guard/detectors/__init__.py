@@ -11,12 +11,16 @@ from collections.abc import Iterator, Sequence
 
 from guard.detectors.assignments import AssignmentDetector
 from guard.detectors.base import Detector
+from guard.detectors.commandlines import CommandLineDetector
 from guard.detectors.connstrings import (
     ConnectionStringDetector,
     CredentialFileDetector,
     KeyValueConnectionDetector,
     NetrcDetector,
 )
+from guard.detectors.credfiles import CredentialStoreDetector
+from guard.detectors.decoding import DecodingDetector
+from guard.detectors.hashes import HashFileDetector, PasswordHashDetector
 from guard.detectors.rules import Rule, RuleDetector, builtin_rules
 from guard.errors import ConfigError
 from guard.models import Finding, Fragment
@@ -28,6 +32,10 @@ PARSERS: tuple[type[Detector], ...] = (
     CredentialFileDetector,
     NetrcDetector,
     AssignmentDetector,
+    CommandLineDetector,
+    PasswordHashDetector,
+    HashFileDetector,
+    CredentialStoreDetector,
 )
 
 
@@ -44,6 +52,8 @@ def build_detectors(disabled: frozenset[str] = frozenset(), extra: Sequence[Rule
         # a detector's own id turns it off, unless it is also an id it reports: then only that id
         if detector.id not in disabled or detector.id in detector.reports:
             detectors += narrowed(detector, disabled)
+    if DecodingDetector.id not in disabled:
+        detectors.append(DecodingDetector(detectors))  # judges encoded values by every detector above
     return detectors
 
 

@@ -21,7 +21,9 @@ from typing import NamedTuple
 
 from guard.detectors.base import secret_finding
 from guard.detectors.entropy import char_classes, shannon_entropy
+from guard.detectors.filekinds import CONFIG, CREDENTIAL, OTHER, file_kind
 from guard.detectors.lazyre import lazy
+from guard.detectors.passwords import judge_stored, names_stored_secret
 from guard.detectors.placeholders import (
     is_phrase,
     is_placeholder,
@@ -33,12 +35,16 @@ from guard.detectors.placeholders import (
 from guard.detectors.wordfinder import WordFinder, line_span
 from guard.models import Confidence, Finding, Fragment, Severity
 
+# `<Pass encoding="base64">`: an element's attributes between its name and its text
+_ATTRIBUTES = r'(?:[ \t]+[\w:.-]{1,40}[ \t]*=[ \t]*(?:"[^"<>\n]{0,200}"|\'[^\'<>\n]{0,200}\')){1,8}[ \t]*'
 _SECRET_WORDS = WordFinder(('pass', 'pwd', 'secret', 'token', 'cred', 'key', 'auth', 'salt', 'pepper', 'identified'))
 # After a secret word: the rest of the key, a closing quote or bracket, and an assignment operator.
 _AFTER = lazy(
     r'([\w.\-]{0,40})'  # the rest of the key: DB_PASSWORD_PROD, secret_key_base
     r'(["\']?\]?)[ \t]*'  # a quoted key's closing quote, a subscript's bracket
     r'(=>|:=|=(?![=~>])|:(?![:/\\])|,[ \t]*(?=["\'])|>(?=[^<\n]{1,512}</)'
+    # Makefile `::=`, `:::=`, `?=`, `+=`; PHP `.=`; an element's text on its own line; an element with attributes
+    r'|:::?=|[?+.]=(?!=)|>(?=[ \t]*\r?\n[ \t]*[^<\s][^<\n]{0,511}\r?\n[ \t]*</)|' + _ATTRIBUTES + '>(?=[^<\n]{1,512}</)'
     r'|[ \t]+value[ \t]*=[ \t]*(?=["\'])|[ \t](?=[ \t]*[^\s=:])|\((?=[ \t]*["\']))',
     re.IGNORECASE,
 )
@@ -562,6 +568,10 @@ _CALL_END = lazy(r'[ \t]*\)')
 _AUTH_SCHEMES = frozenset({'bearer', 'basic', 'token', 'bot', 'apikey', 'digest'})
 _BARE = lazy(r'[^\s"\'`]{1,1024}')
 _XML_TEXT = lazy(r'([^<\n]{1,1024})</')
+_XML_TEXT_LINE = lazy(r'[ \t]*\r?\n[ \t]*([^<\s][^<\n]{0,1023})\r?\n[ \t]*</')  # `<password>` NL value NL `</password>`
+# Go: `var apiKey string = "…"`, `const (` NL `apiSecret string = "…"`: a type between the name and `=`
+_GO_TYPE = lazy(r'[ \t]+\*?[A-Za-z_][\w.\[\]]{0,40}[ \t]*=(?![=>])[ \t]*(?=["`])')
+_GO_DECLARATION = lazy(r'[ \t]*(?:(?:var|const)[ \t]+)?$')
 _CONN_CONTEXT = lazy(
     r'(?i)(?<![\w.\-])(?:host|hostaddr|server|data source|dbname|initial catalog)'
     r'[ \t]*=|loginmodule'
@@ -575,7 +585,7 @@ _SETTER = lazy(r'(?:set|with)(?:[A-Z_]|$)')
 _SCHEME_BEFORE = lazy(r'(?i)(?:bearer|token|basic|bot)[ \t]+$')
 _PLAIN = lazy(r'\S{1,1024}')
 _ESCAPED_BREAK = lazy(r'\\[nrt]')
-_NEXT_PAIR = lazy(r'[,&](?=[A-Za-z_][\w.\-]+=)')
+_NEXT_PAIR = lazy(r'[,&;](?=[A-Za-z_][\w.\-]+=)')
 _BLOCK_SCALARS = frozenset({'|', '|-', '|+', '>', '>-', '>+'})
 _CALL = lazy(r'([A-Za-z_$][A-Za-z_$.:]*)\(')
 _CIPHERTEXT = lazy(r'^\{[A-Za-z0-9+/]{8,}={0,2}\}$')
@@ -600,6 +610,12 @@ _PAIR_CLASS = lazy(r'(?i)(?:basic|digest)auth$')  # searched from 6 characters b
 _REGEX_SYNTAX = lazy(r'\[\^?[^\]\s]*(?:a-z|A-Z|0-9|a-f|A-F)[^\]\s]*\][*+?{]|\\[(|)sdw].*\\[(|)sdw]')
 
 
+# `encryptedPassword` (Robomongo, DBeaver), `EncryptedPass`, `password_encrypted`
+_ENCRYPTED_PASSWORD = lazy(
+    r'(?i)(?:en)?crypted[_.-]?(?:password|passwd|pass|pwd)|(?:password|pass)[_.-]?(?:en)?crypted'
+)
+
+
 class KeyClass:
     PASSWORD = 'password'
     SECRET = 'secret'
@@ -621,6 +637,8 @@ def classify_key(key: str) -> str | None:
     if not words:
         return None
     joined = ''.join(words)
+    if names_stored_secret(words):
+        return KeyClass.SECRET  # `NONCE_SALT`, `LOGGED_IN_KEY`, `hash_salt`: secrets whatever the words say
     if joined.startswith(('nextpublic', 'public', 'vitepublic', 'reactapppublic', 'expopublic', 'gatsbypublic')):
         return None
     if any(w in PUBLIC_WORDS or w in DERIVED_WORDS for w in words) or 'publishable' in joined or 'sitekey' in joined:
@@ -661,15 +679,17 @@ def strip_scheme(value: str) -> str:
     return value
 
 
-def judge_value(key_class: str, value: str) -> tuple[Severity, Confidence] | None:
-    """Severity and confidence when `value` under a key of `key_class` is a real secret."""
+def judge_value(key_class: str, value: str, kind: str = OTHER) -> tuple[Severity, Confidence] | None:
+    """Severity and confidence when `value` under a key of `key_class` is a real secret, in a file of `kind`
+    (filekinds): config and credential files judge passwords and secrets by the password policy."""
     value = strip_scheme(value.strip())
     if '&' in value:
         import html  # here, not at import: html.entities is ~1 ms of the pre-commit start-up
 
         value = html.unescape(value)  # `&#x3C;string>` in generated docs is `<string>`
+    strict = kind in (CONFIG, CREDENTIAL) and key_class != KeyClass.AMBIGUOUS
     if (
-        len(value) < 8
+        (len(value) < 8 and not strict)
         or _NUMBERISH.match(value)
         or _PUBLIC_VALUE.search(value)
         or _HOST_PORT.match(value)
@@ -681,9 +701,13 @@ def judge_value(key_class: str, value: str) -> tuple[Severity, Confidence] | Non
         value.startswith('-----BEGIN')
         or _FILE_VALUE.search(value)
         or _PASSWORD_HASH.match(value)
-        or is_placeholder(value)
+        or (is_placeholder(value) and not strict)
     ):
         return None
+    if strict:
+        if _REGEX_SYNTAX.search(value) or _CIPHERTEXT.match(value) or _encodes_nothing(value):
+            return None
+        return judge_stored(value, secret_key=key_class == KeyClass.SECRET)
     if ' ' in value and not (len(value) >= 32 and shannon_entropy(value) >= 4.3 and value.count(' ') <= 3):
         return None  # prose
     if _REGEX_SYNTAX.search(value) or _CIPHERTEXT.match(value):
@@ -789,9 +813,14 @@ def read_value(
         pos += 1
     if pos >= n:
         return None
-    if op == '>':
+    if is_element(op):
         xml = _XML_TEXT.match(text, pos)
+        if xml is None:
+            xml = _XML_TEXT_LINE.match(text, pos)
+            return (xml.group(1).strip(), xml.start(1), True) if xml else None
         return (xml.group(1).strip(), pos, True) if xml else None
+    if text[pos] in '\r\n' and op in (':', '='):
+        return _next_line(text, match.start(), pos, code or op == '=')
     quote = text[pos]
     if typed and quote not in _QUOTED and op == ':':
         declared = _TYPED.match(text, pos)  # `API_KEY: str = "…"`, `apiKey: string = "…"`, `&str`
@@ -828,8 +857,9 @@ def read_value(
         value = _strip_closers(value, text[line_span(text, match.start())[0] : match.start()])
     if in_string and '\\' in value:
         value = _ESCAPED_BREAK.split(value, 1)[0]  # `"password: abc\n"`: the string's line ends at `\n`
-    if ',' in value or '&' in value:
-        # `--set db.password=…,db.user=app` (Helm), `?token=…&user=…`: the next pair is not the value
+    if ',' in value or '&' in value or ';' in value:
+        # `--set db.password=…,db.user=app` (Helm), `?token=…&user=…`, `AccountKey=…;BlobEndpoint=…`
+        # (an Azure connection string): the next pair is not the value
         pair = _NEXT_PAIR.search(value)
         value = value[: pair.start()] if pair else value
     value = value.rstrip(',;')
@@ -839,6 +869,51 @@ def read_value(
     if call and len(call.group(1)) >= 3 and (call.group(1).islower() or is_phrase(call.group(1))):
         return None  # `inputsecret("Password: ")`, `hiera('db::password')`: a call in a language we do not parse
     return value, pos, False
+
+
+def is_element(op: str) -> bool:
+    """`<password>…`, `<Pass encoding="base64">…`: the operator closes an XML element's start tag."""
+    return op[-1] == '>' and op != '=>'
+
+
+def _next_line(text: str, key_at: int, pos: int, quoted_only: bool) -> tuple[str, int, bool] | None:
+    """`api_key:` with its value alone on the next, more-indented line (YAML folds a scalar so); only a
+    quoted value in code, or after `=`. A nested mapping, a list or a block of several lines is no value."""
+    key_line = line_span(text, key_at, 200)[0]
+    key_indent = len(text[key_line:key_at]) - len(text[key_line:key_at].lstrip(' \t'))
+    start = pos + (2 if text.startswith('\r\n', pos) else 1)
+    end = text.find('\n', start, start + 1100)
+    end = len(text) if end < 0 else end
+    line = text[start:end].rstrip('\r')
+    indent = len(line) - len(line.lstrip(' \t'))
+    value = line.strip()
+    if indent <= key_indent or not value:
+        return None
+    following = text[end + 1 : end + 1 + indent + 1]
+    if len(following) > indent and not following[:indent].strip() and following.strip():
+        return None  # a second line of the block
+    quote = value[0]
+    if quote in ('"', "'"):
+        found = _QUOTED[quote].match(text, start + indent)
+        if found is None or not _STATEMENT_END.match(text, found.end(), end):
+            return None
+        return found.group(1), start + indent + 1, True
+    if quoted_only or value[0] in '-#[{&*!|>%@`' or ': ' in value or value.endswith(':') or ' #' in value:
+        return None
+    return value, start + indent, False
+
+
+def _go_typed(text: str, key: str, key_start: int, match: re.Match[str]) -> Assignment | None:
+    """`var apiKey string = "…"`, `const apiSecret string = "…"` (also inside a `const (` block)."""
+    declared = _GO_TYPE.match(text, match.start(3))
+    line_start = line_span(text, key_start, 80)[0]
+    if declared is None or not _GO_DECLARATION.match(text, line_start, key_start):
+        return None
+    pos = declared.end()
+    found = _QUOTED[text[pos]].match(text, pos)
+    if found is None or _CONTINUES.match(text, found.end()):
+        return None
+    return Assignment(key, found.group(1), pos + 1, True)
 
 
 def _triple_quoted(text: str, pos: int, quotes: str) -> tuple[str, int, bool] | None:
@@ -998,6 +1073,16 @@ class AssignmentDetector:
             'identified',
             'basicauth(',
             'digestauth(',
+            # `box-key = …`, `zerobounceKEY = "…"`, `<Pass encoding="…">`: spellings the words above miss
+            '-key =',
+            '-key:',
+            'key = "',
+            "key = '",
+            'key = `',
+            'key ="',
+            "key ='",
+            'key := ',
+            '<pass ',
         }
     )
 
@@ -1007,6 +1092,7 @@ class AssignmentDetector:
             return  # encrypted to the cluster's key: safe in git
         extension = os.path.splitext(fragment.path)[1].lower()
         code = extension in CODE_EXTENSIONS
+        kind = file_kind(fragment.path)
         sections = _sections(text) if 'kind: Secret' in text else None
         next_free = 0
         for word_start, word_end in _SECRET_WORDS.spans(text):
@@ -1016,13 +1102,13 @@ class AssignmentDetector:
                 found = _identified_by(text, word_start, extension in _SQL_EXTENSIONS)
                 if found is not None:
                     next_free = found.offset + len(found.value)
-                    yield from self._report(fragment, found, KeyClass.PASSWORD)
+                    yield from self._report(fragment, found, KeyClass.PASSWORD, kind)
                 continue
             if text.startswith('(', word_end) and _PAIR_CLASS.search(text, max(0, word_start - 6), word_end):
                 found = _auth_pair(text, word_end, text[_key_start(text, word_start) : word_end])
                 if found is not None:  # `HTTPBasicAuth('user', '…')`, `httpx.DigestAuth(USER, '…')`
                     next_free = found.offset + len(found.value)
-                    yield from self._report(fragment, found, KeyClass.PASSWORD)
+                    yield from self._report(fragment, found, KeyClass.PASSWORD, kind)
                     continue
             match = _NAME_VALUE.match(text, word_end) or _AFTER.match(text, word_end)
             if match is None:
@@ -1036,9 +1122,11 @@ class AssignmentDetector:
             if not found.quoted:
                 next_free = found.offset + len(found.value)  # words inside `a=password=…` are not keys
             if found.key_class is not None:
-                yield from self._report(fragment, found, found.key_class)
+                yield from self._report(fragment, found, found.key_class, kind)
                 continue
             key_class = classify_key(found.key)
+            if key_class is None and kind == CREDENTIAL and _ENCRYPTED_PASSWORD.search(found.key):
+                key_class = KeyClass.PASSWORD  # a credential store's `encryptedPassword`: its key ships with the tool
             if key_class is None or (found.spaced and key_class == KeyClass.AMBIGUOUS):
                 continue
             value = strip_scheme(found.value)
@@ -1048,7 +1136,7 @@ class AssignmentDetector:
             decoded = value
             if sections is not None and _section(sections, word_start) == 'data':
                 decoded = _b64decode(value)  # judged decoded, reported as written
-            verdict = judge_value(key_class, decoded)
+            verdict = judge_value(key_class, decoded, kind)
             if verdict is None:
                 continue
             if key_class == KeyClass.PASSWORD and self._in_connection_string(text, word_start):
@@ -1064,9 +1152,9 @@ class AssignmentDetector:
                 message=f'secret assigned to {found.key}',
             )
 
-    def _report(self, fragment: Fragment, found: Assignment, key_class: str) -> Iterator[Finding]:
+    def _report(self, fragment: Fragment, found: Assignment, key_class: str, kind: str) -> Iterator[Finding]:
         """A value whose form names what it is (`IDENTIFIED BY '…'`, `auth=('user', '…')`): judged as written."""
-        verdict = judge_value(key_class, found.value)
+        verdict = judge_value(key_class, found.value, kind)
         if verdict is not None:
             yield secret_finding(
                 fragment,
@@ -1103,7 +1191,11 @@ class AssignmentDetector:
                 return pair
         if op == '(' and not _is_setter(key):
             return None  # `ds.setPassword("…")`, `.withApiKey("…")`, `.password("…")`; not `check_password("…")`
-        if op == '>' and before != '<' and not (close and _NAME_KEY.search(text, max(0, key_start - 40), key_start)):
+        if (
+            is_element(op)
+            and before != '<'
+            and not (close and _NAME_KEY.search(text, max(0, key_start - 40), key_start))
+        ):
             return None  # `<password>…</password>`, `<property name="db.password">…</property>`
         if op == ':' and text.endswith('://', 0, key_start):
             return None  # `https://x-access-token:…@host`: a URL's user name; the URL's detectors judge it
@@ -1114,10 +1206,12 @@ class AssignmentDetector:
             and text[max(0, key_start - 40) : key_start].rstrip(' \t')[-1:].isalnum()
         ):
             return None  # `key : value` after a word is prose: 'Never pass :data:`x` as sender' (a reST role)
-        if 'value' in op and not close:
+        if 'value' in op and not close and not is_element(op):
             return None
         if op in (' ', '\t'):
-            return _spaced_assignment(text, key, key_start, before, match, code)
+            return _go_typed(text, key, key_start, match) or _spaced_assignment(
+                text, key, key_start, before, match, code
+            )
         value = read_value(text, match, code and not in_string, in_string, code)
         if value is None or not value[0]:
             return None
@@ -1127,6 +1221,9 @@ class AssignmentDetector:
     def _in_connection_string(text: str, at: int) -> bool:
         """`Server=…;Password=…`, `host=… password=…`, URLs: the connection-string detector judges these."""
         line_start, line_end = line_span(text, at)
+        key_start = _key_start(text, at)
+        if '<' in text[line_start:key_start] and text[key_start - 1 : key_start] in (' ', '\t'):
+            return False  # `<connection host="db" password="…"/>`: attributes of an element, not a libpq string
         return '://' in text[line_start:at] or bool(_CONN_CONTEXT.search(text, line_start, line_end))
 
 

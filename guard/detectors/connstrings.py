@@ -17,7 +17,9 @@ from typing import NamedTuple
 from urllib.parse import unquote
 
 from guard.detectors.base import secret_finding
+from guard.detectors.filekinds import CREDENTIAL, DOCS, OTHER, file_kind
 from guard.detectors.lazyre import lazy
+from guard.detectors.passwords import is_service_default, is_stand_in
 from guard.detectors.placeholders import (
     is_doc_host,
     is_local_host,
@@ -77,6 +79,7 @@ PUBLIC_HOST_SUFFIXES = (
     '.azure.com',
     '.cosmos.azure.com',
     '.mlab.com',
+    '.mongolab.com',
     '.instaclustr.com',
     '.scalegrid.io',
     '.firebaseio.com',
@@ -127,6 +130,9 @@ _PGPASS_LINE = lazy(
 _HEX32 = lazy(r'\s*[0-9a-f]{32}\s*')
 
 
+_STORE_FORMATS = frozenset({'.pgpass', '.netrc'})
+
+
 class Credential(NamedTuple):
     """A password found inside a connection string, and what it opens."""
 
@@ -143,19 +149,29 @@ class Verdict(NamedTuple):
     confidence: Confidence
 
 
-def judge(cred: Credential) -> Verdict | None:
-    """Is this a real password, and how bad is its leak? None for stand-ins and local defaults."""
+def judge(cred: Credential, kind: str = OTHER) -> Verdict | None:
+    """Is this a real password, and how bad is its leak? None for stand-ins and local defaults.
+    Outside docs, tests and examples (filekinds), any password to a host that is not local is one,
+    weak or equal to the user name; so is every one a credential file stores but a local default."""
     password, user = cred.password, cred.user
     bare = password.strip('\'"\\#')
-    if not bare or is_placeholder(bare) or bare.lower() == user.lower():
-        return None
     hosts = [h for h in cred.hosts if h]
-    if any('sentry' in h.lower() for h in hosts):
+    if not bare or any('sentry' in h.lower() for h in hosts):
         return None  # a Sentry DSN carries only the project's public key
     if hosts and all(is_doc_host(h) for h in hosts):
         return None
     random = looks_random(password)
     local = bool(hosts) and all(is_local_host(h) for h in hosts)
+    stored = kind == CREDENTIAL and cred.kind in _STORE_FORMATS  # the file's own entries, not text inside them
+    public = any(is_public_host(h) for h in hosts)
+    if stored or public or (kind != DOCS and hosts and not local):
+        if is_stand_in(bare) or (local and is_service_default(bare, user)):
+            return None
+        if public:  # a hosted service: even a tutorial's password there may be live
+            return Verdict(Severity.CRITICAL, Confidence.LOW if kind == DOCS else Confidence.HIGH)
+        return Verdict(Severity.MEDIUM if local else Severity.HIGH, Confidence.HIGH if random else Confidence.MEDIUM)
+    if is_placeholder(bare) or bare.lower() == user.lower():
+        return None
     if local and (not random or is_trivial_password(password, user)):
         return None
     if len(bare) < 6 or (not random and is_trivial_password(password, user) and len(password) < 8):
@@ -304,7 +320,7 @@ def _message(cred: Credential) -> str:
 
 
 def _finding(fragment: Fragment, cred: Credential, rule_id: str, message: str | None = None) -> Finding | None:
-    verdict = judge(cred)
+    verdict = judge(cred, file_kind(fragment.path))
     if verdict is None:
         return None
     finding = secret_finding(

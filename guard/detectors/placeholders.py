@@ -359,6 +359,11 @@ def is_placeholder(value: str) -> bool:
     return is_sequential(stripped) or is_sequential(lowered.strip('0123456789')) or _counts_up(lowered)
 
 
+def is_wordy_placeholder_phrase(value: str) -> bool:
+    """'your_api_key_here', 'REPLACE_WITH_32_BYTE_SECRET', 'put your unique phrase here'."""
+    return bool(_WORDY.fullmatch(value)) and bool(_PLACEHOLDER_PHRASE.search(value.lower()))
+
+
 def _counts_up(lowered: str) -> bool:
     """'A1b2c3d4', 'a1b2c3d4e5': letters and digits each counting up, interleaved."""
     letters = ''.join(c for c in lowered if c.isalpha())
@@ -445,6 +450,7 @@ def is_local_host(host: str) -> bool:
     return bool(host) and '.' not in host and ':' not in host and not host[0].isdigit()
 
 
+@functools.lru_cache(maxsize=4096)
 def is_doc_host(host: str) -> bool:
     """RFC 2606 names reserved for documentation: example.com, *.test, *.invalid."""
     host = host.lower().rstrip('.')

@@ -124,6 +124,16 @@ def discord_bot_token(token: str) -> bool:
     return 17 <= len(decoded) <= 20 and decoded.isdigit()
 
 
+def jwt_base64(blob: str) -> bool:
+    """Standard base64 of a whole JWT (a Kubernetes Secret's data, a CI variable): the JWT checks above."""
+    decoded = _b64_prefix(blob, len(blob) + 3)
+    try:
+        token = decoded.decode('ascii').strip()
+    except UnicodeDecodeError:
+        return False
+    return token.startswith('eyJ') and jwt(token)
+
+
 def _gate(check: Callable[[str], bool]) -> Check:
     """A yes/no check as a Check: well formed is HIGH, anything else is not the thing."""
     return lambda secret: Confidence.HIGH if check(secret) else None
@@ -133,6 +143,7 @@ VALIDATORS: dict[str, Check] = {
     'github-token': github_token,
     'github-crc32': _gate(github_crc32),
     'jwt': _gate(jwt),
+    'jwt-base64': _gate(jwt_base64),
     'gcp-service-account-base64': _gate(gcp_service_account_base64),
     'pem-private-key-base64': _gate(pem_private_key_base64),
     'discord-bot-token': _gate(discord_bot_token),
