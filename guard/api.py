@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guard import sources
 from guard.config import Config
-from guard.detectors import build_detectors
+from guard.detectors import build_detectors, check_disabled
 from guard.detectors.base import Detector
+from guard.errors import InputError
 from guard.filters import partition
-from guard.models import Finding, Receipt, Report
+from guard.models import Finding, Fragment, Receipt, Report
 from guard.scanner import Scanner
 
 if TYPE_CHECKING:
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 
 
 def make_scanner(config: Config) -> Scanner:
+    check_disabled(config.disabled_rules, config.extra_rules, config.source or 'config')
     detectors = build_detectors(config.disabled_rules, config.extra_rules)
     return Scanner([*detectors, *configured_detectors(config)], config.allow)
 
@@ -40,12 +43,20 @@ def configured_detectors(config: Config) -> list[Detector]:
         own = own_secrets_detector(config)
         if own is not None:
             extra.append(own)
-    return extra
+    from guard.detectors import narrowed
+
+    return [d for detector in extra for d in narrowed(detector, config.disabled_rules)]
 
 
 def finish(findings: Iterable[Finding], receipt: Receipt, config: Config) -> Report:
     """Apply the configured floors and split allowed findings from reported ones."""
-    kept = [f for f in findings if f.severity >= config.min_severity and f.confidence >= config.min_confidence]
+    kept = [
+        f
+        for f in findings
+        if f.severity >= config.min_severity
+        and f.confidence >= config.min_confidence
+        and f.rule_id not in config.disabled_rules  # the ids no detector makes (env-file-in-history)
+    ]
     reported, suppressed = partition(kept)
     if not (config.baseline or config.require_allow_reason):
         return Report(findings=tuple(reported), suppressed=tuple(suppressed), receipt=receipt)
@@ -59,21 +70,64 @@ def finish(findings: Iterable[Finding], receipt: Receipt, config: Config) -> Rep
 
 def scan_paths(paths: Sequence[str], config: Config, *, use_gitignore: bool = True) -> Report:
     started = time.perf_counter()
+    missing = [p for p in paths if not os.path.lexists(p)]
+    if missing:
+        more = f' (and {len(missing) - 1} more)' if len(missing) > 1 else ''
+        raise InputError(f'{missing[0]}{more}: no such file or directory: check the path')
     tally = sources.Tally()
     scanner = make_scanner(config)
     from guard import parallel
 
     entries = sources.file_entries(paths, use_gitignore=use_gitignore, tally=tally)
+    if config.allow.paths:  # never read: allow.paths says they are not to be scanned
+        entries = (e for e in entries if not _allowlisted(e[1], config, tally))
     findings = parallel.scan_entries(scanner, entries, max_size=config.max_file_size, tally=tally)
-    receipt = Receipt(
-        mode='scan',
+    receipt = _receipt('scan', tally, started, empty=_why_empty(paths, tally, use_gitignore))
+    return finish(findings, receipt, config)
+
+
+ALLOWLISTED = 'allowlisted (allow.paths)'
+
+
+def _allowlisted(shown: str, config: Config, tally: sources.Tally) -> bool:
+    if config.allow.allows_path(shown):
+        tally.skip(ALLOWLISTED)
+        return True
+    return False
+
+
+def _receipt(mode: str, tally: sources.Tally, started: float, *, empty: str = '') -> Receipt:
+    return Receipt(
+        mode=mode,
         files=tally.files,
         bytes=tally.bytes,
         skipped=tally.skipped,
         seconds=time.perf_counter() - started,
         notes=tally.notes(),
+        empty=empty,
+        unreadable=tally.reasons.get(sources.UNREADABLE, 0),
     )
-    return finish(findings, receipt, config)
+
+
+def _why_empty(paths: Sequence[str], tally: sources.Tally, use_gitignore: bool) -> str:
+    """Why a path scan read no file ('' when it read some)."""
+    if tally.files:
+        return ''
+    if tally.reasons.get(ALLOWLISTED):
+        return 'every file is allowlisted (allow.paths)' if len(tally.reasons) == 1 else 'every file was skipped'
+    if tally.skipped:
+        return 'every file was skipped'
+    on_disk = any(not p.startswith('.git') for arg in paths for p in _some_files(arg))
+    if use_gitignore and on_disk:
+        return 'every file is ignored by .gitignore (--no-gitignore scans them)'
+    return 'no files there'
+
+
+def _some_files(arg: str) -> Iterable[str]:
+    """A few files below `arg` as a plain walk sees them (only asked when git listed none)."""
+    for directory, _dirs, files in os.walk(arg):
+        for name in files[:1]:
+            yield os.path.relpath(os.path.join(directory, name), arg)
 
 
 def scan_stdin(data: bytes, name: str, config: Config) -> Report:
@@ -81,15 +135,10 @@ def scan_stdin(data: bytes, name: str, config: Config) -> Report:
     tally = sources.Tally()
     fragment = sources.stdin_fragment(data, name, tally, config.max_file_size)
     findings = make_scanner(config).scan(fragment) if fragment is not None else []
-    receipt = Receipt(
-        mode='scan --stdin',
-        files=tally.files,
-        bytes=tally.bytes,
-        skipped=tally.skipped,
-        seconds=time.perf_counter() - started,
-        notes=tally.notes(),
-    )
-    return finish(findings, receipt, config)
+    empty = 'the input is binary' if fragment is None else ''
+    if fragment is not None and config.allow.allows_path(name):
+        empty = f'{name} is allowlisted (allow.paths)'
+    return finish(findings, _receipt('scan --stdin', tally, started, empty=empty), config)
 
 
 # ---- git sources: staged, ranges, pre-push, history (see guard/gitsources.py, guard/history.py) ----
@@ -103,16 +152,25 @@ def scan_staged(paths: Sequence[str], config: Config) -> Report:
     tally = sources.Tally()
     scanner = make_scanner(config)
     fragments = gitsources.staged_fragments(paths, max_size=config.max_file_size, tally=tally)
-    findings = list(scanner.scan_all(fragments))
-    receipt = Receipt(
-        mode='scan --staged',
-        files=tally.files,
-        bytes=tally.bytes,
-        skipped=tally.skipped,
-        seconds=time.perf_counter() - started,
-        notes=tally.notes() or (('nothing staged',) if not tally.files else ()),
-    )
+    allowed: set[str] = set()
+    findings = list(scanner.scan_all(_noting_allowed(fragments, config, allowed)))
+    empty = ''
+    if not tally.files:
+        empty = 'every staged change is binary, a submodule or a deletion' if tally.skipped else 'nothing staged'
+    elif len(allowed) >= tally.files:
+        empty = 'every staged file is allowlisted (allow.paths)'
+    receipt = _receipt('scan --staged', tally, started, empty=empty)
+    # the index is what is read: a working tree file that cannot be read does not stop the hook
+    receipt = receipt._replace(notes=receipt.notes or (('nothing staged',) if not tally.files else ()), unreadable=0)
     return finish(findings, receipt, config)
+
+
+def _noting_allowed(fragments: Iterable[Fragment], config: Config, allowed: set[str]) -> Iterator[Fragment]:
+    """The fragments, noting the paths allow.paths keeps from being scanned."""
+    for fragment in fragments:
+        if config.allow.paths and config.allow.allows_path(fragment.path):
+            allowed.add(fragment.path)
+        yield fragment
 
 
 def scan_range(spec: str, config: Config) -> Report:
@@ -141,6 +199,11 @@ def scan_pre_push(stdin_text: str, remote: str | None, config: Config) -> Report
     return _scan_selection(selection, 'scan --pre-push', config, started)
 
 
+def scan_selection(selection: gitsources.Selection, mode: str, config: Config) -> Report:
+    """Commits already chosen (`guard ci`: what a new branch brings, see gitsources.new_commits)."""
+    return _scan_selection(selection, mode, config, time.perf_counter())
+
+
 def _scan_selection(selection: gitsources.Selection, mode: str, config: Config, started: float) -> Report:
     from guard import gitsources
 
@@ -165,6 +228,7 @@ def _scan_selection(selection: gitsources.Selection, mode: str, config: Config, 
         skipped=binary,
         seconds=time.perf_counter() - started,
         notes=tuple(notes),
+        empty='' if selection.commits else 'no commits to scan',
     )
     return finish(findings, receipt, config)
 
@@ -173,7 +237,10 @@ def rules_version(scanner: Scanner) -> str:
     """What decides findings, hashed: rule ids and patterns, other detectors, the allowlist."""
     from guard.store import rules_version as digest
 
-    parts = [f'{d.id}\0{getattr(getattr(d, "rule", None), "pattern", type(d).__name__)}' for d in scanner.detectors]
+    parts = [
+        f'{d.id}\0{getattr(getattr(d, "rule", None), "pattern", type(d).__name__)}\0{",".join(sorted(d.reports))}'
+        for d in scanner.detectors
+    ]
     return digest([*sorted(parts), repr(scanner.allowlist)])
 
 
@@ -220,6 +287,7 @@ def scan_history(
         skipped=result.binary,
         seconds=time.perf_counter() - started,
         notes=tuple(notes),
+        empty='' if result.commits else 'no commits to scan',
     )
     report = finish([g.finding for g in result.groups], receipt, config)
     shown = {f.fingerprint for f in report.findings}
@@ -244,6 +312,7 @@ def run_checks(names: Sequence[str], config: Config, options: CheckOptions | Non
     from guard.checks import CheckOptions, Workspace, registry
 
     started = time.perf_counter()
+    check_disabled(config.disabled_rules, config.extra_rules, config.source or 'config')
     workspace = Workspace(config, options or CheckOptions())
     checks = registry()
     findings: list[Finding] = []

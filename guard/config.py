@@ -32,6 +32,7 @@ SCHEMA: dict[str, str] = {
     'detectors': f'list of extra detectors: {", ".join(KNOWN_DETECTORS)}',
     'own_secrets': 'true/false, or a list of the local env files (globs) whose values are blocked anywhere',
     'require_allow_reason': 'true/false: an inline guard:allow without a reason does not allow',
+    'fail_on_empty': 'true/false: a run that scanned nothing exits 2 (CI jobs that must not pass vacuously)',
     'env': 'mapping for the hygiene checks (see README)',
 }
 ENV_KEYS: dict[str, str] = {
@@ -73,6 +74,7 @@ class Config(NamedTuple):
     fail_on_unused: bool = False
     unused_scope: tuple[str, ...] = ()  # run option: paths the run reads whole (guard.baseline.unused_scope)
     env: Mapping[str, Any] = MappingProxyType({})  # read-only: a NamedTuple default is shared
+    fail_on_empty: bool = False
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -145,6 +147,9 @@ def parse_config(data: Any, *, source: str, root: Path, text: str = '') -> Confi
     require_allow_reason = data.get('require_allow_reason', False)
     if not isinstance(require_allow_reason, bool):
         raise ConfigError(f'{where.at(("require_allow_reason",))}: require_allow_reason must be true or false')
+    fail_on_empty = data.get('fail_on_empty', False)
+    if not isinstance(fail_on_empty, bool):
+        raise ConfigError(f'{where.at(("fail_on_empty",))}: fail_on_empty must be true or false')
     baseline = data.get('baseline')
     if baseline is not None and not isinstance(baseline, str):
         raise ConfigError(f'{where.at(("baseline",))}: baseline must be a path')
@@ -167,6 +172,7 @@ def parse_config(data: Any, *, source: str, root: Path, text: str = '') -> Confi
         own_secret_files=own_secret_files,
         require_allow_reason=require_allow_reason,
         env=_env_section(data.get('env'), where),
+        fail_on_empty=fail_on_empty,
     )
 
 

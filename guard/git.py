@@ -16,9 +16,15 @@ NOT_A_REPO = 'not a git repository'
 
 
 def run(
-    args: list[str], cwd: Path | str | None = None, *, stdin: bytes | None = None, check: bool = True
+    args: list[str],
+    cwd: Path | str | None = None,
+    *,
+    stdin: bytes | None = None,
+    check: bool = True,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run git with `args`; a missing git or a failing command raises GitError."""
+    """Run git with `args` (`env`: variables to set on top of ours); a missing git or a failing
+    command raises GitError."""
     try:
         proc = subprocess.run(
             ['git', *args],
@@ -26,6 +32,7 @@ def run(
             input=stdin,
             capture_output=True,
             check=False,
+            env={**os.environ, **env} if env else None,
         )
     except FileNotFoundError:
         raise GitError('git is not installed or not on PATH: install git, or pass files to scan') from None
@@ -68,9 +75,10 @@ def is_not_a_repo(proc: subprocess.CompletedProcess[bytes]) -> bool:
     return proc.returncode != 0 and NOT_A_REPO in decode(proc.stderr).lower()
 
 
-def listed_files(directory: Path) -> list[str] | None:
+def listed_files(directory: Path, *, unopened: list[str] | None = None) -> list[str] | None:
     """Tracked and untracked-but-not-ignored files below `directory`, relative to it;
-    None when `directory` is not inside a git work tree (or git is missing)."""
+    None when `directory` is not inside a git work tree (or git is missing). Directories
+    git could not open (it warns and goes on) are added to `unopened`, relative to it too."""
     try:
         proc = run(
             [
@@ -84,6 +92,7 @@ def listed_files(directory: Path) -> list[str] | None:
                 '--deduplicate',
             ],
             check=False,
+            env=_UNTRANSLATED,  # its warnings are parsed
         )
     except UnsafeRepositoryError:
         raise
@@ -93,7 +102,13 @@ def listed_files(directory: Path) -> list[str] | None:
         if is_not_a_repo(proc) or b'outside repository' in proc.stderr:
             return None
         raise GitError(f'git ls-files failed in {directory}: {decode(proc.stderr).strip()}')
+    if unopened is not None and proc.stderr:
+        unopened += [decode(m) for m in _UNOPENED.findall(proc.stderr)]
     return split_nul(proc.stdout)
+
+
+_UNTRANSLATED = {'LC_ALL': 'C', 'LANGUAGE': 'C'}
+_UNOPENED = re.compile(rb"could not open directory '(.*?)': ", re.MULTILINE)
 
 
 # ---- git sources: staged changes, commit ranges, history ------------------------------------
@@ -528,6 +543,72 @@ def tracked_files(top: Path) -> list[str]:
     """Every path in the index, relative to `top`."""
     proc = run(['-C', os.fspath(top), 'ls-files', '-z', '--cached', '--deduplicate'])
     return split_nul(proc.stdout)
+
+
+# ---- which commits a remote lacks (new branches, force-pushes: guard.gitsources) ----
+
+
+def current_branch() -> str | None:
+    """The branch HEAD is on (short name), None when detached or outside a repository."""
+    proc = run(['symbolic-ref', '-q', '--short', 'HEAD'], check=False)
+    return decode(proc.stdout).strip() or None if proc.returncode == 0 else None
+
+
+def remote_branches(remote: str) -> dict[str, str]:
+    """Branch name → commit of each remote-tracking branch of `remote` (its HEAD alias left out)."""
+    prefix = f'refs/remotes/{remote}/'
+    proc = run(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(symref)', prefix], check=False)
+    branches: dict[str, str] = {}
+    for line in decode(proc.stdout).splitlines():
+        name, sha, symref = [*line.split('\0'), '', ''][:3]
+        if not symref and name.startswith(prefix):
+            branches[name[len(prefix) :]] = sha
+    return branches
+
+
+def remote_default_branch(remote: str) -> str | None:
+    """The branch `refs/remotes/<remote>/HEAD` names (set by `git clone`), if any."""
+    proc = run(['symbolic-ref', '-q', f'refs/remotes/{remote}/HEAD'], check=False)
+    ref = decode(proc.stdout).strip()
+    prefix = f'refs/remotes/{remote}/'
+    return ref[len(prefix) :] if proc.returncode == 0 and ref.startswith(prefix) else None
+
+
+def is_ancestor(ancestor: str, descendant: str) -> bool:
+    """Whether `descendant` holds `ancestor` (equal counts)."""
+    return run(['merge-base', '--is-ancestor', ancestor, descendant], check=False).returncode == 0
+
+
+def path_changes(paths: Sequence[str], until: str = 'HEAD') -> list[tuple[str, str, str, frozenset[str]]]:
+    """(sha, author, ISO date, which of `paths` it changes) of each commit of `until` changing any of
+    `paths`, in one `git log` (scan-history: which commit removed a secret). Paths go on stdin."""
+    if not paths:
+        return []
+    query = f'{until}\n--\n' + ''.join(f':(literal){p}\n' for p in paths)
+    proc = run(
+        [
+            '-c',
+            'core.quotePath=false',
+            'log',
+            '--format=%x01%H%x00%an <%ae>%x00%aI',
+            '--name-only',
+            '--no-renames',
+            '--no-show-signature',
+            '--stdin',
+        ],
+        stdin=query.encode('utf-8', 'surrogateescape'),
+        check=False,
+    )
+    if proc.returncode != 0:
+        return []
+    wanted = set(paths)
+    out = []
+    for record in decode(proc.stdout).split('\x01')[1:]:
+        header, _, names = record.partition('\n')
+        fields = header.split('\0')
+        if len(fields) == 3:
+            out.append((fields[0], fields[1], fields[2], frozenset(n for n in names.splitlines() if n in wanted)))
+    return out
 
 
 def ignored_files(top: Path) -> list[str]:

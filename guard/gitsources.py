@@ -24,6 +24,9 @@ from guard.scanner import Scanner, dfa_worthwhile
 from guard.sources import Tally, read_file
 
 MESSAGE_PATH = '<commit-message>'
+# what scan-history reports for an env file ever committed (guard.history groups the events)
+ENV_RULE = 'env-file-in-history'
+ENV_MESSAGE = 'env file committed to git history'
 _TEMPLATE_SUFFIXES = frozenset({'example', 'sample', 'template', 'dist', 'tmpl', 'tpl'})
 
 
@@ -255,9 +258,13 @@ def scan_commits(commits: Sequence[str], scanner: Scanner) -> Iterator[CommitSca
 class Selection(NamedTuple):
     commits: tuple[str, ...]  # oldest first
     notes: tuple[str, ...] = ()
+    bases: tuple[str, ...] = ()  # the commits it was taken against, when it is "what the remote lacks"
 
 
-def range_commits(spec: str) -> Selection:
+_FULL_OID = re.compile(r'[0-9a-f]{40}|[0-9a-f]{64}')
+
+
+def range_commits(spec: str, *, default_branch: str = '') -> Selection:
     """The commits of `A..B` (or `A...B`), handling a zero or missing base as CI sees them."""
     match = re.fullmatch(r'(.*?)(\.\.\.?)(.*)', spec)
     if match is None:
@@ -265,32 +272,98 @@ def range_commits(spec: str) -> Selection:
     # A...B means "since the merge base" in CI (git diff); for commits that is A..B too, while
     # rev-list's own A...B (symmetric difference) would add the base branch's new commits.
     base, head = match.group(1) or 'HEAD', match.group(3) or 'HEAD'
-    return commits_between(base, head)
+    return commits_between(base, head, default_branch=default_branch)
 
 
-def commits_between(base: str, head: str) -> Selection:
+def commits_between(base: str, head: str, *, default_branch: str = '') -> Selection:
     head_sha = git.rev_parse(head)
     if head_sha is None:
         if head == 'HEAD':
             raise GitError('HEAD is not a commit: this branch has no commits yet, so the range holds none')
         raise GitError(f'{head!r} is not a commit here: check the name, or fetch it (git fetch origin {head})')
     if base in git.ZERO_OIDS:
-        return _not_on_remotes(
-            head_sha, None, f'new branch (zero base): scanning commits of {head} not on any remote-tracking branch'
-        )
+        return new_commits(head, head_sha, 'new branch (zero base)', default_branch=default_branch)
     base_sha = git.rev_parse(base)
     if base_sha is None:
         if git.is_shallow():
             raise GitError(shallow_fix(base))
-        return _not_on_remotes(
-            head_sha,
-            None,
-            f'base {base} is not in this repository (force-push?): '
-            f'scanning commits of {head} not on any remote-tracking branch',
+        if not _FULL_OID.fullmatch(base.lower()):
+            # only an object id names a commit that may have been rewritten away; a name that
+            # resolves to nothing is a typo or an unfetched branch, never "scan the unpushed"
+            raise GitError(
+                f'unknown revision {base!r}: check the name (git branch -a lists them), '
+                f'or fetch it (git fetch {_default_remote()} {base})'
+            )
+        return new_commits(
+            head, head_sha, f'base {base[:12]} is not in this repository (force-push?)', default_branch=default_branch
         )
     commits = git.rev_list(['--reverse', '--topo-order', f'{base_sha}..{head_sha}'])
     _check_shallow(commits, base)
     return Selection(tuple(commits))
+
+
+def new_commits(head: str, head_sha: str, why: str, *, default_branch: str = '') -> Selection:
+    """The commits of `head` the remote lacks: those on neither the remote's default branch nor
+    any other of its branches but `head`'s own, which in a CI clone already holds them (a new
+    branch, a force-push whose old tip is gone). `guard ci` and `--range` both select this way.
+    Stops (exit 2), naming what to pass, when the clone cannot tell."""
+    remote = _remote_of(head)
+    if git.is_shallow():
+        raise GitError(
+            f'{why}: this shallow clone cannot tell which commits of {head} are new: '
+            f'run `git fetch --unshallow {remote or "origin"}` (or use fetch-depth: 0 in actions/checkout), '
+            'or pass the base: --range origin/main..HEAD'
+        )
+    pass_base = f'pass the base instead, e.g. --range {remote or "origin"}/main..{head}'
+    if remote is None:
+        raise GitError(f'{why}: no remote to compare {head} with: {pass_base}')
+    branches = git.remote_branches(remote)
+    default = default_branch or git.remote_default_branch(remote) or ''
+    own = _own_branches(head, head_sha, remote, branches, default)
+    against = sorted(name for name in branches if name not in own)
+    if not against and not (default and default in own):
+        held = f'only {", ".join(sorted(own))} of {remote} is here' if branches else f'no branch of {remote} is here'
+        raise GitError(
+            f'{why}: cannot tell which commits of {head} are new ({held}): '
+            f'fetch the default branch (git fetch {remote} main) or {pass_base}'
+        )
+    bases = tuple(dict.fromkeys(branches[name] for name in against))
+    commits = git.rev_list(['--reverse', '--topo-order', head_sha, '--not', *bases])
+    if against:
+        shown = ', '.join(f'{remote}/{name}' for name in against[:3]) + (
+            f' (+{len(against) - 3} more)' if len(against) > 3 else ''
+        )
+        note = f'{why}: scanning commits of {head} not on {shown}'
+    else:
+        note = f'{why}: {remote}/{default} is {head} itself and has no other branch: scanning all of {head}'
+    return Selection(tuple(commits), (note,), bases)
+
+
+def _remote_of(head: str) -> str | None:
+    """The remote `head` is pushed to: its branch's configured remote, else origin (or the only one)."""
+    names = git.remotes()
+    branch = git.current_branch() if head == 'HEAD' else head.removeprefix('refs/heads/')
+    configured = git.config_get(f'branch.{branch}.remote') if branch else None
+    if configured in names:
+        return configured
+    for name in names:  # `origin/feat` names its remote
+        if head.startswith(f'{name}/') or head.startswith(f'refs/remotes/{name}/'):
+            return name
+    return 'origin' if 'origin' in names else names[0] if names else None
+
+
+def _own_branches(head: str, head_sha: str, remote: str, branches: dict[str, str], default: str) -> set[str]:
+    """The remote branches that are `head` itself: the one of its name (or its upstream) once it
+    holds `head` (in CI the push being checked put it there; one that does not is the state the
+    remote had, which is what to compare with), and any but the default whose tip it is."""
+    name = git.current_branch() if head == 'HEAD' else head
+    own: set[str] = set()
+    if name:
+        short = name.removeprefix('refs/heads/').removeprefix('refs/remotes/').removeprefix(f'{remote}/')
+        upstream = (git.config_get(f'branch.{short}.merge') or '').removeprefix('refs/heads/')
+        own |= {b for b in {short, upstream} if b in branches and git.is_ancestor(head_sha, branches[b])}
+    own |= {b for b, sha in branches.items() if sha == head_sha and b != default}
+    return own
 
 
 def _not_on_remotes(head_sha: str, remote: str | None, note: str) -> Selection:

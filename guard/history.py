@@ -9,6 +9,7 @@ text that exists only in a conflict resolution (an "evil merge").
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import gc
 import time
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from guard import git
-from guard.gitsources import MESSAGE_PATH, CommitScan, EnvEvent, prepare_gate, scan_commits
+from guard.gitsources import ENV_MESSAGE, ENV_RULE, MESSAGE_PATH, CommitScan, EnvEvent, prepare_gate, scan_commits
 from guard.models import Commit, Finding, Fragment, Severity
 from guard.scanner import Scanner
 from guard.sources import decode_text
@@ -24,8 +25,6 @@ from guard.sources import decode_text
 if TYPE_CHECKING:  # sqlite3 is imported when an audit opens its store
     from guard.store import Store
 
-ENV_RULE = 'env-file-in-history'
-ENV_MESSAGE = 'env file committed to git history'
 MIN_CHUNK = 64  # commits per worker task: enough to amortise a `git log` start
 TASKS_PER_JOB = 4  # more tasks than workers, so progress is saved often and loads balance
 
@@ -41,7 +40,7 @@ class ChunkResult:
     (sha, bytes, files) row, full CommitScans only for those holding something (pickling
     thousands of empty ones back to the parent cost more than scanning them)."""
 
-    rows: tuple[tuple[str, int, int], ...]
+    rows: tuple[tuple[str, int, int, int], ...]  # (sha, bytes, files, binary files)
     scans: tuple[CommitScan, ...]
     binary: int
 
@@ -95,7 +94,7 @@ def _scan_chunk(commits: Sequence[str], scanner: Scanner, tick: Callable[[int], 
     scans = []
     binary = pending = 0
     for scan in scan_commits(commits, scanner):
-        rows.append((scan.sha, scan.bytes, scan.files))
+        rows.append((scan.sha, scan.bytes, scan.files, scan.binary))
         binary += scan.binary
         if scan.findings or scan.env_events:
             scans.append(scan)
@@ -177,6 +176,68 @@ def group_findings(
             )
         )
     return groups
+
+
+REMOVAL_SEARCH = 30  # commits after the last occurrence searched for the one that removed it
+
+
+def removed_in(
+    groups: Iterable[Group], scanner: Scanner, age: Callable[[Commit], int], store: Store, warn: list[str]
+) -> list[Group]:
+    """Each group gone from HEAD with the commit that removed it: the first commit of HEAD after
+    its last occurrence whose version of the file no longer holds it (None when that is not within
+    REMOVAL_SEARCH commits of the file, or the secret left on another branch). Two git calls for
+    the groups the store has no answer for: one log of the files' changes, one batch of their
+    contents. A removal found stays the answer while the last occurrence is the same; "none
+    found" holds only for the HEAD it was looked for at."""
+    groups = list(groups)
+    head = git.rev_parse('HEAD') or ''
+    known = store.removals(head)
+    removed: dict[str, Commit | None] = {}
+    gone = []
+    for g in groups:
+        if g.at_head is False and g.last.sha:
+            if (g.finding.fingerprint, g.last.sha) in known:
+                removed[g.finding.fingerprint] = known[g.finding.fingerprint, g.last.sha]
+            else:
+                gone.append(g)
+    if gone:
+        found = _removals(gone, scanner, age)
+        rows = [(g.finding.fingerprint, g.last.sha, found[g.finding.fingerprint]) for g in gone]
+        store.save_removals(rows, head, warn)
+        removed |= found
+    return [
+        dataclasses.replace(g, removed=removed[g.finding.fingerprint]) if g.finding.fingerprint in removed else g
+        for g in groups
+    ]
+
+
+def _removals(gone: Sequence[Group], scanner: Scanner, age: Callable[[Commit], int]) -> dict[str, Commit | None]:
+    by_path: dict[str, list[tuple[int, Commit]]] = {}  # each file's changes, oldest first
+    for sha, author, date, paths in git.path_changes(sorted({g.finding.path for g in gone})):
+        commit = Commit(sha, author, date)
+        for path in paths:
+            by_path.setdefault(path, []).append((age(commit), commit))
+    for changes in by_path.values():
+        changes.sort(key=lambda change: change[0])
+    candidates: dict[str, list[Commit]] = {}
+    for group in gone:
+        changes = by_path.get(group.finding.path, [])
+        start = bisect.bisect_right(changes, age(group.last), key=lambda change: change[0])
+        candidates[group.finding.fingerprint] = [c for _age, c in changes[start : start + REMOVAL_SEARCH]]
+    specs = sorted({f'{c.sha}:{g.finding.path}' for g in gone for c in candidates[g.finding.fingerprint]})
+    blobs = git.cat_files(specs)
+    return {g.finding.fingerprint: _removal(g, candidates[g.finding.fingerprint], blobs, scanner) for g in gone}
+
+
+def _removal(group: Group, later: Sequence[Commit], blobs: dict[str, bytes | None], scanner: Scanner) -> Commit | None:
+    path = group.finding.path
+    for commit in later:
+        data = blobs.get(f'{commit.sha}:{path}')
+        text = decode_text(data) if data is not None else None
+        if text is None or group.finding.fingerprint not in {f.fingerprint for f in scanner.scan(Fragment(path, text))}:
+            return commit
+    return None
 
 
 def env_groups(
@@ -319,7 +380,7 @@ def audit(
             store.save(result.rows, result.scans, warnings)
             _flush(warnings, warn)
             binary += result.binary
-            for _sha, size, changed in result.rows:
+            for _sha, size, changed, _binary in result.rows:
                 total_bytes += size
                 files += changed
             for scan in result.scans:
@@ -328,21 +389,23 @@ def audit(
         # this run's results come from memory, so a store that failed mid-run loses nothing
         findings += store.findings(known)
         events += store.env_events(known)
-        stored_bytes, stored_files = store.sizes(known)
+        stored_bytes, stored_files, stored_binary = store.sizes(known)
         total_bytes += stored_bytes
         files += stored_files
+        binary += stored_binary  # a run served from the store counts what the first run skipped
         paths = {e.path for e in events} | {f.path for f in findings if f.path != MESSAGE_PATH}
         at_head = head_prints(sorted(paths), scanner, store, warnings)
+        # rev-list (--date-order) lists children before parents: its reverse position is the age
+        position = {sha: i for i, sha in enumerate(reversed(commits))}
+
+        def age(commit: Commit) -> int:
+            return position.get(commit.sha, -1)
+
+        secrets = removed_in(group_findings(findings, at_head, age), scanner, age, store, warnings)
         _flush(warnings, warn)
     finally:
         store.close()
-    # rev-list (--date-order) lists children before parents: its reverse position is the age
-    position = {sha: i for i, sha in enumerate(reversed(commits))}
-
-    def age(commit: Commit) -> int:
-        return position.get(commit.sha, -1)
-
-    groups = [*env_groups(events, at_head, age, findings), *group_findings(findings, at_head, age)]
+    groups = [*env_groups(events, at_head, age, findings), *secrets]
     groups.sort(key=lambda g: (g.finding.path, g.finding.rule_id, age(g.first)))
     notes: tuple[str, ...] = () if commits else ('no commits: nothing to scan',)
     if commits and shallow:

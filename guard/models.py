@@ -111,6 +111,8 @@ class Receipt(NamedTuple):
     skipped: int = 0
     seconds: float = 0.0
     notes: tuple[str, ...] = ()
+    empty: str = ''  # why the run scanned nothing, '' when it scanned something (--fail-on-empty)
+    unreadable: int = 0  # files and directories it could not read (exit 2 without --skip-unreadable)
 
 
 class Report(NamedTuple):

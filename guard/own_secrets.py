@@ -144,6 +144,7 @@ class OwnSecretsDetector:
     """Exact values of local env files, wherever they appear (except in those files)."""
 
     id = RULE_ID
+    reports = {RULE_ID: 'A value of your local env files (.env…) found anywhere else'}
 
     def __init__(self, values: dict[str, tuple[str, str]], sources: frozenset[str]) -> None:
         # value → (what it is, file); lowercase keywords feed the scanner's prefilter, which lowers

@@ -79,7 +79,7 @@ def _scan_pool(
         with multiprocessing.get_context('fork').Pool(jobs, initializer=_ignore_sigint) as pool:
             for batch_findings, batch_tally in pool.imap(_scan_batch, _batches(entries)):
                 findings += batch_findings
-                _merge(tally, batch_tally)
+                tally.merge(batch_tally)
     finally:
         _scanner = None
     return findings
@@ -104,11 +104,3 @@ def _scan_batch(batch: Sequence[Entry]) -> tuple[list[Finding], sources.Tally]:
     assert _scanner is not None, 'workers inherit the scanner through fork'
     tally = sources.Tally()
     return _scan_serial(_scanner, batch, _max_size, tally), tally
-
-
-def _merge(into: sources.Tally, part: sources.Tally) -> None:
-    into.files += part.files
-    into.bytes += part.bytes
-    into.skipped += part.skipped
-    for reason, count in part.reasons.items():
-        into.reasons[reason] = into.reasons.get(reason, 0) + count

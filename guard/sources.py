@@ -11,6 +11,10 @@ from types import SimpleNamespace
 from guard import git, textcodec
 from guard.models import Fragment
 
+NAMED_PATHS = 3  # paths a receipt note names before it gives only the count
+_KEPT_PATHS = 100  # paths remembered per reason (memory stays flat on huge trees)
+UNREADABLE = 'unreadable'
+
 
 class Tally(SimpleNamespace):
     """What a source read and passed over, for the receipt (a counter the sources update).
@@ -20,16 +24,38 @@ class Tally(SimpleNamespace):
     bytes: int
     skipped: int
     reasons: dict[str, int]
+    named: dict[str, list[str]]  # reason → the first paths skipped for it, when they must be named
 
     def __init__(self) -> None:
-        super().__init__(files=0, bytes=0, skipped=0, reasons={})
+        super().__init__(files=0, bytes=0, skipped=0, reasons={}, named={})
 
-    def skip(self, reason: str) -> None:
+    def skip(self, reason: str, path: str | None = None) -> None:
         self.skipped += 1
         self.reasons[reason] = self.reasons.get(reason, 0) + 1
+        if path is not None:
+            kept = self.named.setdefault(reason, [])
+            if len(kept) < _KEPT_PATHS:
+                kept.append(path)
+
+    def merge(self, part: Tally) -> None:
+        self.files += part.files
+        self.bytes += part.bytes
+        self.skipped += part.skipped
+        for reason, count in part.reasons.items():
+            self.reasons[reason] = self.reasons.get(reason, 0) + count
+        for reason, paths in part.named.items():
+            kept = self.named.setdefault(reason, [])
+            kept += paths[: _KEPT_PATHS - len(kept)]
 
     def notes(self) -> tuple[str, ...]:
-        return tuple(f'{count} {reason}' for reason, count in sorted(self.reasons.items()))
+        return tuple(self._note(reason, count) for reason, count in sorted(self.reasons.items()))
+
+    def _note(self, reason: str, count: int) -> str:
+        paths = self.named.get(reason)
+        if not paths:
+            return f'{count} {reason}'
+        more = count - min(len(paths), NAMED_PATHS)
+        return f'{count} {reason}: {", ".join(paths[:NAMED_PATHS])}' + (f' (+{more} more)' if more else '')
 
 
 def decode_text(data: bytes) -> str | None:
@@ -44,15 +70,27 @@ def display_path(base: str, relative: str) -> str:
     return joined.replace(os.sep, '/')
 
 
-def walk(root: Path, use_gitignore: bool) -> Iterator[str]:
-    """Files below `root` relative to it; git's view of ignored files when inside a repo."""
-    listed = git.listed_files(root) if use_gitignore else None
+def walk(root: Path, use_gitignore: bool, tally: Tally, shown: str = '.') -> Iterator[str]:
+    """Files below `root` relative to it; git's view of ignored files when inside a repo.
+    Directories that cannot be listed, and symlinks to directories, are named in the tally."""
+    unopened: list[str] = []
+    listed = git.listed_files(root, unopened=unopened) if use_gitignore else None
     if listed is not None:
+        for relative in unopened:
+            tally.skip(UNREADABLE, display_path(shown, relative))
         yield from listed
         return
-    for directory, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d != '.git')
+
+    def unlistable(error: OSError) -> None:
+        where = os.path.relpath(error.filename, root) if error.filename else '.'
+        tally.skip(UNREADABLE, display_path(shown, where.replace(os.sep, '/') + '/'))
+
+    for directory, dirs, files in os.walk(root, onerror=unlistable):
         rel = os.path.relpath(directory, root)
+        for name in dirs:
+            if os.path.islink(os.path.join(directory, name)):  # os.walk does not follow them
+                tally.skip('symlinks', display_path(shown, name if rel == '.' else f'{rel}/{name}'))
+        dirs[:] = sorted(d for d in dirs if d != '.git' and not os.path.islink(os.path.join(directory, d)))
         for name in sorted(files):
             yield name if rel == '.' else f'{rel}/{name}'
 
@@ -71,12 +109,14 @@ def file_entries(paths: Sequence[str], *, use_gitignore: bool, tally: Tally) -> 
         path = Path(arg)
         if path.is_dir() and not path.is_symlink():
             prefix = '' if arg in ('', '.') else arg if arg.endswith(('/', os.sep)) else arg + os.sep
-            for relative in walk(path, use_gitignore):
+            for relative in walk(path, use_gitignore, tally, arg):
                 yield prefix + relative, display_path(arg, relative)
+        elif path.is_symlink() and path.is_dir():  # `link/`: never followed, so say so
+            tally.skip('symlinks', arg.replace(os.sep, '/'))
         elif path.is_symlink() or path.exists():
             yield arg, arg.replace(os.sep, '/')
         else:
-            tally.skip('missing')
+            tally.skip('missing', arg.replace(os.sep, '/'))
 
 
 def read_file(path: str | Path, shown: str, max_size: int, tally: Tally) -> Fragment | None:
@@ -87,7 +127,9 @@ def read_file(path: str | Path, shown: str, max_size: int, tally: Tally) -> Frag
             tally.skip('symlinks')
             return None
         if not stat.S_ISREG(info.st_mode):
-            if not stat.S_ISDIR(info.st_mode):
+            if stat.S_ISDIR(info.st_mode):  # a directory git lists as a file: a submodule
+                tally.skip('submodules (not scanned)', shown)
+            else:
                 tally.skip('special files')
             return None
         if info.st_size > max_size:
@@ -95,8 +137,11 @@ def read_file(path: str | Path, shown: str, max_size: int, tally: Tally) -> Frag
             return None
         with open(path, 'rb', buffering=0) as handle:
             data = handle.read(max_size + 1)  # bounded: the file may grow between lstat and read
+    except FileNotFoundError:  # tracked but deleted from the work tree, or gone since listed
+        tally.skip('deleted since listed')
+        return None
     except OSError:
-        tally.skip('unreadable')
+        tally.skip(UNREADABLE, shown)
         return None
     if len(data) > max_size:
         tally.skip('over the size cap')

@@ -21,12 +21,15 @@ from typing import IO, Any
 from guard.gitsources import CommitScan, EnvEvent
 from guard.models import Commit, Confidence, Finding, Severity
 
-SCHEMA_VERSION = '4'  # 4: unique keys on findings and env_events (stores of 3 may hold doubled rows)
+# 4: unique keys on findings and env_events (stores of 3 may hold doubled rows);
+# 5: binary counts per commit and remembered removals (two branches each numbered theirs 4)
+SCHEMA_VERSION = '5'
 FILE_NAME = 'history.sqlite3'
 LOCK_NAME = 'history.lock'
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS commits (sha TEXT PRIMARY KEY, bytes INTEGER NOT NULL, files INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS commits (
+    sha TEXT PRIMARY KEY, bytes INTEGER NOT NULL, files INTEGER NOT NULL, binary INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS findings (
     sha TEXT NOT NULL, author TEXT NOT NULL, date TEXT NOT NULL,
     rule_id TEXT NOT NULL, severity INTEGER NOT NULL, confidence INTEGER NOT NULL, message TEXT NOT NULL,
@@ -38,6 +41,8 @@ CREATE TABLE IF NOT EXISTS head_prints (path TEXT PRIMARY KEY, blob TEXT NOT NUL
 CREATE UNIQUE INDEX IF NOT EXISTS findings_key ON findings
     (sha, rule_id, path, IFNULL(line, -1), IFNULL(col, -1), secret_hash, message);
 CREATE UNIQUE INDEX IF NOT EXISTS env_events_key ON env_events (sha, path, kind);
+CREATE TABLE IF NOT EXISTS removals (fingerprint TEXT NOT NULL, last TEXT NOT NULL, head TEXT NOT NULL,
+    sha TEXT NOT NULL, author TEXT NOT NULL, date TEXT NOT NULL, PRIMARY KEY (fingerprint, last));
 """
 
 
@@ -137,7 +142,8 @@ class Store:
         """Start over for another rules version (or store layout): old results do not apply."""
         self.conn.executescript(
             'DROP TABLE IF EXISTS commits; DROP TABLE IF EXISTS findings; '
-            'DROP TABLE IF EXISTS env_events; DROP TABLE IF EXISTS head_prints;' + _SCHEMA
+            'DROP TABLE IF EXISTS env_events; DROP TABLE IF EXISTS head_prints; DROP TABLE IF EXISTS removals;'
+            + _SCHEMA
         )
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('rules', ?)", (version,))
 
@@ -156,27 +162,28 @@ class Store:
     def scanned(self) -> set[str]:
         return {row[0] for row in self.conn.execute('SELECT sha FROM commits')}
 
-    def sizes(self, shas: set[str]) -> tuple[int, int]:
-        """(bytes of patch, files changed) of `shas`, which are stored commits. When they
-        are all of them (a re-run with nothing new) SQLite sums them, not a Python loop."""
-        count, total_size, total_files = self.conn.execute(
-            'SELECT COUNT(*), TOTAL(bytes), TOTAL(files) FROM commits'
+    def sizes(self, shas: set[str]) -> tuple[int, int, int]:
+        """(bytes of patch, files changed, binary files skipped) of `shas`, which are stored
+        commits. When they are all of them (a re-run with nothing new) SQLite sums them."""
+        count, total_size, total_files, total_binary = self.conn.execute(
+            'SELECT COUNT(*), TOTAL(bytes), TOTAL(files), TOTAL(binary) FROM commits'
         ).fetchone()
         if count == len(shas):
-            return int(total_size), int(total_files)
-        size = files = 0
-        for sha, n, f in self.conn.execute('SELECT sha, bytes, files FROM commits'):
+            return int(total_size), int(total_files), int(total_binary)
+        size = files = binary = 0
+        for sha, n, f, b in self.conn.execute('SELECT sha, bytes, files, binary FROM commits'):
             if sha in shas:
                 size += n
                 files += f
-        return size, files
+                binary += b
+        return size, files, binary
 
-    def save(self, rows: Sequence[tuple[str, int, int]], scans: Sequence[CommitScan], warn: list[str]) -> None:
-        """Record a batch of scanned commits ((sha, bytes, files) rows) and what those in
+    def save(self, rows: Sequence[tuple[str, int, int, int]], scans: Sequence[CommitScan], warn: list[str]) -> None:
+        """Record a batch of scanned commits ((sha, bytes, files, binary) rows) and what those in
         `scans` held."""
         self._write(
             [
-                ('INSERT OR REPLACE INTO commits VALUES (?, ?, ?)', rows),
+                ('INSERT OR REPLACE INTO commits VALUES (?, ?, ?, ?)', rows),
                 (
                     'INSERT OR IGNORE INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
                     (_finding_row(f) for s in scans for f in s.findings),
@@ -212,6 +219,32 @@ class Store:
                 ],
                 warn,
             )
+
+    def removals(self, head: str) -> dict[tuple[str, str], Commit | None]:
+        """(fingerprint, last occurrence) → the commit that removed it, as found before; None
+        (nothing found) only when it was looked for at this `head`."""
+        out: dict[tuple[str, str], Commit | None] = {}
+        for fingerprint, last, at, sha, author, date in self.conn.execute('SELECT * FROM removals'):
+            if sha:
+                out[str(fingerprint), str(last)] = Commit(str(sha), str(author), str(date))
+            elif at == head:
+                out[str(fingerprint), str(last)] = None
+        return out
+
+    def save_removals(self, rows: Sequence[tuple[str, str, Commit | None]], head: str, warn: list[str]) -> None:
+        """Remember which commit removed each (fingerprint, last occurrence), None: none found."""
+        self._write(
+            [
+                (
+                    'INSERT OR REPLACE INTO removals VALUES (?, ?, ?, ?, ?, ?)',
+                    (
+                        (fp, last, head, c.sha if c else '', c.author if c else '', c.date if c else '')
+                        for fp, last, c in rows
+                    ),
+                )
+            ],
+            warn,
+        )
 
     def _write(self, inserts: Sequence[tuple[str, Iterable[Sequence[object]]]], warn: list[str]) -> None:
         """Run `inserts` ((statement, rows), rows built only here) in one transaction; a failure

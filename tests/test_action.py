@@ -407,3 +407,35 @@ def test_config_input_is_the_config_used(project: Project, tmp_path: Path) -> No
     assert result.outputs['findings'] == '0'
     broken = run_scan_step(project.work, tmp_path, 'pull_request', pr_payload(project), config='ci/missing.yaml')
     assert broken.code == 2 and 'missing.yaml' in broken.stderr
+
+
+def test_new_branch_scans_only_what_no_other_remote_branch_holds(project: Project, tmp_path: Path) -> None:
+    """The selection `guard scan --range 0000…..HEAD` makes: a branch cut from `feature` brings only
+    its own commit, not feature's (scanned when feature was pushed)."""
+    seed = tmp_path / 'seed'
+    git('checkout', '-q', '-b', 'stacked', project.feature, cwd=seed)
+    write(seed / 'notes.txt', 'more\n')
+    git('add', '-A', cwd=seed)
+    git('commit', '-q', '-m', 'stacked work', cwd=seed)
+    stacked = git('rev-parse', 'HEAD', cwd=seed).strip()
+    git('push', '-q', 'origin', 'stacked', cwd=seed)
+    git('fetch', '-q', 'origin', cwd=project.work)
+    git('checkout', '-q', '-b', 'stacked', 'origin/stacked', cwd=project.work)
+    payload = push_payload(project, ZERO) | {'ref': 'refs/heads/stacked', 'after': stacked}
+    result = run_scan_step(project.work, tmp_path, 'push', payload)
+    assert result.code == 0, result.stdout + result.stderr
+    assert 'not on origin/feature, origin/main' in result.stderr
+    assert result.outputs['findings'] == '0'
+    same = subprocess.run(
+        [str(GUARD_BIN / 'guard'), 'scan', '--range', f'{ZERO}..HEAD'], cwd=project.work, capture_output=True, text=True
+    )
+    assert same.returncode == 0 and 'not on origin/feature, origin/main' in same.stderr
+
+
+def test_fail_on_empty_input_fails_a_vacuous_run(project: Project, tmp_path: Path) -> None:
+    payload = push_payload(project, project.feature)  # before == after: nothing to scan
+    passed = run_scan_step(project.work, tmp_path, 'push', payload)
+    assert passed.code == 0 and 'nothing scanned: no commits to scan' in passed.stderr
+    failed = run_scan_step(project.work, tmp_path, 'push', payload, **{'fail-on-empty': 'true'})
+    assert failed.code == 2, failed.stderr
+    assert '--fail-on-empty' in failed.stderr and failed.outputs['findings'] == '0'

@@ -164,3 +164,70 @@ def test_log_records_survive_any_read_boundary(read_size: int, monkeypatch: pyte
     stream = b''.join(guard_git.COMMIT_MARK + r for r in records)
     monkeypatch.setattr(guard_git, 'READ_SIZE', read_size)
     assert list(guard_git.commit_records(io.BytesIO(stream))) == [r for r in records if r]
+
+
+# ---- CI-shaped clones: a bare remote, branches pushed, a fresh clone -------------------------
+
+
+@pytest.fixture
+def ci_clone(tmp_path: Path) -> tuple[Path, str]:
+    """A fresh clone of a bare remote holding `main` and `feat` (a token commit on top of main),
+    checked out on `feat` as a CI runner checks out a pushed branch; and that commit's sha."""
+    bare = tmp_path / 'remote.git'
+    git('init', '-q', '--bare', '-b', 'main', str(bare))
+    seed = tmp_path / 'seed'
+    git('clone', '-q', str(bare), str(seed))
+    write(seed / 'README', 'hello\n')
+    git('add', '-A', cwd=seed)
+    git('commit', '-q', '-m', 'first', cwd=seed)
+    git('push', '-q', 'origin', 'main', cwd=seed)
+    git('checkout', '-q', '-b', 'feat', cwd=seed)
+    write(seed / 'deploy.py', f'TOKEN = "{github_token()}"\n')
+    git('add', '-A', cwd=seed)
+    git('commit', '-q', '-m', 'token', cwd=seed)
+    git('push', '-q', 'origin', 'feat', cwd=seed)
+    clone = tmp_path / 'clone'
+    git('clone', '-q', str(bare), str(clone))
+    git('checkout', '-q', 'feat', cwd=clone)
+    return clone, git('rev-parse', 'HEAD', cwd=clone).strip()
+
+
+def test_zero_base_in_a_ci_clone_scans_what_the_default_branch_lacks(ci_clone: tuple[Path, str]) -> None:
+    clone, leak = ci_clone
+    code, found, stderr = findings('--range', f'{ZERO}..HEAD', cwd=clone)
+    assert (code, [(f['path'], f['commit']['sha']) for f in found]) == (1, [('deploy.py', leak)])
+    assert 'not on origin/main' in stderr and 'empty range' not in stderr
+    git('checkout', '-q', '--detach', cwd=clone)  # a detached checkout of the pushed tip: the same
+    assert findings('--range', f'{ZERO}..HEAD', cwd=clone)[0] == 1
+
+
+def test_force_pushed_full_object_id_in_a_ci_clone_scans_what_the_remote_lacks(ci_clone: tuple[Path, str]) -> None:
+    clone, leak = ci_clone
+    code, found, stderr = findings('--range', f'{"ab" * 20}..HEAD', cwd=clone)
+    assert (code, [f['commit']['sha'] for f in found]) == (1, [leak])
+    assert 'force-push' in stderr
+
+
+def test_ci_clone_that_cannot_tell_what_is_new_stops_and_names_what_to_pass(ci_clone: tuple[Path, str]) -> None:
+    clone, _leak = ci_clone
+    git('remote', 'set-head', 'origin', '-d', cwd=clone)
+    git('update-ref', '-d', 'refs/remotes/origin/main', cwd=clone)  # only feat itself is here
+    result = run_guard('scan', '--range', f'{ZERO}..HEAD', cwd=clone)
+    assert result.returncode == 2, result.stderr
+    assert 'git fetch origin main' in result.stderr and '--range origin/main..HEAD' in result.stderr
+
+
+def test_shallow_ci_clone_with_a_zero_base_names_the_fetch(ci_clone: tuple[Path, str], tmp_path: Path) -> None:
+    shallow = tmp_path / 'shallow'
+    git('clone', '-q', '--depth', '1', '--branch', 'feat', f'file://{tmp_path / "remote.git"}', str(shallow))
+    result = run_guard('scan', '--range', f'{ZERO}..HEAD', cwd=shallow)
+    assert result.returncode == 2, result.stderr
+    assert 'git fetch --unshallow origin' in result.stderr
+
+
+def test_unknown_base_name_is_exit_2_not_a_force_push(ci_clone: tuple[Path, str]) -> None:
+    clone, _leak = ci_clone
+    result = run_guard('scan', '--range', 'nosuchbranch..HEAD', cwd=clone)
+    assert result.returncode == 2
+    assert "unknown revision 'nosuchbranch'" in result.stderr and 'unpushed' not in result.stderr
+    assert run_guard('scan', '--since', 'nosuchtag', cwd=clone).returncode == 2

@@ -84,12 +84,14 @@ def check(ws: Workspace) -> CheckResult:
     settings = options.settings or (None if options.schema is not None else ws.env.settings)
     path = None if settings else schema_path(ws)
     if settings is None and path is None:
-        if options.explicit:
-            raise UsageError(
-                f'env-schema: no schema: add {SCHEMA_FILE}, pass --schema FILE or '
-                '--settings module:Class, or set env.schema / env.settings in .guard.yaml'
+        # nothing to check passes, named or not: the recommended hook set runs this hook in
+        # every repository, and one without a schema must still be able to commit
+        return CheckResult(
+            notes=(
+                f'env-schema: skipped, no {SCHEMA_FILE} (nothing to check: add one, pass --schema FILE or '
+                '--settings module:Class, or set env.schema / env.settings in .guard.yaml)',
             )
-        return CheckResult(notes=(f'env-schema: skipped, no {SCHEMA_FILE} (or --schema / --settings)',))
+        )
     app_dir = settings_class.app_directory(ws, settings) if settings else None
     sources = gather(ws, app_dir)
     if settings:

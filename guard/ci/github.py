@@ -17,6 +17,7 @@ from typing import Any
 
 from guard import git
 from guard.errors import GitError, InputError, UsageError
+from guard.gitsources import Selection, new_commits
 from guard.models import Finding, Report, Severity
 
 REMOTE = 'origin'
@@ -28,16 +29,20 @@ FETCH_DEPTH_HINT = 'set `fetch-depth: 0` on actions/checkout'
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Plan:
-    kind: str  # 'range' | 'history' | 'new-branch' | 'nothing'
+    kind: str  # 'range' | 'history' | 'new-branch' | 'commits' (new-branch resolved) | 'nothing'
     note: str
     base: str = ''
     head: str = ''
     forced: bool = False
     branch: str = ''  # new-branch: the pushed branch name
     default_branch: str = ''
+    selection: Selection | None = None  # 'commits': what the remote lacks (gitsources.new_commits)
 
     @property
     def spec(self) -> str:
+        if self.kind == 'commits' and self.selection is not None:
+            bases = self.selection.bases
+            return f'{bases[0]}..{self.head}' if len(bases) == 1 else ' '.join([self.head, *(f'^{b}' for b in bases)])
         return f'{self.base}..{self.head}' if self.kind == 'range' else self.kind
 
 
@@ -148,15 +153,17 @@ def resolve(p: Plan) -> Plan:
 
 
 def _new_branch(p: Plan) -> Plan:
+    """The commits the remote lacks (as `guard scan --range 0000…..HEAD` selects them), once the
+    default branch and the whole history are here; the default branch itself: its full history."""
     _need(p.head, p)
     default = f'{REMOTE}/{p.default_branch}' if p.default_branch else ''
     if default and p.branch != p.default_branch:
         if git.rev_parse(default) is None:
             git.fetch([REMOTE, f'+refs/heads/{p.default_branch}:refs/remotes/{default}'])
-        base = git.rev_parse(default)
-        if base is not None:
-            resolved = Plan('range', p.note, base=base, head=p.head, branch=p.branch, default_branch=p.default_branch)
-            return resolve(resolved)
+        if git.rev_parse(default) is not None:
+            _need_full_history()
+            selection = new_commits(p.branch or p.head, p.head, p.note, default_branch=p.default_branch)
+            return dataclasses.replace(p, kind='commits', note=selection.notes[0], selection=selection)
     _need_full_history()
     return Plan('history', f'{p.note}: full history of {p.branch or p.head[:12]}', head=p.head, branch=p.branch)
 

@@ -13,6 +13,7 @@ from guard import api
 from guard.ci import github
 from guard.cli.options import Suppression
 from guard.cli.output import FORMAT_NAMES
+from guard.cli.scanning import vacuous_exit
 from guard.config import Config, load_config
 from guard.errors import UsageError
 from guard.models import Receipt, Report, Severity
@@ -78,6 +79,13 @@ def _severity(_ctx: click.Context, _param: click.Parameter, value: str) -> Sever
     show_default=True,
     help='Append a Markdown table of findings to $GITHUB_STEP_SUMMARY.',
 )
+@click.option(
+    '--fail-on-empty/--no-fail-on-empty',
+    envvar='GUARD_FAIL_ON_EMPTY',
+    default=False,
+    show_default=True,
+    help='Exit 2 when the event brought nothing to scan (an empty range), so the job cannot pass vacuously.',
+)
 def ci(
     mode: str,
     config_path: Path | None,
@@ -86,13 +94,16 @@ def ci(
     fail_on: Severity,
     sarif_path: Path | None,
     summary: bool,
+    fail_on_empty: bool,
 ) -> int:
     """Scan what a GitHub Actions event brings: a pull request's commits, a push, or everything."""
     event, payload = github.environment()
     plan = github.resolve(github.plan(event, payload, mode))
-    config = Suppression(baseline=baseline_file).apply(load_config(config_path or None))
+    loaded = load_config(config_path or None)
+    suppression = Suppression(baseline=baseline_file)
+    config = suppression.apply(loaded)
     click.echo(f'guard ci: {plan.note}', err=True)
-    report = _run(plan, config)
+    report = suppression.noted(_run(plan, config), loaded)
     REPORTERS[fmt](report, sys.stdout)
     sys.stdout.flush()
     click.echo(receipt_line(report), err=True)
@@ -116,12 +127,14 @@ def ci(
                 }
             ),
         )
-    return 1 if blocked else 0
+    return vacuous_exit(report, 1 if blocked else 0, fail_on_empty=fail_on_empty or loaded.fail_on_empty)
 
 
 def _run(plan: github.Plan, config: Config) -> Report:
     if plan.kind == 'range':
         return api.scan_range(plan.spec, config)
+    if plan.kind == 'commits' and plan.selection is not None:
+        return api.scan_selection(plan.selection, f'ci {plan.spec}', config)
     if plan.kind == 'history':
         report, _groups = api.scan_history(config, branches=(plan.head,) if plan.head else ())
         return report

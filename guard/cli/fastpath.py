@@ -30,6 +30,9 @@ FLAGS = {
     '--require-allow-reason': 'require_allow_reason',
     '--report-unused': 'report_unused',
     '--fail-on-unused': 'fail_on_unused',
+    '--no-baseline': 'no_baseline',
+    '--fail-on-empty': 'fail_on_empty',
+    '--skip-unreadable': 'skip_unreadable',
 }
 VALUES = {'--config': 'config_path', '--format': 'fmt', '--baseline': 'baseline_file', '--output': 'output'}
 PATHS = ('config_path', 'baseline_file', 'output')  # click.Path(path_type=Path)
@@ -61,7 +64,7 @@ def parse_staged_scan(argv: list[str]) -> ScanArgs | None:
             params[VALUES[name]] = value
         else:
             return None  # '-', '--help', another mode, an unknown option: click's job
-    if not params.get('staged') or not all(_path_ok(p) for p in paths):
+    if not params.get('staged') or not all(_path_ok(p, readable=False) for p in paths):
         return None
     for name in PATHS:
         if name in params:
@@ -76,13 +79,13 @@ def parse_staged_scan(argv: list[str]) -> ScanArgs | None:
     return scan_args({'paths': tuple(paths), **params})
 
 
-def _path_ok(value: str, dir_okay: bool = True) -> bool:
-    """What click.Path(exists=False, readable=True) accepts: a missing path, or an existing
-    readable one (not a directory when `dir_okay` is false)."""
+def _path_ok(value: str, dir_okay: bool = True, readable: bool = True) -> bool:
+    """What click.Path(exists=False, readable=readable) accepts: a missing path, or an existing
+    one (readable when asked, not a directory when `dir_okay` is false)."""
     try:
         st = os.stat(value)
     except (OSError, ValueError):
         return True
     if not dir_okay and stat.S_ISDIR(st.st_mode):
         return False
-    return os.access(value, os.R_OK)
+    return not readable or os.access(value, os.R_OK)

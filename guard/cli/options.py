@@ -14,8 +14,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     from guard.config import Config
+    from guard.models import Report
 
 F = TypeVar('F', bound=Callable[..., Any])
+# guard.baseline.BASELINE_FILE (a test keeps them equal): importing that module costs the
+# pre-commit hook ~3 ms, and most repositories have no baseline to apply
+DEFAULT_BASELINE = '.guard-baseline.json'
 
 
 class Suppression(NamedTuple):
@@ -25,14 +29,39 @@ class Suppression(NamedTuple):
     require_allow_reason: bool = False
     report_unused: bool = False
     fail_on_unused: bool = False
+    no_baseline: bool = False
 
     def apply(self, config: Config) -> Config:
+        """The config with these options: --baseline, else the configured baseline, else
+        .guard-baseline.json where the config lives when there is one; none with --no-baseline."""
+        if self.no_baseline:
+            baseline = None
+        elif self.baseline:
+            baseline = str(self.baseline.resolve())
+        else:
+            default = self.default_baseline(config)
+            baseline = config.baseline or (str(default) if default else None)
         return config._replace(
-            baseline=str(self.baseline.resolve()) if self.baseline else config.baseline,
+            baseline=baseline,
             require_allow_reason=self.require_allow_reason or config.require_allow_reason,
             report_unused=self.report_unused,
             fail_on_unused=self.fail_on_unused,
         )
+
+    def default_baseline(self, config: Config) -> Path | None:
+        """The baseline file this run uses though nothing named it (`guard baseline create` writes it)."""
+        if self.no_baseline or self.baseline or config.baseline:
+            return None
+        path = config.root / DEFAULT_BASELINE
+        return path if path.is_file() else None
+
+    def noted(self, report: Report, config: Config) -> Report:
+        """The report, its receipt saying when the default baseline file applied (`config`: as loaded)."""
+        default = self.default_baseline(config)
+        if default is None:
+            return report
+        note = f'baseline {default.name} applied (found by default; --no-baseline ignores it)'
+        return report._replace(receipt=report.receipt._replace(notes=(*report.receipt.notes, note)))
 
     @classmethod
     def pop_from(cls, params: dict[str, Any]) -> Suppression:
@@ -56,6 +85,11 @@ def suppression_options(command: F) -> F:
             'baseline_file',
             type=click.Path(dir_okay=False, path_type=Path),
             help=f'Findings in this baseline ({BASELINE_FILE}) are not reported.',
+        ),
+        click.option(
+            '--no-baseline',
+            is_flag=True,
+            help=f'Apply no baseline, not even a {BASELINE_FILE} found where the config lives.',
         ),
         click.option(
             '--require-allow-reason',

@@ -17,7 +17,9 @@ from guard.cli.scanning import run_scan, scan_args
 
 
 @click.command()
-@click.argument('paths', nargs=-1, type=click.Path(path_type=str))
+# readable=False: guard names what it cannot read (exit 2 unless --skip-unreadable), and under
+# --staged reads the index, where a working tree file's permissions do not matter
+@click.argument('paths', nargs=-1, type=click.Path(path_type=str, readable=False))
 @click.option('--stdin', 'use_stdin', is_flag=True, help='Scan standard input.')
 @click.option('--stdin-name', default='<stdin>', show_default=True, help='Path to report for --stdin.')
 @click.option('--no-gitignore', is_flag=True, help='Also scan files that .gitignore excludes.')
@@ -33,6 +35,12 @@ from guard.cli.scanning import run_scan, scan_args
 @click.option('--output', type=click.Path(dir_okay=False, path_type=Path), help='Write the report here.')
 @click.option('--config', 'config_path', type=click.Path(path_type=Path), help='Config file (.guard.yaml).')
 @click.option('-q', '--quiet', is_flag=True, help='No receipt on stderr.')
+@click.option('--fail-on-empty', is_flag=True, help='Exit 2 when nothing was scanned (the receipt says why), for CI.')
+@click.option(
+    '--skip-unreadable',
+    is_flag=True,
+    help='Files or directories that cannot be read are named in the receipt, not exit 2.',
+)
 @suppression_options
 def scan(**params: Any) -> int:
     """Scan files or directories (default: the current directory) for secrets."""

@@ -8,8 +8,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from guard.cli import say
 from guard.cli.options import Suppression
-from guard.errors import UsageError
+from guard.errors import COULD_NOT_CHECK, UsageError
+from guard.models import Report
 
 
 class ScanArgs(NamedTuple):
@@ -27,6 +29,8 @@ class ScanArgs(NamedTuple):
     output: Path | None = None
     config_path: Path | None = None
     quiet: bool = False
+    fail_on_empty: bool = False
+    skip_unreadable: bool = False
     suppression: Suppression = Suppression()
 
 
@@ -58,7 +62,8 @@ def run_scan(args: ScanArgs) -> int:
         raise UsageError(f'{" and ".join(modes)} cannot be combined: pick one')
     if (args.commit_range or args.since) and args.paths:
         raise UsageError(f'{modes[0]} scans commits, not paths: drop {args.paths[0]!r}')
-    config = args.suppression.apply(load_config(args.config_path))
+    loaded = load_config(args.config_path)
+    config = args.suppression.apply(loaded)
     if config.report_unused or config.fail_on_unused:
         config = config._replace(unused_scope=_unused_scope(args))
     paths = args.paths
@@ -76,7 +81,31 @@ def run_scan(args: ScanArgs) -> int:
         report = api.scan_stdin(sys.stdin.buffer.read(config.max_file_size + 1), args.stdin_name, config)
     else:
         report = api.scan_paths(paths or ('.',), config, use_gitignore=not args.no_gitignore)
-    return emit(report, args.fmt, args.output, args.quiet)
+    report = args.suppression.noted(report, loaded)
+    code = emit(report, args.fmt, args.output, args.quiet)
+    return vacuous_exit(report, code, fail_on_empty=args.fail_on_empty or loaded.fail_on_empty) or (
+        unreadable_exit(report, code, skip=args.skip_unreadable)
+    )
+
+
+def vacuous_exit(report: Report, code: int, *, fail_on_empty: bool) -> int:
+    """Exit 2 for a run that scanned nothing when it must not pass vacuously, else `code`."""
+    if fail_on_empty and report.receipt.empty:
+        say(f'guard: nothing was scanned ({report.receipt.empty}), and --fail-on-empty makes that a failure')
+        return COULD_NOT_CHECK
+    return code
+
+
+def unreadable_exit(report: Report, code: int, *, skip: bool) -> int:
+    """Exit 2 when files or directories could not be read (named in the receipt), unless skipped."""
+    count = report.receipt.unreadable
+    if count and not skip:
+        say(
+            f'guard: {count} unreadable file(s) or directories were not scanned (named in the receipt): '
+            'fix their permissions, or pass --skip-unreadable to scan the rest and go on'
+        )
+        return COULD_NOT_CHECK
+    return code
 
 
 def _unused_scope(args: ScanArgs) -> tuple[str, ...]:

@@ -1013,6 +1013,9 @@ class AssignmentDetector:
     """A key naming a secret, assigned a value that is one."""
 
     id = 'generic-secret-assignment'
+    reports = {
+        'generic-secret-assignment': 'A key naming a secret (password, token, api_key…) assigned a literal value'
+    }
     keywords = frozenset(
         {
             'password',

@@ -15,6 +15,9 @@ from guard.redact import preview, sha1_hex, sha256_hex
 class Detector(Protocol):
     id: str
     keywords: frozenset[str]  # lowercase; empty: always run
+    # every rule id its findings can carry → a one-line description: `guard rules list/show`
+    # and `rules.disable` know a finding's id through this (a RuleDetector's is its rule's)
+    reports: dict[str, str]
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]: ...
 

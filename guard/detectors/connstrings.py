@@ -342,6 +342,10 @@ class ConnectionStringDetector:
 
     id = 'connection-string'
     keywords = frozenset({'://', '@//', 'loginmodule'})
+    reports = {
+        'connection-string': 'Connection string or URI with a password (database, broker, cache, basic-auth URL)',
+        'kafka-jaas-password': 'Kafka sasl.jaas.config with a password',
+    }
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text
@@ -374,6 +378,9 @@ class KeyValueConnectionDetector:
 
     id = 'connection-string-keyvalue'
     keywords = frozenset({'password=', 'pwd=', 'password =', 'pwd ='})
+    reports = {
+        'connection-string': 'Connection string or URI with a password (database, broker, cache, basic-auth URL)'
+    }
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text
@@ -397,6 +404,10 @@ class CredentialFileDetector:
 
     id = 'credential-file'
     keywords: frozenset[str] = frozenset()  # judged by file name; returns at once for other files
+    reports = {
+        'pgpass-password': 'Password in a .pgpass entry',
+        'rails-master-key': 'Rails master key (config/master.key: decrypts credentials.yml.enc)',
+    }
 
     def accepts_path(self, path: str) -> bool:
         """Whether `detect` can find anything in this file: lets scan-history skip parsing
@@ -445,6 +456,7 @@ class NetrcDetector:
 
     id = 'netrc-password'
     keywords = frozenset({'machine'})
+    reports = {'netrc-password': 'Password in a .netrc machine entry'}
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text

@@ -75,6 +75,7 @@ class RuleDetector:
             self._compile = compile_user
             if isinstance(rule.secret_group, str):  # RE2's match.start() takes numbers only
                 self.rule = rule._replace(secret_group=self._regex.groupindex[rule.secret_group])
+        self.reports = {rule.id: rule.description}
 
     @functools.cached_property
     def _regex(self) -> re.Pattern[str]:

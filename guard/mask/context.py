@@ -51,6 +51,7 @@ class BearerDetector:
 
     id = 'bearer-token'
     keywords = frozenset({'bearer'})
+    reports = {'bearer-token': 'a Bearer credential in a log line (guard mask only)'}
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text
@@ -74,6 +75,7 @@ class BasicAuthDetector:
 
     id = 'basic-auth'
     keywords = frozenset({'basic'})
+    reports = {'basic-auth': 'a Basic credential in a log line (guard mask only)'}
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text

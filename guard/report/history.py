@@ -22,9 +22,9 @@ def write_groups(groups: Sequence[Group], out: IO[str]) -> None:
         out.write(f'    {printable(group.describe())}\n')  # authors come from the repository
 
 
-def group_dict(group: Group) -> dict[str, Any]:
+def group_history(group: Group) -> dict[str, Any]:
+    """What the text output says of a group: its commits, occurrences, HEAD and removal."""
     return {
-        **finding_dict(group.finding),
         'first_commit': group.first._asdict(),
         'last_commit': group.last._asdict(),
         'removed_in': group.removed._asdict() if group.removed else None,
@@ -33,8 +33,17 @@ def group_dict(group: Group) -> dict[str, Any]:
     }
 
 
+def group_dict(group: Group) -> dict[str, Any]:
+    return {**finding_dict(group.finding), **group_history(group)}
+
+
 def history_dict(report: Report, groups: Sequence[Group]) -> dict[str, Any]:
-    return {**report_dict(report), 'groups': [group_dict(g) for g in groups]}
+    data = report_dict(report)
+    history = {g.finding.fingerprint: group_history(g) for g in groups}
+    # every finding carries its group's history, env files and secrets alike, not only `groups`
+    for key in ('findings', 'suppressed'):
+        data[key] = [{**item, **history.get(item['fingerprint'], {})} for item in data[key]]
+    return {**data, 'groups': [group_dict(g) for g in groups]}
 
 
 def write_json(report: Report, groups: Sequence[Group], out: IO[str]) -> None:

@@ -39,8 +39,9 @@ def receipt_line(report: Report) -> str:
     if report.suppressed:
         parts[-1] += f' ({len(report.suppressed)} allowed)'
     line = ' '.join(parts)
-    if r.notes:
-        line += ' [' + '; '.join(r.notes) + ']'
+    notes = (f'nothing scanned: {r.empty}', *r.notes) if r.empty else r.notes
+    if notes:
+        line += ' [' + '; '.join(notes) + ']'
     return printable(line)
 
 
