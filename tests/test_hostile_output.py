@@ -140,4 +140,4 @@ def test_error_messages_quoting_user_values_are_redacted(repo: Path) -> None:
         proc = subprocess.run([*GUARD.split(), 'scan', 'x'], capture_output=True, text=True, check=False)
         assert proc.returncode == 2, proc.stderr
         assert value not in proc.stderr
-        assert f"unknown severity '{shown}" in proc.stderr
+        assert f"rules.min_severity must be one of info, low, medium, high, critical, not '{shown}" in proc.stderr

@@ -15,7 +15,7 @@ def test_a_file_larger_than_its_lstat_size_is_read_only_to_the_cap(repo: Path) -
     write(repo / '.guard.yaml', 'max_file_size: 100\n')
     result = run_guard('scan', '/proc/self/maps')
     assert result.returncode == 0, result.stderr
-    assert '0 files, 0 B, 1 skipped' in result.stderr and '[1 over the size cap]' in result.stderr, result.stderr
+    assert '0 files, 0 B, 1 skipped' in result.stderr and '; 1 over the size cap]' in result.stderr, result.stderr
 
 
 def test_stdin_is_cut_at_the_cap_and_says_so(repo: Path) -> None:
@@ -33,7 +33,7 @@ def test_endless_stdin_is_not_read_to_the_end(repo: Path) -> None:
     with open('/dev/zero', 'rb') as zero:
         done = subprocess.run([*GUARD.split(), 'scan', '--stdin'], stdin=zero, capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert b'[1 binary; 1 stdin cut at the size cap]' in done.stderr, done.stderr
+    assert b'; 1 binary; 1 stdin cut at the size cap]' in done.stderr, done.stderr
 
 
 def _max_rss_kb(args: list[str], cwd: Path) -> int:
