@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from guard.cli.history import write_output
+from guard.cli.options import history_options
 from guard.errors import UsageError
 
 FORMATS = ('text', 'json', 'sarif', 'html')
@@ -30,8 +31,7 @@ FORMATS = ('text', 'json', 'sarif', 'html')
     type=click.IntRange(min=1),
     help='Commits per scan task (default: a large history is spread over every worker).',
 )
-@click.option('--branch', 'branches', multiple=True, metavar='REF', help='Only commits reachable from REF.')
-@click.option('--since', metavar='DATE|REV', help='Only commits after a revision, or since a date.')
+@history_options
 @click.option('--no-cache', is_flag=True, help="Rescan every commit, ignoring each repository's store.")
 @click.option('--format', 'fmt', type=click.Choice(FORMATS), default='text', show_default=True)
 @click.option('--output', type=click.Path(dir_okay=False, path_type=Path), help='Write the report here.')

@@ -11,20 +11,14 @@ import click
 
 from guard import git
 from guard.cli import say
+from guard.cli.options import history_options
 from guard.cli.output import FORMAT_NAMES, emit
 from guard.errors import InputError
 from guard.models import Report
 
 
 @click.command('scan-history')
-@click.option(
-    '--branch',
-    'branches',
-    multiple=True,
-    metavar='REF',
-    help='Only commits reachable from REF (repeatable; default: every ref).',
-)
-@click.option('--since', metavar='DATE|REV', help='Only commits after a revision, or since a date (2024-01-31).')
+@history_options
 @click.option('--jobs', '-j', type=click.IntRange(min=1), help='Worker processes (default: CPU cores).')
 @click.option('--no-cache', is_flag=True, help='Rescan every commit, ignoring the store in .git/guard/.')
 @click.option('--format', 'fmt', type=click.Choice(FORMAT_NAMES), default='text', show_default=True)

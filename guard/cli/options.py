@@ -110,3 +110,24 @@ def suppression_options(command: F) -> F:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def history_options(command: F) -> F:
+    """Adds --branch and --since, which select commits the same way for scan-history and audit."""
+    import click
+
+    options = (
+        click.option(
+            '--branch',
+            'branches',
+            multiple=True,
+            metavar='REF',
+            help='Only commits reachable from REF (repeatable; default: every ref).',
+        ),
+        click.option(
+            '--since', metavar='DATE|REV', help='Only commits after a revision, or since a date (2024-01-31).'
+        ),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
