@@ -6,27 +6,56 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from guard import sources
 from guard.config import Config
 from guard.detectors import build_detectors, check_disabled
 from guard.detectors.base import Detector
-from guard.errors import InputError
+from guard.errors import GuardError, InputError
 from guard.filters import partition
+from guard.fingerprint import KEY_ENV, Keyring
 from guard.models import Finding, Fragment, Receipt, Report
 from guard.scanner import Scanner
 
 if TYPE_CHECKING:
     from guard import gitsources, history
+    from guard.baseline import Baseline, DetectSecretsEntry
     from guard.checks import CheckOptions
     from guard.report.htmlview import RepoFacts
 
 
-def make_scanner(config: Config) -> Scanner:
+def make_scanner(config: Config, keyring: Keyring | None = None) -> Scanner:
     check_disabled(config.disabled_rules, config.extra_rules, config.source or 'config')
     detectors = build_detectors(config.disabled_rules, config.extra_rules)
-    return Scanner([*detectors, *configured_detectors(config)], config.allow)
+    return Scanner([*detectors, *configured_detectors(config)], config.allow, keyring or make_keyring(config))
+
+
+def make_keyring(config: Config) -> Keyring:
+    """The repository's salt (looked up on the first finding) and the organisation's key."""
+    return Keyring(lambda: repository_salt(config), config.fingerprint_key or os.environ.get(KEY_ENV, ''))
+
+
+def repository_salt(config: Config) -> str:
+    """The configured baseline's salt, so its entries match; else the one in .git/guard/."""
+    if config.baseline:
+        from guard import baseline
+
+        salt = baseline.salt_of(baseline.baseline_path(config.root, config.baseline))
+        if salt:
+            return salt
+    return local_salt()
+
+
+def local_salt() -> str:
+    from guard import git
+    from guard.errors import GuardError
+    from guard.fingerprint import new_salt, store_salt
+
+    try:
+        return store_salt(git.common_dir() / 'guard') or new_salt()
+    except (GuardError, OSError):  # not a repository, or read-only: salted for this run only
+        return new_salt()
 
 
 def configured_detectors(config: Config) -> list[Detector]:
@@ -68,14 +97,16 @@ def finish(findings: Iterable[Finding], receipt: Receipt, config: Config) -> Rep
     return Report(findings=settled.reported, suppressed=settled.suppressed, receipt=settled.receipt)
 
 
-def scan_paths(paths: Sequence[str], config: Config, *, use_gitignore: bool = True) -> Report:
+def scan_paths(
+    paths: Sequence[str], config: Config, *, use_gitignore: bool = True, keyring: Keyring | None = None
+) -> Report:
     started = time.perf_counter()
     missing = [p for p in paths if not os.path.lexists(p)]
     if missing:
         more = f' (and {len(missing) - 1} more)' if len(missing) > 1 else ''
         raise InputError(f'{missing[0]}{more}: no such file or directory: check the path')
     tally = sources.Tally()
-    scanner = make_scanner(config)
+    scanner = make_scanner(config, keyring)
     from guard import parallel
 
     entries = sources.file_entries(paths, use_gitignore=use_gitignore, tally=tally)
@@ -233,6 +264,83 @@ def _scan_selection(selection: gitsources.Selection, mode: str, config: Config, 
     return finish(findings, receipt, config)
 
 
+# ---- baseline create / update ----------------------------------------------------------------
+
+
+class BaselineWritten(NamedTuple):
+    path: Path
+    baseline: Baseline
+    added: int = 0
+    removed: int = 0
+    migrated: bool = False  # the file was version 1
+    not_accepted: int = 0  # findings the imported detect-secrets baseline did not accept
+    not_imported: tuple[DetectSecretsEntry, ...] = ()  # its entries that match no finding
+
+
+def create_baseline(
+    paths: Sequence[str],
+    config: Config,
+    *,
+    output: Path | None = None,
+    use_gitignore: bool = True,
+    detect_secrets_file: Path | None = None,
+) -> BaselineWritten:
+    """Scan and accept every finding (or those a detect-secrets baseline accepted)."""
+    from guard import baseline as bl
+
+    config, target = _baseline_setup(config, output)
+    keyring = Keyring(bl.salt_of(target) or local_salt(), bl.fingerprint_key(config))
+    report = scan_paths(paths or ('.',), config, use_gitignore=use_gitignore, keyring=keyring)
+    not_accepted = 0
+    not_imported: tuple[DetectSecretsEntry, ...] = ()
+    if detect_secrets_file is None:
+        entries = [bl.entry_for(f) for f in report.findings]
+    else:
+        imported = bl.import_detect_secrets(bl.read_detect_secrets(detect_secrets_file), report.findings)
+        entries, not_imported = imported.entries, tuple(imported.unmatched)
+        accepted = bl.Baseline(tuple(entries), salt=keyring.salt)
+        not_accepted = sum(accepted.match(f) is None for f in report.findings)
+    written = bl.Baseline(bl.canonical(entries), salt=keyring.salt, key_check=keyring.key_check())
+    bl.write(target, written)
+    return BaselineWritten(target, written, not_accepted=not_accepted, not_imported=not_imported)
+
+
+def update_baseline(
+    paths: Sequence[str], config: Config, *, output: Path | None = None, use_gitignore: bool = True
+) -> BaselineWritten:
+    """Rescan: add new findings, drop entries that match nothing, keep confirmed flags; a
+    version 1 file is rewritten in the current format (its salt made here, once)."""
+    from guard import baseline as bl
+
+    config, target = _baseline_setup(config, output)
+    old = bl.read(target)
+    keyring = Keyring(old.salt or local_salt(), bl.fingerprint_key(config))
+    report = scan_paths(paths or ('.',), config, use_gitignore=use_gitignore, keyring=keyring)
+    entries = []
+    for finding in report.findings:
+        known = old.match(finding)
+        entries.append(bl.entry_for(finding, confirmed=known is not None and known.confirmed))
+    new = bl.Baseline(bl.canonical(entries), salt=keyring.salt, key_check=keyring.key_check())
+    before = {e.fingerprint for e in old.entries}
+    after = {e.fingerprint for e in new.entries}
+    bl.write(target, new)
+    migrated = old.version != new.version
+    added = len(new.entries) if migrated else len(after - before)
+    removed = len(old.entries) if migrated else len(before - after)
+    return BaselineWritten(target, new, added=added, removed=removed, migrated=migrated)
+
+
+def _baseline_setup(config: Config, output: Path | None) -> tuple[Config, Path]:
+    from guard import baseline as bl
+
+    if output is None:
+        output = bl.baseline_path(config.root, config.baseline) if config.baseline else Path(bl.BASELINE_FILE)
+    # The scan that makes a baseline must see everything, so no baseline and no policies apply
+    # to it; values of the developer's own env files are to be removed, never accepted (and their
+    # hashes do not belong in a shared file).
+    return config._replace(baseline=None, require_allow_reason=False, own_secrets=False), output
+
+
 def rules_version(scanner: Scanner) -> str:
     """What decides findings, hashed: rule ids and patterns, other detectors, the allowlist."""
     from guard.store import rules_version as digest
@@ -241,7 +349,8 @@ def rules_version(scanner: Scanner) -> str:
         f'{d.id}\0{getattr(getattr(d, "rule", None), "pattern", type(d).__name__)}\0{",".join(sorted(d.reports))}'
         for d in scanner.detectors
     ]
-    return digest([*sorted(parts), repr(scanner.allowlist)])
+    # the keyring too: the store holds digests it sealed
+    return digest([*sorted(parts), repr(scanner.allowlist), scanner.keyring.identity()])
 
 
 def scan_history(
@@ -263,6 +372,8 @@ def scan_history(
 
     started = time.perf_counter()
     scanner = make_scanner(config)
+    if _old_baseline(config):  # the store keeps no plain digests, which version 1 entries need
+        use_cache = False
     result = history.audit(
         scanner,
         rules_version(scanner),
@@ -294,6 +405,17 @@ def scan_history(
     if keep_allowed:
         shown |= {f.fingerprint for f in report.suppressed}
     return report, tuple(g for g in result.groups if g.finding.fingerprint in shown)
+
+
+def _old_baseline(config: Config) -> bool:
+    if not config.baseline:
+        return False
+    from guard import baseline
+
+    try:
+        return baseline.read(baseline.baseline_path(config.root, config.baseline)).version == 1
+    except GuardError:
+        return False  # finish() reports it
 
 
 def audit_facts(

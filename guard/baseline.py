@@ -1,10 +1,13 @@
 """Known findings by fingerprint: the baseline file, and applying it to a run.
 
 `.guard-baseline.json` holds one entry per accepted finding, keyed by rule, path
-and a prefix of the secret's sha256: no line numbers and no timestamps, sorted,
-so editing code around a secret never churns the file or makes merge conflicts.
+and a prefix of the secret's sealed digest (guard/fingerprint.py), and the salt
+that sealed them: no line numbers and no timestamps, sorted, so editing code
+around a secret never churns the file or makes merge conflicts. Version 1 files
+held a plain SHA-256 prefix instead: they still match (findings keep that prefix
+in memory), and `guard baseline update` rewrites them once.
 A detect-secrets baseline can be imported: its `hashed_secret` is the SHA-1 of
-the secret, which guard's findings carry (`secret_sha1`) for exactly this.
+the secret, which guard's findings carry in memory (`secret_sha1`) for exactly this.
 """
 
 from __future__ import annotations
@@ -13,16 +16,18 @@ import dataclasses
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from guard.errors import ConfigError, InputError
+from guard.fingerprint import KEY_ENV, Keyring, is_salt
 from guard.models import Finding, Receipt, Severity
 
 if TYPE_CHECKING:
     from guard.config import Config
 
 BASELINE_FILE = '.guard-baseline.json'
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 ALLOWED = 'baseline'
 CONFIRMED = 'baseline: confirmed secret, rotate it'
 UNUSED_RULE = 'baseline-unused'
@@ -85,6 +90,9 @@ def normal_path(path: str) -> str:
 @dataclasses.dataclass(frozen=True)
 class Baseline:
     entries: tuple[Entry, ...] = ()
+    version: int = FORMAT_VERSION  # 1: entries hold plain sha256 prefixes (Finding.plain_hash)
+    salt: str = ''  # what sealed the entries' digests ('' in version 1)
+    key_check: str = ''  # Keyring.key_check() of the key that sealed them; '' = no key
 
     def __post_init__(self) -> None:
         by_fingerprint: dict[str, Entry] = {}
@@ -99,7 +107,8 @@ class Baseline:
 
     def match(self, finding: Finding) -> Entry | None:
         path = normal_path(finding.path)
-        key = finding.secret_hash[:16] if finding.secret_hash else finding.message
+        digest = finding.plain_hash if self.version == 1 else finding.secret_hash[:16]
+        key = digest if finding.secret_hash else finding.message
         entry: Entry | None = self._by_fingerprint.get(f'{finding.rule_id}:{path}:{key}')  # type: ignore[attr-defined]
         if entry is None and finding.secret_sha1:
             entry = self._by_sha1.get((path, finding.secret_sha1))  # type: ignore[attr-defined]
@@ -113,7 +122,15 @@ def canonical(entries: Iterable[Entry]) -> tuple[Entry, ...]:
 
 
 def dumps(baseline: Baseline) -> str:
-    data = {'version': FORMAT_VERSION, 'entries': [e.to_json() for e in canonical(baseline.entries)]}
+    if baseline.version != FORMAT_VERSION or not baseline.salt:
+        raise ValueError('only a current baseline with its salt is written')
+    data: dict[str, Any] = {
+        'version': FORMAT_VERSION,
+        'salt_hex': baseline.salt,  # not "salt": secret-assignment rules flag a key named so
+        'entries': [e.to_json() for e in canonical(baseline.entries)],
+    }
+    if baseline.key_check:
+        data['key_check'] = baseline.key_check
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + '\n'
 
 
@@ -136,12 +153,27 @@ def loads(text: str, where: str) -> Baseline:
             else ''
         )
         raise InputError(f'{where}: not a guard baseline{hint}')
-    if data.get('version') != FORMAT_VERSION:
+    version = data.get('version')
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
         raise InputError(
-            f'{where}: baseline version {data.get("version")!r} is not supported '
+            f'{where}: baseline version {version!r} is not supported '
             f'(expected {FORMAT_VERSION}): recreate it with `guard baseline create`'
         )
-    return Baseline(tuple(Entry.from_json(item, where) for item in data['entries']))
+    salt, key_check = data.get('salt_hex', ''), data.get('key_check', '')
+    if version != 1 and not is_salt(salt):
+        raise InputError(f'{where}: the baseline has no valid "salt_hex": recreate it with `guard baseline create`')
+    if not isinstance(key_check, str):
+        raise InputError(f'{where}: "key_check" is not a string: recreate it with `guard baseline create`')
+    entries = tuple(Entry.from_json(item, where) for item in data['entries'])
+    return Baseline(entries, version=int(version), salt=salt if version != 1 else '', key_check=key_check)
+
+
+def salt_of(path: Path) -> str:
+    """The salt a baseline file carries, '' when it has none to give (missing, version 1, bad)."""
+    try:
+        return read(path).salt
+    except (ConfigError, InputError):
+        return ''
 
 
 def read(path: Path) -> Baseline:
@@ -205,22 +237,44 @@ def read_detect_secrets(path: Path) -> list[DetectSecretsEntry]:
     return entries
 
 
-def import_detect_secrets(ds_entries: Sequence[DetectSecretsEntry], findings: Iterable[Finding]) -> list[Entry]:
-    """Guard entries for the findings detect-secrets accepted; entries no finding matched
-    keep their SHA-1, so they still match whatever finds that secret in that file later."""
+# detect-secrets' GitHub plugin captures only the token's prefix, so `hashed_secret` of every
+# GitHub token it reports is the SHA-1 of 'ghp' (or 'gho', ...): no guard finding's SHA-1 is.
+# Such an entry accepts the tokens with that prefix in its file.
+GITHUB_PREFIXES = ('ghp', 'gho', 'ghu', 'ghs', 'ghr')
+
+
+def _quirk_prefixes() -> dict[str, str]:
+    import hashlib
+
+    return {hashlib.sha1(p.encode()).hexdigest(): f'{p}_' for p in GITHUB_PREFIXES}
+
+
+class Imported(NamedTuple):
+    entries: list[Entry]
+    unmatched: list[DetectSecretsEntry]  # accepted there, found by nothing here: not imported
+
+
+def import_detect_secrets(ds_entries: Sequence[DetectSecretsEntry], findings: Iterable[Finding]) -> Imported:
+    """Guard entries for the findings detect-secrets accepted (by path and the SHA-1 each
+    finding carries in memory, or by the GitHub prefix its quirk hashes). Entries no finding
+    matches are not written: a SHA-1 is a plain digest, and an entry that matches nothing
+    would only fail --fail-on-unused; the caller reports them."""
     wanted = {(e.path, e.sha1): e for e in ds_entries}
+    quirks = _quirk_prefixes()
     matched: set[tuple[str, str]] = set()
     out = []
     for finding in findings:
-        key = (normal_path(finding.path), finding.secret_sha1)
-        ds = wanted.get(key)
-        if ds is not None:
-            matched.add(key)
-            out.append(entry_for(finding, confirmed=ds.is_secret is True))
-    for key, ds in wanted.items():
-        if key not in matched:
-            out.append(Entry(path=ds.path, sha1=ds.sha1, type=ds.type, confirmed=ds.is_secret is True))
-    return out
+        path = normal_path(finding.path)
+        keys = [(path, finding.secret_sha1)]
+        keys += [(path, sha1) for sha1, prefix in quirks.items() if finding.preview.startswith(prefix)]
+        for key in keys:
+            ds = wanted.get(key)
+            if ds is not None:
+                matched.add(key)
+                out.append(entry_for(finding, confirmed=ds.is_secret is True))
+                break
+    unmatched = [ds for key, ds in wanted.items() if key not in matched]
+    return Imported(out, unmatched)
 
 
 # ---- applying a baseline to a run -------------------------------------------------------
@@ -240,7 +294,12 @@ def baseline_path(config_root: Path, configured: str) -> Path:
 
 def settle(reported: Sequence[Finding], suppressed: Sequence[Finding], receipt: Receipt, config: Config) -> Outcome:
     """`apply` with the baseline and policies the config names (api.finish calls this)."""
-    baseline = read(baseline_path(config.root, config.baseline)) if config.baseline else None
+    path = baseline_path(config.root, config.baseline) if config.baseline else None
+    baseline = read(path) if path is not None else None
+    if baseline is not None and path is not None:
+        check_key(baseline, config, path)
+        if baseline.version == 1:
+            receipt = receipt._replace(notes=(*receipt.notes, old_version_note(path)))
     if baseline is None and not config.require_allow_reason:
         return Outcome(tuple(reported), tuple(suppressed), receipt)
     return apply(
@@ -253,6 +312,35 @@ def settle(reported: Sequence[Finding], suppressed: Sequence[Finding], receipt: 
         fail_on_unused=config.fail_on_unused,
         scope=config.unused_scope,
     )
+
+
+def old_version_note(path: Path) -> str:
+    return (
+        f'baseline {path.name} is version 1 (plain SHA-256 prefixes a wordlist can reverse): '
+        'rewrite it once with `guard baseline update`'
+    )
+
+
+def fingerprint_key(config: Config) -> str:
+    import os
+
+    return config.fingerprint_key or os.environ.get(KEY_ENV, '')
+
+
+def check_key(baseline: Baseline, config: Config, path: Path) -> None:
+    """A baseline sealed with a key matches only under that key: say so, never just miss."""
+    if baseline.version == 1:
+        return
+    key = fingerprint_key(config)
+    if baseline.key_check and not key:
+        raise ConfigError(
+            f'{path}: written with a fingerprint key: set {KEY_ENV} (or pass --fingerprint-key) to use it'
+        )
+    if key and Keyring(baseline.salt, key).key_check() != baseline.key_check:
+        what = 'another fingerprint key' if baseline.key_check else 'no fingerprint key'
+        raise ConfigError(
+            f'{path}: written with {what}: use that key, or rewrite it with `guard baseline update --fingerprint-key`'
+        )
 
 
 def apply(

@@ -75,6 +75,7 @@ class Config(NamedTuple):
     unused_scope: tuple[str, ...] = ()  # run option: paths the run reads whole (guard.baseline.unused_scope)
     env: Mapping[str, Any] = MappingProxyType({})  # read-only: a NamedTuple default is shared
     fail_on_empty: bool = False
+    fingerprint_key: str = ''  # run option (--fingerprint-key); '' = GUARD_FINGERPRINT_KEY, if set
 
 
 def find_config_file(start: Path) -> Path | None:

@@ -75,13 +75,17 @@ class Finding(NamedTuple):
     path: str
     line: int | None
     preview: str = ''  # 'ghp_…(40)'; the raw secret never leaves the detector
-    secret_hash: str = ''  # sha256 hex of the secret, '' for findings that are not secrets
-    secret_sha1: str = ''  # sha1 hex, only to match detect-secrets baselines
+    # the sealed digest (guard/fingerprint.py), '' for findings that are not secrets; the sha256
+    # hex of the secret from a detector until the scanner seals it, never written so
+    secret_hash: str = ''
+    secret_sha1: str = ''  # sha1 hex, in memory only: to match detect-secrets baselines
     confidence: Confidence = Confidence.HIGH
     column: int | None = None
     end_column: int | None = None
     commit: Commit | None = None
     allowed: str | None = None  # why it is allowed ('' = no reason given); None = not allowed
+    low_entropy: bool = False  # a guessable secret (a password): sealed with scrypt
+    plain_hash: str = ''  # in memory only: sha256 prefix, as version-1 baselines hold it
 
     @property
     def fingerprint(self) -> str:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from guard.detectors.base import Detector
 from guard.detectors.samples import is_public_sample
 from guard.filters import Allowlist
+from guard.fingerprint import Keyring, default_keyring
 from guard.models import Finding, Fragment
 
 if TYPE_CHECKING:
@@ -28,9 +29,12 @@ if TYPE_CHECKING:
 
 
 class Scanner:
-    def __init__(self, detectors: Sequence[Detector], allowlist: Allowlist = Allowlist()) -> None:
+    def __init__(
+        self, detectors: Sequence[Detector], allowlist: Allowlist = Allowlist(), keyring: Keyring | None = None
+    ) -> None:
         self.detectors = tuple(detectors)
         self.allowlist = allowlist
+        self.keyring = keyring or default_keyring()
         self._always = tuple(d for d in self.detectors if not d.keywords)
         self._prefilter = Prefilter.build(self.detectors)
 
@@ -51,7 +55,15 @@ class Scanner:
         findings = _dedupe(findings)
         if self.allowlist.needs_lines or 'guard:allow' in fragment.text:
             findings = self._apply_allows(fragment, findings)
-        return findings
+        return [self.seal(f) for f in findings]
+
+    def seal(self, finding: Finding) -> Finding:
+        """The finding with its secret's digest sealed (guard/fingerprint.py): what leaves the
+        scanner can be written anywhere."""
+        raw = finding.secret_hash
+        if len(raw) != 64:  # not a secret, or sealed already
+            return finding
+        return finding._replace(secret_hash=self.keyring.seal(raw, finding.low_entropy), plain_hash=raw[:16])
 
     def scan_all(self, fragments: Iterable[Fragment]) -> Iterator[Finding]:
         for fragment in fragments:

@@ -1,8 +1,8 @@
 """The scan-history audit store: SQLite in `<git-common-dir>/guard/`.
 
 It records which commits were scanned and what they held, per rules version, so a
-re-run scans only new commits. Findings are stored as hashes and previews (what a
-Finding holds), never a secret. A corrupted file (or one whose rows fail validation)
+re-run scans only new commits. Findings are stored as sealed digests (guard/fingerprint.py) and
+previews, never a secret nor a plain digest of one. A corrupted file (or one whose rows fail validation)
 is replaced; one that another run holds (its lock file, or SQLite's own lock) is left
 alone and this run works in memory. Either way the run goes on and the caller gets one
 line saying so. Inserts are idempotent (unique keys), so no interleaving of runs can
@@ -22,8 +22,9 @@ from guard.gitsources import CommitScan, EnvEvent
 from guard.models import Commit, Confidence, Finding, Severity
 
 # 4: unique keys on findings and env_events (stores of 3 may hold doubled rows);
-# 5: binary counts per commit and remembered removals (two branches each numbered theirs 4)
-SCHEMA_VERSION = '5'
+# 5: binary counts per commit and remembered removals (two branches each numbered theirs 4);
+# 6: sealed digests only (guard/fingerprint.py), secret_sha1 always '' (kept in memory only)
+SCHEMA_VERSION = '6'
 FILE_NAME = 'history.sqlite3'
 LOCK_NAME = 'history.lock'
 _SCHEMA = """
@@ -123,6 +124,7 @@ class Store:
         conn = sqlite3.connect(path, timeout=0.5, isolation_level=None)
         try:
             conn.execute('PRAGMA journal_mode=DELETE')
+            conn.execute('PRAGMA secure_delete=ON')  # rows of older stores (plain digests) leave no trace
             check = conn.execute('PRAGMA quick_check').fetchone()
             if check is None or check[0] != 'ok':
                 raise sqlite3.DatabaseError(f'integrity check failed: {check}')
@@ -341,7 +343,7 @@ def _finding_row(f: Finding) -> tuple[object, ...]:
         f.end_column,
         f.preview,
         f.secret_hash,
-        f.secret_sha1,
+        '',  # detect-secrets' SHA-1 is a plain digest: never written
         f.allowed,
     )
 

@@ -101,7 +101,11 @@ def test_nothing_written_is_a_plain_digest_of_a_secret(
         assert code == 1, shown
         texts[f'scan --format {fmt}'] = shown
     report = json.loads(run(capsys, 'scan', '--format', 'json')[1].split('\nguard scan:')[0])
-    assert {f['rule_id'] for f in report['findings']} == {'connection-string', 'generic-secret-assignment', 'github-pat'}
+    assert {f['rule_id'] for f in report['findings']} == {
+        'connection-string',
+        'generic-secret-assignment',
+        'github-pat',
+    }
     for fmt in ('text', 'json', 'sarif', 'html'):
         texts[f'scan-history --format {fmt}'] = run(capsys, 'scan-history', '--format', fmt)[1]
     runner = tmp_path / 'runner'
@@ -123,9 +127,7 @@ def test_nothing_written_is_a_plain_digest_of_a_secret(
     assert leaks(texts, planted) == []
 
 
-def test_weak_secrets_preview_no_characters(
-    repo: Path, planted: Planted, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_weak_secrets_preview_no_characters(repo: Path, planted: Planted, capsys: pytest.CaptureFixture[str]) -> None:
     report = json.loads(run(capsys, 'scan', '--format', 'json', '-q')[1])
     previews = {f['rule_id']: f['preview'] for f in report['findings']}
     assert previews == {
@@ -158,7 +160,7 @@ def test_a_version_1_baseline_still_suppresses_and_update_migrates_it_once(
     code, shown = run(capsys, 'baseline', 'update')
     assert code == 0, shown
     data = json.loads((repo / '.guard-baseline.json').read_text())
-    assert data['version'] == 2 and re.fullmatch('[0-9a-f]{32}', data['salt'])
+    assert data['version'] == 2 and re.fullmatch('[0-9a-f]{32}', data['salt_hex'])
     assert [e['rule'] for e in data['entries']] == ['connection-string', 'generic-secret-assignment', 'github-pat']
     assert [e.get('confirmed', False) for e in data['entries']] == [False, False, True]
     code, shown = run(capsys, 'scan', '--baseline', '.guard-baseline.json')
@@ -189,7 +191,7 @@ def test_a_fingerprint_key_changes_every_digest_and_is_needed_to_match(
     monkeypatch.setenv('GUARD_FINGERPRINT_KEY', 'k' * 32)
     keyed = json.loads(run(capsys, 'scan', '--format', 'json', '-q')[1])
     assert [f['rule_id'] for f in keyed['findings']] == [f['rule_id'] for f in plain['findings']]
-    for a, b in zip(plain['findings'], keyed['findings']):
+    for a, b in zip(plain['findings'], keyed['findings'], strict=True):
         assert a['fingerprint'] != b['fingerprint']
     by_option = json.loads(run(capsys, 'scan', '--format', 'json', '-q', '--fingerprint-key', 'k' * 32)[1])
     monkeypatch.delenv('GUARD_FINGERPRINT_KEY')

@@ -1,4 +1,5 @@
-"""`guard baseline create|update` (the suppression options scans share are in guard/cli/options.py)."""
+"""`guard baseline create|update` (the suppression options scans share are in guard/cli/options.py).
+What they do is api.create_baseline / api.update_baseline; this module only says what happened."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from typing import Any, TypeVar
 import click
 
 from guard import api
-from guard import baseline as bl
+from guard.baseline import BASELINE_FILE, Baseline
+from guard.cli.options import fingerprint_key_option
 from guard.config import Config, load_config
-from guard.models import Finding, Report
 
 F = TypeVar('F', bound=Callable[..., Any])
 
@@ -28,10 +29,11 @@ def _common(command: F) -> F:
             '--output',
             '-o',
             type=click.Path(dir_okay=False, path_type=Path),
-            help=f'Baseline file (default: the configured one, else {bl.BASELINE_FILE}).',
+            help=f'Baseline file (default: the configured one, else {BASELINE_FILE}).',
         ),
         click.option('--config', 'config_path', type=click.Path(path_type=Path), help='Config file (.guard.yaml).'),
         click.option('--no-gitignore', is_flag=True, help='Also scan files that .gitignore excludes.'),
+        fingerprint_key_option,
     )
     for option in reversed(options):
         command = option(command)
@@ -48,76 +50,62 @@ def _common(command: F) -> F:
     'accepting every current finding.',
 )
 def create(
-    paths: tuple[str, ...], output: Path | None, config_path: Path | None, no_gitignore: bool, ds_file: Path | None
+    paths: tuple[str, ...],
+    output: Path | None,
+    config_path: Path | None,
+    no_gitignore: bool,
+    fingerprint_key: str,
+    ds_file: Path | None,
 ) -> int:
     """Scan (default: the current directory) and accept every finding as known."""
-    config, target = _setup(config_path, output)
-    report = _scan(paths, config, no_gitignore)
-    if ds_file is None:
-        entries = [bl.entry_for(f) for f in report.findings]
-    else:
-        ds_entries = bl.read_detect_secrets(ds_file)
-        entries = bl.import_detect_secrets(ds_entries, report.findings)
-        _say_not_imported(report.findings, bl.Baseline(tuple(entries)))
-    written = bl.Baseline(bl.canonical(entries))
-    bl.write(target, written)
-    _say_confirmed(written)
-    click.echo(f'guard baseline: {len(written.entries)} entries written to {target}', err=True)
+    config = _config(config_path, fingerprint_key)
+    done = api.create_baseline(
+        paths, config, output=output, use_gitignore=not no_gitignore, detect_secrets_file=ds_file
+    )
+    if done.not_accepted:
+        click.echo(
+            f'guard baseline: {done.not_accepted} findings detect-secrets did not accept are not baselined; '
+            'review them with `guard scan --baseline FILE`',
+            err=True,
+        )
+    for ds in done.not_imported:
+        click.echo(
+            f'guard baseline: not imported: {ds.path}: {ds.type or "secret"} matches no current finding',
+            err=True,
+        )
+    _say_confirmed(done.baseline)
+    click.echo(f'guard baseline: {len(done.baseline.entries)} entries written to {done.path}', err=True)
     return 0
 
 
 @baseline.command()
 @_common
-def update(paths: tuple[str, ...], output: Path | None, config_path: Path | None, no_gitignore: bool) -> int:
+def update(
+    paths: tuple[str, ...], output: Path | None, config_path: Path | None, no_gitignore: bool, fingerprint_key: str
+) -> int:
     """Rescan: add new findings, drop entries that match nothing, keep confirmed flags."""
-    config, target = _setup(config_path, output)
-    old = bl.read(target)
-    report = _scan(paths, config, no_gitignore)
-    entries = []
-    for finding in report.findings:
-        known = old.match(finding)
-        entries.append(bl.entry_for(finding, confirmed=known is not None and known.confirmed))
-    new = bl.Baseline(bl.canonical(entries))
-    before = {e.fingerprint for e in old.entries}
-    after = {e.fingerprint for e in new.entries}
-    bl.write(target, new)
-    _say_confirmed(new)
+    config = _config(config_path, fingerprint_key)
+    done = api.update_baseline(paths, config, output=output, use_gitignore=not no_gitignore)
+    _say_confirmed(done.baseline)
+    if done.migrated:
+        click.echo(f'guard baseline: {done.path} rewritten from version 1 (plain digests) to the current format')
     click.echo(
-        f'guard baseline: {len(new.entries)} entries in {target} '
-        f'({len(after - before)} added, {len(before - after)} removed)',
+        f'guard baseline: {len(done.baseline.entries)} entries in {done.path} '
+        f'({done.added} added, {done.removed} removed)',
         err=True,
     )
     return 0
 
 
-def _setup(config_path: Path | None, output: Path | None) -> tuple[Config, Path]:
+def _config(config_path: Path | None, fingerprint_key: str) -> Config:
     config = load_config(config_path)
-    if output is None:
-        output = bl.baseline_path(config.root, config.baseline) if config.baseline else Path(bl.BASELINE_FILE)
-    # The scan that makes a baseline must see everything, so no baseline and no policies apply
-    # to it; values of the developer's own env files are to be removed, never accepted (and their
-    # hashes do not belong in a shared file).
-    return config._replace(baseline=None, require_allow_reason=False, own_secrets=False), output
+    return config._replace(fingerprint_key=fingerprint_key) if fingerprint_key else config
 
 
-def _scan(paths: tuple[str, ...], config: Config, no_gitignore: bool) -> Report:
-    return api.scan_paths(paths or ('.',), config, use_gitignore=not no_gitignore)
-
-
-def _say_confirmed(baseline: bl.Baseline) -> None:
+def _say_confirmed(baseline: Baseline) -> None:
     for entry in baseline.entries:
         if entry.confirmed:
             what = entry.rule or entry.type or 'secret'
             click.echo(
                 f'{entry.path}: {what} confirmed as a real secret (audited in detect-secrets): accepted, but rotate it'
             )
-
-
-def _say_not_imported(findings: tuple[Finding, ...], baseline: bl.Baseline) -> None:
-    new = [f for f in findings if baseline.match(f) is None]
-    if new:
-        click.echo(
-            f'guard baseline: {len(new)} findings detect-secrets did not accept are not baselined; '
-            'review them with `guard scan --baseline FILE`',
-            err=True,
-        )

@@ -30,6 +30,7 @@ class Suppression(NamedTuple):
     report_unused: bool = False
     fail_on_unused: bool = False
     no_baseline: bool = False
+    fingerprint_key: str = ''
 
     def apply(self, config: Config) -> Config:
         """The config with these options: --baseline, else the configured baseline, else
@@ -46,6 +47,7 @@ class Suppression(NamedTuple):
             require_allow_reason=self.require_allow_reason or config.require_allow_reason,
             report_unused=self.report_unused,
             fail_on_unused=self.fail_on_unused,
+            fingerprint_key=self.fingerprint_key or config.fingerprint_key,
         )
 
     def default_baseline(self, config: Config) -> Path | None:
@@ -70,6 +72,19 @@ class Suppression(NamedTuple):
         return cls(
             params.pop('baseline_file', None), **{name: params.pop(name) for name in cls._fields[1:] if name in params}
         )
+
+
+def fingerprint_key_option(command: F) -> F:
+    """--fingerprint-key: every digest guard writes becomes an HMAC under this key."""
+    import click
+
+    return click.option(
+        '--fingerprint-key',
+        default='',
+        metavar='KEY',
+        help='Key every fingerprint with this secret (better: set GUARD_FINGERPRINT_KEY, '
+        'which other users cannot read in the process list).',
+    )(command)
 
 
 def suppression_options(command: F) -> F:
@@ -106,6 +121,7 @@ def suppression_options(command: F) -> F:
             is_flag=True,
             help='Exit 1 for baseline entries nothing matched, among the files this run reads whole.',
         ),
+        fingerprint_key_option,
     )
     for option in reversed(options):
         command = option(command)

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from typing import Protocol
 
+from guard.fingerprint import is_low_entropy
 from guard.models import Confidence, Finding, Fragment, Severity
 from guard.redact import preview, sha1_hex, sha256_hex
 
@@ -79,11 +80,12 @@ def secret_finding(
     severity: Severity,
     message: str,
     confidence: Confidence = Confidence.HIGH,
+    prefixes: frozenset[str] = frozenset(),
 ) -> Finding:
     """A finding for `secret` found at offset `start` of the fragment's text.
 
     The secret itself is reduced here to a preview and hashes; nothing after
-    this point ever sees it.
+    this point ever sees it. `prefixes`: documented public prefixes the preview may show.
     """
     line, line_start = _cursor(fragment.text).locate(start)
     column = start - line_start + 1
@@ -93,11 +95,12 @@ def secret_finding(
         message=message,
         path=fragment.path,
         line=fragment.start_line + line,
-        preview=preview(secret),
+        preview=preview(secret, prefixes),
         secret_hash=sha256_hex(secret),
         secret_sha1=sha1_hex(secret),
         confidence=confidence,
         column=column,
         end_column=column + len(secret),
         commit=fragment.commit,
+        low_entropy=is_low_entropy(secret),
     )

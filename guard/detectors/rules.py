@@ -117,6 +117,7 @@ class RuleDetector:
                     severity=rule.severity,
                     confidence=confidence,
                     message=rule.description,
+                    prefixes=self.keywords,
                 )
 
     def _confidence(self, secret: str) -> Confidence | None:
