@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -20,6 +21,7 @@ from guard.scanner import Scanner
 
 if TYPE_CHECKING:
     from guard import gitsources, history
+    from guard.baseconfig import Judged
     from guard.baseline import Baseline, DetectSecretsEntry
     from guard.checks import CheckOptions
     from guard.report.htmlview import RepoFacts
@@ -339,6 +341,24 @@ def _baseline_setup(config: Config, output: Path | None) -> tuple[Config, Path]:
     # to it; values of the developer's own env files are to be removed, never accepted (and their
     # hashes do not belong in a shared file).
     return config._replace(baseline=None, require_allow_reason=False, own_secrets=False), output
+
+
+# ---- settings from a base commit (guard ci on a pull request, scan --config-from) ------------
+
+
+def base_settings(
+    rev: str, head: Config, *, config_path: Path | None = None, baseline: Path | None = None
+) -> contextlib.AbstractContextManager[Judged]:
+    """The config, extra rules and baseline as of `rev`, and config-changed findings for what
+    `head` (the checked-out settings) loosens: see guard/baseconfig.py."""
+    from guard import baseconfig
+
+    return baseconfig.judged_by(rev, head, config_path=config_path, baseline=baseline)
+
+
+def with_findings(report: Report, findings: Sequence[Finding], note: str) -> Report:
+    receipt = report.receipt._replace(notes=(*report.receipt.notes, note))
+    return report._replace(findings=(*findings, *report.findings), receipt=receipt)
 
 
 def rules_version(scanner: Scanner) -> str:

@@ -38,7 +38,7 @@ def test_create_writes_sorted_entries_without_lines(repo: Path) -> None:
     assert '2 entries written to .guard-baseline.json' in result.stderr
     raw = (repo / BASELINE).read_bytes()
     data = json.loads(raw)
-    assert data['version'] == 1
+    assert data['version'] == 2 and set(data) == {'version', 'salt_hex', 'entries'}
     assert [e['path'] for e in data['entries']] == ['a/x.py', 'b.py']
     assert all(set(e) == {'path', 'rule', 'hash'} for e in data['entries'])
     assert b'line' not in raw and raw.endswith(b'}\n')
@@ -214,8 +214,8 @@ def test_import_from_a_real_detect_secrets_baseline(repo: Path) -> None:
     entries = json.loads((repo / BASELINE).read_text())['entries']
     guard_entries = [(e['path'], e['rule'], e.get('confirmed', False)) for e in entries if 'rule' in e]
     assert guard_entries == [('a.py', 'github-pat', False), ('b.py', 'github-pat', True)]
-    # what only detect-secrets saw (its GitHub plugin hashes the 'ghp' group) stays, by SHA-1
-    assert all(e['path'] in ('a.py', 'b.py') and len(e['sha1']) == 40 for e in entries if 'rule' not in e)
+    # its GitHub plugin hashes only the 'ghp' group: those entries map to the tokens, no SHA-1 is written
+    assert all('rule' in e and 'sha1' not in e for e in entries)
     use_baseline(repo)
     code, report = scan_json()
     assert code == 1
@@ -227,7 +227,7 @@ def test_import_from_a_real_detect_secrets_baseline(repo: Path) -> None:
     assert '1 baselined secrets are confirmed real: rotate them' in report['receipt']['notes']
 
 
-def test_detect_secrets_entries_no_guard_rule_matches_are_kept_by_sha1(repo: Path) -> None:
+def test_detect_secrets_entries_no_guard_finding_matches_are_reported_not_written(repo: Path) -> None:
     write(
         repo / '.secrets.baseline',
         json.dumps(
@@ -241,9 +241,11 @@ def test_detect_secrets_entries_no_guard_rule_matches_are_kept_by_sha1(repo: Pat
             }
         ),
     )
-    assert run_guard('baseline', 'create', '--from-detect-secrets', '.secrets.baseline').returncode == 0
-    entries = json.loads((repo / BASELINE).read_text())['entries']
-    assert entries == [{'path': 'x.py', 'sha1': 'ab' * 20, 'type': 'Secret Keyword'}]
+    result = run_guard('baseline', 'create', '--from-detect-secrets', '.secrets.baseline')
+    assert result.returncode == 0
+    assert 'not imported: x.py: Secret Keyword matches no current finding' in result.stderr
+    assert json.loads((repo / BASELINE).read_text())['entries'] == []  # a SHA-1 is a plain digest
+    assert run_guard('scan', '--baseline', BASELINE, '--fail-on-unused').returncode == 0
 
 
 def test_scan_flags_baseline_unused_and_reason(repo: Path) -> None:

@@ -11,7 +11,7 @@ import click
 
 from guard import api
 from guard.ci import github
-from guard.cli.options import Suppression
+from guard.cli.options import Suppression, fingerprint_key_option
 from guard.cli.output import FORMAT_NAMES
 from guard.cli.scanning import vacuous_exit
 from guard.config import Config, load_config
@@ -86,6 +86,7 @@ def _severity(_ctx: click.Context, _param: click.Parameter, value: str) -> Sever
     show_default=True,
     help='Exit 2 when the event brought nothing to scan (an empty range), so the job cannot pass vacuously.',
 )
+@fingerprint_key_option
 def ci(
     mode: str,
     config_path: Path | None,
@@ -95,15 +96,22 @@ def ci(
     sarif_path: Path | None,
     summary: bool,
     fail_on_empty: bool,
+    fingerprint_key: str,
 ) -> int:
     """Scan what a GitHub Actions event brings: a pull request's commits, a push, or everything."""
     event, payload = github.environment()
     plan = github.resolve(github.plan(event, payload, mode))
-    loaded = load_config(config_path or None)
+    loaded = load_config(config_path or None)._replace(fingerprint_key=fingerprint_key)
     suppression = Suppression(baseline=baseline_file)
-    config = suppression.apply(loaded)
     click.echo(f'guard ci: {plan.note}', err=True)
-    report = suppression.noted(_run(plan, config), loaded)
+    if plan.kind == 'range' and (event in github.PR_EVENTS or mode == 'pr'):
+        # the pull request's own settings could switch guard off for it: use the base's
+        with api.base_settings(plan.base, loaded, config_path=config_path, baseline=baseline_file) as judged:
+            config = judged.config._replace(fingerprint_key=fingerprint_key)
+            note = f'settings from the base commit {plan.base[:12]}'
+            report = api.with_findings(_run(plan, config), judged.findings, note)
+    else:
+        report = suppression.noted(_run(plan, suppression.apply(loaded)), loaded)
     REPORTERS[fmt](report, sys.stdout)
     sys.stdout.flush()
     click.echo(receipt_line(report), err=True)

@@ -27,6 +27,12 @@ from guard.cli.scanning import run_scan, scan_args
 @click.option('--range', 'commit_range', metavar='A..B', help='Every commit of a range: added lines and messages.')
 @click.option('--since', metavar='REV', help='Every commit after REV up to HEAD (= --range REV..HEAD).')
 @click.option(
+    '--config-from',
+    metavar='REV',
+    help='With --range/--since: judge the commits by the config, extra rules and baseline of REV '
+    '(the base of a pull request), and report what they loosen as config-changed.',
+)
+@click.option(
     '--pre-push',
     is_flag=True,
     help="The commits being pushed, from git's pre-push stdin (PATHS: the remote name and URL).",

@@ -6,12 +6,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from guard.cli import say
 from guard.cli.options import Suppression
 from guard.errors import COULD_NOT_CHECK, UsageError
 from guard.models import Report
+
+if TYPE_CHECKING:
+    from guard.config import Config
 
 
 class ScanArgs(NamedTuple):
@@ -31,6 +34,7 @@ class ScanArgs(NamedTuple):
     quiet: bool = False
     fail_on_empty: bool = False
     skip_unreadable: bool = False
+    config_from: str | None = None
     suppression: Suppression = Suppression()
 
 
@@ -43,7 +47,6 @@ def scan_args(params: Mapping[str, Any]) -> ScanArgs:
 
 
 def run_scan(args: ScanArgs) -> int:
-    from guard import api
     from guard.cli.output import emit
     from guard.config import load_config
 
@@ -63,29 +66,48 @@ def run_scan(args: ScanArgs) -> int:
     if (args.commit_range or args.since) and args.paths:
         raise UsageError(f'{modes[0]} scans commits, not paths: drop {args.paths[0]!r}')
     loaded = load_config(args.config_path)
-    config = args.suppression.apply(loaded)
-    if config.report_unused or config.fail_on_unused:
-        config = config._replace(unused_scope=_unused_scope(args))
-    paths = args.paths
-    if args.staged:
-        report = api.scan_staged(paths, config)
-    elif args.commit_range:
-        report = api.scan_range(args.commit_range, config)
-    elif args.since:
-        report = api.scan_since(args.since, config)
-    elif args.pre_push:
-        stdin = '' if sys.stdin is None or sys.stdin.isatty() else sys.stdin.read()
-        report = api.scan_pre_push(stdin, paths[0] if paths else None, config)
-    elif args.use_stdin:
-        # read no more than the cap and one byte: `< /dev/zero` is endless (api.scan_stdin cuts it)
-        report = api.scan_stdin(sys.stdin.buffer.read(config.max_file_size + 1), args.stdin_name, config)
+    if args.config_from is not None:
+        if not (args.commit_range or args.since):
+            raise UsageError('--config-from judges commits by a base commit: use it with --range or --since')
+        report = _scan_judged_by(args, loaded, args.config_from)
     else:
-        report = api.scan_paths(paths or ('.',), config, use_gitignore=not args.no_gitignore)
-    report = args.suppression.noted(report, loaded)
+        report = _scan(args, args.suppression.apply(loaded))
+        report = args.suppression.noted(report, loaded)
     code = emit(report, args.fmt, args.output, args.quiet)
     return vacuous_exit(report, code, fail_on_empty=args.fail_on_empty or loaded.fail_on_empty) or (
         unreadable_exit(report, code, skip=args.skip_unreadable)
     )
+
+
+def _scan_judged_by(args: ScanArgs, loaded: Config, rev: str) -> Report:
+    """The commits judged by `rev`'s config, extra rules and baseline, and what they loosen."""
+    from guard import api
+
+    baseline = args.suppression.baseline
+    with api.base_settings(rev, loaded, config_path=args.config_path, baseline=baseline) as judged:
+        config = judged.config._replace(fingerprint_key=args.suppression.fingerprint_key)
+        return api.with_findings(_scan(args, config), judged.findings, f'settings from {rev}')
+
+
+def _scan(args: ScanArgs, config: Config) -> Report:
+    from guard import api
+
+    if config.report_unused or config.fail_on_unused:
+        config = config._replace(unused_scope=_unused_scope(args))
+    paths = args.paths
+    if args.staged:
+        return api.scan_staged(paths, config)
+    if args.commit_range:
+        return api.scan_range(args.commit_range, config)
+    if args.since:
+        return api.scan_since(args.since, config)
+    if args.pre_push:
+        stdin = '' if sys.stdin is None or sys.stdin.isatty() else sys.stdin.read()
+        return api.scan_pre_push(stdin, paths[0] if paths else None, config)
+    if args.use_stdin:
+        # read no more than the cap and one byte: `< /dev/zero` is endless (api.scan_stdin cuts it)
+        return api.scan_stdin(sys.stdin.buffer.read(config.max_file_size + 1), args.stdin_name, config)
+    return api.scan_paths(paths or ('.',), config, use_gitignore=not args.no_gitignore)
 
 
 def vacuous_exit(report: Report, code: int, *, fail_on_empty: bool) -> int:
