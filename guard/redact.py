@@ -7,18 +7,20 @@ from collections.abc import Iterable
 PREVIEW_CHARS = 4
 
 
-def preview(secret: str, prefixes: Iterable[str] = ()) -> str:
+def preview(secret: str, prefixes: Iterable[str] = (), low_entropy: bool | None = None) -> str:
     """The length and at most the first four characters: 'ghp_…(40)'; none for a guessable
     secret (a password: '…(11)') unless they are a documented public prefix (`prefixes`,
     lowercase: a rule's keywords), which says what it is and nothing of the secret.
 
     Short secrets show less, so that a preview never reveals most of a secret.
     """
-    from guard.fingerprint import is_low_entropy
-
     public = max((len(p) for p in prefixes if secret[: len(p)].lower() == p), default=0)
     shown = min(PREVIEW_CHARS, len(secret) // 4)
-    if is_low_entropy(secret):
+    if low_entropy is None:
+        from guard.fingerprint import is_low_entropy
+
+        low_entropy = is_low_entropy(secret)
+    if low_entropy:
         shown = min(shown, public)
     return f'{secret[:shown]}…({len(secret)})'
 

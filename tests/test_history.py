@@ -174,8 +174,8 @@ def test_interrupted_scan_resumes_from_the_store(repo: Path) -> None:
     _, resumed, stderr = history()
     assert '18 commits scanned, 12 from the store' in stderr
     assert resumed['groups'] == full['groups']
-    stored = sqlite3.connect(repo / STORE).execute('SELECT secret_hash, preview FROM findings').fetchall()
-    assert len(stored) == 6 and all(len(h) == 64 and p.endswith('(40)') for h, p in stored)
+    stored = sqlite3.connect(repo / STORE).execute('SELECT secret_hash, secret_sha1, preview FROM findings').fetchall()
+    assert len(stored) == 6 and all(len(h) == 32 and h1 == '' and p.endswith('(40)') for h, h1, p in stored)
 
 
 def test_corrupted_store_is_reported_and_rebuilt(repo: Path) -> None:

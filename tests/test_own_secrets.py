@@ -47,7 +47,7 @@ def test_pasted_value_blocks_a_staged_commit(env_repo: tuple[Path, str]) -> None
     assert result.returncode == 1
     assert result.stdout == (
         'tests/test_pay.py:1: own-secret the value of PAYMENT_API_KEY from your local .env: '
-        f'reference the variable instead ({value[:3]}…({len(value)}))\n'
+        f'reference the variable instead (…({len(value)}))\n'  # low-entropy: no characters
     )
     assert value not in result.stdout + result.stderr
 

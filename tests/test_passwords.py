@@ -99,7 +99,7 @@ def test_weak_human_passwords_are_findings_in_config_but_not_in_code_or_docs() -
         line = f'DB_PASSWORD={password}\n'
         (finding,) = scan('.env', line)
         assert (finding.rule_id, finding.severity) == ('generic-secret-assignment', Severity.HIGH)
-        assert finding.secret_hash == sha256_hex(password)
+        assert finding.plain_hash == sha256_hex(password)[:16]
         assert password not in finding.preview and finding.preview.endswith(f'({len(password)})')
         assert scan('docs/setup.md', line) == []  # documentation keeps the quieter judgement
         assert scan('src/app.py', f'DB_PASSWORD = "{password}"\n') == []
@@ -132,7 +132,7 @@ def test_filezilla_password_is_reported_decoded_at_the_encoded_span() -> None:
     text = f'<Server><Host>ftp.acme.io</Host><Pass encoding="base64">{encoded}</Pass></Server>\n'
     (finding,) = scan('sitemanager.xml', text)
     assert finding.rule_id == 'credential-store-password'
-    assert finding.secret_hash == sha256_hex(password)
+    assert finding.plain_hash == sha256_hex(password)[:16]
     assert (finding.column, finding.end_column) == (text.index(encoded) + 1, text.index(encoded) + 1 + len(encoded))
     assert list(CredentialStoreDetector().detect(Fragment('notes/sitemanager.xml.example', text))) == []
 
@@ -176,7 +176,7 @@ def test_base64_stripe_key_is_a_stripe_key_with_the_decoded_fingerprint() -> Non
     text = f'env:\n  PAYMENTS_BLOB: {encoded}\n'
     (finding,) = scan('config/app.yaml', text)
     assert finding.rule_id == 'stripe-secret-key'
-    assert finding.secret_hash == sha256_hex(stripe)
+    assert finding.plain_hash == sha256_hex(stripe)[:16]
     assert finding.message.endswith('(base64)')
     assert (finding.line, finding.column, finding.end_column) == (2, 18, 18 + len(encoded))
 
@@ -204,7 +204,7 @@ def test_public_samples_are_silent_but_other_values_of_their_form_are_not() -> N
     stripe_docs = 'sk_' + 'test_' + '4eC39HqLyjWDarjtT1zdp7dc'
     assert scan('src/pay.rb', f'Stripe.api_key = "{stripe_docs}"\n') == []
     other = 'sk_' + 'test_' + random_body(24)
-    assert [f.secret_hash for f in scan('src/pay.rb', f'Stripe.api_key = "{other}"\n')] == [sha256_hex(other)]
+    assert [f.plain_hash for f in scan('src/pay.rb', f'Stripe.api_key = "{other}"\n')] == [sha256_hex(other)[:16]]
 
 
 # ---- linear time --------------------------------------------------------------------------------

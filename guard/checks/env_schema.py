@@ -141,7 +141,10 @@ def validate_settings_isolated(
     ]:
         names = settings_class.resolve_names(described['env_names'], values, bool(described.get('case_sensitive')))
         path, line = settings_class.declared_path(ws, described)
-        findings += _error_findings(errors, names, sources, {}, Declared(path, line=line), foreign=True)
+        secret = described.get('secret') or ()
+        findings += _error_findings(
+            errors, names, sources, {}, Declared(path, line=line), foreign=True, secret_keys=secret
+        )
     if answer.get('import_problem'):
         notes.append(
             f'env-schema: importing {ref} stopped after its settings failed validation '
@@ -447,7 +450,10 @@ def validate_schema(schema: Schema, sources: Sources, environment: str | None) -
         profiles = {v.name: v.for_environment(environment).profile for v in schema.variables}
         declared = Declared(schema.path, {v.name: v.line for v in schema.variables})
         errors = e.errors(include_input=False, include_url=False)
-        findings += _error_findings(errors, {n: [n] for n in schema.names()}, sources, profiles, declared)
+        secret = [v.name for v in schema.variables if v.secret]
+        findings += _error_findings(
+            errors, {n: [n] for n in schema.names()}, sources, profiles, declared, secret_keys=secret
+        )
     return findings
 
 
@@ -493,9 +499,14 @@ def _error_findings(
     declared: Declared,
     *,
     foreign: bool = False,
+    secret_keys: Iterable[str] = (),
 ) -> list[Finding]:
     """Findings from a ValidationError's locations and messages. `foreign`: the validators are
-    the project's own and may echo the value, so it is masked in their messages too."""
+    the project's own and may echo the value. `secret_keys`: fields typed secret (a secret's
+    name says so too)."""
+    from guard.checks.exposure import is_secret_name
+
+    secret_keys = frozenset(secret_keys)
     findings = []
     for item in errors:
         loc = item.get('loc', ())
@@ -529,7 +540,8 @@ def _error_findings(
             )
             continue
         position = f' (item {loc[1] + 1})' if len(loc) > 1 and isinstance(loc[1], int) else ''
-        message = _safe_message(str(item.get('msg', 'invalid')), supplied.value if foreign else '')
+        secret = key in secret_keys or any(is_secret_name(n) for n in (name, *names))
+        text = _invalid_text(item, supplied.value, secret=secret, foreign=foreign)
         from_file = supplied.source != 'environment'
         findings.append(
             Finding(
@@ -537,19 +549,33 @@ def _error_findings(
                 severity=Severity.HIGH,
                 path=supplied.source if from_file else declared.path,
                 line=supplied.line if from_file else declared.at(name),
-                message=f'{name}{position}{in_profile}: {message} (value {preview(supplied.value)} '
-                f'from {supplied.where})',
+                message=f'{name}{position}{in_profile}: {text} from {supplied.where})',
             )
         )
     return findings
 
 
-def _safe_message(message: str, value: str) -> str:
-    """pydantic's message for the error, with the value masked should a validator echo it."""
-    message = message.removeprefix('Value error, ').removeprefix('Assertion failed, ')
-    if len(value) >= 4 and value in message:
-        message = message.replace(value, preview(value))
-    return message
+def _invalid_text(item: Mapping[str, Any], value: str, *, secret: bool, foreign: bool) -> str:
+    """What was wrong and the value, up to ' from WHERE)'. A secret's value is a preview, and
+    a project's own validator's text is not shown for it at all: it may quote the value, a
+    slice of it, anything (`f'{v!r} is invalid'`, `v[:6]`); only the error's type is. Other
+    values are shown as they are (`'prod'`), with whatever the scanner finds in them masked."""
+    message = str(item.get('msg', 'invalid')).removeprefix('Value error, ').removeprefix('Assertion failed, ')
+    if secret and foreign:
+        kind = item.get('type', 'error')
+        return f"invalid ({kind}; the validator's message is not shown for a secret) (value {preview(value)}"
+    if secret:  # guard's own schema validators never quote the value
+        return f'{message} (value {preview(value)}'
+    from guard.redact import redact_secrets
+
+    shown = value if len(value) <= SHOWN_VALUE else f'{value[:SHOWN_VALUE]}…({len(value)})'
+    if len(value) > SHOWN_VALUE:  # a validator that quotes a megabyte value: quote it short
+        message = message.replace(value, shown)
+    # one by one: the scanner reports a secret once per line, and both may hold it
+    return f'{redact_secrets(message)} (value {redact_secrets(repr(shown))}'
+
+
+SHOWN_VALUE = 80  # characters of a value that is not a secret shown in a message
 
 
 # --- a project's own BaseSettings class (validated in settings_probe.py) --------------------

@@ -150,7 +150,13 @@ def describe_class(cls: type[Any]) -> dict[str, Any]:
         'line': line,
         'env_names': env_names,
         'case_sensitive': case_sensitive,
+        'secret': sorted(name for name, field in cls.model_fields.items() if _secret_type(field.annotation)),
     }
+
+
+def _secret_type(annotation: Any) -> bool:
+    """SecretStr, SecretBytes, or a type that holds one (`SecretStr | None`)."""
+    return 'Secret' in repr(annotation)
 
 
 def fields(cls: type[Any]) -> list[dict[str, Any]]:

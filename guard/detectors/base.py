@@ -89,18 +89,19 @@ def secret_finding(
     """
     line, line_start = _cursor(fragment.text).locate(start)
     column = start - line_start + 1
+    low_entropy = is_low_entropy(secret)
     return Finding(
         rule_id=rule_id,
         severity=severity,
         message=message,
         path=fragment.path,
         line=fragment.start_line + line,
-        preview=preview(secret, prefixes),
+        preview=preview(secret, prefixes, low_entropy),
         secret_hash=sha256_hex(secret),
         secret_sha1=sha1_hex(secret),
         confidence=confidence,
         column=column,
         end_column=column + len(secret),
         commit=fragment.commit,
-        low_entropy=is_low_entropy(secret),
+        low_entropy=low_entropy,
     )
