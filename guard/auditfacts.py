@@ -87,7 +87,7 @@ def narrowed(scanner: Scanner, rule_ids: set[str]) -> Scanner:
     from guard.scanner import Scanner
 
     kept = [d for d in scanner.detectors if not isinstance(d, RuleDetector) or d.id in rule_ids]
-    return Scanner(kept, scanner.allowlist)
+    return Scanner(kept, scanner.allowlist, scanner.keyring)
 
 
 def exposure(

@@ -30,11 +30,19 @@ if TYPE_CHECKING:
 
 class Scanner:
     def __init__(
-        self, detectors: Sequence[Detector], allowlist: Allowlist = Allowlist(), keyring: Keyring | None = None
+        self,
+        detectors: Sequence[Detector],
+        allowlist: Allowlist = Allowlist(),
+        keyring: Keyring | None = None,
+        *,
+        seal: bool = True,
     ) -> None:
+        """`seal=False`: findings keep the detectors' plain SHA-256, for callers that use only
+        spans (masking, redacting messages) or hand them to a scanner that seals (decoding)."""
         self.detectors = tuple(detectors)
         self.allowlist = allowlist
         self.keyring = keyring or default_keyring()
+        self._seal = seal
         self._always = tuple(d for d in self.detectors if not d.keywords)
         self._prefilter = Prefilter.build(self.detectors)
 
@@ -55,7 +63,7 @@ class Scanner:
         findings = _dedupe(findings)
         if self.allowlist.needs_lines or 'guard:allow' in fragment.text:
             findings = self._apply_allows(fragment, findings)
-        return [self.seal(f) for f in findings]
+        return [self.seal(f) for f in findings] if self._seal else findings
 
     def seal(self, finding: Finding) -> Finding:
         """The finding with its secret's digest sealed (guard/fingerprint.py): what leaves the

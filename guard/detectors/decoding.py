@@ -211,7 +211,8 @@ class DecodingDetector:
             from guard.scanner import Scanner
 
             nested = [DecodingDetector(self._inner, self._depth - 1)] if self._depth > 1 else []
-            self._scanners = (Scanner(self._inner), Scanner([*self._inner, *nested]))
+            # unsealed: what they find is this detector's, sealed by the scanner running it
+            self._scanners = (Scanner(self._inner, seal=False), Scanner([*self._inner, *nested], seal=False))
         return self._scanners[deep].scan(fragment)
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:

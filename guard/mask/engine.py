@@ -45,7 +45,7 @@ class Masker:
         self.detectors = (*self._base, *([literal] if literal is not None else []))
         # detectors that judge by file name (.pgpass, master.key) never fire on a log: left out, no
         # detector runs on text without one of its keywords, and a clean line costs one prefilter pass
-        self._scanner = Scanner([d for d in self.detectors if _reads(d, PATH)])
+        self._scanner = Scanner([d for d in self.detectors if _reads(d, PATH)], seal=False)  # spans only
 
     def with_values(self, values: Iterable[str]) -> Masker:
         """The same detectors, and more exact values to mask wherever they appear."""
