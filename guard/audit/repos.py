@@ -39,7 +39,10 @@ def clone_path(url: str, workdir: Path) -> Path:
     """A stable, readable folder name for a URL's clone: its last path part and a short hash."""
     tail = re.sub(r'[^\w.-]+', '-', url.rstrip('/').rsplit('/', 1)[-1].rsplit(':', 1)[-1]).strip('-.')
     tail = tail.removesuffix('.git') or 'repo'
-    digest = hashlib.sha256(url.encode('utf-8', 'surrogateescape')).hexdigest()[:10]
+    # hashed without its userinfo: `https://user:token@host/…` would put a plain digest of a
+    # URL holding a token into a folder name
+    public = re.sub(r'^([a-z][a-z0-9+.-]*://)[^/@]*@', r'\1', url, flags=re.I)
+    digest = hashlib.sha256(public.encode('utf-8', 'surrogateescape')).hexdigest()[:10]
     return workdir / f'{tail[:60]}-{digest}.git'
 
 
