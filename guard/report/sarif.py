@@ -106,7 +106,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
         'level': LEVEL[finding.severity],
         'message': {'text': message},
         'locations': [_location(finding)],
-        'partialFingerprints': {'guardFingerprint/v1': finding.fingerprint},
+        'partialFingerprints': {'guardFingerprint/v2': finding.fingerprint},  # v2: sealed digests
     }
     if finding.commit is not None:
         result['properties'] = {'commit': finding.commit.sha}
