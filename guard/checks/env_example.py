@@ -214,6 +214,7 @@ def placeholder_findings(ws: Workspace, templates: Iterable[str]) -> Iterator[Fi
                 preview=found.preview,
                 secret_hash=found.secret_hash,
                 secret_sha1=found.secret_sha1,
+                plain_hash=found.plain_hash,  # for version 1 baselines
                 confidence=found.confidence,
                 column=found.column,
                 end_column=found.end_column,

@@ -96,6 +96,7 @@ def _public(key: str, prefix: str, path: str, line: int, flagged: Finding | None
         ),
         preview=flagged.preview if flagged is not None else '',
         secret_hash=flagged.secret_hash if flagged is not None else '',
+        plain_hash=flagged.plain_hash if flagged is not None else '',
     )
 
 
