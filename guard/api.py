@@ -316,6 +316,8 @@ def update_baseline(
 
     config, target = _baseline_setup(config, output)
     old = bl.read(target)
+    if old.key_check and not bl.fingerprint_key(config):  # its entries would all look new
+        bl.check_key(old, config, target)
     keyring = Keyring(old.salt or local_salt(), bl.fingerprint_key(config))
     report = scan_paths(paths or ('.',), config, use_gitignore=use_gitignore, keyring=keyring)
     entries = []

@@ -166,6 +166,8 @@ def loosened(base: Config, head: Config) -> list[str]:
         out.append('turns own_secrets off')
     if base.require_allow_reason and not head.require_allow_reason:
         out.append('turns require_allow_reason off')
+    if base.fail_on_empty and not head.fail_on_empty:
+        out.append('turns fail_on_empty off')
     return out
 
 

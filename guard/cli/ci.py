@@ -111,7 +111,8 @@ def ci(
             note = f'settings from the base commit {plan.base[:12]}'
             report = api.with_findings(_run(plan, config), judged.findings, note)
     else:
-        report = suppression.noted(_run(plan, suppression.apply(loaded)), loaded)
+        config = suppression.apply(loaded)
+        report = suppression.noted(_run(plan, config), loaded)
     REPORTERS[fmt](report, sys.stdout)
     sys.stdout.flush()
     click.echo(receipt_line(report), err=True)
@@ -135,7 +136,7 @@ def ci(
                 }
             ),
         )
-    return vacuous_exit(report, 1 if blocked else 0, fail_on_empty=fail_on_empty or loaded.fail_on_empty)
+    return vacuous_exit(report, 1 if blocked else 0, fail_on_empty=fail_on_empty or config.fail_on_empty)
 
 
 def _run(plan: github.Plan, config: Config) -> Report:
