@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from guard.errors import ConfigError, InputError
-from guard.fingerprint import KEY_ENV, Keyring, is_salt
+from guard.fingerprint import KEY_ENV, SHOWN_HEX, Keyring, fingerprint, is_salt
 from guard.models import Finding, Receipt, Severity
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class Entry:
 
     path: str
     rule: str = ''  # guard rule id; '' for a detect-secrets entry matched by sha1
-    hash: str = ''  # sha256 prefix, as in Finding.fingerprint
+    hash: str = ''  # sealed digest's prefix, as in Finding.fingerprint (version 1: a sha256 prefix)
     message: str = ''  # key of findings that are not secrets (hygiene checks)
     sha1: str = ''  # detect-secrets' hashed_secret
     type: str = ''  # detect-secrets' secret type, for people reading the file
@@ -50,7 +50,7 @@ class Entry:
     @property
     def fingerprint(self) -> str:
         if self.rule:
-            return f'{self.rule}:{self.path}:{self.hash or self.message}'
+            return fingerprint(self.rule, self.path, self.hash, self.message)
         return f'sha1:{self.path}:{self.sha1}'
 
     def to_json(self) -> dict[str, Any]:
@@ -79,7 +79,7 @@ class Entry:
 def entry_for(finding: Finding, confirmed: bool = False) -> Entry:
     path = normal_path(finding.path)
     if finding.secret_hash:
-        return Entry(path=path, rule=finding.rule_id, hash=finding.secret_hash[:16], confirmed=confirmed)
+        return Entry(path=path, rule=finding.rule_id, hash=finding.secret_hash[:SHOWN_HEX], confirmed=confirmed)
     return Entry(path=path, rule=finding.rule_id, message=finding.message, confirmed=confirmed)
 
 
@@ -107,9 +107,9 @@ class Baseline:
 
     def match(self, finding: Finding) -> Entry | None:
         path = normal_path(finding.path)
-        digest = finding.plain_hash if self.version == 1 else finding.secret_hash[:16]
-        key = digest if finding.secret_hash else finding.message
-        entry: Entry | None = self._by_fingerprint.get(f'{finding.rule_id}:{path}:{key}')  # type: ignore[attr-defined]
+        digest = (finding.plain_hash if self.version == 1 else finding.secret_hash) if finding.secret_hash else ''
+        key = fingerprint(finding.rule_id, path, digest, finding.message)
+        entry: Entry | None = self._by_fingerprint.get(key)  # type: ignore[attr-defined]
         if entry is None and finding.secret_sha1:
             entry = self._by_sha1.get((path, finding.secret_sha1))  # type: ignore[attr-defined]
         return entry

@@ -38,6 +38,16 @@ STRONG_BITS = 96.0
 ESTIMATE_CHARS = 256  # a longer secret is judged by its start: a finding costs O(1) here
 
 
+SHOWN_HEX = 16  # of a sealed digest, in a fingerprint and a baseline entry
+
+
+def fingerprint(rule_id: str, path: str, digest: str, message: str = '') -> str:
+    """The one spelling of a fingerprint (a Finding's, a baseline entry's): `rule:path:key`,
+    the key a prefix of the sealed digest, or the message for findings that are not secrets.
+    No line number: it survives code moving."""
+    return f'{rule_id}:{path}:{digest[:SHOWN_HEX] if digest else message}'
+
+
 def estimated_bits(secret: str) -> float:
     """Length times the Shannon entropy of the secret's characters: a generous upper bound for
     a password (it ignores words and patterns), a fair estimate for a random token."""

@@ -14,6 +14,8 @@ from __future__ import annotations
 import enum
 from typing import NamedTuple
 
+from guard.fingerprint import fingerprint
+
 
 class Severity(enum.IntEnum):
     INFO = 0
@@ -90,8 +92,7 @@ class Finding(NamedTuple):
     @property
     def fingerprint(self) -> str:
         """Identity across runs: no line number, so it survives code moving."""
-        key = self.secret_hash[:16] if self.secret_hash else self.message
-        return f'{self.rule_id}:{name_text(self.path)}:{key}'
+        return fingerprint(self.rule_id, name_text(self.path), self.secret_hash, self.message)
 
 
 def name_text(path: str) -> str:
