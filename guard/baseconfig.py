@@ -5,7 +5,8 @@ adds `allow: paths: ["**"]` with a token would pass. So `guard ci` on a pull req
 `guard scan --range A..B --config-from A`) reads the config, its extra rules file and the
 baseline as they are at the base commit, and reports each change the range makes to them
 that lets more through as a `config-changed` finding, for the reviewer to see. Inline
-`guard:allow` stays the visible way to accept a line.
+`guard:allow` stays the visible way to accept a line. A file no commit brought (untracked:
+a workflow step wrote it) is used as it is.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from guard.config import CONFIG_FILE, Config, load_config
-from guard.errors import GuardError
+from guard.errors import ConfigError, GuardError
 from guard.models import Finding, Severity
 
 CHANGED_RULE = 'config-changed'
@@ -48,7 +49,7 @@ def judged_by(
         base = load_config(root / rel) if rel else Config(root=root)
         base = base._replace(source=f'{rev[:12]}:{rel}' if rel else '')
         named = _relative(baseline, top) if baseline is not None else ''
-        base_baseline = _baseline_at(rev, root, base, rel, named)
+        base_baseline = _baseline_at(rev, top, root, base, rel, named)
         head_baseline = baseline if baseline is not None and baseline.is_file() else _head_baseline(head)
         loosenings = loosened(base, head)
         findings = [_finding(rel or CONFIG_FILE, '; '.join(loosenings))] if loosenings else []
@@ -65,7 +66,7 @@ def _config_at(rev: str, top: Path, root: Path, head: Config, config_path: Path 
         named = [_relative(Path(head.source), top)] if head.source else []
         candidates = [*named, *(c for c in CANDIDATES if c not in named)]
     for rel in candidates:
-        text = _show(rev, rel)
+        text = _show(rev, rel) or _untracked(top, rel)
         if text is None or (rel.endswith('pyproject.toml') and '[tool.guard' not in text):
             continue
         _put(root / rel, text)
@@ -99,12 +100,14 @@ def _extra_rules_file(text: str, rel: str) -> str:
     return os.path.normpath(os.path.join(os.path.dirname(rel), extra)) if isinstance(extra, str) else ''
 
 
-def _baseline_at(rev: str, root: Path, base: Config, rel: str, named: str) -> str:
+def _baseline_at(rev: str, top: Path, root: Path, base: Config, rel: str, named: str) -> str:
     """Copy the base commit's baseline under `root`: its path there, '' when it had none."""
     where = os.path.dirname(rel)
     name = named or os.path.normpath(os.path.join(where, base.baseline or DEFAULT_BASELINE))
-    text = _show(rev, name)
+    text = _show(rev, name) or _untracked(top, name)
     if text is None:
+        if named and not (top / named).exists():
+            raise ConfigError(f'{named}: baseline file not found: create it with `guard baseline create`')
         return ''
     _put(root / name, text)
     return name
@@ -114,6 +117,20 @@ def _head_baseline(head: Config) -> Path | None:
     path = Path(head.baseline) if head.baseline else head.root / DEFAULT_BASELINE
     path = path if path.is_absolute() else head.root / path
     return path if path.is_file() else None
+
+
+def _untracked(top: Path, rel: str) -> str | None:
+    """A file of the checkout that no commit brought (a workflow step wrote it): trusted as
+    it is. A tracked one is read from the base commit only, whatever the checkout holds."""
+    from guard import git
+
+    path = top / rel
+    if not path.is_file() or git.tracked([rel], top):
+        return None
+    try:
+        return path.read_text(encoding='utf-8')
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _show(rev: str, rel: str) -> str | None:

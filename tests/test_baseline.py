@@ -15,7 +15,7 @@ from guard import api
 from guard import baseline as bl
 from guard.config import load_config
 from tests.conftest import commit_all, git, run_guard, write
-from tests.secrets import github_token
+from tests.secrets import github_token, random_body
 
 BASELINE = '.guard-baseline.json'
 
@@ -225,6 +225,18 @@ def test_import_from_a_real_detect_secrets_baseline(repo: Path) -> None:
         ('b.py', 'baseline: confirmed secret, rotate it'),
     ]
     assert '1 baselined secrets are confirmed real: rotate them' in report['receipt']['notes']
+
+
+def test_fail_on_unused_passes_right_after_a_detect_secrets_import(repo: Path) -> None:
+    write(repo / 'a.py', f'A = "{github_token()}"\nPASSWORD = "{random_body(20)}"\n')
+    write(repo / 'b.py', f'B = "{github_token("gho")}"\n')
+    commit_all(repo)
+    write(repo / '.secrets.baseline', json.dumps(detect_secrets_baseline(repo)))
+    result = run_guard('baseline', 'create', '--from-detect-secrets', '.secrets.baseline')
+    assert result.returncode == 0, result.stderr
+    unused = run_guard('scan', '--baseline', BASELINE, '--fail-on-unused', '--report-unused')
+    assert unused.returncode == 0, unused.stdout + unused.stderr
+    assert 'unused baseline entries' not in unused.stderr
 
 
 def test_detect_secrets_entries_no_guard_finding_matches_are_reported_not_written(repo: Path) -> None:
