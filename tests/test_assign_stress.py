@@ -420,7 +420,7 @@ def judge(case: Case) -> Verdict:
     wanted = sha256_hex(case.secret) if case.secret else ''
     return Verdict(
         bool(found),
-        bool(wanted) and any(f.secret_hash == wanted for f in found),
+        bool(wanted) and any(f.plain_hash == wanted[:16] for f in found),  # sealed: the plain prefix stays in memory
         bool(wanted) and wanted in mine,
         any(h != wanted for h in mine),
     )
@@ -482,7 +482,7 @@ def test_a_token_in_url_userinfo_is_one_finding_of_its_own_length() -> None:
     assert all(f.secret_hash == sha256_hex(token) for f in findings), [f.preview for f in findings]
     # and guard as a whole reports it once, exactly (the assignment detector alone may say nothing)
     everything = _scanner().scan(Fragment('ci.sh', text))
-    assert [(f.secret_hash, f.end_column - f.column) for f in everything] == [(sha256_hex(token), len(token))]
+    assert [(f.plain_hash, f.end_column - f.column) for f in everything] == [(sha256_hex(token)[:16], len(token))]
 
 
 def main() -> int:
