@@ -101,7 +101,7 @@ def main() -> int:
             make_repo(repos[side], args.findings)
         times: dict[tuple[str, str], list[float]] = {}
         for side, code in sides.items():  # warm-up: .pyc files, the salt, the rule cache
-            for case, (argv, expect) in CASES.items():
+            for argv, expect in CASES.values():
                 timed(code, repos[side], *argv, expect=expect)
         for _round in range(args.runs):
             for case, (argv, expect) in CASES.items():
