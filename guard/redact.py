@@ -95,6 +95,18 @@ def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def mask_userinfo(text: str) -> str:
+    """The password of every `scheme://user:password@` in `text` as its preview, whether or
+    not a rule recognises the URL."""
+    import re
+
+    return re.sub(
+        r'(?i)(\b[a-z][a-z0-9+.-]*://[^\s:/@\'"]*:)([^\s@/\'"]+)(@)',
+        lambda m: m.group(1) + preview(m.group(2)) + m.group(3),
+        text,
+    )
+
+
 def mask_tokens(text: str) -> str:
     """Every run of 20 or more token characters mixing upper case, lower case and digits, as
     its preview: what looks random in a value no rule knows."""

@@ -512,3 +512,12 @@ def test_env_example_never_writes_a_secret_default() -> None:
     text = example_text(schema)
     assert default not in text
     assert '# optional, secret; secret\nAPI_TOKEN=\n' in text
+
+
+def test_a_url_password_in_a_value_that_is_not_secret_is_masked_whatever_the_rules_say() -> None:
+    from guard.checks.env_schema import _invalid_text
+
+    for password in ('pw' + random_body(16), 'hunter2', 'x' * 12):
+        url = f'mysql://root:{password}@db/app'
+        text = _invalid_text({'msg': f'unsupported url {url}', 'type': 'value_error'}, url, secret=False, foreign=True)
+        assert password not in text and text.startswith('unsupported url mysql://root:'), text

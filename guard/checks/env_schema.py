@@ -566,14 +566,18 @@ def _invalid_text(item: Mapping[str, Any], value: str, *, secret: bool, foreign:
         return f"invalid ({kind}; the validator's message is not shown for a secret) (value {preview(value)}"
     if secret:  # guard's own schema validators never quote the value
         return f'{message} (value {preview(value)}'
-    from guard.redact import mask_tokens, redact_secrets
+    from guard.redact import mask_tokens, mask_userinfo, redact_secrets
+
+    def masked(text: str) -> str:
+        return mask_tokens(mask_userinfo(redact_secrets(text)))
 
     shown = value if len(value) <= SHOWN_VALUE else f'{value[:SHOWN_VALUE]}…({len(value)})'
     if len(value) > SHOWN_VALUE:  # a validator that quotes a megabyte value: quote it short
         message = message.replace(value, shown)
-    # one by one: the scanner reports a secret once per line, and both may hold it; and what
-    # looks random is masked too (`soon` + a pasted token in a number field)
-    return f'{mask_tokens(redact_secrets(message))} (value {mask_tokens(redact_secrets(repr(shown)))}'
+    # one by one: the scanner reports a secret once per line, and both may hold it; a URL's
+    # password and what looks random are masked whatever the rules say (`soon` + a pasted
+    # token in a number field)
+    return f'{masked(message)} (value {masked(repr(shown))}'
 
 
 SHOWN_VALUE = 80  # characters of a value that is not a secret shown in a message
