@@ -54,12 +54,14 @@ def repository_salt(config: Config) -> str:
 def local_salt() -> str:
     from guard import git
     from guard.errors import GuardError
-    from guard.fingerprint import new_salt, store_salt
+    from guard.fingerprint import UNSALTED, store_salt
 
     try:
-        return store_salt(git.common_dir() / 'guard') or new_salt()
-    except (GuardError, OSError):  # not a repository, or read-only: salted for this run only
-        return new_salt()
+        return store_salt(git.common_dir() / 'guard') or UNSALTED
+    except (GuardError, OSError):
+        # not a repository, or a read-only one: the shared salt (still scrypt for passwords),
+        # so runs agree with each other and a run's worker processes with one another
+        return UNSALTED
 
 
 def configured_detectors(config: Config) -> list[Detector]:
@@ -238,7 +240,7 @@ def create_baseline(
     from guard import baseline as bl
 
     config, target = _baseline_setup(config, output)
-    keyring = Keyring(bl.salt_of(target) or local_salt(), bl.fingerprint_key(config))
+    keyring = Keyring(bl.salt_of(target) or _baseline_salt(), bl.fingerprint_key(config))
     report = scan_paths(paths or ('.',), config, use_gitignore=use_gitignore, keyring=keyring)
     not_accepted = 0
     not_imported: tuple[DetectSecretsEntry, ...] = ()
@@ -265,7 +267,7 @@ def update_baseline(
     old = bl.read(target)
     if old.key_check and not bl.fingerprint_key(config):  # its entries would all look new
         bl.check_key(old, config, target)
-    keyring = Keyring(old.salt or local_salt(), bl.fingerprint_key(config))
+    keyring = Keyring(old.salt or _baseline_salt(), bl.fingerprint_key(config))
     report = scan_paths(paths or ('.',), config, use_gitignore=use_gitignore, keyring=keyring)
     entries = []
     for finding in report.findings:
@@ -279,6 +281,14 @@ def update_baseline(
     added = len(new.entries) if migrated else len(after - before)
     removed = len(old.entries) if migrated else len(before - after)
     return BaselineWritten(target, new, added=added, removed=removed, migrated=migrated)
+
+
+def _baseline_salt() -> str:
+    """The repository's salt for a new baseline; a fresh random one where it has none."""
+    from guard.fingerprint import UNSALTED, new_salt
+
+    salt = local_salt()
+    return new_salt() if salt == UNSALTED else salt
 
 
 def _baseline_setup(config: Config, output: Path | None) -> tuple[Config, Path]:
