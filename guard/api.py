@@ -358,34 +358,42 @@ def mask_files(paths: Sequence[str], config: Config, write: Callable[[bytes], ob
     """`guard mask`: the files (stdin for none, or for '-') to `write` with every secret masked,
     as their lines come (guard/mask/stream.py)."""
     import contextlib
-    import os
     import sys
+    from typing import BinaryIO
 
-    from guard.errors import InputError
     from guard.mask.context import run_time_detectors
     from guard.mask.engine import Masker
     from guard.mask.stream import mask_bytes, read_chunks
 
     for path in paths:
-        if path != '-' and not os.path.isfile(path):
+        # not isfile: /dev/stdin, a named pipe and bash's <(kubectl logs -f …) are files to read too
+        if path != '-' and not os.path.exists(path):
             raise InputError(f'{path}: no such file: name files that exist, or none to mask standard input')
     started = time.perf_counter()
     detectors = build_detectors(config.disabled_rules, config.extra_rules)
     masker = Masker(run_time_detectors([*detectors, *configured_detectors(config)]))
     tally = {'bytes': 0}
 
-    def counted(chunks: Iterable[bytes]) -> Iterable[bytes]:
-        for chunk in chunks:
+    def counted(path: str, stream: BinaryIO) -> Iterator[bytes]:
+        chunks = read_chunks(stream)
+        while True:
+            try:
+                chunk = next(chunks, b'')
+            except OSError as e:  # reading only: a write error (the reader of stdout gone) is no input's
+                raise InputError(f'{path}: cannot read: {e.strerror}') from None
+            if not chunk:
+                return
             tally['bytes'] += len(chunk)
             yield chunk
 
     masked = failed = 0
     for path in paths or ('-',):
         try:
-            with open(path, 'rb') if path != '-' else contextlib.nullcontext(sys.stdin.buffer) as stream:
-                result = mask_bytes(masker, iter(counted(read_chunks(stream))), write)
+            opened = open(path, 'rb') if path != '-' else contextlib.nullcontext(sys.stdin.buffer)  # noqa: SIM115
         except OSError as e:
             raise InputError(f'{path}: cannot read: {e.strerror}') from None
+        with opened as stream:
+            result = mask_bytes(masker, counted(path, stream), write)
         masked += result.masked
         failed += result.failed
     notes = [f'{masked} secrets masked']
