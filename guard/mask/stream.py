@@ -1,12 +1,14 @@
 """Masking a stream: whole lines as they come, in bounded memory whatever the line length.
 
-Text is scanned in blocks of complete lines (one scan per block, not per line: a scan's fixed
-cost is a few microseconds, which per line would cap `guard mask` far below the speed of a
-log). A private key block split over lines is held until its END line arrives (at most
-HOLD characters), so that it is scanned whole. A line longer than WINDOW is cut: what is
-emitted ends OVERLAP characters before the end of what was scanned (later if a secret
-crosses the cut), and the CONTEXT characters before the cut stay in front of the next window,
-so a key such as `password=` just before it still gives its value away.
+Input is masked in blocks of the complete lines read so far (one pass per block, not per
+line: a scan's fixed cost is a few microseconds, which per line would cap `guard mask` far
+below the speed of a log); bytes go through guard/mask/blocks.py, text (`mask` of a long
+string) through TextStream. A private key block split over lines is held until its END line
+arrives (at most HOLD characters), and a command continued with a backslash until its last
+line, so that each is scanned whole. A line longer than WINDOW is cut: what is emitted ends
+OVERLAP characters before the end of what was scanned (later if a secret crosses the cut),
+and the CONTEXT characters before the cut stay in front of the next window, so a key such
+as `password=` just before it still gives its value away.
 """
 
 from __future__ import annotations
