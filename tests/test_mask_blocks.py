@@ -49,9 +49,10 @@ def test_secrets_across_lines_are_masked_as_a_whole_scan_masks_them(
         assert masked_bytes(whole.encode(), piece=50).decode() == mask(whole)
 
 
-def test_a_log_masks_as_one_scan_of_it_does() -> None:
+@pytest.mark.parametrize('filler', [1, 40], ids=['keywords on most lines', 'keywords on few lines'])
+def test_a_log_masks_as_one_scan_of_it_does(filler: int) -> None:
     token = github_token()
-    lines = [*CLEAN, *(line for line, _ in planted()), f'caf\xe9 {token}', *FILLER.splitlines()] * 3
+    lines = [*CLEAN, *(line for line, _ in planted()), f'caf\xe9 {token}', *(FILLER * filler).splitlines()] * 3
     text = '\n'.join(lines) + '\n'
     data = text.encode('latin-1', 'replace').replace(b'caf\xe9', b'caf\xe9\xff')  # bytes that are not UTF-8
     decoded = data.decode('utf-8', 'surrogateescape')

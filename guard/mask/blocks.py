@@ -33,6 +33,7 @@ CONTEXT_LINES = 1
 KEY_SPAN = 256 * 1024  # how far past a BEGIN line its END is looked for (the stream holds as much)
 CONTINUED_LINES = 64  # a command continued over more lines than this is read no further
 SLICE = 1 << 20  # bytes matched at once: the matches of one slice are a list in memory
+DENSE = 256  # keywords closer than one in this many bytes, on average: the block is scanned whole
 _BEGIN, _END = b'-----begin', b'-----end'
 
 
@@ -95,14 +96,22 @@ class BlockMasker:
         return Masked(apply(text, spans).encode('utf-8', 'surrogateescape'), len(spans))
 
     def _marked(self, low: bytes) -> tuple[list[tuple[int, int]], set[int]]:
-        """The [start, end) of every line that holds a keyword, and the keywords (by index) found."""
+        """The [start, end) of every line that holds a keyword, and the keywords (by index) found;
+        the whole block as one line where keywords are dense (most lines would be scanned anyway,
+        and marking each one costs more than scanning it)."""
         assert self._automaton is not None
         lines: list[tuple[int, int]] = []
         patterns: set[int] = set()
         line_start = line_end = -1
+        dense = False
         for base in range(0, len(low), SLICE):
             piece = low[base : base + SLICE + self._longest - 1]
-            for pattern, start, end in self._automaton.find_matches_as_indexes(piece, overlapping=True):
+            matches = self._automaton.find_matches_as_indexes(piece, overlapping=True)
+            dense = dense or len(matches) * DENSE > len(piece)
+            if dense:
+                patterns.update(pattern for pattern, _, _ in matches)
+                continue
+            for pattern, start, end in matches:
                 patterns.add(pattern)
                 start += base
                 end += base
@@ -111,7 +120,7 @@ class BlockMasker:
                 line_start = low.rfind(b'\n', 0, start) + 1
                 line_end = _line_end(low, max(start, end - 1))
                 lines.append((line_start, line_end))
-        return lines, patterns
+        return ([(0, len(low))] if dense and patterns else lines), patterns
 
 
 def _automaton(patterns: list[bytes]) -> ahocorasick_rs.BytesAhoCorasick:
