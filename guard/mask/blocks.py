@@ -18,6 +18,7 @@ A secret found is masked everywhere in the block, on lines that were not scanned
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -140,9 +141,17 @@ def _line_end(data: bytes, at: int) -> int:
 
 def _ranges(low: bytes, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The marked lines with the lines scanned beside them, as sorted, disjoint [start, end) ranges."""
+    size = len(low)
+    keys = _BEGIN in low  # one pass in C: most blocks hold no key
     ranges: list[tuple[int, int]] = []
     for start, end in sorted(lines):
-        end = _widened(low, start, end)
+        for _ in range(CONTEXT_LINES):
+            if end < size:
+                end = _line_end(low, end)
+        if keys:
+            end = _key_end(low, start, end)
+        if end < size and low[end - 2] in _MAY_CONTINUE:
+            end = _continued_end(low, end)
         if ranges and start <= ranges[-1][1]:
             ranges[-1] = (ranges[-1][0], max(ranges[-1][1], end))
         else:
@@ -150,11 +159,11 @@ def _ranges(low: bytes, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return ranges
 
 
-def _widened(low: bytes, start: int, end: int) -> int:
-    """The end of the lines a marked line [start, end) is scanned with (the module's docstring)."""
-    for _ in range(CONTEXT_LINES):
-        if end < len(low):
-            end = _line_end(low, end)
+_MAY_CONTINUE = b'\\`\r'
+
+
+def _key_end(low: bytes, start: int, end: int) -> int:
+    """`end`, or past the END line of a key block that begins in [start, end)."""
     begin = low.find(_BEGIN, start, end)
     while begin >= 0:
         close = low.find(_END, begin, begin + KEY_SPAN)
@@ -162,6 +171,11 @@ def _widened(low: bytes, start: int, end: int) -> int:
             break
         end = max(end, _line_end(low, close))
         begin = low.find(_BEGIN, close, end)
+    return end
+
+
+def _continued_end(low: bytes, end: int) -> int:
+    """`end`, or past the last line of a command continued on the lines from `end`."""
     for _ in range(CONTINUED_LINES):
         if end >= len(low) or not continued(low, end):
             break
@@ -179,16 +193,16 @@ def continued(low: bytes, end: int) -> bool:
 
 def _edits(ranges: Sequence[tuple[int, int]], pieces: Sequence[str], spans: Sequence[Span]) -> Iterator[Edit]:
     """Each scanned range that holds a span, masked (spans index the pieces joined)."""
-    starts = [s.start for s in spans]
-    ends = [s.end for s in spans]
-    at = 0
-    for (start, end), piece in zip(ranges, pieces, strict=True):
-        stop = at + len(piece)
-        # spans are merged: sorted by start and by end alike
-        mine = spans[bisect.bisect_right(ends, at) : bisect.bisect_left(starts, stop)]
-        if mine:
-            yield Edit(start, end, apply(piece, mine, offset=at).encode('utf-8', 'surrogateescape'))
-        at = stop
+    offsets = list(itertools.accumulate(map(len, pieces), initial=0))
+    held: dict[int, list[Span]] = {}
+    for span in spans:  # a span found across two ranges (read as one text) is masked in both
+        first = bisect.bisect_right(offsets, span.start) - 1
+        last = bisect.bisect_right(offsets, max(span.start, span.end - 1)) - 1
+        for index in range(first, min(last, len(pieces) - 1) + 1):
+            held.setdefault(index, []).append(span)
+    for index, mine in held.items():
+        start, end = ranges[index]
+        yield Edit(start, end, apply(pieces[index], mine, offset=offsets[index]).encode('utf-8', 'surrogateescape'))
 
 
 def _elsewhere(block: bytes, ranges: Sequence[tuple[int, int]], secrets: dict[str, str]) -> Iterator[tuple[Edit, int]]:
