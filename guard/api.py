@@ -309,6 +309,7 @@ def mask_files(paths: Sequence[str], config: Config, write: Callable[[bytes], ob
     as their lines come (guard/mask/stream.py)."""
     import contextlib
     import sys
+    from collections.abc import Iterator
     from typing import BinaryIO
 
     from guard.mask.context import run_time_detectors
