@@ -24,3 +24,13 @@ def brief(value: object) -> str:
     if isinstance(value, dict):
         return 'a mapping'
     return f'a {type(value).__name__}'
+
+
+TEXT_LIMIT = 200
+
+
+def clip(text: str, limit: int = TEXT_LIMIT) -> str:
+    """Text from outside guard (an exception's text, git's stderr, a line of a file) as one
+    line of a message: line breaks as spaces, cut after `limit` characters, the rest counted."""
+    kept = text[:limit].replace('\r\n', ' ').replace('\n', ' ').replace('\r', ' ')
+    return kept if len(text) <= limit else f'{kept}…({len(text)} characters)'

@@ -45,6 +45,7 @@ ENV_KEYS: dict[str, str] = {
     'settings': 'a pydantic-settings class, module:Class',
     'settings_dir': 'the directory env.settings is imported from (default: the one holding the module)',
     'env_files': 'list of env files env-schema validates (later wins)',
+    'secrets_dir': 'a secrets directory (or a list) env-schema reads, one file per variable (default: none)',
     'environment': 'the environment whose schema requirements apply',
     'scopes': 'mapping of code directory to the env template it reads',
     'ignore_keys': 'list of keys (globs) never reported missing or unused',
@@ -198,6 +199,8 @@ def _env_section(value: Any, where: _Where) -> Mapping[str, Any]:
         at = where.at(('env', key))
         if key in ENV_LISTS:
             out[key] = _strings(item, f'env.{key}', where)
+        elif key == 'secrets_dir':
+            out[key] = [item] if isinstance(item, str) and item else _strings(item, 'env.secrets_dir', where)
         elif key == 'unused':
             if not isinstance(item, bool):
                 raise ConfigError(f'{at}: env.unused must be true or false')

@@ -70,6 +70,7 @@ class CheckOptions:
     settings: str | None = None
     settings_dir: Path | None = None
     env_files: tuple[Path, ...] = ()
+    secrets_dirs: tuple[Path, ...] = ()  # read only when asked, here or in env.secrets_dir
     environ: bool | None = None
     environment: str | None = None
     explicit: bool = False  # the check was named: a missing input is an error, not a skip
@@ -88,6 +89,7 @@ class EnvSettings:
     settings: str | None = None
     settings_dir: str | None = None  # where `settings` is imported from (default: found)
     env_files: tuple[str, ...] = ()
+    secrets_dir: tuple[str, ...] = ()
     environment: str | None = None
     scopes: Mapping[str, str] = dataclasses.field(default_factory=dict)  # code directory → template
     ignore_keys: tuple[str, ...] = ()

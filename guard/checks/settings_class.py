@@ -16,8 +16,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from guard.brief import clip
 from guard.checks import Workspace
 from guard.errors import InputError, UsageError
+from guard.models import Finding, Severity
 
 PROBE_TIMEOUT = 120  # seconds: an import that hangs (a network call at import time) fails clearly
 # Kept for the child on Windows, where Python needs them to start; nothing of the shell else.
@@ -114,3 +116,38 @@ def declared_path(ws: Workspace, described: Mapping[str, Any]) -> tuple[str, int
     if not source:
         return str(described.get('name', 'settings')), None
     return ws.relative(Path(source)), described.get('line')
+
+
+def crash_finding(ws: Workspace, described: Mapping[str, Any], crash: Mapping[str, Any], looked: str) -> Finding:
+    """A class whose own code raised (a validator's KeyError) on the values under test: the
+    app would not start with them. At the raising line when it is in the repository; its
+    text was masked in the child and goes through the scanner's redaction here."""
+    from guard.redact import redact_secrets
+
+    path, line = declared_path(ws, described)
+    where = ''
+    if crash.get('file'):
+        raised_at = ws.relative(Path(str(crash['file'])))
+        where = f' in {crash.get("function") or "?"} ({raised_at}:{crash.get("line")})'
+        if not Path(raised_at).is_absolute():
+            path, line = raised_at, crash.get('line')
+    text = clip(redact_secrets(str(crash.get('text') or '')), 120)
+    return Finding(
+        rule_id='env-schema-error',
+        severity=Severity.HIGH,
+        path=path,
+        line=line,
+        message=f'{described.get("name", "the settings class")} raised {clip(str(crash.get("type")), 60)}{where} '
+        f'when built from {looked}{": " + text if text else ""}; the app would not start with these values',
+    )
+
+
+def source_notes(overridden: Iterable[str]) -> list[str]:
+    """What the receipt says about classes that choose their own sources."""
+    names = ', '.join(map(str, overridden))
+    if not names:
+        return []
+    return [
+        f'env-schema: {names} chooses its own sources (settings_customise_sources): only its init '
+        'arguments and the values under test count, not its files, secrets directories or vaults'
+    ]
