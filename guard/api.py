@@ -19,7 +19,7 @@ from guard.scanner import Scanner
 
 if TYPE_CHECKING:
     from guard import gitsources, history
-    from guard.checks import CheckOptions
+    from guard.checks.workspace import CheckOptions
     from guard.report.htmlview import RepoFacts
 
 
@@ -309,11 +309,12 @@ def audit_facts(
 
 def run_checks(names: Sequence[str], config: Config, options: CheckOptions | None = None) -> Report:
     """Config hygiene checks (gitignore, env-example, env-schema): one report, one exit code."""
-    from guard.checks import CheckOptions, Workspace, registry
+    from guard.checks import registry
+    from guard.checks.workspace import CheckOptions, Workspace
 
     started = time.perf_counter()
     check_disabled(config.disabled_rules, config.extra_rules, config.source or 'config')
-    workspace = Workspace(config, options or CheckOptions())
+    workspace = Workspace(config, options or CheckOptions(), make_scanner=make_scanner)
     checks = registry()
     findings: list[Finding] = []
     notes: list[str] = []
@@ -333,14 +334,15 @@ def run_checks(names: Sequence[str], config: Config, options: CheckOptions | Non
 
 def env_example(config: Config, schema: Path | None = None, settings: str | None = None) -> str:
     """The text of a documented .env.example written from the env schema or a settings class."""
-    from guard.checks import CheckOptions, Workspace, settings_class
+    from guard.checks import settings_class
     from guard.checks.env_schema import example_text, schema_path, settings_example_text
     from guard.checks.schema_model import load_schema
+    from guard.checks.workspace import CheckOptions, Workspace
     from guard.errors import UsageError
 
     if schema is not None and settings:
         raise UsageError('pass either --schema or --settings, not both')
-    workspace = Workspace(config, CheckOptions(schema=schema, settings=settings))
+    workspace = Workspace(config, CheckOptions(schema=schema, settings=settings), make_scanner=make_scanner)
     ref = settings or (None if schema is not None else workspace.env.settings)
     if ref:
         answer = settings_class.probe(ref, settings_class.app_directory(workspace, ref), {}, 'describe')

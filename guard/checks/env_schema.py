@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from guard import dotenv
-from guard.checks import SCHEMA_FILE, CheckResult, Workspace, settings_class
+from guard.checks import settings_class
 from guard.checks.schema_model import Schema, Variable, describe, load_schema
+from guard.checks.workspace import SCHEMA_FILE, CheckResult, Workspace
 from guard.errors import InputError, UsageError
 from guard.models import Finding, Severity
 from guard.redact import preview

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from guard.brief import clip
-from guard.checks import Workspace
+from guard.checks.workspace import Workspace
 from guard.errors import InputError, UsageError
 from guard.models import Finding, Severity
 
