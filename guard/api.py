@@ -309,6 +309,7 @@ def audit_facts(
 
 def run_checks(names: Sequence[str], config: Config, options: CheckOptions | None = None) -> Report:
     """Config hygiene checks (gitignore, env-example, env-schema): one report, one exit code."""
+    from guard.brief import clip
     from guard.checks import registry
     from guard.checks.workspace import CheckOptions, Workspace
 
@@ -320,8 +321,10 @@ def run_checks(names: Sequence[str], config: Config, options: CheckOptions | Non
     notes: list[str] = []
     for name in names:
         result = checks[name](workspace)
-        findings.extend(result.findings)
-        notes.extend(result.notes)
+        # a check's messages quote keys, values' sources and code: bounded here, whatever each
+        # site does, with the end (where the fix is named) kept
+        findings.extend(f._replace(message=clip(f.message, 400, tail=120)) for f in result.findings)
+        notes.extend(clip(n, 600, tail=120) for n in result.notes)
     receipt = Receipt(
         mode=f'check {"+".join(names)}',
         files=workspace.read_files,

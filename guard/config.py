@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from guard.brief import brief
+from guard.brief import brief, clip
 from guard.detectors.rules import Rule, rule_from_mapping, rules_from_file
 from guard.errors import ConfigError
 from guard.filters import Allowlist
@@ -137,7 +137,7 @@ def parse_config(data: Any, *, source: str, root: Path, text: str = '') -> Confi
             compile_user(regex)
         except (re.error, ValueError) as e:
             at = where.at(('allow', 'regexes', index))
-            raise ConfigError(f'{at}: bad regex {brief(regex)}: {e}') from None
+            raise ConfigError(f'{at}: bad regex {brief(regex)}: {clip(str(e), 80)}') from None
     own_secrets = data.get('own_secrets', True)
     own_secret_files: tuple[str, ...] = ()
     if isinstance(own_secrets, list):
@@ -285,7 +285,7 @@ def _size(value: Any, where: _Where) -> int:
     try:
         return parse_size(value)
     except ValueError as e:
-        raise ConfigError(f'{where.at(("max_file_size",))}: {e}') from None
+        raise ConfigError(f'{where.at(("max_file_size",))}: {clip(str(e))}') from None
 
 
 def _extra_rules(value: Any, root: Path, where: _Where) -> tuple[Rule, ...]:
@@ -312,7 +312,7 @@ def _tool_guard(text: str, path: Path) -> Any:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f'{path}: malformed TOML: {e}') from None
+        raise ConfigError(f'{path}: malformed TOML: {clip(str(e))}') from None
     tool = data.get('tool', {})
     section = tool.get('guard', {}) if isinstance(tool, dict) else None
     if not isinstance(section, dict):

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from guard import dotenv
+from guard.brief import clip
 from guard.checks import settings_class
 from guard.checks.schema_model import Schema, Variable, describe, load_schema
 from guard.checks.workspace import SCHEMA_FILE, CheckResult, Workspace
@@ -147,9 +148,11 @@ def validate_settings_isolated(
         if outcome.get('crash'):
             findings.append(settings_class.crash_finding(ws, described, outcome['crash'], sources.describe()))
     if answer.get('import_problem'):
+        from guard.redact import redact_secrets
+
         notes.append(
             f'env-schema: importing {ref} stopped after its settings failed validation '
-            f'({answer["import_problem"]}); the failures are reported'
+            f'({clip(redact_secrets(str(answer["import_problem"])))}); the failures are reported'
         )
     notes += settings_class.source_notes(answer.get('overridden_sources') or [])
     return findings, notes
@@ -593,7 +596,7 @@ def _safe_message(message: str, value: str) -> str:
     message = message.removeprefix('Value error, ').removeprefix('Assertion failed, ')
     if len(value) >= 4 and value in message:
         message = message.replace(value, preview(value))
-    return message
+    return clip(message, 160)
 
 
 # --- a project's own BaseSettings class (validated in settings_probe.py) --------------------

@@ -272,7 +272,9 @@ def _scalar(value: Any) -> str:
 
 def describe_problem(error: BaseException) -> str:
     if isinstance(error, ImportError | AttributeError | SyntaxError):
-        return f'{type(error).__name__}: {error}'
+        from guard.brief import clip
+
+        return clip(f'{type(error).__name__}: {error}', 160)  # redacted on guard's side
     return f'{type(error).__name__} raised while importing'
 
 
