@@ -159,3 +159,24 @@ def test_an_import_error_with_a_huge_text(mono: Path) -> None:
     (line,) = assert_short(proc.stderr, 1)
     assert line.startswith("guard: cannot import 'app.config:Settings': ImportError: iiii")
     assert line.endswith('to the directory holding the package)')
+
+
+# --- what git hands a hook, and a command line ------------------------------------------------
+
+
+def test_a_huge_pre_push_line_on_stdin(repo: Path) -> None:
+    write(repo / 'a.py', 'x = 1\n')
+    commit_all(repo)
+    proc = run_guard('scan', '--pre-push', stdin='p' * HUGE + '\n', cwd=repo)
+    assert proc.returncode == 2
+    (line,) = assert_short(proc.stderr, 1)
+    assert len(line) < 300 and line.endswith('expected <local-ref> <local-oid> <remote-ref> <remote-oid>')
+
+
+def test_a_huge_revision_in_a_range(repo: Path) -> None:
+    write(repo / 'a.py', 'x = 1\n')
+    commit_all(repo)
+    proc = run_guard('scan', '--range', 'r' * HUGE_ARG + '..HEAD', cwd=repo)
+    assert proc.returncode == 2
+    (line,) = assert_short(proc.stderr, 1)
+    assert len(line) < 300 and line.startswith("guard: unknown revision 'rrrr")
