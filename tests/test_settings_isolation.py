@@ -260,3 +260,15 @@ def test_a_subclass_inherits_the_isolation(mono: Path) -> None:
     assert code == 1, receipt
     assert [f['message'].split(' ')[0] for f in found] == ['JWT_SECRET_KEY']
     assert 'app.config.Settings chooses its own sources' in receipt
+
+
+def test_output_of_the_project_at_exit_never_stands_for_the_verdict(mono: Path) -> None:
+    without_jwt(mono)
+    path = mono / CONFIG
+    forged = json.dumps({'class': {'name': 'x', 'env_names': {}}, 'errors': []})
+    path.write_text(
+        f'import atexit, os\natexit.register(lambda: os.write(1, b{forged!r} + b"\\n"))\n' + path.read_text()
+    )
+    code, found, _ = check(mono, '--no-environ')
+    assert code == 1
+    assert [f['message'].split(' ')[0] for f in found] == ['JWT_SECRET_KEY']

@@ -67,7 +67,12 @@ def _ends(path: str, tail: str) -> bool:
 def probe(ref: str, app_dir: Path, values: Mapping[str, str], mode: str) -> dict[str, Any]:
     """Run settings_probe in a child with a clean environment; its JSON answer."""
     split_ref(ref)
-    request = json.dumps({'ref': ref, 'app_dir': os.fspath(app_dir), 'values': dict(values), 'mode': mode})
+    import secrets
+
+    nonce = secrets.token_hex(8)  # marks the answer: the project's code can write to stdout too
+    request = json.dumps(
+        {'ref': ref, 'app_dir': os.fspath(app_dir), 'values': dict(values), 'mode': mode, 'nonce': nonce}
+    )
     env = {k: os.environ[k] for k in _PLATFORM_ENV if k in os.environ}
     try:
         proc = subprocess.run(
@@ -82,8 +87,8 @@ def probe(ref: str, app_dir: Path, values: Mapping[str, str], mode: str) -> dict
     except subprocess.TimeoutExpired:
         raise InputError(f'cannot import {ref!r}: the import took over {PROBE_TIMEOUT} s') from None
     try:
-        lines = proc.stdout.strip().splitlines()
-        answer: dict[str, Any] = json.loads(lines[-1] if lines else b'')
+        marked = [line for line in proc.stdout.splitlines() if line.startswith(nonce.encode())]
+        answer: dict[str, Any] = json.loads(marked[-1][len(nonce) :] if marked else b'')
     except ValueError:
         # the project's code ended the process (sys.exit, os._exit, a crash): its output may
         # hold values, so only the exit code is shown

@@ -41,7 +41,8 @@ def main() -> int:
             raise
         except BaseException as e:  # never an answer that reads as a pass
             answer = {'problem': f'guard could not evaluate the class ({type(e).__name__})'}
-    out.write('\n' + json.dumps(answer) + '\n')  # the last line: a stray write to fd 1 comes before it
+    # on a line of its own after the nonce: the project may write to fd 1 before and after (atexit)
+    out.write(f'\n{request.get("nonce", "")}{json.dumps(answer)}\n')
     out.flush()
     return 0
 
