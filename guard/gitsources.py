@@ -21,7 +21,7 @@ from guard.diff import FileChange, diff_git_headers, diff_git_paths, drop_binary
 from guard.errors import GitError, InputError, UsageError
 from guard.models import Commit, Finding, Fragment
 from guard.scanner import Scanner, dfa_worthwhile
-from guard.sources import Tally, read_file
+from guard.sources import Tally, encrypted_store_text, read_file
 
 MESSAGE_PATH = '<commit-message>'
 # what scan-history reports for an env file ever committed (guard.history groups the events)
@@ -42,8 +42,22 @@ def staged_fragments(paths: Sequence[str], *, max_size: int, tally: Tally) -> It
     for change in patch.files:
         count_change(change, tally)
     yield from patch.fragments
+    yield from _staged_stores(patch.files)
     if paths:
         yield from _unstaged_files(paths, patch.files, max_size, tally)
+
+
+def _staged_stores(changes: Sequence[FileChange]) -> Iterator[Fragment]:
+    """Encrypted credential stores (DBeaver's credentials-config.json) are binary in any diff: their
+    staged blobs are read whole and decrypted (sources.encrypted_store_text)."""
+    names = [c.path for c in changes if not c.deleted and c.path.lower().endswith('credentials-config.json')]
+    if not names:
+        return
+    blobs = git.cat_files([f':{path}' for path in names])
+    for path in names:
+        text = encrypted_store_text(path, blobs[f':{path}'] or b'')
+        if text is not None:
+            yield Fragment(path, text)
 
 
 def count_change(change: FileChange, tally: Tally) -> None:

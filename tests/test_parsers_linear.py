@@ -27,6 +27,7 @@ PATHS = {
     'generic-secret-assignment': ('settings.env', 'app.py'),
     'netrc-password': ('.netrc',),
     'credential-file': ('.git-credentials', '.pgpass', 'config/credentials/x.key'),
+    'dbeaver-password': ('.dbeaver/credentials-config.json',),
 }
 
 
