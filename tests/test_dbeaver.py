@@ -86,7 +86,8 @@ def test_every_saved_password_is_reported_from_the_encrypted_file(tmp_path: Path
 def test_the_fingerprint_is_the_decrypted_passwords(tmp_path: Path) -> None:
     from guard.detectors import build_detectors
     from guard.scanner import Scanner
-    from guard.sources import Tally, read_file
+    from guard.sources import Tally
+    from guard.sources.files import read_file
 
     password = human('Rainy', 'Day77')
     path = tmp_path / '.dbeaver' / 'credentials-config.json'

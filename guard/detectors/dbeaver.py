@@ -6,8 +6,8 @@ and then the ciphertext of a JSON object. DBeaver's documentation says as much: 
 secure as it is publicly available in DBeaver source files" (dbeaver.com/docs/dbeaver/Project-security/).
 Whoever holds the file holds the passwords, so a committed one is a leak of every password in it.
 
-The sources decrypt it where they read whole files (sources.read_file, the staged blob in
-gitsources) and hand the decrypted JSON on as the fragment's text; `DBeaverDetector` reports each
+The sources decrypt it where they read whole files (sources.files.read_file, the staged blob in
+sources.staged) and hand the decrypted JSON on as the fragment's text; `DBeaverDetector` reports each
 stored password by the credential-file policy. The AES code (aes.py) is imported only then.
 """
 
