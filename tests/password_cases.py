@@ -105,6 +105,9 @@ def _config() -> list[tuple[str, str, bool]]:
         ('.bashrc', f'export PATH=$HOME/bin:$PATH\nexport DB_PASSWORD="{pw("Letmein", "2022")}"\n', True),
         ('deploy.sh', f'#!/bin/sh\nset -e\nexport ADMIN_PASSWORD={pw("Qwerty", "123!")}\n./migrate\n', True),
         ('.env', f'JWT_SECRET={pw("mysuper", "secretjwt")}\n', True),
+        # a SQL dump or script creates the account it names: its password is one, weak or not
+        ('backup/dump.sql', f"CREATE USER 'app'@'%' IDENTIFIED BY '{pw('Kitten', '123')}';\n", True),
+        ('docs/tutorial/setup.sql', f"CREATE USER 'app'@'%' IDENTIFIED BY '{pw('Kitten', '123')}';\n", False),
         # stand-ins
         ('.env', 'DB_PASSWORD=\nAPI_TOKEN=\n', False),
         ('.env', 'DB_PASSWORD=${DB_PASSWORD}\nREDIS_PASSWORD=$REDIS_PASSWORD\n', False),

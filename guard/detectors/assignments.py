@@ -1110,7 +1110,9 @@ class AssignmentDetector:
                 found = _identified_by(text, word_start, extension in _SQL_EXTENSIONS)
                 if found is not None:
                     next_free = found.offset + len(found.value)
-                    yield from self._report(fragment, found, KeyClass.PASSWORD, kind)
+                    # a SQL script or dump creates the account it names: its password is one, weak or not
+                    sql = kind == OTHER and extension in _SQL_EXTENSIONS
+                    yield from self._report(fragment, found, KeyClass.PASSWORD, CONFIG if sql else kind)
                 continue
             if text.startswith('(', word_end) and _PAIR_CLASS.search(text, max(0, word_start - 6), word_end):
                 found = _auth_pair(text, word_end, text[_key_start(text, word_start) : word_end])
