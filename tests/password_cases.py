@@ -382,6 +382,15 @@ def _encoded() -> list[tuple[str, str, bool]]:
             True,
         ),
         ('config/app.conf', f'BLOB={b64(b64("STRIPE=" + stripe))}\n', True),
+        # the second level decodes whatever the first held, not only the words the gate lists
+        ('config/app.conf', f'BLOB={b64(b64("glpat-" + random_body(20)))}\n', True),
+        ('config/app.conf', f'BLOB={b64(b64(f"postgresql://app:{random_body(16)}@pg.acme-corp.io/app"))}\n', True),
+        (
+            'config/app.conf',
+            f'BLOB={b64("next=" + quote(f"mysql://app:{random_body(16)}@db.acme-corp.io/shop", safe=""))}\n',
+            True,
+        ),
+        ('config/app.conf', f'NOTE={b64(b64("a sentence of words, nothing more to it"))}\n', False),
         ('config/app.conf', f'NOTE={b64("nothing to see here, just a sentence")}\n', False),
         ('k8s/dev.yaml', f'apiVersion: v1\nkind: Secret\ndata:\n  password: {b64("changeme")}\n', False),
         ('config/app.json', json.dumps({'settings': json.dumps({'theme': 'dark', 'retries': 3})}) + '\n', False),

@@ -128,3 +128,4 @@ def test_a_staged_credentials_config_blocks_the_commit(repo: Path) -> None:
     assert result.returncode == 1, result.stderr
     (finding,) = json.loads(result.stdout)['findings']
     assert (finding['rule_id'], finding['path']) == ('dbeaver-password', '.dbeaver/credentials-config.json')
+    assert 'nothing scanned' not in result.stderr and 'binary' not in result.stderr  # the receipt counts it read
