@@ -41,6 +41,7 @@ def _crypt(prefix: str, salt: int, body: int) -> str:
 def zoo() -> list[ZooFile]:
     pw = human
     salt = string.ascii_letters + string.digits + '!@#%^&*()-_[]{}<>~+=,.;:/?|'
+    deploy_ftp = b64(random_body(16))
     return [
         ZooFile(
             'home/.bashrc',
@@ -85,7 +86,7 @@ def zoo() -> list[ZooFile]:
                 ('<Server><Host>ftp.acme.io</Host><Port>21</Port><User>web</User>', Q),
                 (f'<Pass encoding="base64">{b64(pw("Rainbow", "77"))}</Pass></Server>', S),
                 ('<Server><Host>10.0.0.8</Host><Port>22</Port><User>deploy</User>', Q),
-                (f'<Pass encoding="base64">{b64(random_body(16))}</Pass></Server>', S),
+                (f'<Pass encoding="base64">{deploy_ftp}</Pass></Server>', S),
                 ('<Server><Host>sftp.acme.io</Host><User>ro</User><Logontype>2</Logontype></Server>', Q),
                 ('</Servers></FileZilla3>', Q),
             ),
