@@ -18,7 +18,7 @@ from guard.scanner import Scanner
 from guard.sources import UNREADABLE, Source, Tally, never
 
 if TYPE_CHECKING:
-    from guard.checks import CheckOptions
+    from guard.checks.workspace import CheckOptions
     from guard.history.audit import Group
     from guard.history.scan import ChunkScan
     from guard.report.htmlview import RepoFacts
@@ -259,18 +259,22 @@ def audit_facts(
 
 def run_checks(names: Sequence[str], config: Config, options: CheckOptions | None = None) -> Report:
     """Config hygiene checks (gitignore, env-example, env-schema): one report, one exit code."""
-    from guard.checks import CheckOptions, Workspace, registry
+    from guard.brief import clip
+    from guard.checks import registry
+    from guard.checks.workspace import CheckOptions, Workspace
 
     started = time.perf_counter()
     check_disabled(config.disabled_rules, config.extra_rules, config.source or 'config')
-    workspace = Workspace(config, options or CheckOptions())
+    workspace = Workspace(config, options or CheckOptions(), make_scanner=make_scanner)
     checks = registry()
     findings: list[Finding] = []
     notes: list[str] = []
     for name in names:
         result = checks[name](workspace)
-        findings.extend(result.findings)
-        notes.extend(result.notes)
+        # a check's messages quote keys, values' sources and code: bounded here, whatever each
+        # site does, with the end (where the fix is named) kept
+        findings.extend(f._replace(message=clip(f.message, 400, tail=120)) for f in result.findings)
+        notes.extend(clip(n, 600, tail=120) for n in result.notes)
     receipt = Receipt(
         mode=f'check {"+".join(names)}',
         files=workspace.read_files,
@@ -283,14 +287,15 @@ def run_checks(names: Sequence[str], config: Config, options: CheckOptions | Non
 
 def env_example(config: Config, schema: Path | None = None, settings: str | None = None) -> str:
     """The text of a documented .env.example written from the env schema or a settings class."""
-    from guard.checks import CheckOptions, Workspace, settings_class
+    from guard.checks import settings_class
     from guard.checks.env_schema import example_text, schema_path, settings_example_text
     from guard.checks.schema_model import load_schema
+    from guard.checks.workspace import CheckOptions, Workspace
     from guard.errors import UsageError
 
     if schema is not None and settings:
         raise UsageError('pass either --schema or --settings, not both')
-    workspace = Workspace(config, CheckOptions(schema=schema, settings=settings))
+    workspace = Workspace(config, CheckOptions(schema=schema, settings=settings), make_scanner=make_scanner)
     ref = settings or (None if schema is not None else workspace.env.settings)
     if ref:
         answer = settings_class.probe(ref, settings_class.app_directory(workspace, ref), {}, 'describe')

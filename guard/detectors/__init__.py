@@ -19,6 +19,7 @@ from guard.detectors.connstrings import (
     NetrcDetector,
 )
 from guard.detectors.credfiles import CredentialStoreDetector
+from guard.detectors.dbeaver import DBeaverDetector
 from guard.detectors.decoding import DecodingDetector
 from guard.detectors.hashes import HashFileDetector, PasswordHashDetector
 from guard.detectors.rules import Rule, RuleDetector, builtin_rules
@@ -31,6 +32,7 @@ PARSERS: tuple[type[Detector], ...] = (
     KeyValueConnectionDetector,
     CredentialFileDetector,
     NetrcDetector,
+    DBeaverDetector,  # before the assignments: its message names the store and the connection
     AssignmentDetector,
     CommandLineDetector,
     PasswordHashDetector,
