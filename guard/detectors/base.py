@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-from collections.abc import Iterator
-from typing import Protocol
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Protocol, runtime_checkable
 
 from guard.models import Confidence, Finding, Fragment, Severity
 from guard.redact import preview, sha1_hex, sha256_hex
@@ -20,6 +20,23 @@ class Detector(Protocol):
     reports: dict[str, str]
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]: ...
+
+
+@runtime_checkable
+class Located(Protocol):
+    """A detector that can take where its words occur from the scanner's prefilter pass instead
+    of searching the text for them again: `detect_located` finds what `detect` finds."""
+
+    id: str
+    keywords: frozenset[str]
+    reports: dict[str, str]
+    located: frozenset[str]  # lowercase words beside its keywords whose offsets it takes
+
+    def detect(self, fragment: Fragment) -> Iterator[Finding]: ...
+
+    # starts: lowercase keyword or located word → start offsets of its occurrences (any case) in
+    # the fragment's text, which is ASCII; a word absent from the text is absent from the mapping
+    def detect_located(self, fragment: Fragment, starts: Mapping[str, Sequence[int]]) -> Iterator[Finding]: ...
 
 
 class LineCursor:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -64,6 +64,8 @@ class Rule(NamedTuple):
 class RuleDetector:
     """A detector driven by one Rule."""
 
+    located: frozenset[str] = frozenset()  # its keywords' offsets are all it takes from the prefilter
+
     def __init__(self, rule: Rule, user: bool = False) -> None:
         self.rule = rule
         self.id = rule.id
@@ -88,7 +90,11 @@ class RuleDetector:
         return windows.window_width(self.rule.pattern, self.keywords)
 
     @functools.cached_property
-    def _finditer(self) -> Callable[[re.Pattern[str], str, frozenset[str], int | None], Iterator[re.Match[str]]]:
+    def _finditer(
+        self,
+    ) -> Callable[
+        [re.Pattern[str], str, frozenset[str], int | None, Mapping[str, Sequence[int]] | None], Iterator[re.Match[str]]
+    ]:
         from guard.detectors.windows import finditer
 
         return finditer
@@ -102,10 +108,16 @@ class RuleDetector:
         return self._compile(self.rule.paths) if self.rule.paths else None
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
+        return self._detect(fragment, None)
+
+    def detect_located(self, fragment: Fragment, starts: Mapping[str, Sequence[int]]) -> Iterator[Finding]:
+        return self._detect(fragment, starts)
+
+    def _detect(self, fragment: Fragment, starts: Mapping[str, Sequence[int]] | None) -> Iterator[Finding]:
         rule = self.rule
         if self._paths is not None and not self._paths.search(fragment.path):
             return
-        for match in self._finditer(self._regex, fragment.text, self.keywords, self._window):
+        for match in self._finditer(self._regex, fragment.text, self.keywords, self._window, starts):
             secret = match.group(rule.secret_group)
             confidence = self._confidence(secret) if secret else None
             if confidence is not None:
