@@ -14,6 +14,7 @@ Windows x86_64), and guard.own_secrets uses the same library.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
@@ -116,7 +117,7 @@ class Prefilter:
         self._owners = [owners.get(w, ()) for w in words]  # by pattern index
         self._words = words
         self._located = [w in located for w in words]
-        self._patterns = [k.encode('utf-8', 'surrogatepass') for k in words]
+        self._patterns = tuple(k.encode('utf-8', 'surrogatepass') for k in words)
         self._longest = max(map(len, self._patterns))
         self._automaton = _automaton(self._patterns, dfa=False)
         # bytes the NFA still matches before the DFA is built; None: it never is
@@ -133,9 +134,9 @@ class Prefilter:
         if not owners:
             return None
         words: set[str] = set()
-        for detector in located:
-            if detector.keywords:  # one without keywords is not run by the prefilter
-                words.update(map(ascii_lower, (*detector.keywords, *detector.located)))
+        for finder in located:
+            if finder.keywords:  # one without keywords is not run by the prefilter
+                words.update(map(ascii_lower, (*finder.keywords, *finder.located)))
         return cls({k: tuple(v) for k, v in owners.items()}, located=frozenset(words))
 
     def owners_present(self, text: str) -> set[int]:
@@ -187,6 +188,8 @@ class Prefilter:
 
 def ascii_lower(text: str) -> str:
     """Lowercase ASCII letters only, as the matcher lowers the text (str.lower() also folds 'Ä')."""
+    if text.isascii():
+        return text.lower()
     return text.encode('utf-8', 'surrogatepass').lower().decode('utf-8', 'surrogatepass')
 
 
@@ -200,8 +203,10 @@ def dfa_worthwhile(patterns: Sequence[str | bytes]) -> bool:
     return sum(map(len, patterns)) <= DFA_MAX_BYTES
 
 
-def _automaton(patterns: list[bytes], *, dfa: bool) -> ahocorasick_rs.BytesAhoCorasick:
-    """An Aho-Corasick automaton over `patterns` that reports overlapping matches."""
+@functools.lru_cache(maxsize=8)
+def _automaton(patterns: tuple[bytes, ...], *, dfa: bool) -> ahocorasick_rs.BytesAhoCorasick:
+    """An Aho-Corasick automaton over `patterns` that reports overlapping matches. Shared by
+    scanners with the same keywords (the decoding detector's nested ones): matching is read-only."""
     import ahocorasick_rs
 
     kind = ahocorasick_rs.Implementation.DFA if dfa else ahocorasick_rs.Implementation.ContiguousNFA

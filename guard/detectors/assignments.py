@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
-from guard.detectors.base import secret_finding
+from guard.detectors.base import Located, secret_finding
 from guard.detectors.entropy import char_classes, shannon_entropy
 from guard.detectors.filekinds import CONFIG, CREDENTIAL, OTHER, file_kind
 from guard.detectors.lazyre import lazy
@@ -1009,7 +1009,7 @@ def _block_scalar(text: str, key_at: int, after: int) -> tuple[str, int, bool] |
     return value, start + indent, False
 
 
-class AssignmentDetector:
+class AssignmentDetector(Located):
     """A key naming a secret, assigned a value that is one."""
 
     id = 'generic-secret-assignment'

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from guard.brief import brief
-from guard.detectors.base import secret_finding
+from guard.detectors.base import Located, secret_finding
 from guard.detectors.entropy import shannon_entropy
 from guard.detectors.placeholders import is_placeholder
 from guard.errors import ConfigError
@@ -61,10 +61,8 @@ class Rule(NamedTuple):
     remediation: str | None = None  # one line: what to do about a leaked one (reports show it)
 
 
-class RuleDetector:
-    """A detector driven by one Rule."""
-
-    located: frozenset[str] = frozenset()  # its keywords' offsets are all it takes from the prefilter
+class RuleDetector(Located):
+    """A detector driven by one Rule (its keywords' offsets are all it takes from the prefilter)."""
 
     def __init__(self, rule: Rule, user: bool = False) -> None:
         self.rule = rule
