@@ -40,6 +40,7 @@ RULE_KEYS = frozenset(
     }
 )
 REQUIRED_KEYS = ('id', 'description', 'pattern', 'samples')
+UNKNOWN = -1  # a window width not worked out yet
 
 
 class Rule(NamedTuple):
@@ -64,7 +65,8 @@ class Rule(NamedTuple):
 class RuleDetector(Located):
     """A detector driven by one Rule (its keywords' offsets are all it takes from the prefilter)."""
 
-    def __init__(self, rule: Rule, user: bool = False) -> None:
+    def __init__(self, rule: Rule, user: bool = False, window: int | None = UNKNOWN) -> None:
+        """`window`: the rule's window width when known already (None: it has none)."""
         self.rule = rule
         self.id = rule.id
         self.keywords = rule.keywords
@@ -76,6 +78,8 @@ class RuleDetector(Located):
             if isinstance(rule.secret_group, str):  # RE2's match.start() takes numbers only
                 self.rule = rule._replace(secret_group=self._regex.groupindex[rule.secret_group])
         self.reports = {rule.id: rule.description}
+        if window != UNKNOWN:
+            self.__dict__['_window'] = window  # what the cached property below would compute
 
     @functools.cached_property
     def _regex(self) -> re.Pattern[str]:
@@ -293,12 +297,24 @@ def rules_from_yaml(text: str, where: str, user: bool = False) -> list[Rule]:
     return rules
 
 
-@functools.cache
 def builtin_rules() -> tuple[Rule, ...]:
-    """Every rule shipped in guard/rules/*.yaml, ids unique (parsed once per change: guard/rulecache.py)."""
-    from guard import rulecache
+    """Every rule shipped in guard/rules/*.yaml, ids unique, as generated into guard/rules/builtin.json."""
+    return _builtin()[0]
 
-    return rulecache.cached(Rule, parse_builtin_rules)
+
+def builtin_windows() -> dict[str, int | None]:
+    """Each built-in rule's keyword-window width, worked out when the rule file was generated."""
+    return _builtin()[1]
+
+
+@functools.cache
+def _builtin() -> tuple[tuple[Rule, ...], dict[str, int | None]]:
+    from guard import rulefile
+
+    try:
+        return rulefile.load(Rule)
+    except (OSError, ValueError):  # not plain files (a zip), or a file from another version: parse
+        return parse_builtin_rules(), {}
 
 
 def parse_builtin_rules() -> tuple[Rule, ...]:
