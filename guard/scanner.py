@@ -1,15 +1,8 @@
 """Prefilter, then detectors, then inline allows: text in, findings out. No I/O.
 
-The prefilter is one Aho-Corasick pass over the lowercased text that names the
-keywords present; only detectors owning one of them run. The matcher is chosen
-by measurement (bench/prefilter.py: 40 MB of generated source, the 239 keywords
-of every built-in detector, one core, best of 3): ahocorasick_rs (Rust, DFA)
-0.20 s, pyahocorasick (C, one code point at a time) 1.21 s, a loop of
-`keyword in text` 10.9 s, one combined `re` alternation 17.3 s (the first
-256 KB of a run go through an NFA instead, built faster: see Prefilter). No fallback:
-ahocorasick_rs is a dependency with wheels for every platform guard supports
-(CPython 3.10-3.13 on Linux glibc x86_64 and aarch64, macOS x86_64 and arm64,
-Windows x86_64), and guard.own_secrets uses the same library.
+One Aho-Corasick pass (ahocorasick_rs, chosen by measurement: docs/performance.md) over the
+lowercased text names the keywords present; only detectors owning one of them run. ahocorasick_rs
+is a dependency with wheels for every platform guard supports, so there is no fallback.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""Rules as data: YAML under guard/rules/, turned into detectors.
+"""Rules as data: YAML under guard/rules/ (read at start-up from the generated guard/rules/builtin.json),
+turned into detectors.
 
-A rule's regex is compiled the first time its keywords occur in a fragment, so
-a run that sees only a few keywords (a 20-line commit) never pays for the rest; the
-keyword windows and the validators are imported only then too.
+A rule's regex is compiled the first time its keywords occur in a fragment, so a run that sees
+only a few keywords (a 20-line commit) never pays for the rest; the validators are imported only
+then too (docs/performance.md).
 """
 
 from __future__ import annotations

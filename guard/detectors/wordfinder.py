@@ -1,9 +1,6 @@
-"""Where a few words occur in a text, in their usual casings, in one pass.
+"""Where a few words occur in a text, in their usual casings, in one pass (an automaton: docs/performance.md).
 
 Detectors that parse around a word (`password`, `Token`, `SECRET`) need its offsets.
-Measured on 18.6 MB of the CPython tree (the files holding such words): one
-ahocorasick_rs DFA over the text 0.13 s; lowercasing first and then one literal
-regex per word 0.32 s; one regex alternation over the lowercased text 0.48 s.
 """
 
 from __future__ import annotations
