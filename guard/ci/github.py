@@ -17,8 +17,8 @@ from typing import Any
 
 from guard import git
 from guard.errors import GitError, InputError, UsageError
-from guard.gitsources import Selection, new_commits
 from guard.models import Finding, Report, Severity
+from guard.sources.commits import Selection, new_commits
 
 REMOTE = 'origin'
 PR_EVENTS = frozenset({'pull_request', 'pull_request_target'})

@@ -82,7 +82,7 @@ class Narrowed:
         self.keywords = inner.keywords
         self.reports = {k: v for k, v in inner.reports.items() if k not in off}
         self.off = off
-        accepts = getattr(inner, 'accepts_path', None)  # the history gate's hint (gitsources._Gate)
+        accepts = getattr(inner, 'accepts_path', None)  # the history gate's hint (guard/gate.py)
         if accepts is not None:
             self.accepts_path = accepts
 
@@ -95,8 +95,8 @@ def other_reports() -> dict[str, str]:
     scan-history's env files, the hygiene checks and the baseline policy."""
     from guard.checks.ids import REPORTS as CHECKS
     from guard.detectors.ds_adapter import DetectSecretsDetector
-    from guard.gitsources import ENV_MESSAGE, ENV_RULE
     from guard.own_secrets import OwnSecretsDetector
+    from guard.sources.commits import ENV_MESSAGE, ENV_RULE
 
     return {**OwnSecretsDetector.reports, ENV_RULE: ENV_MESSAGE, **DetectSecretsDetector.reports, **CHECKS}
 
