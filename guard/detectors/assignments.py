@@ -16,10 +16,10 @@ import binascii
 import bisect
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
-from guard.detectors.base import secret_finding
+from guard.detectors.base import Located, secret_finding
 from guard.detectors.entropy import char_classes, shannon_entropy
 from guard.detectors.filekinds import CONFIG, CREDENTIAL, OTHER, file_kind
 from guard.detectors.lazyre import lazy
@@ -1012,7 +1012,7 @@ def _block_scalar(text: str, key_at: int, after: int) -> tuple[str, int, bool] |
     return value, start + indent, False
 
 
-class AssignmentDetector:
+class AssignmentDetector(Located):
     """A key naming a secret, assigned a value that is one."""
 
     id = 'generic-secret-assignment'
@@ -1094,7 +1094,15 @@ class AssignmentDetector:
         }
     )
 
+    located = _SECRET_WORDS.words
+
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
+        return self._detect(fragment, _SECRET_WORDS.spans(fragment.text))
+
+    def detect_located(self, fragment: Fragment, starts: Mapping[str, Sequence[int]]) -> Iterator[Finding]:
+        return self._detect(fragment, _SECRET_WORDS.located_spans(fragment.text, starts))
+
+    def _detect(self, fragment: Fragment, words: list[tuple[int, int]]) -> Iterator[Finding]:
         text = fragment.text
         if 'kind: SealedSecret' in text:
             return  # encrypted to the cluster's key: safe in git
@@ -1103,7 +1111,7 @@ class AssignmentDetector:
         kind = file_kind(fragment.path)
         sections = _sections(text) if 'kind: Secret' in text else None
         next_free = 0
-        for word_start, word_end in _SECRET_WORDS.spans(text):
+        for word_start, word_end in words:
             if word_start < next_free:
                 continue
             if text[word_start] in 'iI':  # 'identified': SQL's `IDENTIFIED BY '…'`

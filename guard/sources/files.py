@@ -85,7 +85,11 @@ def read_file(path: str | Path, shown: str, max_size: int, tally: Tally) -> Frag
             tally.skip('over the size cap')
             return None
         with open(path, 'rb', buffering=0) as handle:
-            data = handle.read(max_size + 1)  # bounded: the file may grow between lstat and read
+            # Sized by lstat: asking for the cap (10 MB) allocated and zeroed that much per file. Bounded
+            # still: a file that grew since lstat is read on, up to one byte past the cap.
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += handle.read(max_size + 1 - len(data))
     except FileNotFoundError:  # tracked but deleted from the work tree, or gone since listed
         tally.skip('deleted since listed')
         return None
