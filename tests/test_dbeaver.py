@@ -95,7 +95,7 @@ def test_the_fingerprint_is_the_decrypted_passwords(tmp_path: Path) -> None:
     path.write_bytes(encrypt(store(('pg-1', {'#connection': {'user': 'bob', 'password': password}}))))
     fragment = read_file(path, '.dbeaver/credentials-config.json', 1 << 20, Tally())
     assert fragment is not None
-    (finding,) = Scanner(build_detectors()).scan(fragment)
+    (finding,) = Scanner(build_detectors(), seal=False).scan(fragment)  # the digest before sealing
     assert finding.secret_hash == sha256_hex(password)
 
 
