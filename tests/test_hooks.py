@@ -60,7 +60,7 @@ def test_hook_without_guard_on_path_fails_closed_and_says_why(repo: Path) -> Non
     result = git_run('commit', '-m', 'x', cwd=repo, env={**os.environ, 'PATH': '/usr/bin:/bin'})
     assert result.returncode == 1
     assert 'guard: command not found, so this commit was NOT checked' in result.stderr
-    assert 'pip install guard' in result.stderr
+    assert 'pipx install guard-secrets' in result.stderr
 
 
 def test_foreign_hook_is_kept_unless_forced_and_restored_on_uninstall(repo: Path) -> None:

@@ -32,7 +32,7 @@ BACKUP_SUFFIX = '.guard-backup'
 DEFAULT_HOOKS_PATH = '.githooks'
 STATE_FILE = 'install.json'
 _MISSING = """echo 'guard: command not found, so this {what} was NOT checked for secrets.' >&2
-echo 'guard: install it (pip install guard) or activate its virtualenv, then {again}.' >&2
+echo 'guard: install it (pipx install guard-secrets) or activate its virtualenv, then {again}.' >&2
 exit 1
 """
 SHIMS = {
