@@ -1,4 +1,6 @@
-"""`guard install [--pre-push] [--force] [--hooks-path [DIR]]` / `guard uninstall`: native git hooks.
+"""Installing guard's native git hooks and undoing exactly that: the use cases behind
+`guard install [--pre-push] [--force] [--hooks-path [DIR]]` and `guard uninstall`
+(guard/cli/install.py is their click wiring).
 
 Two ways in, as git offers them:
 - copy the shims (the repository's hooks/ directory; a test keeps these copies identical) into
@@ -18,18 +20,15 @@ import contextlib
 import dataclasses
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
-
-import click
 
 from guard import git
 from guard.errors import UsageError
 
 MARKER = '# guard-hook:'
 BACKUP_SUFFIX = '.guard-backup'
-DEFAULT_HOOKS_PATH = '.githooks'
 STATE_FILE = 'install.json'
 _MISSING = """echo 'guard: command not found, so this {what} was NOT checked for secrets.' >&2
 echo 'guard: install it (pipx install guard-secrets) or activate its virtualenv, then {again}.' >&2
@@ -235,28 +234,12 @@ def make_dirs(path: Path) -> list[str]:
     return [str(p) for p in reversed(missing)]
 
 
-# ---- commands -----------------------------------------------------------------------------
+# ---- the use cases ------------------------------------------------------------------------
 
 
-@click.command()
-@click.option('--pre-push', 'pre_push', is_flag=True, help='Also scan the commits of every push.')
-@click.option(
-    '--force',
-    is_flag=True,
-    help="Replace a hook that is not guard's (kept as a backup), or move core.hooksPath away from hooks git runs now.",
-)
-@click.option(
-    '--hooks-path',
-    'hooks_path',
-    is_flag=False,
-    flag_value=DEFAULT_HOOKS_PATH,
-    default=None,
-    metavar='[DIR]',
-    help=f'Write the shims into DIR (default {DEFAULT_HOOKS_PATH}, relative to the repository top; '
-    'commit it to share them) and set core.hooksPath to it.',
-)
-def install(pre_push: bool, force: bool, hooks_path: str | None) -> int:
-    """Install guard as this repository's git pre-commit (and pre-push) hook."""
+def install(pre_push: bool, force: bool, hooks_path: str | None, say: Callable[[str], object]) -> None:
+    """Install the shims where git runs hooks (or into `hooks_path`, pointing core.hooksPath at it),
+    recording what changed; `say` gets one line per thing done, as it is done."""
     names = ['pre-commit', 'pre-push'] if pre_push else ['pre-commit']
     current = git.hooks_dir()
     top = git.toplevel(Path.cwd())
@@ -274,15 +257,14 @@ def install(pre_push: bool, force: bool, hooks_path: str | None) -> int:
     changed = _created(state, make_dirs(hooks))
     for target in targets:
         message, wrote = install_hook(target)
-        click.echo(f'guard: {message}', err=True)
+        say(message)
         if wrote and str(target) not in state.written:
             state.written.append(str(target))
         changed |= wrote
     if hooks_path is not None and top is not None:
-        changed |= _point_hooks_path(top, hooks_path, state)
+        changed |= _point_hooks_path(top, hooks_path, state, say)
     if changed:
         save_state(record, state)
-    return 0
 
 
 def _created(state: State, directories: Sequence[str]) -> bool:
@@ -290,22 +272,22 @@ def _created(state: State, directories: Sequence[str]) -> bool:
     return bool(directories)
 
 
-def _point_hooks_path(top: Path, value: str, state: State) -> bool:
+def _point_hooks_path(top: Path, value: str, state: State, say: Callable[[str], object]) -> bool:
     before = local_hooks_path(top)
     if before == value:
-        click.echo(f'guard: core.hooksPath is already {value}', err=True)
+        say(f'core.hooksPath is already {value}')
         return False
     if state.hooks_path is None:  # keep the first previous value across repeated installs
         state.previous_hooks_path = before
     state.hooks_path = value
     set_local_hooks_path(top, value)
-    click.echo(f'guard: set core.hooksPath to {value}' + (f' (was {before})' if before else ''), err=True)
+    say(f'set core.hooksPath to {value}' + (f' (was {before})' if before else ''))
     return True
 
 
-@click.command()
-def uninstall() -> int:
-    """Undo what `guard install` did: its hooks, backups restored, core.hooksPath, its directories."""
+def uninstall() -> list[str]:
+    """Undo what `install` did (its hooks, backups restored, core.hooksPath, its directories);
+    returns what was done, one line each."""
     record = state_path()
     state = load_state(record)
     if state is None:  # installed by a guard that kept no record: remove guard's shims where git looks
@@ -314,9 +296,7 @@ def uninstall() -> int:
     else:
         said = list(_undo(state))
         drop_state(record)
-    for message in said or ['no guard hooks installed']:
-        click.echo(f'guard: {message}', err=True)
-    return 0
+    return said or ['no guard hooks installed']
 
 
 def _undo(state: State) -> Iterable[str]:
