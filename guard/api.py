@@ -399,3 +399,16 @@ def mask_files(paths: Sequence[str], config: Config, write: Callable[[bytes], ob
         seconds=time.perf_counter() - started,
         notes=tuple(notes),
     )
+
+
+def install_hooks(*, pre_push: bool, force: bool, hooks_path: str | None, say: Callable[[str], object]) -> None:
+    """`guard install`: guard/install.py says what it changes and how uninstall undoes it."""
+    from guard import install
+
+    install.install(pre_push, force, hooks_path, say)
+
+
+def uninstall_hooks() -> list[str]:
+    from guard import install
+
+    return install.uninstall()

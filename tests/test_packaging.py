@@ -54,7 +54,7 @@ def test_the_distribution_is_guard_secrets_and_the_command_guard() -> None:
 
 
 def test_the_hook_shims_name_the_distribution() -> None:
-    from guard.cli.install import SHIMS
+    from guard.install import SHIMS
 
     for name, shim in SHIMS.items():
         assert f'pipx install {DISTRIBUTION}' in shim, name
