@@ -20,6 +20,7 @@ from guard.scanner import Scanner
 if TYPE_CHECKING:
     from guard import gitsources, history
     from guard.checks import CheckOptions
+    from guard.ci.github import Plan
     from guard.report.htmlview import RepoFacts
 
 
@@ -412,3 +413,23 @@ def uninstall_hooks() -> list[str]:
     from guard import install
 
     return install.uninstall()
+
+
+def ci_plan(mode: str) -> Plan:
+    """`guard ci`: what this GitHub Actions event brings (mode auto|pr|push|full), made present
+    in the checkout (guard/ci/github.py)."""
+    from guard.ci import github
+
+    event, payload = github.environment()
+    return github.resolve(github.plan(event, payload, mode))
+
+
+def scan_ci(plan: Plan, config: Config) -> Report:
+    if plan.kind == 'range':
+        return scan_range(plan.spec, config)
+    if plan.kind == 'commits' and plan.selection is not None:
+        return scan_selection(plan.selection, f'ci {plan.spec}', config)
+    if plan.kind == 'history':
+        report, _groups = scan_history(config, branches=(plan.head,) if plan.head else ())
+        return report
+    return finish([], Receipt(mode='ci', notes=(plan.note,)), config)
