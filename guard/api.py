@@ -433,3 +433,17 @@ def scan_ci(plan: Plan, config: Config) -> Report:
         report, _groups = scan_history(config, branches=(plan.head,) if plan.head else ())
         return report
     return finish([], Receipt(mode='ci', notes=(plan.note,)), config)
+
+
+def unused_scope(paths: Sequence[str], *, staged: bool, commits: bool, stdin_name: str | None) -> tuple[str, ...]:
+    """What a scan reads whole, where a baseline entry nothing matched is really unused
+    (guard/baseline.py says why, and what pre-commit's batches make of it)."""
+    from guard import baseline, git
+
+    return baseline.unused_scope(
+        paths,
+        staged=staged,
+        commits=commits,
+        stdin_name=stdin_name,
+        staged_paths=git.staged_names(paths) if staged and paths else set(),
+    )
