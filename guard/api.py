@@ -236,10 +236,11 @@ def _scan_selection(selection: gitsources.Selection, mode: str, config: Config, 
 
 def rules_version(scanner: Scanner) -> str:
     """What decides findings, hashed: rule ids and patterns, other detectors, the allowlist."""
+    from guard.detectors.rules import RuleDetector
     from guard.store import rules_version as digest
 
     parts = [
-        f'{d.id}\0{getattr(getattr(d, "rule", None), "pattern", type(d).__name__)}\0{",".join(sorted(d.reports))}'
+        f'{d.id}\0{d.rule.pattern if isinstance(d, RuleDetector) else type(d).__name__}\0{",".join(sorted(d.reports))}'
         for d in scanner.detectors
     ]
     return digest([*sorted(parts), repr(scanner.allowlist)])

@@ -174,14 +174,14 @@ def _scan_record(record: bytes, scanner: Scanner, gate: _Gate) -> CommitScan:
 
 class _Gate:
     """Whether a commit's patch is worth parsing: a keyword of some detector occurs in it,
-    or a detector without keywords wants one of its files. A keyword-less detector that
-    has no `accepts_path(path)` method wants every file (the safe default)."""
+    or a detector without keywords wants one of its files. A keyword-less detector whose
+    `accepts_path` is None wants every file."""
 
     def __init__(self, scanner: Scanner) -> None:
         self.scanner = scanner
         always = [d for d in scanner.detectors if not d.keywords]
         self.always = len(always)
-        checks = [getattr(d, 'accepts_path', None) for d in always]
+        checks = [d.accepts_path for d in always]
         self.every_file = any(check is None for check in checks)
         self.checks: list[Callable[[str], bool]] = [c for c in checks if c is not None]
         self.verdicts: dict[bytes, bool] = {}  # paths recur across commits

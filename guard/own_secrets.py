@@ -166,6 +166,8 @@ class OwnSecretsDetector:
         )
         self.rule = _Version(sha256_hex('\0'.join(sorted(sha256_hex(v) for v in values))))
 
+    accepts_path = None  # reads every file (see Detector.accepts_path)
+
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         if _normal(fragment.path) in self._sources:
             return

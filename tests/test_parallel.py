@@ -24,6 +24,8 @@ class PidDetector:
 
     id = 'pid'
     keywords = frozenset({'marker'})
+    reports = {'pid': 'the scanning process'}
+    accepts_path = None
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         at = fragment.text.find('marker')

@@ -1091,6 +1091,8 @@ class AssignmentDetector:
         }
     )
 
+    accepts_path = None  # reads every file (see Detector.accepts_path)
+
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text
         if 'kind: SealedSecret' in text:

@@ -347,6 +347,8 @@ class ConnectionStringDetector:
         'kafka-jaas-password': 'Kafka sasl.jaas.config with a password',
     }
 
+    accepts_path = None  # reads every file (see Detector.accepts_path)
+
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text
         for found in self._credentials(text):
@@ -381,6 +383,8 @@ class KeyValueConnectionDetector:
     reports = {
         'connection-string': 'Connection string or URI with a password (database, broker, cache, basic-auth URL)'
     }
+
+    accepts_path = None  # reads every file (see Detector.accepts_path)
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text
@@ -457,6 +461,8 @@ class NetrcDetector:
     id = 'netrc-password'
     keywords = frozenset({'machine'})
     reports = {'netrc-password': 'Password in a .netrc machine entry'}
+
+    accepts_path = None  # reads every file (see Detector.accepts_path)
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text

@@ -87,6 +87,8 @@ class DetectSecretsDetector:
     keywords: frozenset[str] = frozenset()  # its plugins have no keyword prefilter: always run
     reports = {rule_id(t): f'{t} (detect-secrets plugin, with `detectors: [detect-secrets]`)' for t in SECRET_TYPES}
 
+    accepts_path = None  # reads every file (see Detector.accepts_path)
+
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         configure()
         lines = fragment.text.split('\n')

@@ -101,6 +101,8 @@ class RuleDetector:
     def _paths(self) -> re.Pattern[str] | None:
         return self._compile(self.rule.paths) if self.rule.paths else None
 
+    accepts_path = None  # reads every file (see Detector.accepts_path)
+
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         rule = self.rule
         if self._paths is not None and not self._paths.search(fragment.path):
