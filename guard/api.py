@@ -448,3 +448,64 @@ def unused_scope(paths: Sequence[str], *, staged: bool, commits: bool, stdin_nam
         stdin_name=stdin_name,
         staged_paths=git.staged_names(paths) if staged and paths else set(),
     )
+
+
+def redacted(text: str) -> str:
+    """An error message with each secret in it replaced by its preview (guard/redact.py)."""
+    from guard.redact import redact_secrets
+
+    return redact_secrets(text)
+
+
+VARIES = 'varies'  # a parser's severity is judged per finding (the host, the password)
+
+
+def rule_table(config: Config) -> list[tuple[str, str, str]]:
+    """`guard rules list`: (id, severity, description) of every id a finding can carry that the
+    config leaves on: the rules, then the parsers' and the other detectors' ids."""
+    from guard.detectors import active_rules, other_reports, parser_reports
+
+    check_disabled(config.disabled_rules, config.extra_rules, config.source or 'config')
+    table = [(r.id, str(r.severity), r.description) for r in active_rules(config.disabled_rules, config.extra_rules)]
+    listed = {rule_id for rule_id, _s, _d in table}
+    more = {rule_id: description for rule_id, (description, _d) in parser_reports().items()}
+    for rule_id, description in {**more, **other_reports()}.items():
+        if rule_id not in listed and rule_id not in config.disabled_rules:
+            listed.add(rule_id)
+            table.append((rule_id, VARIES, description))
+    return table
+
+
+def rule_detail(rule_id: str, config: Config) -> list[tuple[str, str]]:
+    """`guard rules show ID`: (field, value) lines about one id, a rule's pattern included."""
+    from guard.detectors import active_rules, closest_id, known_ids, other_reports, parser_reports
+    from guard.errors import UsageError
+
+    status = [('status', 'disabled by config')] if rule_id in config.disabled_rules else []
+    for rule in active_rules(frozenset(), config.extra_rules):
+        if rule.id == rule_id:
+            return [
+                ('id', rule.id),
+                ('description', rule.description),
+                ('severity', str(rule.severity)),
+                ('confidence', str(rule.confidence)),
+                ('keywords', ', '.join(sorted(rule.keywords)) or '(always runs)'),
+                ('pattern', rule.pattern),
+                *([('validate', rule.validate)] if rule.validate else []),
+                *status,
+            ]
+    parsers = parser_reports()
+    others = other_reports()
+    if rule_id not in parsers and rule_id not in others:
+        raise UsageError(
+            f'no rule {rule_id!r}: did you mean {closest_id(rule_id, known_ids(config.extra_rules))!r}? '
+            '(`guard rules list` shows the ids)'
+        )
+    description, detector = parsers.get(rule_id, (others.get(rule_id, ''), None))
+    lines = [('id', rule_id), ('description', description), ('severity', f'{VARIES} (judged for each finding)')]
+    if detector is not None:
+        lines += [
+            ('detector', f'{detector.id} (a parser, not a pattern)'),
+            ('keywords', ', '.join(sorted(detector.keywords)) or '(always runs)'),
+        ]
+    return [*lines, *status]

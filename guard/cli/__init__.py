@@ -23,9 +23,9 @@ def error_handler() -> Iterator[list[int]]:
     try:
         yield code
     except GuardError as e:
-        from guard.redact import redact_secrets  # its message may quote a value or a config line
+        from guard.api import redacted  # its message may quote a value or a config line
 
-        say(f'guard: {redact_secrets(str(e))}')
+        say(f'guard: {redacted(str(e))}')
         code[0] = e.exit_code
     except KeyboardInterrupt:
         say('guard: interrupted')
