@@ -19,6 +19,7 @@ from guard.scanner import Scanner
 
 if TYPE_CHECKING:
     from guard import gitsources, history
+    from guard.audit.engine import OrgAudit
     from guard.checks import CheckOptions
     from guard.ci.github import Plan
     from guard.report.htmlview import RepoFacts
@@ -509,3 +510,47 @@ def rule_detail(rule_id: str, config: Config) -> list[tuple[str, str]]:
             ('keywords', ', '.join(sorted(detector.keywords)) or '(always runs)'),
         ]
     return [*lines, *status]
+
+
+def audit(
+    repos: Sequence[str],
+    *,
+    repos_file: Path | None = None,
+    workdir: Path | None = None,
+    config_path: Path | None = None,
+    branches: tuple[str, ...] = (),
+    since: str | None = None,
+    use_cache: bool = True,
+    html: bool = False,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    chunk_commits: int | None = None,
+    progress: Callable[[int, int, int, int], None] | None = None,
+) -> OrgAudit:
+    """`guard audit`: many repositories' histories (paths or git URLs) as Dask tasks, each
+    scanned as `guard scan-history` scans it; `progress(repos done, repos, commits done, commits)`."""
+    import uuid
+
+    from guard.audit import engine
+    from guard.audit import repos as repo_list
+    from guard.errors import UsageError
+
+    names = [*repos, *(repo_list.read_repos_file(repos_file) if repos_file else ())]
+    if not names:
+        raise UsageError('guard audit: name at least one repository (a path or a git URL), or pass --repos-file')
+    if config_path is not None and not config_path.is_file():
+        raise UsageError(f'{config_path}: config file not found; pass an existing file to --config')
+    if scheduler and workers:
+        raise UsageError('--workers sizes the local cluster; a --scheduler brings its own workers')
+    jobs = repo_list.jobs(
+        names,
+        workdir or repo_list.default_workdir(),
+        config=config_path,
+        branches=branches,
+        since=since,
+        use_cache=use_cache,
+        run_id=uuid.uuid4().hex,
+        html=html,
+    )
+    with engine.cluster_client(scheduler, workers) as client:
+        return engine.run(jobs, client, progress=progress, chunk_commits=chunk_commits)
