@@ -238,10 +238,14 @@ def _scan_selection(selection: gitsources.Selection, mode: str, config: Config, 
 def rules_version(scanner: Scanner) -> str:
     """What decides findings, hashed: rule ids and patterns, other detectors, the allowlist."""
     from guard.detectors.rules import RuleDetector
+    from guard.own_secrets import OwnSecretsDetector
     from guard.store import rules_version as digest
 
+    # a rule's pattern; the own-secrets detector's digest of the values it looks for (`rule`
+    # too, so a rotated .env value invalidates the store); other detectors: their code
+    versioned = (RuleDetector, OwnSecretsDetector)
     parts = [
-        f'{d.id}\0{d.rule.pattern if isinstance(d, RuleDetector) else type(d).__name__}\0{",".join(sorted(d.reports))}'
+        f'{d.id}\0{d.rule.pattern if isinstance(d, versioned) else type(d).__name__}\0{",".join(sorted(d.reports))}'
         for d in scanner.detectors
     ]
     return digest([*sorted(parts), repr(scanner.allowlist)])
