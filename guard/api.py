@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guard import sources
 from guard.config import Config
 from guard.detectors import build_detectors, check_disabled
 from guard.detectors.base import Detector
 from guard.errors import InputError
 from guard.filters import partition
-from guard.models import Finding, Fragment, Receipt, Report
+from guard.models import Finding, Receipt, Report
 from guard.scanner import Scanner
+from guard.sources import UNREADABLE, Source, Tally, never
 
 if TYPE_CHECKING:
-    from guard import gitsources, history
     from guard.audit.engine import OrgAudit
     from guard.checks import CheckOptions
     from guard.ci.github import Plan
+    from guard.history.audit import Group
+    from guard.history.scan import ChunkScan
     from guard.report.htmlview import RepoFacts
+    from guard.sources.commits import Listing, Selection
 
 
 def make_scanner(config: Config) -> Scanner:
@@ -70,176 +72,119 @@ def finish(findings: Iterable[Finding], receipt: Receipt, config: Config) -> Rep
     return Report(findings=settled.reported, suppressed=settled.suppressed, receipt=settled.receipt)
 
 
-def scan_paths(paths: Sequence[str], config: Config, *, use_gitignore: bool = True) -> Report:
+def scan(source: Source, config: Config, *, jobs: int | None = None) -> Report:
+    """The source's fragments through the configured scanner (on `jobs` processes when the
+    source splits into parts; default: guard.pool.workers()), with its receipt."""
     started = time.perf_counter()
-    missing = [p for p in paths if not os.path.lexists(p)]
-    if missing:
-        more = f' (and {len(missing) - 1} more)' if len(missing) > 1 else ''
-        raise InputError(f'{missing[0]}{more}: no such file or directory: check the path')
-    tally = sources.Tally()
-    scanner = make_scanner(config)
-    from guard import parallel
-
-    entries = sources.file_entries(paths, use_gitignore=use_gitignore, tally=tally)
-    if config.allow.paths:  # never read: allow.paths says they are not to be scanned
-        entries = (e for e in entries if not _allowlisted(e[1], config, tally))
-    findings = parallel.scan_entries(scanner, entries, max_size=config.max_file_size, tally=tally)
-    receipt = _receipt('scan', tally, started, empty=_why_empty(paths, tally, use_gitignore))
-    return finish(findings, receipt, config)
-
-
-ALLOWLISTED = 'allowlisted (allow.paths)'
-
-
-def _allowlisted(shown: str, config: Config, tally: sources.Tally) -> bool:
-    if config.allow.allows_path(shown):
-        tally.skip(ALLOWLISTED)
-        return True
-    return False
-
-
-def _receipt(mode: str, tally: sources.Tally, started: float, *, empty: str = '') -> Receipt:
-    return Receipt(
-        mode=mode,
+    findings = collect(source, make_scanner(config), jobs)
+    tally = source.tally
+    receipt = Receipt(
+        mode=source.mode,
         files=tally.files,
+        commits=tally.commits,
         bytes=tally.bytes,
         skipped=tally.skipped,
         seconds=time.perf_counter() - started,
         notes=tally.notes(),
-        empty=empty,
-        unreadable=tally.reasons.get(sources.UNREADABLE, 0),
+        empty=source.empty(),
+        unreadable=tally.reasons.get(UNREADABLE, 0) if source.counts_unreadable else 0,
     )
+    return finish(findings, receipt, config)
 
 
-def _why_empty(paths: Sequence[str], tally: sources.Tally, use_gitignore: bool) -> str:
-    """Why a path scan read no file ('' when it read some)."""
-    if tally.files:
-        return ''
-    if tally.reasons.get(ALLOWLISTED):
-        return 'every file is allowlisted (allow.paths)' if len(tally.reasons) == 1 else 'every file was skipped'
-    if tally.skipped:
-        return 'every file was skipped'
-    on_disk = any(not p.startswith('.git') for arg in paths for p in _some_files(arg))
-    if use_gitignore and on_disk:
-        return 'every file is ignored by .gitignore (--no-gitignore scans them)'
-    return 'no files there'
+def collect(source: Source, scanner: Scanner, jobs: int | None = None) -> list[Finding]:
+    """Every finding of the source, in its order; its parts (if any) on a fork pool, their
+    tallies merged into the source's."""
+    from guard.gate import Gate
+
+    wanted = Gate(scanner.detectors)  # built on first use: the staged scan never asks
+    if jobs is None or jobs > 1:
+        from guard import pool
+
+        jobs = pool.workers() if jobs is None else jobs
+        parts = source.parts(jobs) if pool.can_fork() else ()
+        if parts:
+
+            def work(part: Source, tick: pool.Tick) -> tuple[list[Finding], Tally]:
+                return list(scanner.scan_all(part.fragments(wanted))), part.tally
+
+            findings: list[Finding] = []
+            for found, tally in pool.ordered(parts, work, jobs):
+                findings += found
+                source.tally.merge(tally)
+            return findings
+    return list(scanner.scan_all(source.fragments(wanted)))
 
 
-def _some_files(arg: str) -> Iterable[str]:
-    """A few files below `arg` as a plain walk sees them (only asked when git listed none)."""
-    for directory, _dirs, files in os.walk(arg):
-        for name in files[:1]:
-            yield os.path.relpath(os.path.join(directory, name), arg)
+def scan_paths(paths: Sequence[str], config: Config, *, use_gitignore: bool = True) -> Report:
+    missing = [p for p in paths if not os.path.lexists(p)]
+    if missing:
+        more = f' (and {len(missing) - 1} more)' if len(missing) > 1 else ''
+        raise InputError(f'{missing[0]}{more}: no such file or directory: check the path')
+    from guard.sources.files import PathSource
+
+    # allow.paths: never read, they are not to be scanned
+    skip = config.allow.allows_path if config.allow.paths else never
+    return scan(PathSource(paths, max_size=config.max_file_size, use_gitignore=use_gitignore, skip_path=skip), config)
 
 
 def scan_stdin(data: bytes, name: str, config: Config) -> Report:
-    started = time.perf_counter()
-    tally = sources.Tally()
-    fragment = sources.stdin_fragment(data, name, tally, config.max_file_size)
-    findings = make_scanner(config).scan(fragment) if fragment is not None else []
-    empty = 'the input is binary' if fragment is None else ''
-    if fragment is not None and config.allow.allows_path(name):
-        empty = f'{name} is allowlisted (allow.paths)'
-    return finish(findings, _receipt('scan --stdin', tally, started, empty=empty), config)
+    from guard.sources.files import StdinSource
+
+    return scan(
+        StdinSource(data, name, max_size=config.max_file_size, skip_path=config.allow.allows_path), config, jobs=1
+    )
 
 
-# ---- git sources: staged, ranges, pre-push, history (see guard/gitsources.py, guard/history.py) ----
+# ---- git sources: staged, ranges, pre-push (guard/sources/), history (guard/history/) ----
 
 
 def scan_staged(paths: Sequence[str], config: Config) -> Report:
     """Lines the next commit adds (pre-commit); files named but not staged are read whole."""
-    from guard import gitsources
+    from guard.sources.staged import StagedSource
 
-    started = time.perf_counter()
-    tally = sources.Tally()
-    scanner = make_scanner(config)
-    fragments = gitsources.staged_fragments(paths, max_size=config.max_file_size, tally=tally)
-    allowed: set[str] = set()
-    findings = list(scanner.scan_all(_noting_allowed(fragments, config, allowed)))
-    empty = ''
-    if not tally.files:
-        empty = 'every staged change is binary, a submodule or a deletion' if tally.skipped else 'nothing staged'
-    elif len(allowed) >= tally.files:
-        empty = 'every staged file is allowlisted (allow.paths)'
-    receipt = _receipt('scan --staged', tally, started, empty=empty)
-    # the index is what is read: a working tree file that cannot be read does not stop the hook
-    receipt = receipt._replace(notes=receipt.notes or (('nothing staged',) if not tally.files else ()), unreadable=0)
-    return finish(findings, receipt, config)
-
-
-def _noting_allowed(fragments: Iterable[Fragment], config: Config, allowed: set[str]) -> Iterator[Fragment]:
-    """The fragments, noting the paths allow.paths keeps from being scanned."""
-    for fragment in fragments:
-        if config.allow.paths and config.allow.allows_path(fragment.path):
-            allowed.add(fragment.path)
-        yield fragment
+    allowed = config.allow.allows_path if config.allow.paths else never
+    return scan(StagedSource(paths, max_size=config.max_file_size, allowed=allowed), config, jobs=1)
 
 
 def scan_range(spec: str, config: Config) -> Report:
     """Every commit of `A..B`: each commit's added lines and its message."""
-    from guard import gitsources
+    from guard.sources import commits
 
-    started = time.perf_counter()
-    return _scan_selection(gitsources.range_commits(spec), f'scan --range {spec}', config, started)
+    return scan(commits.CommitSource(lambda: commits.range_commits(spec), f'scan --range {spec}'), config, jobs=1)
 
 
 def scan_since(rev: str, config: Config) -> Report:
-    from guard import gitsources
+    from guard.sources import commits
 
-    started = time.perf_counter()
-    return _scan_selection(gitsources.commits_between(rev, 'HEAD'), f'scan --since {rev}', config, started)
+    return scan(
+        commits.CommitSource(lambda: commits.commits_between(rev, 'HEAD'), f'scan --since {rev}'), config, jobs=1
+    )
 
 
 def scan_pre_push(stdin_text: str, remote: str | None, config: Config) -> Report:
     """The commits a push sends: git's pre-push stdin, or pre-commit's FROM/TO refs."""
-    from guard import gitsources
+    from guard.sources import commits
 
-    started = time.perf_counter()
-    selection = gitsources.pre_commit_selection()
-    if selection is None:
-        selection = gitsources.pre_push_commits(stdin_text, remote)
-    return _scan_selection(selection, 'scan --pre-push', config, started)
+    def select() -> commits.Selection:
+        selection = commits.pre_commit_selection()
+        return selection if selection is not None else commits.pre_push_commits(stdin_text, remote)
 
-
-def scan_selection(selection: gitsources.Selection, mode: str, config: Config) -> Report:
-    """Commits already chosen (`guard ci`: what a new branch brings, see gitsources.new_commits)."""
-    return _scan_selection(selection, mode, config, time.perf_counter())
+    return scan(commits.CommitSource(select, 'scan --pre-push'), config, jobs=1)
 
 
-def _scan_selection(selection: gitsources.Selection, mode: str, config: Config, started: float) -> Report:
-    from guard import gitsources
+def scan_selection(selection: Selection, mode: str, config: Config) -> Report:
+    """Commits already chosen (`guard ci`: what a new branch brings, see commits.new_commits)."""
+    from guard.sources.commits import CommitSource
 
-    scanner = make_scanner(config)
-    findings: list[Finding] = []
-    files = size = binary = 0
-    for scan in gitsources.scan_commits(selection.commits, scanner):
-        findings += scan.findings
-        files += scan.files
-        size += scan.bytes
-        binary += scan.binary
-    notes = list(selection.notes)
-    if not selection.commits:
-        notes.append('empty range: no commits to scan')
-    if binary:
-        notes.append(f'{binary} binary skipped')
-    receipt = Receipt(
-        mode=mode,
-        files=files,
-        commits=len(selection.commits),
-        bytes=size,
-        skipped=binary,
-        seconds=time.perf_counter() - started,
-        notes=tuple(notes),
-        empty='' if selection.commits else 'no commits to scan',
-    )
-    return finish(findings, receipt, config)
+    return scan(CommitSource(lambda: selection, mode), config, jobs=1)
 
 
 def rules_version(scanner: Scanner) -> str:
     """What decides findings, hashed: rule ids and patterns, other detectors, the allowlist."""
     from guard.detectors.rules import RuleDetector
+    from guard.history.store import rules_version as digest
     from guard.own_secrets import OwnSecretsDetector
-    from guard.store import rules_version as digest
 
     # a rule's pattern; the own-secrets detector's digest of the values it looks for (`rule`
     # too, so a rotated .env value invalidates the store); other detectors: their code
@@ -261,20 +206,24 @@ def scan_history(
     progress: Callable[[int, int], None] | None = None,
     warn: Callable[[str], None] | None = None,
     keep_allowed: bool = False,
-    chunk_scan: history.ChunkScan | None = None,
-) -> tuple[Report, tuple[history.Group, ...]]:
+    chunk_scan: ChunkScan | None = None,
+    listing: Listing | None = None,
+) -> tuple[Report, tuple[Group, ...]]:
     """Every commit of every ref (or `branches`), findings grouped by fingerprint; the report
     holds each group's first occurrence. The groups are the reported ones, and with
-    `keep_allowed` the allowed ones too (the report's `suppressed` says why each is)."""
-    from guard import history
+    `keep_allowed` the allowed ones too (the report's `suppressed` says why each is).
+    `listing`: the commits, when the caller started listing them already (it names the
+    branches and `since` then)."""
+    from guard.history.audit import audit
+    from guard.sources.commits import history_listing
 
     started = time.perf_counter()
+    listing = listing or history_listing(branches, since)
     scanner = make_scanner(config)
-    result = history.audit(
+    result = audit(
         scanner,
         rules_version(scanner),
-        branches=branches,
-        since=since,
+        listing,
         jobs=jobs,
         use_cache=use_cache,
         progress=progress,
@@ -304,14 +253,15 @@ def scan_history(
 
 
 def audit_facts(
-    config: Config, groups: Sequence[history.Group], *, branches: Sequence[str] = (), since: str | None = None
+    config: Config, groups: Sequence[Group], *, branches: Sequence[str] = (), since: str | None = None
 ) -> RepoFacts:
     """What the HTML audit shows besides the groups: where each can still be seen (HEAD,
     the default branch, other refs, only history), commit dates, the repository."""
-    from guard import auditfacts, history
+    from guard import auditfacts
+    from guard.sources.commits import rev_list_args
 
     scanner = make_scanner(config)
-    return auditfacts.gather(groups, scanner, rules_version(scanner), history.rev_list_args(branches, since))
+    return auditfacts.gather(groups, scanner, rules_version(scanner), rev_list_args(branches, since))
 
 
 def run_checks(names: Sequence[str], config: Config, options: CheckOptions | None = None) -> Report:

@@ -21,7 +21,7 @@ from guard.report.htmlview import ENV_RULE, MESSAGE_PATH, Exposure, RepoFacts
 from guard.sources import decode_text
 
 if TYPE_CHECKING:
-    from guard.history import Group
+    from guard.history.audit import Group
     from guard.scanner import Scanner
 
 _USERINFO = re.compile(r'(?<=://)[^/@\s]*@')
@@ -119,7 +119,7 @@ def exposure(
 
 def gather(groups: Sequence[Group], scanner: Scanner, rules_version: str, rev_args: Sequence[str]) -> RepoFacts:
     """The facts an audit report shows; `rev_args` select the audit's commits (as
-    guard.history.rev_list_args gives them)."""
+    guard.sources.commits.rev_list_args gives them)."""
     times = git.author_times(rev_args)  # runs while the ref tips are scanned
     top = git.toplevel(Path.cwd())
     head_ref = git.symbolic_ref('HEAD')

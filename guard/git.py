@@ -232,29 +232,31 @@ def repo_state() -> tuple[Path, bool]:
     return Path(lines[0]).resolve(), lines[-1].strip() == 'true'
 
 
-_prefetched: dict[tuple[str, ...], subprocess.Popen[bytes]] = {}
-
-
-def prefetch_rev_list(args: Sequence[str]) -> None:
-    """Start `git rev-list <args>` now for a `rev_list(args)` to come, which reads its
-    output: scan-history lists commits while Python imports the scanner (~30 ms on the
-    6,000-commit bench, a tenth of `git log -p`'s time)."""
-    with contextlib.suppress(OSError):
-        proc = subprocess.Popen(
+def rev_list_later(args: Sequence[str]) -> Callable[[], list[str]]:
+    """`git rev-list <args>`, started now and read when called (as ref_count): scan-history
+    lists its commits while Python imports the scanner (~30 ms on the 6,000-commit bench,
+    a tenth of `git log -p`'s time)."""
+    try:
+        started = subprocess.Popen(
             ['git', 'rev-list', *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
-        assert proc.stdout is not None
-        _widen_pipe(proc.stdout)  # the listing is written whole, not stalled at 64 KB
-        _prefetched[tuple(args)] = proc
+    except OSError:
+        return lambda: rev_list(args)
+    assert started.stdout is not None
+    _widen_pipe(started.stdout)  # the listing is written whole, not stalled at 64 KB
+
+    def commits() -> list[str]:
+        out, err = started.communicate()
+        return _listed(subprocess.CompletedProcess(started.args, started.returncode, out, err), args)
+
+    return commits
 
 
 def rev_list(args: Sequence[str]) -> list[str]:
-    started = _prefetched.pop(tuple(args), None)
-    if started is None:
-        proc = run(['rev-list', *args], check=False)
-    else:
-        out, err = started.communicate()
-        proc = subprocess.CompletedProcess(started.args, started.returncode, out, err)
+    return _listed(run(['rev-list', *args], check=False), args)
+
+
+def _listed(proc: subprocess.CompletedProcess[bytes], args: Sequence[str]) -> list[str]:
     if proc.returncode != 0:
         raise not_a_repo_or(proc, f'git rev-list {" ".join(args)}')
     return decode(proc.stdout).split()
@@ -545,7 +547,7 @@ def tracked_files(top: Path) -> list[str]:
     return split_nul(proc.stdout)
 
 
-# ---- which commits a remote lacks (new branches, force-pushes: guard.gitsources) ----
+# ---- which commits a remote lacks (new branches, force-pushes: guard.sources.commits) ----
 
 
 def current_branch() -> str | None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from guard.diff import c_unquote, diff_git_headers, diff_git_lines, diff_git_paths, file_changes, parse_patch
 from guard.models import Commit
+from guard.sources.diff import c_unquote, diff_git_headers, diff_git_lines, diff_git_paths, file_changes, parse_patch
 from tests.conftest import commit_all, git, write
 
 DIFF = ['diff', '--cached', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/']

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from guard import forkpool
+from guard import pool
 from guard.errors import GitError
 from tests.conftest import GUARD
 from tests.test_history import fast_import, history
@@ -30,14 +30,14 @@ def test_every_task_once_from_more_than_one_process() -> None:
         tick(1)
         return task, os.getpid()
 
-    results = list(forkpool.run(list(range(40)), work, 3, done.append))
+    results = list(pool.run(list(range(40)), work, 3, done.append))
     assert sorted(task for task, _ in results) == list(range(40))
     assert len({pid for _, pid in results}) > 1 and os.getpid() in {pid for _, pid in results}
     assert done[-1] == 40
 
 
 def test_one_job_runs_here() -> None:
-    results = list(forkpool.run([1, 2, 3], lambda task, tick: (task, os.getpid()), 1))
+    results = list(pool.run([1, 2, 3], lambda task, tick: (task, os.getpid()), 1))
     assert results == [(1, os.getpid()), (2, os.getpid()), (3, os.getpid())]
 
 
@@ -51,7 +51,7 @@ def test_an_error_in_a_child_is_raised_here_and_children_are_reaped() -> None:
         return task
 
     with pytest.raises(GitError, match='git log failed on task'):
-        list(forkpool.run(list(range(10)), work, 2))
+        list(pool.run(list(range(10)), work, 2))
     with pytest.raises(ChildProcessError):  # nothing left to reap
         os.waitpid(-1, os.WNOHANG)
 
@@ -67,7 +67,7 @@ def test_a_bug_in_a_child_stays_what_it_is() -> None:
         return task
 
     with pytest.raises(KeyError, match='task'):
-        list(forkpool.run(list(range(10)), work, 2))
+        list(pool.run(list(range(10)), work, 2))
 
 
 def test_a_child_that_dies_is_reported() -> None:
@@ -80,7 +80,7 @@ def test_a_child_that_dies_is_reported() -> None:
         return task
 
     with pytest.raises(GitError, match='worker process died'):
-        list(forkpool.run(list(range(10)), work, 2))
+        list(pool.run(list(range(10)), work, 2))
 
 
 def test_stopping_lets_a_child_stop_its_own_subprocess(tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_stopping_lets_a_child_stop_its_own_subprocess(tmp_path: Path) -> None:
         return task
 
     with pytest.raises(GitError, match='stop'):
-        list(forkpool.run([1, 2], work, 2))
+        list(pool.run([1, 2], work, 2))
     assert not _alive(int(started.read_text()))
 
 

@@ -98,7 +98,7 @@ def test_sigterm_during_a_tree_scan_exits_143_without_tracebacks(tmp_path: Path)
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env={**os.environ, 'GUARD_JOBS': '2'},
+        env={**os.environ, 'GUARD_JOBS': '3'},  # this process and two forked workers
     )
     deadline = time.monotonic() + 60
     while len(_children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:

@@ -87,7 +87,7 @@ def test_keywords_too_big_for_a_dfa_stay_an_nfa_in_the_prefilter_and_the_history
     DFA_MAX_BYTES of keywords the prefilter and the history gate keep the NFA, and still match."""
     import time
 
-    from guard.gitsources import _bytes_matcher
+    from guard.gate import bytes_matcher
     from tests.secrets import random_body
 
     big = random_body(512 * 1024).lower()
@@ -96,6 +96,6 @@ def test_keywords_too_big_for_a_dfa_stay_an_nfa_in_the_prefilter_and_the_history
     text = 'filler line\n' * 30_000 + big  # past the 256 KB switch
     assert prefilter.owners_present(text) == {0}
     assert prefilter.owners_present('ghp_') == {1}
-    gate = _bytes_matcher({big, 'ghp_'})
+    gate = bytes_matcher({big, 'ghp_'})
     assert gate(text.encode()) and not gate(b'nothing here')
     assert time.process_time() - started < 2.0

@@ -35,8 +35,8 @@ STAGED_NEVER = (
     'guard.audit',
     'dask',
     'distributed',
-    'guard.store',
-    'guard.parallel',
+    'guard.history.store',
+    'guard.pool',
     'guard.report.html',  # the HTML report and its assets are imported only when asked for
     'guard.cli.commands',
     'guard.cli.scan',

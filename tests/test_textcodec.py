@@ -68,7 +68,7 @@ def test_scrub_keeps_offsets() -> None:
 
 
 def test_binary_hunks_are_dropped_before_decoding_and_text_kept() -> None:
-    from guard.diff import drop_binary_hunks, parse_patch
+    from guard.sources.diff import drop_binary_hunks, parse_patch
 
     def section(name: str, content: bytes) -> bytes:
         lines = content.split(b'\n')

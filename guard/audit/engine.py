@@ -86,13 +86,13 @@ def _local_cluster(workers: int | None) -> Any:
     import dask
     from distributed import LocalCluster
 
-    from guard import forkpool
+    from guard import pool
 
     # Forked workers start in ~0.5 s; spawned ones import distributed again (~5 s on 2 busy cores).
-    method = 'fork' if forkpool.can_fork() else 'spawn'
+    method = 'fork' if pool.can_fork() else 'spawn'
     with dask.config.set({'distributed.worker.multiprocessing-method': method}):
         return LocalCluster(
-            n_workers=workers or forkpool.cores(),
+            n_workers=workers or pool.cores(),
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,

@@ -27,7 +27,8 @@ from guard.scanner import Scanner
 
 if TYPE_CHECKING:  # imported by the tasks that use them, on the worker
     from guard.config import Config
-    from guard.history import ChunkResult, ChunkScan, Group
+    from guard.history.audit import Group
+    from guard.history.scan import ChunkResult, ChunkScan
     from guard.report.htmlview import RepoFacts
 
 # guard's git calls run in the process's working directory. A worker may run tasks in several
@@ -91,13 +92,14 @@ def plan(job: Job) -> Plan | Failed:
 
 
 def _plan(job: Job) -> Plan:
-    from guard import api, history
-    from guard.store import Store
+    from guard import api
+    from guard.history.store import Store
+    from guard.sources.commits import rev_list_args
 
     _obtain(job)
     with in_repo(job.path):
         scanner = _scanner(job)
-        commits = git.rev_list(['--date-order', *history.rev_list_args(job.branches, job.since)])
+        commits = git.rev_list(['--date-order', *rev_list_args(job.branches, job.since)])
         if not job.use_cache:
             return Plan(tuple(commits), len(commits))
         common, _shallow = git.repo_state()
@@ -112,7 +114,7 @@ def _plan(job: Job) -> Plan:
 
 def scan_chunk(job: Job, commits: Sequence[str]) -> tuple[ChunkResult, ...] | Failed:
     """scan-history's chunk results for these commits."""
-    from guard import history
+    from guard.history import scan as history
 
     try:
         with in_repo(job.path):
@@ -155,7 +157,7 @@ def _finish(job: Job, chunks: Sequence[tuple[ChunkResult, ...]]) -> RepoResult:
 def _replay(results: Sequence[ChunkResult]) -> ChunkScan:
     """A ChunkScan that yields what the chunk tasks found for the commits still to do. A commit
     the store gained since `plan` (another run) is left out; one it lost is scanned here."""
-    from guard import history
+    from guard.history import scan as history
 
     def scan(todo: Sequence[str], scanner: Scanner) -> Iterable[ChunkResult]:
         wanted = set(todo)

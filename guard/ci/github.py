@@ -17,7 +17,7 @@ from typing import Any
 
 from guard import git
 from guard.errors import GitError, InputError, UsageError
-from guard.gitsources import Selection, new_commits
+from guard.sources.commits import Selection, new_commits
 
 REMOTE = 'origin'
 PR_EVENTS = frozenset({'pull_request', 'pull_request_target'})
@@ -34,7 +34,7 @@ class Plan:
     forced: bool = False
     branch: str = ''  # new-branch: the pushed branch name
     default_branch: str = ''
-    selection: Selection | None = None  # 'commits': what the remote lacks (gitsources.new_commits)
+    selection: Selection | None = None  # 'commits': what the remote lacks (sources.commits.new_commits)
 
     @property
     def spec(self) -> str:

@@ -9,7 +9,6 @@ from typing import Any
 
 import click
 
-from guard import git
 from guard.cli import say
 from guard.cli.options import history_options
 from guard.cli.output import FORMAT_NAMES, emit
@@ -37,8 +36,9 @@ def scan_history(
 ) -> int:
     """Scan every commit of every ref; findings grouped by fingerprint with the commits that
     added them. Re-runs scan only new commits (store in .git/guard/)."""
-    if since is None:  # the listing guard.history.audit asks for, started before the imports
-        git.prefetch_rev_list(['--date-order', *(branches or ('--all',))])
+    from guard.sources.commits import history_listing
+
+    listing = history_listing(branches, since)  # git lists the commits while Python imports the scanner
     from guard import api
     from guard.config import load_config
 
@@ -53,6 +53,7 @@ def scan_history(
         progress=progress,
         warn=lambda line: say(f'guard: warning: {line}'),
         keep_allowed=fmt == 'html',  # the HTML audit lists allowed ones too, collapsed
+        listing=listing,
     )
     if progress is not None:
         progress.clear()

@@ -89,8 +89,8 @@ def other_reports() -> dict[str, str]:
     scan-history's env files, the hygiene checks and the baseline policy."""
     from guard.checks.ids import REPORTS as CHECKS
     from guard.detectors.ds_adapter import DetectSecretsDetector
-    from guard.gitsources import ENV_MESSAGE, ENV_RULE
     from guard.own_secrets import OwnSecretsDetector
+    from guard.sources.commits import ENV_MESSAGE, ENV_RULE
 
     return {**OwnSecretsDetector.reports, ENV_RULE: ENV_MESSAGE, **DetectSecretsDetector.reports, **CHECKS}
 

@@ -415,7 +415,7 @@ class CredentialFileDetector:
 
     def accepts_path(self, path: str) -> bool:
         """Whether `detect` can find anything in this file: lets scan-history skip parsing
-        commits that touch no such file (see gitsources._Gate)."""
+        commits that touch no such file (see guard/gate.py)."""
         name = os.path.basename(path).lower()
         return (
             name in ('.pgpass', 'pgpass', 'pgpass.conf')

@@ -154,7 +154,7 @@ class HashFileDetector:
     reports: dict[str, str] = {'password-hash': PasswordHashDetector.reports['password-hash']}
 
     def accepts_path(self, path: str) -> bool:
-        """Whether `detect` can find anything in this file (see gitsources._Gate)."""
+        """Whether `detect` can find anything in this file (see guard/gate.py)."""
         return _is_entry_file(path) and file_kind(path) == CREDENTIAL
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:

@@ -12,7 +12,7 @@ from guard.report.printable import printable
 from guard.report.text import finding_line
 
 if TYPE_CHECKING:  # guard.history is imported only when an audit runs
-    from guard.history import Group
+    from guard.history.audit import Group
 
 
 def write_groups(groups: Sequence[Group], out: IO[str]) -> None:

@@ -40,7 +40,7 @@ from guard.report.htmlview import (
 if TYPE_CHECKING:
     from guard.audit.engine import OrgAudit
     from guard.detectors.rules import Rule
-    from guard.history import Group
+    from guard.history.audit import Group
 
 SHOWN_REFS = 30  # the receipt lists this many refs by name, then counts the rest
 

@@ -18,10 +18,10 @@ from guard.models import Commit, Finding, Report, Severity
 
 if TYPE_CHECKING:
     from guard.detectors.rules import Rule
-    from guard.history import Group
+    from guard.history.audit import Group
 
-MESSAGE_PATH = '<commit-message>'  # as guard.gitsources names it (not imported: it pulls in git)
-ENV_RULE = 'env-file-in-history'  # as guard.history names it
+MESSAGE_PATH = '<commit-message>'  # as guard.sources.commits names it (not imported: it pulls in git)
+ENV_RULE = 'env-file-in-history'  # as guard.sources.commits names it
 
 
 class Exposure(enum.IntEnum):

@@ -9,7 +9,7 @@ from typing import IO, Any
 from guard import __version__
 from guard.models import Finding, Report, Severity, name_text
 
-MESSAGE_PATH = '<commit-message>'  # guard.gitsources.MESSAGE_PATH (that module reads git: not imported here)
+MESSAGE_PATH = '<commit-message>'  # guard.sources.commits.MESSAGE_PATH (that module reads git: not imported here)
 
 SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json'
 MAX_RESULTS = 25_000

@@ -16,10 +16,13 @@ import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from guard.gitsources import CommitScan, EnvEvent
 from guard.models import Commit, Confidence, Finding, Severity
+from guard.sources.commits import EnvEvent
+
+if TYPE_CHECKING:
+    from guard.history.scan import CommitScan
 
 # 4: unique keys on findings and env_events (stores of 3 may hold doubled rows);
 # 5: binary counts per commit and remembered removals (two branches each numbered theirs 4)

@@ -1,67 +1,16 @@
-"""Where fragments come from: files and directories, stdin (git sources live beside them)."""
+"""Whole files: paths and directories (walked, .gitignore honoured in a repository) and stdin."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from types import SimpleNamespace
 
-from guard import git, textcodec
+from guard import git
 from guard.models import Fragment
-
-NAMED_PATHS = 3  # paths a receipt note names before it gives only the count
-_KEPT_PATHS = 100  # paths remembered per reason (memory stays flat on huge trees)
-UNREADABLE = 'unreadable'
-
-
-class Tally(SimpleNamespace):
-    """What a source read and passed over, for the receipt (a counter the sources update).
-    A SimpleNamespace for its == and repr: the dataclasses module stays off the pre-commit path."""
-
-    files: int
-    bytes: int
-    skipped: int
-    reasons: dict[str, int]
-    named: dict[str, list[str]]  # reason → the first paths skipped for it, when they must be named
-
-    def __init__(self) -> None:
-        super().__init__(files=0, bytes=0, skipped=0, reasons={}, named={})
-
-    def skip(self, reason: str, path: str | None = None) -> None:
-        self.skipped += 1
-        self.reasons[reason] = self.reasons.get(reason, 0) + 1
-        if path is not None:
-            kept = self.named.setdefault(reason, [])
-            if len(kept) < _KEPT_PATHS:
-                kept.append(path)
-
-    def merge(self, part: Tally) -> None:
-        self.files += part.files
-        self.bytes += part.bytes
-        self.skipped += part.skipped
-        for reason, count in part.reasons.items():
-            self.reasons[reason] = self.reasons.get(reason, 0) + count
-        for reason, paths in part.named.items():
-            kept = self.named.setdefault(reason, [])
-            kept += paths[: _KEPT_PATHS - len(kept)]
-
-    def notes(self) -> tuple[str, ...]:
-        return tuple(self._note(reason, count) for reason, count in sorted(self.reasons.items()))
-
-    def _note(self, reason: str, count: int) -> str:
-        paths = self.named.get(reason)
-        if not paths:
-            return f'{count} {reason}'
-        more = count - min(len(paths), NAMED_PATHS)
-        return f'{count} {reason}: {", ".join(paths[:NAMED_PATHS])}' + (f' (+{more} more)' if more else '')
-
-
-def decode_text(data: bytes) -> str | None:
-    """Text of a file, or None when it is binary (judged by content: guard/textcodec.py).
-    Never raises on bad encodings."""
-    return textcodec.decode_text(data)
+from guard.sources import UNREADABLE, Tally, Wanted, decode_text, never
 
 
 def display_path(base: str, relative: str) -> str:
@@ -167,3 +116,118 @@ def stdin_fragment(data: bytes, name: str, tally: Tally, max_size: int | None = 
     tally.files += 1
     tally.bytes += len(data)
     return Fragment(path=name, text=text)
+
+
+# ---- the sources ----------------------------------------------------------------------------
+
+MIN_FILES = 400  # below this (~0.2 s of serial work) a pool's start-up is not earned back
+BATCH = 48  # files per share: small enough to balance a few huge files, big enough to amortise IPC
+MAX_PARTS = 16_384  # shares of one scan at most (guard.pool hands out that many)
+ALLOWLISTED = 'allowlisted (allow.paths)'
+
+Entry = tuple[str, str]  # (filesystem path, path as reported)
+
+
+class PathSource:
+    """The files `paths` name: files, or directories to walk. `skip_path(shown)` says which are
+    never to be read (allow.paths)."""
+
+    mode = 'scan'
+    counts_unreadable = True
+
+    def __init__(
+        self,
+        paths: Sequence[str],
+        *,
+        max_size: int,
+        use_gitignore: bool = True,
+        skip_path: Callable[[str], bool] = never,
+    ) -> None:
+        self.paths, self.max_size, self.use_gitignore, self.skip_path = paths, max_size, use_gitignore, skip_path
+        self.tally = Tally()
+        self._entries: Iterator[Entry] | None = None
+
+    def entries(self) -> Iterator[Entry]:
+        """The files to read, listed on first use (once)."""
+        if self._entries is None:
+            listed = file_entries(self.paths, use_gitignore=self.use_gitignore, tally=self.tally)
+            self._entries = (e for e in listed if not self._skipped(e[1]))
+        return self._entries
+
+    def _skipped(self, shown: str) -> bool:
+        skipped = self.skip_path(shown)
+        if skipped:
+            self.tally.skip(ALLOWLISTED)
+        return skipped
+
+    def fragments(self, wanted: Wanted) -> Iterator[Fragment]:
+        for path, shown in self.entries():
+            fragment = read_file(path, shown, self.max_size, self.tally)
+            if fragment is not None:
+                yield fragment
+
+    def parts(self, jobs: int) -> Sequence[PathSource]:
+        """Batches of the files in walk order, when there are MIN_FILES or more and `jobs` > 1;
+        otherwise none, and `fragments` reads the files listed so far and the rest."""
+        if jobs < 2:
+            return ()
+        stream = self.entries()
+        head = list(itertools.islice(stream, MIN_FILES))
+        if len(head) < MIN_FILES:
+            self._entries = iter(head)
+            return ()
+        entries = [*head, *stream]
+        size = max(BATCH, -(-len(entries) // MAX_PARTS))
+        return [self._share(entries[i : i + size]) for i in range(0, len(entries), size)]
+
+    def _share(self, entries: Sequence[Entry]) -> PathSource:  # read in a worker, with a tally of its own
+        share = PathSource((), max_size=self.max_size)
+        share._entries = iter(entries)
+        return share
+
+    def empty(self) -> str:
+        """Why a path scan read no file ('' when it read some)."""
+        tally = self.tally
+        if tally.files:
+            return ''
+        if tally.reasons.get(ALLOWLISTED):
+            return 'every file is allowlisted (allow.paths)' if len(tally.reasons) == 1 else 'every file was skipped'
+        if tally.skipped:
+            return 'every file was skipped'
+        on_disk = any(not p.startswith('.git') for arg in self.paths for p in _some_files(arg))
+        if self.use_gitignore and on_disk:
+            return 'every file is ignored by .gitignore (--no-gitignore scans them)'
+        return 'no files there'
+
+
+def _some_files(arg: str) -> Iterator[str]:
+    """A few files below `arg` as a plain walk sees them (only asked when git listed none)."""
+    for directory, _dirs, files in os.walk(arg):
+        for name in files[:1]:
+            yield os.path.relpath(os.path.join(directory, name), arg)
+
+
+class StdinSource:
+    """Standard input as read (at most the cap and a byte), named `name` in findings."""
+
+    mode = 'scan --stdin'
+    counts_unreadable = True
+
+    def __init__(self, data: bytes, name: str, *, max_size: int, skip_path: Callable[[str], bool] = never) -> None:
+        self.data, self.name, self.max_size, self.skip_path = data, name, max_size, skip_path
+        self.tally = Tally()
+        self._binary = False
+
+    def fragments(self, wanted: Wanted) -> Iterator[Fragment]:
+        fragment = stdin_fragment(self.data, self.name, self.tally, self.max_size)
+        self._binary = fragment is None
+        if fragment is not None:
+            yield fragment
+
+    def parts(self, jobs: int) -> Sequence[StdinSource]:
+        return ()
+
+    def empty(self) -> str:
+        if self._binary:
+            return 'the input is binary'
+        return f'{self.name} is allowlisted (allow.paths)' if self.skip_path(self.name) else ''

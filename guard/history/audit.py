@@ -11,38 +11,18 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import gc
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from guard import git
-from guard.gitsources import ENV_MESSAGE, ENV_RULE, MESSAGE_PATH, CommitScan, EnvEvent, prepare_gate, scan_commits
+from guard.history.scan import ChunkScan, Progress, default_jobs, scan_parallel
 from guard.models import Commit, Finding, Fragment, Severity
 from guard.scanner import Scanner
 from guard.sources import decode_text
+from guard.sources.commits import ENV_MESSAGE, ENV_RULE, MESSAGE_PATH, EnvEvent, Listing
 
 if TYPE_CHECKING:  # sqlite3 is imported when an audit opens its store
-    from guard.store import Store
-
-MIN_CHUNK = 64  # commits per worker task: enough to amortise a `git log` start
-TASKS_PER_JOB = 4  # more tasks than workers, so progress is saved often and loads balance
-
-Progress = Callable[[int, int], None]
-# How an audit gets its results for the commits the store lacks: by default a fork pool
-# here; `guard audit` hands in what its Dask tasks already scanned.
-ChunkScan = Callable[[Sequence[str], Scanner], Iterable['ChunkResult']]
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class ChunkResult:
-    """What one worker task found in its share of the commits: every commit as a small
-    (sha, bytes, files) row, full CommitScans only for those holding something (pickling
-    thousands of empty ones back to the parent cost more than scanning them)."""
-
-    rows: tuple[tuple[str, int, int, int], ...]  # (sha, bytes, files, binary files)
-    scans: tuple[CommitScan, ...]
-    binary: int
+    from guard.history.store import Store
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -69,82 +49,6 @@ class Group:
 
 def _short(commit: Commit) -> str:
     return f'{commit.sha[:12]} ({commit.author}, {commit.date[:10]})'
-
-
-# ---- which commits ---------------------------------------------------------------------------
-
-
-def rev_list_args(branches: Sequence[str], since: str | None) -> list[str]:
-    """rev-list arguments for every ref (or the named branches), after `since` (a rev or a date).
-    guard.cli.history starts `--date-order` plus these early when there is no `since`."""
-    args = list(branches) if branches else ['--all']
-    if since:
-        since_sha = git.rev_parse(since)
-        args += [f'^{since_sha}'] if since_sha else [f'--since={since}']
-    return args
-
-
-# ---- parallel scan ---------------------------------------------------------------------------
-
-
-def _scan_chunk(commits: Sequence[str], scanner: Scanner, tick: Callable[[int], None]) -> ChunkResult:
-    """One chunk's commits through one `git log`; runs here or in a forked child (which
-    inherits the scanner: nothing is pickled on the way in)."""
-    rows = []
-    scans = []
-    binary = pending = 0
-    for scan in scan_commits(commits, scanner):
-        rows.append((scan.sha, scan.bytes, scan.files, scan.binary))
-        binary += scan.binary
-        if scan.findings or scan.env_events:
-            scans.append(scan)
-        pending += 1
-        if pending == 16:
-            tick(pending)
-            pending = 0
-    if pending:
-        tick(pending)
-    return ChunkResult(tuple(rows), tuple(scans), binary)
-
-
-def chunks(commits: Sequence[str], jobs: int) -> list[Sequence[str]]:
-    """Contiguous slices (neighbouring commits share pack deltas, which git then reuses)."""
-    size = max(MIN_CHUNK, -(-len(commits) // (jobs * TASKS_PER_JOB)))
-    return [commits[i : i + size] for i in range(0, len(commits), size)]
-
-
-def scan_parallel(
-    commits: Sequence[str], scanner: Scanner, jobs: int, progress: Progress | None = None
-) -> Iterator[ChunkResult]:
-    """Chunk results as they finish, from this process and `jobs - 1` forked ones.
-    Interrupting stops the workers; results already yielded stay valid, so the caller
-    can save them."""
-    if not commits:  # a re-run with nothing new: no pool, no prefilter to build
-        return
-    from guard import forkpool
-
-    def work(part: Sequence[str], tick: Callable[[int], None]) -> ChunkResult:
-        return _scan_chunk(part, scanner, tick)
-
-    def report(done: int) -> None:
-        if progress is not None:
-            progress(done, len(commits))
-
-    prepare_gate(scanner)  # built once here, not once per forked worker
-    # Objects alive now (rules, compiled patterns, modules) live as long as the run: the
-    # collector need not walk them again, and not writing to them spares forked workers
-    # the copy-on-write of those pages.
-    gc.freeze()
-    try:
-        yield from forkpool.run(chunks(commits, jobs), work, jobs, report)
-    finally:
-        gc.unfreeze()
-
-
-def default_jobs() -> int:
-    from guard import forkpool  # not at import: a re-run with nothing new needs no workers
-
-    return forkpool.cores()
 
 
 # ---- grouping --------------------------------------------------------------------------------
@@ -321,10 +225,6 @@ def head_prints(
     return out
 
 
-def elapsed(started: float) -> float:
-    return time.perf_counter() - started
-
-
 # ---- the audit -------------------------------------------------------------------------------
 
 
@@ -344,9 +244,8 @@ class Audit:
 def audit(
     scanner: Scanner,
     version: str,
+    listing: Listing,
     *,
-    branches: Sequence[str] = (),
-    since: str | None = None,
     jobs: int = 0,
     use_cache: bool = True,
     progress: Progress | None = None,
@@ -354,13 +253,12 @@ def audit(
     chunk_scan: ChunkScan | None = None,
 ) -> Audit:
     """Scan the commits the store does not know yet, save them as they finish, and group
-    everything in range (stored and new) by fingerprint."""
-    from guard.store import Store
+    everything `listing` holds (stored and new) by fingerprint."""
+    from guard.history.store import Store
 
-    args = rev_list_args(branches, since)
     common, shallow = git.repo_state()
-    commits = git.rev_list(['--date-order', *args])
-    refs = git.ref_count(args)
+    commits = listing.commits()
+    refs = git.ref_count(listing.args)
     wanted = set(commits)
     warnings: list[str] = []
     store = Store.open(common / 'guard' if use_cache else None, version, warnings)

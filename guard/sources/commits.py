@@ -1,11 +1,8 @@
-"""Fragments from git: the staged change, commit ranges and pre-push updates.
+"""Commits: which a range or a push means, and their messages and added lines, read from
+one `git log -p` stream a record at a time (the history audit reads its commits here too).
 
-Everything here reads git through guard.git and turns patches into Fragments with
-guard.diff; the history audit (guard.history) scans its commits with `scan_commits`.
-
-The records of commit scans are NamedTuples, not frozen dataclasses: the pre-commit hook
-imports this module, and each frozen dataclass costs ~0.5 ms to define there (its methods
-are generated and compiled at import), a NamedTuple a fifth of that.
+The records are NamedTuples, not frozen dataclasses: each frozen dataclass costs ~0.5 ms to
+define at import (its methods are generated and compiled), a NamedTuple a fifth of that.
 """
 
 from __future__ import annotations
@@ -13,79 +10,19 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import NamedTuple
 
 from guard import git
-from guard.diff import FileChange, diff_git_headers, diff_git_paths, drop_binary_hunks, file_changes, parse_patch
 from guard.errors import GitError, InputError, UsageError
-from guard.models import Commit, Finding, Fragment
-from guard.scanner import Scanner, dfa_worthwhile
-from guard.sources import Tally, read_file
+from guard.models import Commit, Fragment
+from guard.sources import Tally, Wanted
+from guard.sources.diff import FileChange, drop_binary_hunks, file_changes, parse_patch
 
 MESSAGE_PATH = '<commit-message>'
 # what scan-history reports for an env file ever committed (guard.history groups the events)
 ENV_RULE = 'env-file-in-history'
 ENV_MESSAGE = 'env file committed to git history'
 _TEMPLATE_SUFFIXES = frozenset({'example', 'sample', 'template', 'dist', 'tmpl', 'tpl'})
-
-
-# ---- staged ---------------------------------------------------------------------------------
-
-
-def staged_fragments(paths: Sequence[str], *, max_size: int, tally: Tally) -> Iterator[Fragment]:
-    """Added lines of the staged change; files passed but not staged at all are read whole,
-    so `pre-commit run --all-files` still checks every file it names."""
-    data = git.staged_patch(paths)
-    tally.bytes += len(data)
-    patch = parse_patch(git.decode(drop_binary_hunks(data)))
-    for change in patch.files:
-        count_change(change, tally)
-    yield from patch.fragments
-    if paths:
-        yield from _unstaged_files(paths, patch.files, max_size, tally)
-
-
-def count_change(change: FileChange, tally: Tally) -> None:
-    if change.submodule:
-        tally.skip('submodules (not scanned)')
-    elif change.binary:
-        tally.skip('binary')
-    elif not change.deleted:
-        tally.files += 1
-
-
-def _unstaged_files(
-    paths: Sequence[str], changes: Sequence[FileChange], max_size: int, tally: Tally
-) -> Iterator[Fragment]:
-    staged = {c.path for c in changes} | {c.old_path for c in changes}
-    missing = [p for p in paths if _normal(p) not in staged]
-    if missing and _in_subdir():  # names are relative to cwd, diff paths to the top
-        prefix = _prefix()
-        missing = [p for p in missing if _normal(os.path.join(prefix, p)) not in staged]
-    whole = 0
-    for path in missing:
-        if os.path.isdir(path):  # a submodule, or a directory pre-commit should not pass
-            tally.skip('directories')
-            continue
-        fragment = read_file(Path(path), path.replace(os.sep, '/'), max_size, tally)
-        if fragment is not None:
-            whole += 1
-            yield fragment
-    if whole:
-        tally.reasons['files not staged, scanned whole'] = whole
-
-
-def _normal(path: str) -> str:
-    return os.path.normpath(path).replace(os.sep, '/')
-
-
-def _in_subdir() -> bool:
-    return not os.path.exists('.git')
-
-
-def _prefix() -> str:
-    return git.decode(git.run(['rev-parse', '--show-prefix']).stdout).strip()
 
 
 # ---- commits --------------------------------------------------------------------------------
@@ -99,10 +36,13 @@ class EnvEvent(NamedTuple):
     commit: Commit
 
 
-class CommitScan(NamedTuple):
+class CommitRead(NamedTuple):
+    """One commit as read: its message and added lines (none when `wanted` said no to its
+    bytes), the env files it touched, and what it held."""
+
     sha: str
     commit: Commit
-    findings: tuple[Finding, ...]
+    fragments: tuple[Fragment, ...]  # the message's (if wanted), then the patch's
     env_events: tuple[EnvEvent, ...]
     bytes: int
     files: int
@@ -128,10 +68,10 @@ def env_events(changes: Iterable[FileChange], commit: Commit) -> Iterator[EnvEve
             yield EnvEvent(change.path, kind, commit)
 
 
-def _scan_record(record: bytes, scanner: Scanner, gate: _Gate) -> CommitScan:
-    """One commit of a log stream: its message and added lines, scanned only when the
-    keyword prefilter finds something in the whole record; env files tracked always."""
-    # Most commits hold no keyword at all: for them one pass over the raw bytes decides,
+def read_record(record: bytes, wanted: Wanted) -> CommitRead:
+    """One commit of a log stream. Its message and patch are decoded only when `wanted` says
+    yes to their bytes; env files are tracked always."""
+    # Most commits hold no keyword at all: for them one look at the raw bytes decides,
     # and nothing but the sha is decoded (the per-commit cost is most of the Python work).
     fields = record.split(b'\0', 4)
     patch_bytes = fields[4]
@@ -139,117 +79,93 @@ def _scan_record(record: bytes, scanner: Scanner, gate: _Gate) -> CommitScan:
     # a NUL in a patch (git prints it --text) is binary, or UTF-16/32 text whose words the
     # byte-level look cannot see: only the parser's decoding tells which
     wide = b'\0' in patch_bytes
-    maybe = gate.record_hit(record)
-    if not maybe and not wide and b'.env' not in patch_bytes and not gate.wants_any(patch_bytes):
+    in_message = wanted(fields[3])
+    in_patch = wide or wanted(patch_bytes)
+    if not (in_message or in_patch or b'.env' in patch_bytes):
         sha = fields[0].decode('ascii')
-        return CommitScan(
-            sha=sha, commit=Commit(sha), findings=(), env_events=(), bytes=len(record), files=files, binary=0
-        )
+        return CommitRead(sha, Commit(sha), (), (), len(record), files, 0)
     sha, author_text, date_text, message_text, patch_bytes = git.split_record(record)
     commit = Commit(sha, author_text, date_text)
-    findings: list[Finding] = []
-    if maybe and gate.keyword_hit(message_text):
-        findings += scanner.scan(Fragment(MESSAGE_PATH, message_text.rstrip('\n'), 1, commit))
+    fragments: list[Fragment] = []
+    if in_message:
+        fragments.append(Fragment(MESSAGE_PATH, message_text.rstrip('\n'), 1, commit))
     changes: Iterable[FileChange] = ()
     binary = 0
-    patch_text = git.decode(drop_binary_hunks(patch_bytes) if wide else patch_bytes)  # read once from here
-    if wide or (maybe and gate.keyword_hit(patch_text)) or gate.wants_any(patch_bytes):
-        patch = parse_patch(patch_text, commit)
-        for fragment in patch.fragments:
-            findings += scanner.scan(fragment)
+    if in_patch:
+        patch = parse_patch(git.decode(drop_binary_hunks(patch_bytes) if wide else patch_bytes), commit)
+        fragments += patch.fragments
         changes = patch.files
         binary = patch.binary
     elif b'.env' in patch_bytes:
-        changes = file_changes(patch_text)
-    return CommitScan(
-        sha=sha,
-        commit=commit,
-        findings=tuple(findings),
-        env_events=tuple(env_events(changes, commit)),
-        bytes=len(record),
-        files=files,
-        binary=binary,
-    )
+        changes = file_changes(git.decode(patch_bytes))
+    return CommitRead(sha, commit, tuple(fragments), tuple(env_events(changes, commit)), len(record), files, binary)
 
 
-class _Gate:
-    """Whether a commit's patch is worth parsing: a keyword of some detector occurs in it,
-    or a detector without keywords wants one of its files. A keyword-less detector whose
-    `accepts_path` is None wants every file."""
-
-    def __init__(self, scanner: Scanner) -> None:
-        self.scanner = scanner
-        always = [d for d in scanner.detectors if not d.keywords]
-        self.always = len(always)
-        checks = [d.accepts_path for d in always]
-        self.every_file = any(check is None for check in checks)
-        self.checks: list[Callable[[str], bool]] = [c for c in checks if c is not None]
-        self.verdicts: dict[bytes, bool] = {}  # paths recur across commits
-        self.record_hit = _bytes_matcher({k for d in scanner.detectors for k in d.keywords})
-
-    def keyword_hit(self, text: str) -> bool:
-        return len(self.scanner.candidates(text)) > self.always
-
-    def wants_any(self, patch: bytes) -> bool:
-        """Whether a keyword-less detector wants a file of this patch."""
-        if self.every_file:
-            return True
-        if not self.checks:
-            return False
-        for header in diff_git_headers(patch):  # keyed by the raw header: most recur
-            verdict = self.verdicts.get(header)
-            if verdict is None:
-                if len(self.verdicts) > 100_000:  # memory stays flat on huge histories
-                    self.verdicts.clear()
-                old, new = diff_git_paths(git.decode(header))
-                verdict = self.verdicts[header] = any(check(p) for p in {old, new} for check in self.checks)
-            if verdict:
-                return True
-        return False
-
-
-def _bytes_matcher(keywords: set[str]) -> Callable[[bytes], bool]:
-    """Whether any keyword occurs in raw bytes, in any ASCII case: a cheap first look whose
-    yes is checked again by the scanner's own prefilter. Says yes to everything when it
-    cannot be exact (a non-ASCII keyword, no ahocorasick_rs)."""
-    if not keywords or not all(k.isascii() for k in keywords):
-        return lambda data: bool(keywords)
-    try:
-        import ahocorasick_rs
-    except ImportError:
-        return lambda data: True
-    # non-overlapping is enough: a keyword hidden under an earlier match still leaves a match
-    patterns = [k.lower().encode() for k in keywords]
-    kind = (
-        ahocorasick_rs.Implementation.DFA if dfa_worthwhile(patterns) else ahocorasick_rs.Implementation.ContiguousNFA
-    )
-    matcher = ahocorasick_rs.BytesAhoCorasick(patterns, implementation=kind)
-    return lambda data: bool(matcher.find_matches_as_indexes(data.lower()))
-
-
-_gates: dict[int, _Gate] = {}
-
-
-def prepare_gate(scanner: Scanner) -> None:
-    """Build the history prefilter now (before workers fork, so they share it)."""
-    _gate(scanner)
-
-
-def _gate(scanner: Scanner) -> _Gate:
-    gate = _gates.get(id(scanner))
-    if gate is None or gate.scanner is not scanner:
-        gate = _gates[id(scanner)] = _Gate(scanner)
-    return gate
-
-
-def scan_commits(commits: Sequence[str], scanner: Scanner) -> Iterator[CommitScan]:
+def read_commits(commits: Sequence[str], wanted: Wanted) -> Iterator[CommitRead]:
     """Each commit's message and added lines, streamed from one `git log -p`."""
     if not commits:
         return
-    gate = _gate(scanner)
     with git.log_stream(commits) as out:
         for record in git.commit_records(out):
-            yield _scan_record(record, scanner, gate)
+            yield read_record(record, wanted)
+
+
+class CommitSource:
+    """The commits `select()` chooses (a range, a push, what a new branch brings), resolved
+    when read: messages and added lines, oldest commit first."""
+
+    counts_unreadable = False
+
+    def __init__(self, select: Callable[[], Selection], mode: str) -> None:
+        self.select = select
+        self.mode = mode
+        self.tally = Tally()
+
+    def fragments(self, wanted: Wanted) -> Iterator[Fragment]:
+        selection = self.select()
+        tally = self.tally
+        tally.commits = len(selection.commits)
+        tally.lead += selection.notes
+        if not selection.commits:
+            tally.lead.append('empty range: no commits to scan')
+        for read in read_commits(selection.commits, wanted):
+            tally.files += read.files
+            tally.bytes += read.bytes
+            if read.binary:
+                tally.skip('binary skipped', count=read.binary)
+            yield from read.fragments
+
+    def parts(self, jobs: int) -> Sequence[CommitSource]:
+        return ()
+
+    def empty(self) -> str:
+        return '' if self.tally.commits else 'no commits to scan'
+
+
+# ---- which commits history means ------------------------------------------------------------
+
+
+def rev_list_args(branches: Sequence[str], since: str | None) -> list[str]:
+    """rev-list arguments for every ref (or the named branches), after `since` (a rev or a date)."""
+    args = list(branches) if branches else ['--all']
+    if since:
+        since_sha = git.rev_parse(since)
+        args += [f'^{since_sha}'] if since_sha else [f'--since={since}']
+    return args
+
+
+class Listing(NamedTuple):
+    """The commits a history audit covers: `git rev-list --date-order <args>`, started when
+    the listing was made and read when `commits()` is called (scan-history starts it before
+    it imports the scanner)."""
+
+    args: tuple[str, ...]  # the refs and the `since` bound, without --date-order
+    commits: Callable[[], list[str]]  # newest first: children before parents
+
+
+def history_listing(branches: Sequence[str] = (), since: str | None = None) -> Listing:
+    args = tuple(rev_list_args(branches, since))
+    return Listing(args, git.rev_list_later(['--date-order', *args]))
 
 
 # ---- which commits a range means ------------------------------------------------------------
