@@ -20,9 +20,11 @@ from guard.scanner import Scanner
 from guard.sources import UNREADABLE, Source, Tally, never
 
 if TYPE_CHECKING:
+    from guard.audit.engine import OrgAudit
     from guard.baseconfig import Judged
     from guard.baseline import Baseline, DetectSecretsEntry
     from guard.checks.workspace import CheckOptions
+    from guard.ci.github import Plan
     from guard.history.audit import Group
     from guard.history.scan import ChunkScan
     from guard.report.htmlview import RepoFacts
@@ -322,10 +324,15 @@ def with_findings(report: Report, findings: Sequence[Finding], note: str) -> Rep
 
 def rules_version(scanner: Scanner) -> str:
     """What decides findings, hashed: rule ids and patterns, other detectors, the allowlist."""
+    from guard.detectors.rules import RuleDetector
     from guard.history.store import rules_version as digest
+    from guard.own_secrets import OwnSecretsDetector
 
+    # a rule's pattern; the own-secrets detector's digest of the values it looks for (`rule`
+    # too, so a rotated .env value invalidates the store); other detectors: their code
+    versioned = (RuleDetector, OwnSecretsDetector)
     parts = [
-        f'{d.id}\0{getattr(getattr(d, "rule", None), "pattern", type(d).__name__)}\0{",".join(sorted(d.reports))}'
+        f'{d.id}\0{d.rule.pattern if isinstance(d, versioned) else type(d).__name__}\0{",".join(sorted(d.reports))}'
         for d in scanner.detectors
     ]
     # the keyring too: the store holds digests it sealed
@@ -519,3 +526,159 @@ def mask_files(paths: Sequence[str], config: Config, write: Callable[[bytes], ob
         seconds=time.perf_counter() - started,
         notes=tuple(notes),
     )
+
+
+def install_hooks(*, pre_push: bool, force: bool, hooks_path: str | None, say: Callable[[str], object]) -> None:
+    """`guard install`: guard/install.py says what it changes and how uninstall undoes it."""
+    from guard import install
+
+    install.install(pre_push, force, hooks_path, say)
+
+
+def uninstall_hooks() -> list[str]:
+    from guard import install
+
+    return install.uninstall()
+
+
+def ci_plan(mode: str) -> tuple[Plan, bool]:
+    """`guard ci`: what this GitHub Actions event brings (mode auto|pr|push|full), made present
+    in the checkout (guard/ci/github.py), and whether it is a pull request's range, which is
+    judged by the base commit's settings, not by the ones the pull request brings."""
+    from guard.ci import github
+
+    event, payload = github.environment()
+    plan = github.resolve(github.plan(event, payload, mode))
+    return plan, plan.kind == 'range' and (event in github.PR_EVENTS or mode == 'pr')
+
+
+def scan_ci(plan: Plan, config: Config) -> Report:
+    if plan.kind == 'range':
+        return scan_range(plan.spec, config)
+    if plan.kind == 'commits' and plan.selection is not None:
+        return scan_selection(plan.selection, f'ci {plan.spec}', config)
+    if plan.kind == 'history':
+        report, _groups = scan_history(config, branches=(plan.head,) if plan.head else ())
+        return report
+    return finish([], Receipt(mode='ci', notes=(plan.note,)), config)
+
+
+def unused_scope(paths: Sequence[str], *, staged: bool, commits: bool, stdin_name: str | None) -> tuple[str, ...]:
+    """What a scan reads whole, where a baseline entry nothing matched is really unused
+    (guard/baseline.py says why, and what pre-commit's batches make of it)."""
+    from guard import baseline, git
+
+    return baseline.unused_scope(
+        paths,
+        staged=staged,
+        commits=commits,
+        stdin_name=stdin_name,
+        staged_paths=git.staged_names(paths) if staged and paths else set(),
+    )
+
+
+def redacted(text: str, limit: int) -> str:
+    """An error message cut to about `limit` characters (its end, where the fix is named, kept),
+    then each secret in it replaced by its preview (guard/redact.py)."""
+    from guard.brief import clip
+    from guard.redact import redact_secrets
+
+    return redact_secrets(clip(text, limit, tail=limit // 3))
+
+
+VARIES = 'varies'  # a parser's severity is judged per finding (the host, the password)
+
+
+def rule_table(config: Config) -> list[tuple[str, str, str]]:
+    """`guard rules list`: (id, severity, description) of every id a finding can carry that the
+    config leaves on: the rules, then the parsers' and the other detectors' ids."""
+    from guard.detectors import active_rules, other_reports, parser_reports
+
+    check_disabled(config.disabled_rules, config.extra_rules, config.source or 'config')
+    table = [(r.id, str(r.severity), r.description) for r in active_rules(config.disabled_rules, config.extra_rules)]
+    listed = {rule_id for rule_id, _s, _d in table}
+    more = {rule_id: description for rule_id, (description, _d) in parser_reports().items()}
+    for rule_id, description in {**more, **other_reports()}.items():
+        if rule_id not in listed and rule_id not in config.disabled_rules:
+            listed.add(rule_id)
+            table.append((rule_id, VARIES, description))
+    return table
+
+
+def rule_detail(rule_id: str, config: Config) -> list[tuple[str, str]]:
+    """`guard rules show ID`: (field, value) lines about one id, a rule's pattern included."""
+    from guard.detectors import active_rules, closest_id, known_ids, other_reports, parser_reports
+    from guard.errors import UsageError
+
+    status = [('status', 'disabled by config')] if rule_id in config.disabled_rules else []
+    for rule in active_rules(frozenset(), config.extra_rules):
+        if rule.id == rule_id:
+            return [
+                ('id', rule.id),
+                ('description', rule.description),
+                ('severity', str(rule.severity)),
+                ('confidence', str(rule.confidence)),
+                ('keywords', ', '.join(sorted(rule.keywords)) or '(always runs)'),
+                ('pattern', rule.pattern),
+                *([('validate', rule.validate)] if rule.validate else []),
+                *status,
+            ]
+    parsers = parser_reports()
+    others = other_reports()
+    if rule_id not in parsers and rule_id not in others:
+        raise UsageError(
+            f'no rule {rule_id!r}: did you mean {closest_id(rule_id, known_ids(config.extra_rules))!r}? '
+            '(`guard rules list` shows the ids)'
+        )
+    description, detector = parsers.get(rule_id, (others.get(rule_id, ''), None))
+    lines = [('id', rule_id), ('description', description), ('severity', f'{VARIES} (judged for each finding)')]
+    if detector is not None:
+        lines += [
+            ('detector', f'{detector.id} (a parser, not a pattern)'),
+            ('keywords', ', '.join(sorted(detector.keywords)) or '(always runs)'),
+        ]
+    return [*lines, *status]
+
+
+def audit(
+    repos: Sequence[str],
+    *,
+    repos_file: Path | None = None,
+    workdir: Path | None = None,
+    config_path: Path | None = None,
+    branches: tuple[str, ...] = (),
+    since: str | None = None,
+    use_cache: bool = True,
+    html: bool = False,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    chunk_commits: int | None = None,
+    progress: Callable[[int, int, int, int], None] | None = None,
+) -> OrgAudit:
+    """`guard audit`: many repositories' histories (paths or git URLs) as Dask tasks, each
+    scanned as `guard scan-history` scans it; `progress(repos done, repos, commits done, commits)`."""
+    import uuid
+
+    from guard.audit import engine
+    from guard.audit import repos as repo_list
+    from guard.errors import UsageError
+
+    names = [*repos, *(repo_list.read_repos_file(repos_file) if repos_file else ())]
+    if not names:
+        raise UsageError('guard audit: name at least one repository (a path or a git URL), or pass --repos-file')
+    if config_path is not None and not config_path.is_file():
+        raise UsageError(f'{config_path}: config file not found; pass an existing file to --config')
+    if scheduler and workers:
+        raise UsageError('--workers sizes the local cluster; a --scheduler brings its own workers')
+    jobs = repo_list.jobs(
+        names,
+        workdir or repo_list.default_workdir(),
+        config=config_path,
+        branches=branches,
+        since=since,
+        use_cache=use_cache,
+        run_id=uuid.uuid4().hex,
+        html=html,
+    )
+    with engine.cluster_client(scheduler, workers) as client:
+        return engine.run(jobs, client, progress=progress, chunk_commits=chunk_commits)

@@ -13,9 +13,9 @@ Line endings are normalised to `\\n` first, so a multi-line quoted value holds
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import re
 from collections.abc import Iterator, Mapping
+from typing import NamedTuple
 
 from guard.sources import decode_text
 
@@ -28,7 +28,7 @@ _COMMENT = re.compile(r'[^\S\n]*#[^\n]*')
 _END_OF_LINE = re.compile(r'[^\S\n]*(?:\n|$)')
 _REST_OF_LINE = re.compile(r'[^\n]*\n?')
 _UNQUOTED_VALUE = re.compile(r'[^\n]*')
-_INLINE_COMMENT = re.compile(r'\s+#')
+_INLINE_COMMENT = re.compile(r'(?<=\s)#')  # not `\s+#`: that retries every blank of a long run
 _DOUBLE_QUOTE_ESCAPES = re.compile(r'\\[\\\'"abfnrtv]')
 _SINGLE_QUOTE_ESCAPES = re.compile(r"\\[\\']")
 # A backslash escapes the character after it (python-dotenv 1.2.4); unrolled so that an
@@ -42,8 +42,7 @@ _COMMENTED_ASSIGNMENT = re.compile(r'^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.-]*\
 VALID_NAME = re.compile(r'[A-Za-z_][A-Za-z0-9_]*')
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     key: str
     value: str | None  # None: a key without '=' (python-dotenv's `FOO` alone)
     line: int  # line of the key
@@ -56,15 +55,13 @@ class Entry:
     quoted_key: bool = False
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     line: int
     code: str  # 'parse', 'unterminated-quote', 'binary', 'encoding'
     message: str  # never holds a value
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class DotEnv:
+class DotEnv(NamedTuple):
     entries: tuple[Entry, ...] = ()
     problems: tuple[Problem, ...] = ()
 
@@ -207,7 +204,7 @@ class _Parser:
         cut = _INLINE_COMMENT.search(part)
         if cut is None:
             return part.rstrip(), '', ''
-        return part[: cut.start()].rstrip(), '', part[cut.end() :].strip()
+        return part[: cut.start()].rstrip(), '', part[cut.end() :].strip()  # the blanks before '#' go too
 
     def _quoted(self, quote: str) -> str:
         match = self._match(_QUOTED[quote])

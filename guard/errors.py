@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-CLEAN = 0
-FINDINGS = 1
+# 0 clean and 1 findings are Report.exit_code's; these are the others
 COULD_NOT_CHECK = 2
 INTERNAL_ERROR = 3
 INTERRUPTED = 130

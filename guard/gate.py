@@ -3,7 +3,7 @@ detectors say they look for. Handed to the commit sources as their `wanted` pred
 
 Yes when a keyword of some detector occurs in the bytes (any ASCII case), or a detector
 without keywords wants one of the files the bytes' `diff --git` headers name. A keyword-less
-detector that has no `accepts_path(path)` method wants every file (the safe default).
+detector whose `accepts_path` is None wants every file.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class Gate:
         self.detectors = tuple(detectors)
         self._keyword: Callable[[bytes], bool] | None = None
         always = [d for d in self.detectors if not d.keywords]
-        checks = [getattr(d, 'accepts_path', None) for d in always]
+        checks = [d.accepts_path for d in always]
         self.every_file = any(check is None for check in checks)
         self.checks: list[Callable[[str], bool]] = [c for c in checks if c is not None]
         self.verdicts: dict[bytes, bool] = {}  # paths recur across commits

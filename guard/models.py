@@ -10,47 +10,41 @@ They are NamedTuples, cheaper than dataclasses to define on the pre-commit path 
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from guard.fingerprint import fingerprint
 
+L = TypeVar('L', bound='Level')
 
-class Severity(enum.IntEnum):
+
+class Level(enum.IntEnum):
+    """An ordered scale named by lowercase words in config, rules and output."""
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls: type[L], name: str) -> L:
+        try:
+            return cls[name.upper()]
+        except (KeyError, AttributeError):  # AttributeError: not a string (a number, a list from YAML)
+            choices = ', '.join(str(level) for level in cls)
+            shown = repr(name[:40]) if isinstance(name, str) else f'a {type(name).__name__}'
+            raise ValueError(f'unknown {cls.__name__.lower()} {shown}: use one of {choices}') from None
+
+
+class Severity(Level):
     INFO = 0
     LOW = 1
     MEDIUM = 2
     HIGH = 3
     CRITICAL = 4
 
-    def __str__(self) -> str:
-        return self.name.lower()
 
-    @classmethod
-    def parse(cls, name: str) -> Severity:
-        try:
-            return cls[name.upper()]
-        except (KeyError, AttributeError):  # AttributeError: not a string (a number, a list from YAML)
-            choices = ', '.join(str(s) for s in cls)
-            shown = repr(name[:40]) if isinstance(name, str) else f'a {type(name).__name__}'
-            raise ValueError(f'unknown severity {shown}: use one of {choices}') from None
-
-
-class Confidence(enum.IntEnum):
+class Confidence(Level):
     LOW = 1
     MEDIUM = 2
     HIGH = 3
-
-    def __str__(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, name: str) -> Confidence:
-        try:
-            return cls[name.upper()]
-        except (KeyError, AttributeError):  # AttributeError: not a string (a number, a list from YAML)
-            choices = ', '.join(str(c) for c in cls)
-            shown = repr(name[:40]) if isinstance(name, str) else f'a {type(name).__name__}'
-            raise ValueError(f'unknown confidence {shown}: use one of {choices}') from None
 
 
 class Commit(NamedTuple):

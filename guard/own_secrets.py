@@ -40,7 +40,6 @@ PREFIX = 64
 DEFAULT_FILES = ('.env', '.env.*', '*.env')
 TEMPLATE_SUFFIXES = ('.example', '.sample', '.template', '.tmpl', '.dist', '.defaults', '.schema', '.md')
 # Compiled on first use (an env file exists): most repositories have none at their top.
-_ASSIGNMENT = lazy(r'^\s*(?:export\s+)?([^\s=#]+)\s*[=:]\s?(.*)$')
 # Keys that name a secret: their value is blocked whatever it looks like.
 _SECRET_KEY = lazy(r'(?i)pass|pwd|secret|token|key|auth|cred|private|salt|sign|dsn|cookie|session|cert')
 # Values that are plainly configuration, not secrets, when the key does not say otherwise:
@@ -72,30 +71,18 @@ def env_files(top: Path, patterns: Sequence[str]) -> list[str]:
 
 
 def parse_env(text: str) -> Iterator[tuple[str, str]]:
-    """(key, value) pairs of a dotenv file; multi-line quoted values give one pair per line."""
-    lines = text.splitlines()
-    i = 0
-    while i < len(lines):
-        match = _ASSIGNMENT.match(lines[i])
-        i += 1
-        if match is None:
+    """(key, value) pairs of a dotenv file as guard/dotenv.py reads it (python-dotenv's syntax);
+    a multi-line value (a PEM key) gives one pair per line: a line can leak on its own."""
+    from guard import dotenv  # only when an env file exists
+
+    for entry in dotenv.parse(text).entries:
+        if entry.value is None:
             continue
-        key, raw = match.group(1), match.group(2).strip()
-        quote = raw[:1] if raw[:1] in ('"', "'") else ''
-        if not quote:  # a comment starts at ` #`; `\s+#.*$` would retry every blank of a long run
-            yield key, re.split(r'\s#', raw, maxsplit=1)[0].strip()
+        if '\n' not in entry.value:
+            yield entry.key, entry.value
             continue
-        body = raw[1:]
-        if quote in body:
-            yield key, body.split(quote, 1)[0]
-            continue
-        yield key, body.strip()
-        while i < len(lines):  # a quoted value spanning lines (a PEM key): each line
-            line = lines[i]
-            i += 1
-            yield key, line.split(quote, 1)[0].strip()
-            if quote in line:
-                break
+        for line in entry.value.split('\n'):
+            yield entry.key, line.strip()
 
 
 def blockable(key: str, value: str) -> list[tuple[str, str]]:
@@ -165,6 +152,8 @@ class OwnSecretsDetector:
             self._prefixes, implementation=kind.DFA if dfa_worthwhile(self._prefixes) else kind.ContiguousNFA
         )
         self.rule = _Version(sha256_hex('\0'.join(sorted(sha256_hex(v) for v in values))))
+
+    accepts_path = None  # reads every file (see Detector.accepts_path)
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         if _normal(fragment.path) in self._sources:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,34 @@ def run_guard(
     return subprocess.CompletedProcess(
         proc.args, proc.returncode, proc.stdout.decode('utf-8', 'replace'), proc.stderr.decode('utf-8', 'replace')
     )
+
+
+GuardRun = Callable[..., 'subprocess.CompletedProcess[str]']
+
+
+@pytest.fixture
+def guard_main(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> GuardRun:
+    """`run_guard`'s signature, in this process: `guard.cli.main([...])` with the output captured.
+    For tests where a subprocess adds nothing (the process's exit status, signals, hooks and
+    start-up imports are what run_guard is for)."""
+    from guard.cli import main
+
+    def run(
+        *args: str, cwd: Path | None = None, stdin: str | bytes | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        with monkeypatch.context() as m:
+            if cwd is not None:
+                m.chdir(cwd)
+            for name, value in (env or {}).items():
+                m.setenv(name, value)
+            data = stdin.encode() if isinstance(stdin, str) else stdin or b''
+            m.setattr(sys, 'stdin', io.TextIOWrapper(io.BytesIO(data), encoding='utf-8'))
+            capsys.readouterr()
+            code = main(list(args))
+            out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(['guard', *args], code, out, err)
+
+    return run
 
 
 @pytest.fixture(autouse=True)

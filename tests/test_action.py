@@ -439,3 +439,12 @@ def test_fail_on_empty_input_fails_a_vacuous_run(project: Project, tmp_path: Pat
     failed = run_scan_step(project.work, tmp_path, 'push', payload, **{'fail-on-empty': 'true'})
     assert failed.code == 2, failed.stderr
     assert '--fail-on-empty' in failed.stderr and failed.outputs['findings'] == '0'
+
+
+def test_an_unwritable_sarif_path_and_an_unknown_mode_are_exit_2(project: Project, tmp_path: Path) -> None:
+    unwritable = run_scan_step(project.work, tmp_path, 'pull_request', pr_payload(project), sarif='no/such/dir.sarif')
+    assert unwritable.code == 2, unwritable.stderr
+    assert 'guard: cannot write no/such/dir.sarif: No such file or directory' in unwritable.stderr
+    unknown = run_scan_step(project.work, tmp_path, 'pull_request', pr_payload(project), mode='bogus')
+    assert unknown.code == 2, unknown.stderr
+    assert "mode 'bogus': use one of auto, pr, push, full" in unknown.stderr

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from guard.detectors import ds_adapter
 from tests.conftest import git, run_guard, write
 from tests.secrets import random_body
@@ -45,13 +47,30 @@ def test_detect_secrets_plugins_run_inside_guard_and_merge(repo: Path) -> None:
     assert [line for line, _ in found] == [1, 2] and not found[1][1].startswith('ds:')
 
 
-def test_detect_secrets_runs_offline() -> None:
+def test_detect_secrets_runs_offline_and_leaves_its_settings_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its settings are process-global: the adapter applies its own only while it scans, and a
+    key a plugin could verify over the network (Stripe's) is reported without a connection."""
+    import socket
+
     from detect_secrets.settings import get_settings
 
-    ds_adapter.configure()
-    settings = get_settings()
-    assert ds_adapter.VERIFICATION_FILTER not in settings.filters
-    assert 'AWSKeyDetector' in settings.plugins and 'KeywordDetector' in settings.plugins
+    from guard.models import Fragment
+
+    dialled: list[object] = []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        dialled.append(args)
+        raise OSError('guard must not call the network')
+
+    monkeypatch.setattr(socket.socket, 'connect', refuse)
+    monkeypatch.setattr(socket, 'create_connection', refuse)
+    before = get_settings().json()
+    key = 'sk_' + 'live_' + random_body(24)
+    fragment = Fragment('billing.py', f'STRIPE = "{key}"\n')
+    found = {f.rule_id for f in ds_adapter.DetectSecretsDetector().detect(fragment)}
+    assert 'ds:stripe-access-key' in found
+    assert dialled == []
+    assert get_settings().json() == before
 
 
 def test_guard_connection_strings_as_a_real_detect_secrets_plugin(repo: Path) -> None:

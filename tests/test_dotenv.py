@@ -105,6 +105,17 @@ def test_hostile_input_is_linear_and_safe(text: str) -> None:
     assert len(env.entries) + len(env.problems) >= 1
 
 
+def test_a_long_run_of_blanks_before_a_comment_is_linear() -> None:
+    """`\\s+#` searched from every blank of the run: minutes for 1 MB (CPU seconds per MB bound)."""
+    import time
+
+    started = time.process_time()
+    env = dotenv.parse('A=x' + ' ' * 1_000_000 + 'y # comment\nB=' + ' ' * 1_000_000 + 'z\n')
+    assert time.process_time() - started < 2.0
+    assert env.values() == {'A': 'x' + ' ' * 1_000_000 + 'y', 'B': 'z'}
+    assert env.entries[0].inline_comment == 'comment'
+
+
 def test_duplicates_keep_every_entry_and_the_last_value_wins() -> None:
     env = dotenv.parse('A=1\nA=2\n')
     assert [e.line for e in env.entries] == [1, 2]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from guard.cli.install import SHIMS
+from guard.install import SHIMS
 from tests.conftest import commit_all, git, run_guard, write
 from tests.secrets import github_token
 
@@ -60,7 +60,7 @@ def test_hook_without_guard_on_path_fails_closed_and_says_why(repo: Path) -> Non
     result = git_run('commit', '-m', 'x', cwd=repo, env={**os.environ, 'PATH': '/usr/bin:/bin'})
     assert result.returncode == 1
     assert 'guard: command not found, so this commit was NOT checked' in result.stderr
-    assert 'pip install guard' in result.stderr
+    assert 'pipx install guard-secrets' in result.stderr
 
 
 def test_foreign_hook_is_kept_unless_forced_and_restored_on_uninstall(repo: Path) -> None:
@@ -89,6 +89,28 @@ def test_install_twice_and_uninstall_leave_no_trace(repo: Path) -> None:
     assert run_guard('uninstall').returncode == 0
     assert sorted(p.name for p in hooks.iterdir()) == before
     assert 'no guard hooks installed' in run_guard('uninstall').stderr
+
+
+def test_install_and_uninstall_are_plain_functions_that_say_what_they_did(repo: Path) -> None:
+    """The use cases without click: what the CLI prints comes from them, line by line."""
+    from guard import install
+
+    said: list[str] = []
+    install.install(pre_push=True, force=False, hooks_path='.githooks', say=said.append)
+    hooks = repo / '.githooks'
+    assert said == [
+        f'installed {hooks / "pre-commit"}',
+        f'installed {hooks / "pre-push"}',
+        'set core.hooksPath to .githooks',
+    ]
+    assert git('config', '--local', 'core.hooksPath').strip() == '.githooks'
+    assert install.uninstall() == [
+        f'removed {hooks / "pre-commit"}',
+        f'removed {hooks / "pre-push"}',
+        'unset core.hooksPath',
+        f'removed {hooks}',
+    ]
+    assert install.uninstall() == ['no guard hooks installed']
 
 
 def test_core_hooks_path_is_honoured(repo: Path) -> None:

@@ -128,6 +128,8 @@ class Exploding:
 
     id = 'exploding'
     keywords = frozenset({'kaboom'})
+    reports = {'x': 'a test'}
+    accepts_path = None
 
     def detect(self, fragment: Fragment) -> list[Finding]:
         if 'kaboom' in fragment.text:

@@ -26,6 +26,8 @@ class PidDetector:
 
     id = 'pid'
     keywords = frozenset({'marker'})
+    reports = {'pid': 'the scanning process'}
+    accepts_path = None
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         time.sleep(0.001)  # enough work for a forked worker to take its share of it

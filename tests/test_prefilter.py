@@ -53,6 +53,8 @@ class _Owns:
     def __init__(self, keyword: str) -> None:
         self.id = keyword
         self.keywords = frozenset({keyword})
+        self.reports: dict[str, str] = {}
+        self.accepts_path = None
 
     def detect(self, fragment: Fragment):  # type: ignore[no-untyped-def]
         return iter(())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from guard.detectors.rules import RuleDetector, builtin_rules
-from tests.conftest import commit_all, git, run_guard, write
+from tests.conftest import GuardRun, commit_all, git, run_guard, write
 from tests.secrets import github_token, random_body
 
 PW = random_body(22)
@@ -28,8 +28,8 @@ def plant(repo: Path) -> None:
     write(repo / 'db.py', f'URL = "postgres://svc:{random_body(22)}@pg.lumen.io/app"\n')
 
 
-def scanned_ids(*args: str) -> tuple[int, set[str]]:
-    result = run_guard('scan', '--format', 'json', *args)
+def scanned_ids(run: GuardRun, *args: str) -> tuple[int, set[str]]:
+    result = run('scan', '--format', 'json', *args)
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, {f['rule_id'] for f in json.loads(result.stdout)['findings']}
 
@@ -37,51 +37,51 @@ def scanned_ids(*args: str) -> tuple[int, set[str]]:
 PARSER_IDS = {'pgpass-password', 'netrc-password', 'rails-master-key', 'kafka-jaas-password', 'connection-string'}
 
 
-def test_every_id_a_parser_finding_carries_is_listed_and_shown(repo: Path) -> None:
+def test_every_id_a_parser_finding_carries_is_listed_and_shown(repo: Path, guard_main: GuardRun) -> None:
     plant(repo)
-    _code, found = scanned_ids()
+    _code, found = scanned_ids(guard_main)
     assert found == PARSER_IDS
-    listed = {line.split('\t')[0] for line in run_guard('rules', 'list').stdout.splitlines()}
+    listed = {line.split('\t')[0] for line in guard_main('rules', 'list').stdout.splitlines()}
     assert found <= listed and 'github-pat' in listed
     for rule_id in sorted(found):
-        shown = run_guard('rules', 'show', rule_id)
+        shown = guard_main('rules', 'show', rule_id)
         assert shown.returncode == 0 and f'id:          {rule_id}' in shown.stdout, rule_id
 
 
 @pytest.mark.parametrize('rule_id', sorted(PARSER_IDS))
-def test_every_parser_id_can_be_disabled_alone(repo: Path, rule_id: str) -> None:
+def test_every_parser_id_can_be_disabled_alone(repo: Path, rule_id: str, guard_main: GuardRun) -> None:
     plant(repo)
     write(repo / '.guard.yaml', f'rules:\n  disable: [{rule_id}]\n')
-    assert scanned_ids()[1] == PARSER_IDS - {rule_id}
-    shown = run_guard('rules', 'show', rule_id)
+    assert scanned_ids(guard_main)[1] == PARSER_IDS - {rule_id}
+    shown = guard_main('rules', 'show', rule_id)
     assert 'status:      disabled by config' in shown.stdout
-    assert rule_id not in {line.split('\t')[0] for line in run_guard('rules', 'list').stdout.splitlines()}
+    assert rule_id not in {line.split('\t')[0] for line in guard_main('rules', 'list').stdout.splitlines()}
 
 
-def test_a_disabled_id_leaves_its_detectors_other_ids_and_works_on_history(repo: Path) -> None:
+def test_a_disabled_id_leaves_its_detectors_other_ids_and_works_on_history(repo: Path, guard_main: GuardRun) -> None:
     plant(repo)
     commit_all(repo, 'credentials')
     write(repo / '.guard.yaml', 'rules:\n  disable: [kafka-jaas-password]\n')
     git('add', '.guard.yaml')
-    _code, found = scanned_ids('--staged', 'kafka.properties', 'db.py')
+    _code, found = scanned_ids(guard_main, '--staged', 'kafka.properties', 'db.py')
     assert found == {'connection-string'}
     history = run_guard('scan-history', '--format', 'json', '--no-cache')
     ids = {g['rule_id'] for g in json.loads(history.stdout)['groups']}
     assert 'kafka-jaas-password' not in ids and 'pgpass-password' in ids
 
 
-def test_unknown_id_in_rules_disable_is_exit_2_naming_the_closest(repo: Path) -> None:
+def test_unknown_id_in_rules_disable_is_exit_2_naming_the_closest(repo: Path, guard_main: GuardRun) -> None:
     write(repo / 'a.py', f'T = "{github_token()}"\n')
     write(repo / '.guard.yaml', 'rules:\n  disable: [github-pta]\n')
     for args in (('scan',), ('scan', '--staged'), ('rules', 'list')):
-        result = run_guard(*args)
+        result = guard_main(*args)
         assert result.returncode == 2, args
         assert "unknown rule id 'github-pta'; did you mean 'github-pat'?" in result.stderr
         assert '.guard.yaml' in result.stderr
-    shown = run_guard('rules', 'show', 'pgpass-pasword')
+    shown = guard_main('rules', 'show', 'pgpass-pasword')
     assert shown.returncode == 2 and "did you mean 'pgpass-password'?" in shown.stderr
     write(repo / '.guard.yaml', 'rules:\n  disable: [credential-file, own-secret]\n')  # detector ids still work
-    assert run_guard('scan').returncode == 1
+    assert guard_main('scan').returncode == 1
 
 
 def test_every_detector_declares_what_it_reports() -> None:
@@ -108,7 +108,7 @@ def test_detect_secrets_ids_are_the_installed_plugins() -> None:
     assert sorted(SECRET_TYPES) == sorted(get_mapping_from_secret_type_to_class())
 
 
-def test_check_ids_are_in_the_namespace_and_can_be_disabled(repo: Path) -> None:
+def test_check_ids_are_in_the_namespace_and_can_be_disabled(repo: Path, guard_main: GuardRun) -> None:
     import re
 
     from guard.baseline import UNUSED_RULE
@@ -123,10 +123,10 @@ def test_check_ids_are_in_the_namespace_and_can_be_disabled(repo: Path) -> None:
     assert len(emitted) > 10 and emitted | {UNUSED_RULE} == set(REPORTS)
     write(repo / '.env', 'DATABASE_URL=postgres://localhost/dev\n')
     git('add', '.env')
-    assert 'env-file-tracked' in run_guard('check', 'gitignore').stdout
+    assert 'env-file-tracked' in guard_main('check', 'gitignore').stdout
     write(repo / '.guard.yaml', 'rules:\n  disable: [env-file-tracked]\n')
-    assert 'env-file-tracked' not in run_guard('check', 'gitignore').stdout
-    assert run_guard('rules', 'show', 'env-file-tracked').returncode == 0
+    assert 'env-file-tracked' not in guard_main('check', 'gitignore').stdout
+    assert guard_main('rules', 'show', 'env-file-tracked').returncode == 0
     write(repo / '.guard.yaml', 'rules:\n  disable: [env-file-traked]\n')
-    typo = run_guard('check', 'gitignore')
+    typo = guard_main('check', 'gitignore')
     assert typo.returncode == 2 and "did you mean 'env-file-tracked'?" in typo.stderr

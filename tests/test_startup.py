@@ -3,6 +3,7 @@ and `guard scan --staged` parses its line without click, exactly as click would.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -54,9 +55,16 @@ print(code, heavy)
 """
 
 
+# Without coverage's variables: under `pytest --cov` they start coverage in every child python,
+# which imports what the hook never does (inspect, sqlite3, multiprocessing...).
+UNMEASURED = {k: v for k, v in os.environ.items() if not k.startswith('COVERAGE_')}
+
+
 def probe(argv: list[str], stdin: Path, heavy: tuple[str, ...]) -> str:
     code = PROBE.format(stdin=str(stdin), argv=argv, heavy=heavy)
-    return subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        [sys.executable, '-c', code], capture_output=True, text=True, check=True, env=UNMEASURED
+    ).stdout
 
 
 @pytest.mark.parametrize(
@@ -213,5 +221,7 @@ def test_guard_mask_imports_nothing_heavy_nor_the_cli() -> None:
     """An application imports guard.mask at start-up: no pydantic, click, detect_secrets or YAML then,
     and none but YAML (which parses the rules when their cache is cold) once it masks."""
     code = MASK_PROBE.format(never=(*HEAVY, 'click', 'yaml', 'ahocorasick_rs'), heavy=(*HEAVY, 'click'))
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, '-c', code], capture_output=True, text=True, check=True, env=UNMEASURED
+    ).stdout
     assert out == '[] []\n', out

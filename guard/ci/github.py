@@ -1,8 +1,9 @@
-"""GitHub Actions: which commits an event brings, making sure they are here, and the
-job summary and step outputs. The action's `run:` step is just `guard ci`.
+"""GitHub Actions: which commits an event brings, and making sure they are here. The
+action's `run:` step is just `guard ci`; the job summary and step outputs are written by
+guard/report/actions.py.
 
 Planning is pure (event name + payload → Plan); `resolve` looks at the repository
-(and deepens a shallow checkout only when commits are missing); writers format text.
+(and deepens a shallow checkout only when commits are missing).
 """
 
 from __future__ import annotations
@@ -10,20 +11,17 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from guard import git
 from guard.errors import GitError, InputError, UsageError
-from guard.models import Finding, Report, Severity
 from guard.sources.commits import Selection, new_commits
 
 REMOTE = 'origin'
 PR_EVENTS = frozenset({'pull_request', 'pull_request_target'})
 MODES = ('auto', 'pr', 'push', 'full')
-SUMMARY_ROWS = 100
 FETCH_DEPTH_HINT = 'set `fetch-depth: 0` on actions/checkout'
 
 
@@ -36,7 +34,7 @@ class Plan:
     forced: bool = False
     branch: str = ''  # new-branch: the pushed branch name
     default_branch: str = ''
-    selection: Selection | None = None  # 'commits': what the remote lacks (gitsources.new_commits)
+    selection: Selection | None = None  # 'commits': what the remote lacks (sources.commits.new_commits)
 
     @property
     def spec(self) -> str:
@@ -190,73 +188,6 @@ def _need_full_history() -> None:
         git.fetch(['--unshallow', REMOTE])
         if git.is_shallow():
             raise GitError(f'a full-history scan needs the whole history: {FETCH_DEPTH_HINT}')
-
-
-# ---- results: exit code, job summary, step outputs --------------------------------------
-
-
-def blocking(report: Report, fail_on: Severity) -> list[Finding]:
-    return [f for f in report.findings if f.severity >= fail_on]
-
-
-def summary_markdown(report: Report, p: Plan, fail_on: Severity) -> str:
-    """The job summary: what was scanned and a table of findings (previews only)."""
-    blocked = blocking(report, fail_on)
-    status = (
-        f'{len(blocked)} finding(s) at or above {fail_on}'
-        if blocked
-        else 'no findings'
-        if not report.findings
-        else f'{len(report.findings)} finding(s) below {fail_on}'
-    )
-    r = report.receipt
-    lines = [
-        f'## guard: {status}',
-        '',
-        f'Scanned {_cell(p.note)}: {r.commits} commits, {r.files} files, {r.bytes} bytes in {r.seconds:.1f} s.',
-    ]
-    if report.suppressed:
-        lines.append(f'{len(report.suppressed)} allowed (inline, allowlist or baseline).')
-    if r.notes:
-        lines.append('Notes: ' + _cell('; '.join(r.notes)))
-    if report.findings:
-        lines += ['', '| Severity | Rule | Location | Preview | Commit |', '|---|---|---|---|---|']
-        ordered = sorted(report.findings, key=lambda f: (-f.severity, f.path, f.line or 0))
-        for f in ordered[:SUMMARY_ROWS]:
-            where = f'{f.path}:{f.line}' if f.line else f.path
-            commit = f.commit.sha[:12] if f.commit else ''
-            lines.append(
-                f'| {f.severity} | `{_cell(f.rule_id)}` | `{_cell(where)}` | `{_cell(f.preview)}` | {commit} |'
-            )
-        if len(ordered) > SUMMARY_ROWS:
-            lines.append(f'\n{len(ordered) - SUMMARY_ROWS} more: see the SARIF upload or the step log.')
-    return '\n'.join(lines) + '\n'
-
-
-def _cell(text: str) -> str:
-    from guard.report.printable import printable  # names that are not UTF-8, control characters
-
-    return printable(text).replace('|', '\\|').replace('`', "'")
-
-
-def append_file(path: str, text: str) -> None:
-    try:
-        with open(path, 'a', encoding='utf-8', newline='\n') as fh:
-            fh.write(text)
-    except OSError as e:
-        raise InputError(f'cannot write {path}: {e.strerror}') from None
-
-
-def outputs_text(values: Mapping[str, str]) -> str:
-    """$GITHUB_OUTPUT lines; a value with a newline uses a random delimiter."""
-    out = []
-    for name, value in values.items():
-        if '\n' in value:
-            delimiter = f'guard_{secrets.token_hex(8)}'
-            out.append(f'{name}<<{delimiter}\n{value}\n{delimiter}\n')
-        else:
-            out.append(f'{name}={value}\n')
-    return ''.join(out)
 
 
 def environment() -> tuple[str, dict[str, Any]]:

@@ -25,11 +25,10 @@ def error_handler() -> Iterator[list[int]]:
     try:
         yield code
     except GuardError as e:
-        from guard.brief import clip
-        from guard.redact import redact_secrets  # its message may quote a value or a config line
+        from guard.api import redacted  # its message may quote a value or a config line
 
         # cut before the scanner runs over it; the end, where the fix is named, is kept
-        say(f'guard: {redact_secrets(clip(str(e), ERROR_LIMIT, tail=ERROR_LIMIT // 3))}')
+        say(f'guard: {redacted(str(e), ERROR_LIMIT)}')
         code[0] = e.exit_code
     except KeyboardInterrupt:
         say('guard: interrupted')

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import click
 
 from guard.cli.history import write_output
 from guard.cli.options import history_options
-from guard.errors import UsageError
 
 FORMATS = ('text', 'json', 'sarif', 'html')
 
@@ -56,31 +54,25 @@ def audit(
 
     Each repository gets exactly what `guard scan-history` reports in it; a repository that
     cannot be read is named in the receipt and the run goes on."""
-    from guard.audit import engine
-    from guard.audit import repos as repo_list
+    from guard import api
     from guard.report.audit import AUDIT_REPORTERS
     from guard.report.text import receipt_line
 
-    names = [*repos, *(repo_list.read_repos_file(repos_file) if repos_file else ())]
-    if not names:
-        raise UsageError('guard audit: name at least one repository (a path or a git URL), or pass --repos-file')
-    if config_path is not None and not config_path.is_file():
-        raise UsageError(f'{config_path}: config file not found; pass an existing file to --config')
-    if scheduler and workers:
-        raise UsageError('--workers sizes the local cluster; a --scheduler brings its own workers')
-    jobs = repo_list.jobs(
-        names,
-        workdir or repo_list.default_workdir(),
-        config=config_path,
+    progress = Progress() if not quiet and sys.stderr.isatty() else None
+    result = api.audit(
+        repos,
+        repos_file=repos_file,
+        workdir=workdir,
+        config_path=config_path,
         branches=branches,
         since=since,
         use_cache=not no_cache,
-        run_id=uuid.uuid4().hex,
         html=fmt == 'html',
+        scheduler=scheduler,
+        workers=workers,
+        chunk_commits=chunk_commits,
+        progress=progress,
     )
-    progress = Progress() if not quiet and sys.stderr.isatty() else None
-    with engine.cluster_client(scheduler, workers) as client:
-        result = engine.run(jobs, client, progress=progress, chunk_commits=chunk_commits)
     if progress is not None:
         progress.clear()
     write_output(output, lambda out: AUDIT_REPORTERS[fmt](result, out))

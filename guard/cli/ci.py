@@ -10,15 +10,13 @@ from pathlib import Path
 import click
 
 from guard import api
-from guard.ci import github
 from guard.cli.options import Suppression, fingerprint_key_option
 from guard.cli.output import FORMAT_NAMES
 from guard.cli.scanning import vacuous_exit
-from guard.config import Config, load_config
+from guard.config import load_config
 from guard.errors import UsageError
-from guard.models import Receipt, Report, Severity
-from guard.report import REPORTERS
-from guard.report.sarif import write_sarif
+from guard.models import Severity
+from guard.report import REPORTERS, actions, write_file
 from guard.report.text import receipt_line
 
 
@@ -35,7 +33,7 @@ def _severity(_ctx: click.Context, _param: click.Parameter, value: str) -> Sever
     envvar='GUARD_MODE',
     default='auto',
     show_default=True,
-    type=click.Choice(github.MODES),
+    metavar='auto|pr|push|full',  # checked by the planner (guard/ci/github.py), which owns the list
     help='auto: from GITHUB_EVENT_NAME; pr, push, or full history.',
 )
 @click.option(
@@ -99,35 +97,33 @@ def ci(
     fingerprint_key: str,
 ) -> int:
     """Scan what a GitHub Actions event brings: a pull request's commits, a push, or everything."""
-    event, payload = github.environment()
-    plan = github.resolve(github.plan(event, payload, mode))
+    plan, pull_request = api.ci_plan(mode)
     loaded = load_config(config_path or None)._replace(fingerprint_key=fingerprint_key)
     suppression = Suppression(baseline=baseline_file)
     click.echo(f'guard ci: {plan.note}', err=True)
-    if plan.kind == 'range' and (event in github.PR_EVENTS or mode == 'pr'):
+    if pull_request:
         # the pull request's own settings could switch guard off for it: use the base's
         with api.base_settings(plan.base, loaded, config_path=config_path, baseline=baseline_file) as judged:
             config = judged.config._replace(fingerprint_key=fingerprint_key)
             note = f'settings from the base commit {plan.base[:12]}'
-            report = api.with_findings(_run(plan, config), judged.findings, note)
+            report = api.with_findings(api.scan_ci(plan, config), judged.findings, note)
     else:
         config = suppression.apply(loaded)
-        report = suppression.noted(_run(plan, config), loaded)
+        report = suppression.noted(api.scan_ci(plan, config), loaded)
     REPORTERS[fmt](report, sys.stdout)
     sys.stdout.flush()
     click.echo(receipt_line(report), err=True)
     if sarif_path is not None:
-        with open(sarif_path, 'w', encoding='utf-8', newline='\n') as fh:
-            write_sarif(report, fh)
-    blocked = github.blocking(report, fail_on)
+        write_file(report, 'sarif', sarif_path)
+    blocked = actions.blocking(report, fail_on)
     summary_file = _env('GITHUB_STEP_SUMMARY')
     if summary and summary_file:
-        github.append_file(summary_file, github.summary_markdown(report, plan, fail_on))
+        actions.append_file(summary_file, actions.summary_markdown(report, plan.note, fail_on))
     output_file = _env('GITHUB_OUTPUT')
     if output_file:
-        github.append_file(
+        actions.append_file(
             output_file,
-            github.outputs_text(
+            actions.outputs_text(
                 {
                     'findings': str(len(report.findings)),
                     'blocking': str(len(blocked)),
@@ -137,17 +133,6 @@ def ci(
             ),
         )
     return vacuous_exit(report, 1 if blocked else 0, fail_on_empty=fail_on_empty or config.fail_on_empty)
-
-
-def _run(plan: github.Plan, config: Config) -> Report:
-    if plan.kind == 'range':
-        return api.scan_range(plan.spec, config)
-    if plan.kind == 'commits' and plan.selection is not None:
-        return api.scan_selection(plan.selection, f'ci {plan.spec}', config)
-    if plan.kind == 'history':
-        report, _groups = api.scan_history(config, branches=(plan.head,) if plan.head else ())
-        return report
-    return api.finish([], Receipt(mode='ci', notes=(plan.note,)), config)
 
 
 def _env(name: str) -> str:

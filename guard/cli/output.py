@@ -9,27 +9,19 @@ import sys
 from pathlib import Path
 
 from guard.cli import say
-from guard.errors import InputError
 from guard.models import Report
-from guard.report import REPORTERS
+from guard.report import REPORTERS, write_file
 from guard.report.text import receipt_line
 
 FORMAT_NAMES = tuple(sorted(REPORTERS))
 
 
 def emit(report: Report, fmt: str, output: Path | None, quiet: bool = False) -> int:
-    writer = REPORTERS[fmt]
     if output is None:
-        writer(report, sys.stdout)
+        REPORTERS[fmt](report, sys.stdout)
         sys.stdout.flush()
     else:
-        from guard import atomic
-
-        try:
-            with atomic.replacing(output, errors='replace') as fh:  # whole or not at all
-                writer(report, fh)
-        except OSError as e:
-            raise InputError(f'cannot write {output}: {e.strerror}') from None
+        write_file(report, fmt, output)
     if not quiet:
         say(receipt_line(report))
     return report.exit_code

@@ -131,15 +131,11 @@ def unreadable_exit(report: Report, code: int, *, skip: bool) -> int:
 
 
 def _unused_scope(args: ScanArgs) -> tuple[str, ...]:
-    """What this scan reads whole, where a baseline entry nothing matched is really unused
-    (guard/baseline.py says why, and what pre-commit's batches make of it)."""
-    from guard import baseline, git
+    from guard import api
 
-    staged = git.staged_names(args.paths) if args.staged and args.paths else set()
-    return baseline.unused_scope(
+    return api.unused_scope(
         args.paths,
         staged=args.staged,
         commits=bool(args.commit_range or args.since or args.pre_push),
         stdin_name=args.stdin_name if args.use_stdin else None,
-        staged_paths=staged,
     )

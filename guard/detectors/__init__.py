@@ -84,9 +84,7 @@ class Narrowed:
         self.keywords = inner.keywords
         self.reports = {k: v for k, v in inner.reports.items() if k not in off}
         self.off = off
-        accepts = getattr(inner, 'accepts_path', None)  # the history gate's hint (guard/gate.py)
-        if accepts is not None:
-            self.accepts_path = accepts
+        self.accepts_path = inner.accepts_path
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         return (f for f in self.inner.detect(fragment) if f.rule_id not in self.off)

@@ -1096,6 +1096,8 @@ class AssignmentDetector(Located):
 
     located = _SECRET_WORDS.words
 
+    accepts_path = None  # reads every file (see Detector.accepts_path)
+
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         return self._detect(fragment, _SECRET_WORDS.spans(fragment.text))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Protocol
 
 from guard.fingerprint import is_low_entropy
@@ -14,11 +14,20 @@ from guard.redact import preview, sha1_hex, sha256_hex
 
 
 class Detector(Protocol):
+    """Every member is required: a detector says what it does not do (`accepts_path = None`)
+    rather than leaving callers to probe for it."""
+
     id: str
     keywords: frozenset[str]  # lowercase; empty: always run
     # every rule id its findings can carry → a one-line description: `guard rules list/show`
     # and `rules.disable` know a finding's id through this (a RuleDetector's is its rule's)
     reports: dict[str, str]
+
+    @property
+    def accepts_path(self) -> Callable[[str], bool] | None:
+        """For a detector without keywords that reads only some files (by name): whether it
+        reads this one, so scan-history skips commits touching none of them and guard mask
+        skips it. None: it reads every file."""
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]: ...
 

@@ -331,6 +331,8 @@ class CommandLineDetector:
     }
     keywords = KEYWORDS
 
+    accepts_path = None  # reads every file (see Detector.accepts_path)
+
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text
         if not text.isascii():

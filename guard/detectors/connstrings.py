@@ -359,6 +359,8 @@ class ConnectionStringDetector:
         'kafka-jaas-password': 'Kafka sasl.jaas.config with a password',
     }
 
+    accepts_path = None  # reads every file (see Detector.accepts_path)
+
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text
         store = os.path.basename(fragment.path).lower() in _URL_STORES
@@ -394,6 +396,8 @@ class KeyValueConnectionDetector:
     reports = {
         'connection-string': 'Connection string or URI with a password (database, broker, cache, basic-auth URL)'
     }
+
+    accepts_path = None  # reads every file (see Detector.accepts_path)
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text
@@ -470,6 +474,8 @@ class NetrcDetector:
     id = 'netrc-password'
     keywords = frozenset({'machine'})
     reports = {'netrc-password': 'Password in a .netrc machine entry'}
+
+    accepts_path = None  # reads every file (see Detector.accepts_path)
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text

@@ -36,6 +36,8 @@ class CredentialStoreDetector:
         'credential-store-password': 'a password a credential store keeps (FileZilla, docker config.json tokens)',
     }
 
+    accepts_path = None  # reads every file (see Detector.accepts_path)
+
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         if file_kind(fragment.path) != CREDENTIAL:
             return

@@ -61,6 +61,8 @@ class DBeaverDetector:
         'dbeaver-password': "a password DBeaver saved in credentials-config.json (under DBeaver's public key)",
     }
 
+    accepts_path = None  # reads every file (see Detector.accepts_path)
+
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         if not is_store(fragment.path):
             return

@@ -257,6 +257,8 @@ class DecodingDetector:
             self._scanners = (Scanner(self._inner, seal=False), Scanner([*self._inner, *nested], seal=False))
         return self._scanners[deep].scan(fragment)
 
+    accepts_path = None  # reads every file (see Detector.accepts_path)
+
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text
         cursor: LineCursor | None = None

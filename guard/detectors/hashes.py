@@ -111,6 +111,8 @@ class PasswordHashDetector:
         'cisco-type7-password': 'a Cisco type 7 password: a reversible encoding, not a hash',
     }
 
+    accepts_path = None  # reads every file (see Detector.accepts_path)
+
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text
         if file_kind(fragment.path) == DOCS:

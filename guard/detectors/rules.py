@@ -110,6 +110,8 @@ class RuleDetector(Located):
     def _paths(self) -> re.Pattern[str] | None:
         return self._compile(self.rule.paths) if self.rule.paths else None
 
+    accepts_path = None  # reads every file (see Detector.accepts_path)
+
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         return self._detect(fragment, None)
 

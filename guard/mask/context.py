@@ -53,6 +53,8 @@ class BearerDetector:
     keywords = frozenset({'bearer'})
     reports = {'bearer-token': 'a Bearer credential in a log line (guard mask only)'}
 
+    accepts_path = None  # reads every file (see Detector.accepts_path)
+
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text
         for at in _word_starts(text, 'bearer'):
@@ -76,6 +78,8 @@ class BasicAuthDetector:
     id = 'basic-auth'
     keywords = frozenset({'basic'})
     reports = {'basic-auth': 'a Basic credential in a log line (guard mask only)'}
+
+    accepts_path = None  # reads every file (see Detector.accepts_path)
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text

@@ -101,8 +101,8 @@ WINDOW = 1 << 20  # characters scanned at once; longer texts go through guard/ma
 
 
 def _reads(detector: Detector, path: str) -> bool:
-    accepts = getattr(detector, 'accepts_path', None)
-    return accepts is None or bool(accepts(path))
+    accepts = detector.accepts_path
+    return accepts is None or accepts(path)
 
 
 def replacement(finding: Finding) -> str:

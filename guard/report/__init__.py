@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import IO
 
 from guard.models import Report
@@ -28,3 +29,16 @@ REPORTERS: dict[str, Writer] = {
     'github': write_github,
     'html': write_html,
 }
+
+
+def write_file(report: Report, fmt: str, path: Path) -> None:
+    """The report in `fmt` as the file `path`, whole or not at all (a run killed mid-write
+    leaves the old file, never half a report)."""
+    from guard import atomic
+    from guard.errors import InputError
+
+    try:
+        with atomic.replacing(path, errors='replace') as fh:
+            REPORTERS[fmt](report, fh)
+    except OSError as e:
+        raise InputError(f'cannot write {path}: {e.strerror}') from None

@@ -142,7 +142,7 @@ def sarif_dict(report: Report) -> dict[str, Any]:
                     'driver': {
                         'name': 'guard',
                         'semanticVersion': __version__,
-                        'informationUri': 'https://pypi.org/project/guard/',
+                        'informationUri': 'https://pypi.org/project/guard-secrets/',
                         'rules': rules,
                     }
                 },
