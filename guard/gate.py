@@ -81,6 +81,8 @@ def bytes_matcher(keywords: set[str]) -> Callable[[bytes], bool]:
     def matches(data: bytes) -> bool:
         # In slices, stopping at the first that holds a keyword: the matcher lists every
         # match, and a 40 MB commit with a keyword on each line made a 150 MB list of them.
+        if len(data) <= _SLICE:  # nearly every commit: one call
+            return bool(find(data.lower()))
         return any(find(data[at : at + _SLICE + overlap].lower()) for at in range(0, len(data), _SLICE))
 
     return matches

@@ -326,12 +326,40 @@ def parse_patch(patch: bytes | str, commit: Commit | None = None, start: int = 0
             old_left = 1 if old_count is None else int(old_count)
             new_left = 1 if new_count is None else int(new_count)
             new_line = int(new_start)
+            body = _hunk_body(data, end + 1, old_left, new_left)
+            if body is not None:  # the usual -U0 hunk, read in C; else line by line below
+                if new_left:
+                    parser.run_start = new_line
+                    parser.add(body[0], body[1])
+                    parser.flush()
+                old_left = new_left = 0
+                end = body[2] - 1
         elif first == b'd' and data.startswith(b'diff --git ', start):
             parser.start_file(_text(data[start + 11 : end]))
         elif end > start:
             parser.header(_text(data[start:end]))
     parser.end_file()
     return Patch(tuple(parser.fragments), tuple(parser.files))
+
+
+_REMOVED = re.compile(rb'(?:-[^\n]*\n)*')
+_ADDED = re.compile(rb'(?:\+[^\n]*\n)*')
+_MARKER = re.compile(rb'(?:\\[^\n]*\n)?')  # `\ No newline at end of file`
+
+
+def _hunk_body(data: bytes, pos: int, removed: int, added: int) -> tuple[int, int, int] | None:
+    """A -U0 hunk's body from `pos`: its removed lines, then its added ones, each block perhaps
+    followed by git's no-newline marker. (Where its added lines start, where the last one
+    ends, where the hunk ends), or None when the body is not that shape (the caller then reads
+    it line by line)."""
+    minus = _REMOVED.match(data, pos).end()  # type: ignore[union-attr]  # a * pattern always matches
+    if data.count(b'\n', pos, minus) != removed:
+        return None
+    first = _MARKER.match(data, minus).end()  # type: ignore[union-attr]
+    plus = _ADDED.match(data, first).end()  # type: ignore[union-attr]
+    if data.count(b'\n', first, plus) != added:
+        return None
+    return first, plus - 1, _MARKER.match(data, plus).end()  # type: ignore[union-attr]
 
 
 def _text(line: bytes) -> str:
