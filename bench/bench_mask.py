@@ -19,7 +19,10 @@ secret per ~2,000 lines in eleven formats, private key blocks over several lines
 built at run time from a fixed seed) is copied by `guard mask FILE` (its installed
 command, a subprocess on one core) to /dev/null, and by the seed's formatter applied to
 each line in this process (reading and writing the same bytes, so it pays no start-up).
-MB/s is the log's size over wall time, medians of interleaved rounds. Then both outputs
+MB/s is the log's size over wall time, and over CPU time (user + system of the `guard mask`
+process, from getrusage(RUSAGE_CHILDREN); of this process for the seed's formatter): the
+CPU figure is what "on one core" means, and the one that holds on a loaded machine, where
+wall time is the scheduler's. Medians of interleaved rounds. Then both outputs
 are searched (one Aho-Corasick pass) for the planted secrets still there: each tool's
 count of masked secrets is printed beside the number planted.
 
@@ -341,7 +344,8 @@ def main(argv: list[str] | None = None) -> int:
         masked = len(planted) - surviving(out, planted)
         print(
             f'  {name:15s} wall {wall:6.2f} s median ({", ".join(f"{w:.2f}" for w, _ in runs[name])}) '
-            f'{size / 1e6 / wall:6.1f} MB/s; CPU {cpu:6.2f} s {size / 1e6 / cpu:6.1f} MB/s; '
+            f'{size / 1e6 / wall:6.1f} MB/s; CPU {cpu:6.2f} s ({", ".join(f"{c:.2f}" for _, c in runs[name])}) '
+            f'{size / 1e6 / cpu:6.1f} MB/s; '
             f'masked {masked} of {len(planted)} planted secrets'
         )
     paired = statistics.median(g[0] / s[0] for g, s in zip(runs['guard mask'], runs['seed formatter'], strict=True))

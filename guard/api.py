@@ -18,7 +18,7 @@ from guard.scanner import Scanner
 from guard.sources import UNREADABLE, Source, Tally, never
 
 if TYPE_CHECKING:
-    from guard.checks import CheckOptions
+    from guard.checks.workspace import CheckOptions
     from guard.history.audit import Group
     from guard.history.scan import ChunkScan
     from guard.report.htmlview import RepoFacts
@@ -259,18 +259,22 @@ def audit_facts(
 
 def run_checks(names: Sequence[str], config: Config, options: CheckOptions | None = None) -> Report:
     """Config hygiene checks (gitignore, env-example, env-schema): one report, one exit code."""
-    from guard.checks import CheckOptions, Workspace, registry
+    from guard.brief import clip
+    from guard.checks import registry
+    from guard.checks.workspace import CheckOptions, Workspace
 
     started = time.perf_counter()
     check_disabled(config.disabled_rules, config.extra_rules, config.source or 'config')
-    workspace = Workspace(config, options or CheckOptions())
+    workspace = Workspace(config, options or CheckOptions(), make_scanner=make_scanner)
     checks = registry()
     findings: list[Finding] = []
     notes: list[str] = []
     for name in names:
         result = checks[name](workspace)
-        findings.extend(result.findings)
-        notes.extend(result.notes)
+        # a check's messages quote keys, values' sources and code: bounded here, whatever each
+        # site does, with the end (where the fix is named) kept
+        findings.extend(f._replace(message=clip(f.message, 400, tail=120)) for f in result.findings)
+        notes.extend(clip(n, 600, tail=120) for n in result.notes)
     receipt = Receipt(
         mode=f'check {"+".join(names)}',
         files=workspace.read_files,
@@ -283,14 +287,15 @@ def run_checks(names: Sequence[str], config: Config, options: CheckOptions | Non
 
 def env_example(config: Config, schema: Path | None = None, settings: str | None = None) -> str:
     """The text of a documented .env.example written from the env schema or a settings class."""
-    from guard.checks import CheckOptions, Workspace, settings_class
+    from guard.checks import settings_class
     from guard.checks.env_schema import example_text, schema_path, settings_example_text
     from guard.checks.schema_model import load_schema
+    from guard.checks.workspace import CheckOptions, Workspace
     from guard.errors import UsageError
 
     if schema is not None and settings:
         raise UsageError('pass either --schema or --settings, not both')
-    workspace = Workspace(config, CheckOptions(schema=schema, settings=settings))
+    workspace = Workspace(config, CheckOptions(schema=schema, settings=settings), make_scanner=make_scanner)
     ref = settings or (None if schema is not None else workspace.env.settings)
     if ref:
         answer = settings_class.probe(ref, settings_class.app_directory(workspace, ref), {}, 'describe')
@@ -308,34 +313,43 @@ def mask_files(paths: Sequence[str], config: Config, write: Callable[[bytes], ob
     """`guard mask`: the files (stdin for none, or for '-') to `write` with every secret masked,
     as their lines come (guard/mask/stream.py)."""
     import contextlib
-    import os
     import sys
+    from collections.abc import Iterator
+    from typing import BinaryIO
 
-    from guard.errors import InputError
     from guard.mask.context import run_time_detectors
     from guard.mask.engine import Masker
     from guard.mask.stream import mask_bytes, read_chunks
 
     for path in paths:
-        if path != '-' and not os.path.isfile(path):
+        # not isfile: /dev/stdin, a named pipe and bash's <(kubectl logs -f …) are files to read too
+        if path != '-' and not os.path.exists(path):
             raise InputError(f'{path}: no such file: name files that exist, or none to mask standard input')
     started = time.perf_counter()
     detectors = build_detectors(config.disabled_rules, config.extra_rules)
     masker = Masker(run_time_detectors([*detectors, *configured_detectors(config)]))
     tally = {'bytes': 0}
 
-    def counted(chunks: Iterable[bytes]) -> Iterable[bytes]:
-        for chunk in chunks:
+    def counted(path: str, stream: BinaryIO) -> Iterator[bytes]:
+        chunks = read_chunks(stream)
+        while True:
+            try:
+                chunk = next(chunks, b'')
+            except OSError as e:  # reading only: a write error (the reader of stdout gone) is no input's
+                raise InputError(f'{path}: cannot read: {e.strerror}') from None
+            if not chunk:
+                return
             tally['bytes'] += len(chunk)
             yield chunk
 
     masked = failed = 0
     for path in paths or ('-',):
         try:
-            with open(path, 'rb') if path != '-' else contextlib.nullcontext(sys.stdin.buffer) as stream:
-                result = mask_bytes(masker, iter(counted(read_chunks(stream))), write)
+            opened = open(path, 'rb') if path != '-' else contextlib.nullcontext(sys.stdin.buffer)  # noqa: SIM115
         except OSError as e:
             raise InputError(f'{path}: cannot read: {e.strerror}') from None
+        with opened as stream:
+            result = mask_bytes(masker, counted(path, stream), write)
         masked += result.masked
         failed += result.failed
     notes = [f'{masked} secrets masked']

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from guard.brief import brief, clip
 from guard.errors import ConfigError, InputError
 from guard.models import Finding, Receipt, Severity
 
@@ -59,11 +60,12 @@ class Entry:
             raise InputError(f'{where}: each entry needs a "path": recreate it with `guard baseline create`')
         unknown = set(data) - set(fields)
         if unknown:
-            raise InputError(f'{where}: unknown entry keys {sorted(unknown)}: recreate it with `guard baseline create`')
+            keys = clip(', '.join(brief(k) for k in sorted(unknown)[:5]), 120)
+            raise InputError(f'{where}: unknown entry keys [{keys}]: recreate it with `guard baseline create`')
         wrong = [k for k, v in data.items() if not isinstance(v, bool if k == 'confirmed' else str)]
         if wrong:
             raise InputError(
-                f'{where}: entry key {wrong[0]!r} has the wrong type: recreate it with `guard baseline create`'
+                f'{where}: entry key {brief(wrong[0])} has the wrong type: recreate it with `guard baseline create`'
             )
         entry = cls(**data)
         if not (entry.rule or entry.sha1):
@@ -359,5 +361,6 @@ def unused_finding(entry: Entry) -> Finding:
         severity=Severity.LOW,
         path=entry.path,
         line=None,
-        message=f'baseline entry {entry.fingerprint} matches nothing any more: drop it with `guard baseline update`',
+        message=f'baseline entry {clip(entry.fingerprint, 120)} matches nothing any more: '
+        'drop it with `guard baseline update`',
     )

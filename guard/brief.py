@@ -24,3 +24,20 @@ def brief(value: object) -> str:
     if isinstance(value, dict):
         return 'a mapping'
     return f'a {type(value).__name__}'
+
+
+TEXT_LIMIT = 200
+
+
+def clip(text: str, limit: int = TEXT_LIMIT, *, tail: int = 0) -> str:
+    """Text from outside guard (an exception's text, git's stderr, a line of a file) as one
+    line of a message: line breaks as spaces, cut to about `limit` characters with the count
+    of the rest; `tail` keeps that many of the last characters too (where a fix is named)."""
+    if len(text) > limit:
+        head = text[: max(limit - tail, 0)]
+        text = (
+            f'{head}…({len(text) - len(head) - tail} characters)…{text[len(text) - tail :]}'
+            if tail
+            else head + (f'…({len(text)} characters)')
+        )
+    return text.replace('\r\n', ' ').replace('\n', ' ').replace('\r', ' ')

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from guard.brief import brief
+from guard.brief import brief, clip
 from guard.detectors.rules import Rule, rule_from_mapping, rules_from_file
 from guard.errors import ConfigError
 from guard.filters import Allowlist
@@ -45,6 +45,7 @@ ENV_KEYS: dict[str, str] = {
     'settings': 'a pydantic-settings class, module:Class',
     'settings_dir': 'the directory env.settings is imported from (default: the one holding the module)',
     'env_files': 'list of env files env-schema validates (later wins)',
+    'secrets_dir': 'a secrets directory (or a list) env-schema reads, one file per variable (default: none)',
     'environment': 'the environment whose schema requirements apply',
     'scopes': 'mapping of code directory to the env template it reads',
     'ignore_keys': 'list of keys (globs) never reported missing or unused',
@@ -136,7 +137,7 @@ def parse_config(data: Any, *, source: str, root: Path, text: str = '') -> Confi
             compile_user(regex)
         except (re.error, ValueError) as e:
             at = where.at(('allow', 'regexes', index))
-            raise ConfigError(f'{at}: bad regex {brief(regex)}: {e}') from None
+            raise ConfigError(f'{at}: bad regex {brief(regex)}: {clip(str(e), 80)}') from None
     own_secrets = data.get('own_secrets', True)
     own_secret_files: tuple[str, ...] = ()
     if isinstance(own_secrets, list):
@@ -198,6 +199,8 @@ def _env_section(value: Any, where: _Where) -> Mapping[str, Any]:
         at = where.at(('env', key))
         if key in ENV_LISTS:
             out[key] = _strings(item, f'env.{key}', where)
+        elif key == 'secrets_dir':
+            out[key] = [item] if isinstance(item, str) and item else _strings(item, 'env.secrets_dir', where)
         elif key == 'unused':
             if not isinstance(item, bool):
                 raise ConfigError(f'{at}: env.unused must be true or false')
@@ -282,7 +285,7 @@ def _size(value: Any, where: _Where) -> int:
     try:
         return parse_size(value)
     except ValueError as e:
-        raise ConfigError(f'{where.at(("max_file_size",))}: {e}') from None
+        raise ConfigError(f'{where.at(("max_file_size",))}: {clip(str(e))}') from None
 
 
 def _extra_rules(value: Any, root: Path, where: _Where) -> tuple[Rule, ...]:
@@ -309,7 +312,7 @@ def _tool_guard(text: str, path: Path) -> Any:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f'{path}: malformed TOML: {e}') from None
+        raise ConfigError(f'{path}: malformed TOML: {clip(str(e))}') from None
     tool = data.get('tool', {})
     section = tool.get('guard', {}) if isinstance(tool, dict) else None
     if not isinstance(section, dict):

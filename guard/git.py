@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, NamedTuple
 
+from guard.brief import clip
 from guard.errors import GitError, UnsafeRepositoryError
 
 NOT_A_REPO = 'not a git repository'
@@ -40,7 +41,7 @@ def run(
     if proc.returncode != 0:
         refuse_unsafe(proc.stderr)
     if check and proc.returncode != 0:
-        raise GitError(f'git {args[0]} failed: {decode(proc.stderr).strip() or proc.returncode}')
+        raise GitError(f'git {args[0]} failed: {said(proc.stderr) or proc.returncode}')
     return proc
 
 
@@ -102,7 +103,7 @@ def listed_files(directory: Path, *, unopened: list[str] | None = None) -> list[
     if proc.returncode != 0:
         if is_not_a_repo(proc) or b'outside repository' in proc.stderr:
             return None
-        raise GitError(f'git ls-files failed in {directory}: {decode(proc.stderr).strip()}')
+        raise GitError(f'git ls-files failed in {directory}: {said(proc.stderr)}')
     if unopened is not None and proc.stderr:
         unopened += [decode(m) for m in _UNOPENED.findall(proc.stderr)]
     return split_nul(proc.stdout)
@@ -209,7 +210,7 @@ def not_a_repo_or(proc: subprocess.CompletedProcess[bytes], what: str) -> GitErr
     # outside a repository `git diff` turns into `diff --no-index` and complains about options
     if is_not_a_repo(proc) or is_not_a_repo(run(['rev-parse', '--git-dir'], check=False)):
         return GitError('not a git repository: run guard inside one, or scan files with `guard scan PATH`')
-    return GitError(f'{what} failed: {decode(proc.stderr).strip() or proc.returncode}')
+    return GitError(f'{clip(what)} failed: {said(proc.stderr) or proc.returncode}')
 
 
 def rev_parse(rev: str) -> str | None:
@@ -525,7 +526,7 @@ def hooks_dir(cwd: Path | None = None) -> Path:
     """Where git looks for hooks (core.hooksPath honoured), absolute."""
     proc = run(['rev-parse', '--git-path', 'hooks'], cwd=cwd, check=False)
     if proc.returncode != 0:
-        raise GitError(f'not a git repository ({decode(proc.stderr).strip()}): run this inside one')
+        raise GitError(f'not a git repository ({said(proc.stderr)}): run this inside one')
     path = Path(decode(proc.stdout).strip())
     return path if path.is_absolute() else (Path(cwd or Path.cwd()) / path).resolve()
 
@@ -543,7 +544,7 @@ def config_set_local(key: str, value: str | None, cwd: Path | None = None) -> No
         return
     proc = run(['config', '--local', '--unset', key], cwd=cwd, check=False)
     if proc.returncode not in (0, 5):  # 5: it was not set
-        raise GitError(f'git config --unset {key} failed: {decode(proc.stderr).strip()}')
+        raise GitError(f'git config --unset {key} failed: {said(proc.stderr)}')
 
 
 def fetch(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -595,7 +596,7 @@ def check_ignore(top: Path, paths: list[str]) -> dict[str, IgnoreMatch | None]:
         ['-C', os.fspath(top), 'check-ignore', '--no-index', '-v', '-n', '-z', '--stdin'], stdin=data, check=False
     )
     if proc.returncode not in (0, 1):
-        raise GitError(f'git check-ignore failed in {top}: {decode(proc.stderr).strip()}')
+        raise GitError(f'git check-ignore failed in {top}: {said(proc.stderr)}')
     fields = [decode(f) for f in proc.stdout.split(b'\0')]
     result: dict[str, IgnoreMatch | None] = {}
     for i in range(0, len(fields) - 3, 4):
@@ -706,7 +707,7 @@ def clone_mirror(url: str, dest: Path) -> None:
     """A mirror clone (every ref, no work tree) of `url` at `dest`; GitError with git's reason."""
     proc = run(['clone', '--mirror', '--quiet', '--', url, os.fspath(dest)], check=False)
     if proc.returncode != 0:
-        raise GitError(f'cannot clone {url}: {_first_line(proc.stderr)}')
+        raise GitError(f'cannot clone {clip(url)}: {_first_line(proc.stderr)}')
 
 
 def fetch_mirror(dest: Path) -> None:
@@ -724,4 +725,10 @@ def is_repository(directory: Path) -> bool:
 
 def _first_line(stderr: bytes) -> str:
     lines = [line for line in decode(stderr).splitlines() if line.strip()]
-    return lines[-1].removeprefix('fatal: ').strip() if lines else 'git failed'
+    return clip(lines[-1].removeprefix('fatal: ').strip()) if lines else 'git failed'
+
+
+def said(stderr: bytes) -> str:
+    """What git wrote to stderr, for one line of an error message: it may echo a range, a
+    path or a file's content, so it is cut short."""
+    return clip(decode(stderr).strip())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 PREVIEW_CHARS = 4
 
 
@@ -14,8 +16,8 @@ def preview(secret: str) -> str:
     return f'{secret[:shown]}…({len(secret)})'
 
 
-# hashlib is imported on the first finding, not at start-up: loading it (OpenSSL's libcrypto)
-# costs ~2.5 ms, and most pre-commit runs find nothing.
+# hashlib is imported on the first finding, not at start-up (docs/performance.md): most
+# pre-commit runs find nothing.
 
 
 def sha256_hex(secret: str) -> str:
@@ -94,3 +96,24 @@ def _mask_tokens(text: str) -> str:
         return preview(token) if mixed else token
 
     return re.sub(r'[A-Za-z0-9_+/=.~-]{20,}', mask, text)
+
+
+MASKED_MIN = 4  # shorter runs reveal too little of a value to be worth masking
+
+
+def mask_values(text: str, values: Iterable[str]) -> str:
+    """`text` (an exception's text from the project's code) with every value it may quote
+    masked as a preview: each whole value, and each run of token characters found inside
+    one (a validator may quote the password it cut out of a URL)."""
+    import re
+
+    wanted = [v for v in values if len(v) >= MASKED_MIN]
+    if not wanted or not text:
+        return text
+    joined = '\0'.join(wanted)
+    spans = [(m.start(), m.end()) for v in wanted for m in re.finditer(re.escape(v), text)]
+    spans += [(m.start(), m.end()) for m in re.finditer(r'[^\s\'"`,;:()\[\]{}<>=@/\\]+', text) if m.group() in joined]
+    spans = [(s, e) for s, e in spans if e - s >= MASKED_MIN]
+    for start, end in sorted(_disjoint(spans), reverse=True):
+        text = text[:start] + preview(text[start:end]) + text[end:]
+    return text

@@ -1,24 +1,18 @@
 """Prefilter, then detectors, then inline allows: text in, findings out. No I/O.
 
-The prefilter is one Aho-Corasick pass over the lowercased text that names the
-keywords present; only detectors owning one of them run. The matcher is chosen
-by measurement (bench/prefilter.py: 40 MB of generated source, the 239 keywords
-of every built-in detector, one core, best of 3): ahocorasick_rs (Rust, DFA)
-0.20 s, pyahocorasick (C, one code point at a time) 1.21 s, a loop of
-`keyword in text` 10.9 s, one combined `re` alternation 17.3 s (the first
-256 KB of a run go through an NFA instead, built faster: see Prefilter). No fallback:
-ahocorasick_rs is a dependency with wheels for every platform guard supports
-(CPython 3.10-3.13 on Linux glibc x86_64 and aarch64, macOS x86_64 and arm64,
-Windows x86_64), and guard.own_secrets uses the same library.
+One Aho-Corasick pass (ahocorasick_rs, chosen by measurement: docs/performance.md) over the
+lowercased text names the keywords present; only detectors owning one of them run. ahocorasick_rs
+is a dependency with wheels for every platform guard supports, so there is no fallback.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from guard.detectors.base import Detector
+from guard.detectors.base import Detector, Located
 from guard.detectors.samples import is_public_sample
 from guard.filters import Allowlist
 from guard.models import Finding, Fragment
@@ -32,7 +26,8 @@ class Scanner:
         self.detectors = tuple(detectors)
         self.allowlist = allowlist
         self._always = tuple(d for d in self.detectors if not d.keywords)
-        self._prefilter = Prefilter.build(self.detectors)
+        self._located = {i: d for i, d in enumerate(self.detectors) if isinstance(d, Located)}
+        self._prefilter = Prefilter.build(self.detectors, self._located.values())
 
     def candidates(self, text: str) -> list[Detector]:
         """The detectors whose keywords occur in `text`, in registration order."""
@@ -45,7 +40,18 @@ class Scanner:
         """Findings in the fragment; allowed ones carry their reason in `allowed`."""
         if self.allowlist.allows_path(fragment.path):
             return []
-        findings = [f for d in self.candidates(fragment.text) for f in d.detect(fragment) if not is_public_sample(f)]
+        findings = [f for d in self._always for f in d.detect(fragment) if not is_public_sample(f)]
+        if self._prefilter is not None:
+            # One automaton pass names the detectors to run and, in ASCII text, where their words are.
+            owners, starts = self._prefilter.hits(fragment.text)
+            for index in sorted(owners):
+                located = self._located.get(index) if starts is not None else None
+                found = (
+                    self.detectors[index].detect(fragment)
+                    if located is None or starts is None
+                    else located.detect_located(fragment, starts)
+                )
+                findings += [f for f in found if not is_public_sample(f)]
         if not findings:
             return findings
         findings = _dedupe(findings)
@@ -85,63 +91,98 @@ class LineIndex:
 
 
 class Prefilter:
-    """Which detectors own a keyword present in a text, whatever its case.
+    """Which detectors own a keyword present in a text, whatever its case; and, in ASCII text,
+    where the words some detectors asked for occur (see `hits`).
 
     The automaton starts as an NFA and becomes a DFA once DFA_AFTER bytes have been matched:
-    the DFA matches ~3x faster (2.4 vs 7.5 ms per MB of source with the 447 built-in keywords)
-    but takes ~1.7 ms to build where the NFA takes 0.36 ms, which a pre-commit diff of a few KB
-    never earns back and a tree or a history does within its first few hundred KB. Both give
-    the same matches.
+    the DFA matches ~3x faster but takes several times as long to build, which a pre-commit
+    diff of a few KB never earns back and a tree or a history does within its first few
+    hundred KB (docs/performance.md). Both give the same matches.
     """
 
     DFA_AFTER = 256 * 1024  # and never when the keywords are too many to make one cheaply: dfa_worthwhile
     SLICE = 1 << 20
 
-    def __init__(self, owners: dict[str, tuple[int, ...]], dfa_after: int = DFA_AFTER) -> None:
-        self._owners = list(owners.values())  # by pattern index
-        self._patterns = [k.encode('utf-8', 'surrogatepass') for k in owners]
+    def __init__(
+        self, owners: dict[str, tuple[int, ...]], dfa_after: int = DFA_AFTER, located: frozenset[str] = frozenset()
+    ) -> None:
+        words = [*owners, *sorted(located - owners.keys())]
+        self._owners = [owners.get(w, ()) for w in words]  # by pattern index
+        self._words = words
+        self._located = [w in located for w in words]
+        self._patterns = tuple(k.encode('utf-8', 'surrogatepass') for k in words)
         self._longest = max(map(len, self._patterns))
         self._automaton = _automaton(self._patterns, dfa=False)
         # bytes the NFA still matches before the DFA is built; None: it never is
         self._budget: int | None = dfa_after if dfa_worthwhile(self._patterns) else None
 
     @classmethod
-    def build(cls, detectors: Sequence[Detector]) -> Prefilter | None:
+    def build(cls, detectors: Sequence[Detector], located: Iterable[Located] = ()) -> Prefilter | None:
+        """The prefilter of `detectors`; the `located` ones among them are told where their
+        keywords and `located` words occur."""
         owners: dict[str, list[int]] = {}
         for index, detector in enumerate(detectors):
             for keyword in detector.keywords:
                 owners.setdefault(ascii_lower(keyword), []).append(index)
         if not owners:
             return None
-        return cls({k: tuple(v) for k, v in owners.items()})
+        words: set[str] = set()
+        for finder in located:
+            if finder.keywords:  # one without keywords is not run by the prefilter
+                words.update(map(ascii_lower, (*finder.keywords, *finder.located)))
+        return cls({k: tuple(v) for k, v in owners.items()}, located=frozenset(words))
 
     def owners_present(self, text: str) -> set[int]:
+        return self.hits(text)[0]
+
+    def hits(self, text: str) -> tuple[set[int], dict[str, list[int]] | None]:
+        """The owners of the keywords present and, for ASCII text (where a byte offset is a
+        character offset), the start of every occurrence of each located word present; else None."""
         # Over UTF-8 bytes, lowercased as bytes: encoding plus bytes.lower() costs a third of
-        # str.lower(), and the byte automaton runs faster than the str one (0.62 s vs 0.85 s for
-        # the 184 MB of text in the bench tree).
+        # str.lower(), and the byte automaton runs faster than the str one.
         data = text.encode('utf-8', 'surrogatepass').lower()
         if self._budget is not None:
             self._budget -= len(data)
             if self._budget < 0:
                 self._automaton = _automaton(self._patterns, dfa=True)
                 self._budget = None
+        ascii = len(data) == len(text)
+        located = self._located if ascii else None
         # In slices, overlapping by a keyword's length: every match comes back as a tuple, and a
-        # 50 MB minified line holds millions of them (437 MB of lists at once, unsliced).
-        # (Slicing a text no longer than a slice gives the text itself, uncopied.)
+        # 50 MB minified line holds millions of them (437 MB of lists at once, unsliced). A match
+        # is taken from the slice it starts in. (Slicing a text no longer than a slice gives the
+        # text itself, uncopied.)
         present: set[int] = set()
+        starts: dict[int, list[int]] = {}
         for start in range(0, len(data), self.SLICE):
             piece = data[start : start + self.SLICE + self._longest - 1]
-            present.update(
-                index for index, _start, _end in self._automaton.find_matches_as_indexes(piece, overlapping=True)
-            )
-        found: set[int] = set()
+            matches = self._automaton.find_matches_as_indexes(piece, overlapping=True)
+            more = start + self.SLICE < len(data)  # not the last slice: its tail belongs to the next
+            if located is None:
+                present.update(index for index, at, _end in matches if not more or at < self.SLICE)
+                continue
+            for index, at, _end in matches:
+                if more and at >= self.SLICE:
+                    continue
+                present.add(index)
+                if located[index]:
+                    found = starts.get(index)
+                    if found is None:
+                        starts[index] = [start + at]
+                    else:
+                        found.append(start + at)
+        owners: set[int] = set()
         for index in present:
-            found.update(self._owners[index])
-        return found
+            owners.update(self._owners[index])
+        if located is None:
+            return owners, None
+        return owners, {self._words[index]: found for index, found in starts.items()}
 
 
 def ascii_lower(text: str) -> str:
     """Lowercase ASCII letters only, as the matcher lowers the text (str.lower() also folds 'Ä')."""
+    if text.isascii():
+        return text.lower()
     return text.encode('utf-8', 'surrogatepass').lower().decode('utf-8', 'surrogatepass')
 
 
@@ -155,8 +196,10 @@ def dfa_worthwhile(patterns: Sequence[str | bytes]) -> bool:
     return sum(map(len, patterns)) <= DFA_MAX_BYTES
 
 
-def _automaton(patterns: list[bytes], *, dfa: bool) -> ahocorasick_rs.BytesAhoCorasick:
-    """An Aho-Corasick automaton over `patterns` that reports overlapping matches."""
+@functools.lru_cache(maxsize=8)
+def _automaton(patterns: tuple[bytes, ...], *, dfa: bool) -> ahocorasick_rs.BytesAhoCorasick:
+    """An Aho-Corasick automaton over `patterns` that reports overlapping matches. Shared by
+    scanners with the same keywords (the decoding detector's nested ones): matching is read-only."""
     import ahocorasick_rs
 
     kind = ahocorasick_rs.Implementation.DFA if dfa else ahocorasick_rs.Implementation.ContiguousNFA

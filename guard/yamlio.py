@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from guard.brief import brief
+from guard.brief import brief, clip
 from guard.errors import ConfigError
 
 # libyaml's loader is several times faster; PyYAML may be built without it.
@@ -28,12 +28,16 @@ def load(text: str, where: str) -> Any:
             return None
         _check(node, where)
         return loader.construct_document(node)
+    except (ValueError, OverflowError) as e:  # a number past Python's digit limit, a date like 2026-13-40
+        raise ConfigError(
+            f'{where}: a value YAML cannot build ({clip(str(e), 80)}): quote it to make it a string'
+        ) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
         line = f':{mark.line + 1}' if mark is not None else ''
-        raise ConfigError(f'{where}{line}: malformed YAML: {e.problem}') from None
+        raise ConfigError(f'{where}{line}: malformed YAML: {clip(str(e.problem))}') from None
     except yaml.YAMLError as e:
-        raise ConfigError(f'{where}: malformed YAML: {e}') from None
+        raise ConfigError(f'{where}: malformed YAML: {clip(str(e))}') from None
     finally:
         loader.dispose()
 

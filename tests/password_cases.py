@@ -105,6 +105,9 @@ def _config() -> list[tuple[str, str, bool]]:
         ('.bashrc', f'export PATH=$HOME/bin:$PATH\nexport DB_PASSWORD="{pw("Letmein", "2022")}"\n', True),
         ('deploy.sh', f'#!/bin/sh\nset -e\nexport ADMIN_PASSWORD={pw("Qwerty", "123!")}\n./migrate\n', True),
         ('.env', f'JWT_SECRET={pw("mysuper", "secretjwt")}\n', True),
+        # a SQL dump or script creates the account it names: its password is one, weak or not
+        ('backup/dump.sql', f"CREATE USER 'app'@'%' IDENTIFIED BY '{pw('Kitten', '123')}';\n", True),
+        ('docs/tutorial/setup.sql', f"CREATE USER 'app'@'%' IDENTIFIED BY '{pw('Kitten', '123')}';\n", False),
         # stand-ins
         ('.env', 'DB_PASSWORD=\nAPI_TOKEN=\n', False),
         ('.env', 'DB_PASSWORD=${DB_PASSWORD}\nREDIS_PASSWORD=$REDIS_PASSWORD\n', False),
@@ -131,6 +134,33 @@ def _config() -> list[tuple[str, str, bool]]:
             False,
         ),
     ]
+
+
+def _nss_sdr() -> str:
+    """Firefox's encrypted login field: base64 of DER { key id, { 3DES-CBC, iv }, ciphertext }."""
+    iv, ciphertext = bytes(_rng.randrange(256) for _ in range(8)), bytes(_rng.randrange(256) for _ in range(16))
+    body = (
+        b'\x04\x10\xf8' + b'\0' * 14 + b'\x01'
+        + bytes.fromhex('301406082a864886f70d0307') + b'\x04\x08' + iv
+        + b'\x04\x10' + ciphertext
+    )  # fmt: skip
+    return base64.b64encode(bytes([0x30, len(body)]) + body).decode()
+
+
+def _firefox_logins() -> str:
+    login = {
+        'id': 1,
+        'hostname': 'https://intranet.acme.io',
+        'httpRealm': None,
+        'formSubmitURL': 'https://intranet.acme.io',
+        'usernameField': 'user',
+        'passwordField': 'pass',
+        'encryptedUsername': _nss_sdr(),
+        'encryptedPassword': _nss_sdr(),
+        'guid': '{0b6f1c2e-8a4d-4f7e-9c3b-2d1e5a6f7b8c}',
+        'encType': 1,
+    }
+    return json.dumps({'nextId': 2, 'logins': [login], 'version': 3}, separators=(',', ':')) + '\n'
 
 
 def _credential() -> list[tuple[str, str, bool]]:
@@ -194,9 +224,19 @@ def _credential() -> list[tuple[str, str, bool]]:
             True,
         ),
         ('.htpasswd', f'admin:$apr1${random_body(8, B64CRYPT)}${random_body(22, B64CRYPT)}\n', True),
+        # every password a credential file stores, whatever it looks like: local defaults (graded low),
+        # digits, short ones, an NSS-encrypted Firefox login (its key sits in key4.db beside it)
+        ('.pgpass', 'localhost:5432:*:postgres:postgres\n127.0.0.1:5432:*:app:app\n', True),
+        ('.netrc', 'machine localhost\nlogin admin\npassword admin\n', True),
+        ('.git-credentials', 'http://dev:root@localhost:3000\n', True),
+        ('.my.cnf', '[client]\nuser=root\npassword=123456\n', True),
+        ('.my.cnf', f'[mysqldump]\nuser=backup\npassword={pw("ab", "1")}\n', True),
+        ('logins.json', _firefox_logins(), True),
         # quiet
         ('.npmrc', '//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n', False),
-        ('.pgpass', 'localhost:5432:*:postgres:postgres\n127.0.0.1:5432:*:app:app\n', False),
+        ('.my.cnf', '[client]\nuser=root\npassword=\n', False),
+        ('.git-credentials', 'https://x-access-token@github.com\n', False),
+        ('.pgpass', '# hostname:port:database:username:password\n*:*:*:app:${PGPASSWORD}\n', False),
         ('.netrc', 'machine artifacts.acme.io\nlogin <username>\npassword <your-token>\n', False),
         ('.docker/config.json', '{\n  "auths": {"registry.acme.io": {}},\n  "credsStore": "desktop"\n}\n', False),
         (
@@ -342,6 +382,15 @@ def _encoded() -> list[tuple[str, str, bool]]:
             True,
         ),
         ('config/app.conf', f'BLOB={b64(b64("STRIPE=" + stripe))}\n', True),
+        # the second level decodes whatever the first held, not only the words the gate lists
+        ('config/app.conf', f'BLOB={b64(b64("glpat-" + random_body(20)))}\n', True),
+        ('config/app.conf', f'BLOB={b64(b64(f"postgresql://app:{random_body(16)}@pg.acme-corp.io/app"))}\n', True),
+        (
+            'config/app.conf',
+            f'BLOB={b64("next=" + quote(f"mysql://app:{random_body(16)}@db.acme-corp.io/shop", safe=""))}\n',
+            True,
+        ),
+        ('config/app.conf', f'NOTE={b64(b64("a sentence of words, nothing more to it"))}\n', False),
         ('config/app.conf', f'NOTE={b64("nothing to see here, just a sentence")}\n', False),
         ('k8s/dev.yaml', f'apiVersion: v1\nkind: Secret\ndata:\n  password: {b64("changeme")}\n', False),
         ('config/app.json', json.dumps({'settings': json.dumps({'theme': 'dark', 'retries': 3})}) + '\n', False),

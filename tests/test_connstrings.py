@@ -171,12 +171,25 @@ def test_stand_ins_and_local_defaults_are_silent(text: str) -> None:
 @pytest.mark.parametrize(
     'path,text',
     [
-        ('dev/.pgpass', 'localhost:5432:*:postgres:postgres\n127.0.0.1:5432:*:postgres:postgres\n'),
         ('netrc.sample', 'machine artifacts.lumen.io\nlogin <username>\npassword <your-token>\n'),
+        ('.pgpass', '*:*:*:app:${PGPASSWORD}\n'),
     ],
 )
 def test_credential_files_with_stand_ins_are_silent(path: str, text: str) -> None:
     assert scan(text, path) == []
+
+
+def test_a_credential_file_local_default_is_a_low_finding_not_silence() -> None:
+    """Issue 13: every password a credential file stores is a finding, whatever it looks like; a
+    local service's default account is graded low (the dev corpus's conn-078 says benign: see
+    bench/README.md)."""
+    found = scan('localhost:5432:*:postgres:postgres\n127.0.0.1:5432:*:postgres:postgres\n', 'dev/.pgpass')
+    assert [(f.rule_id, f.severity, f.line) for f in found] == [
+        ('pgpass-password', Severity.LOW, 1),
+        ('pgpass-password', Severity.LOW, 2),
+    ]
+    (remote,) = scan('db.lumen.io:5432:*:postgres:postgres\n', 'dev/.pgpass')
+    assert remote.severity == Severity.MEDIUM
 
 
 def test_rails_master_key() -> None:

@@ -7,7 +7,9 @@ log what careless code logs. Every planted secret is built at run time.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import select
 import signal
 import socket
@@ -39,49 +41,28 @@ class Settings(BaseSettings):
 settings = Settings()
 """
 
-# The README's recipe, with a file handler added so the test can read what was written.
-LOGCONF = """
-LOGGING = {
-    'version': 1,
-    'disable_existing_loggers': False,
-    'filters': {
-        'mask': {'()': 'guard.mask.MaskingFilter.from_settings', 'settings': 'ext://config.settings'},
-    },
-    'formatters': {
-        'default': {
-            '()': 'uvicorn.logging.DefaultFormatter',
-            'fmt': '%(levelprefix)s %(name)s: %(message)s',
-            'use_colors': False,
-        },
-        'access': {
-            '()': 'uvicorn.logging.AccessFormatter',
-            'fmt': '%(levelprefix)s %(client_addr)s - "%(request_line)s" %(status_code)s',
-            'use_colors': False,
-        },
-    },
-    'handlers': {
-        'default': {
-            'class': 'logging.StreamHandler',
-            'formatter': 'default',
-            'filters': ['mask'],
-            'stream': 'ext://sys.stderr',
-        },
-        'access': {
-            'class': 'logging.StreamHandler',
-            'formatter': 'access',
-            'filters': ['mask'],
-            'stream': 'ext://sys.stdout',
-        },
-        'file': {'class': 'logging.FileHandler', 'filename': 'app.log', 'formatter': 'default', 'filters': ['mask']},
-    },
-    'loggers': {
-        'uvicorn': {'handlers': ['default', 'file'], 'level': 'INFO', 'propagate': False},
-        'uvicorn.error': {'level': 'INFO'},
-        'uvicorn.access': {'handlers': ['access', 'file'], 'level': 'INFO', 'propagate': False},
-    },
-    'root': {'handlers': ['default', 'file'], 'level': 'INFO'},
+README = Path(__file__).resolve().parent.parent / 'README.md'
+
+
+def readme_recipe(first_line: str) -> str:
+    """The README's python block that starts with `first_line`, as a user would paste it."""
+    blocks = re.findall(r'```python\n(.*?)```', README.read_text(encoding='utf-8'), re.DOTALL)
+    found = [b for b in blocks if b.startswith(first_line)]
+    assert len(found) == 1, f'README: no single python block starting {first_line!r}'
+    return found[0]
+
+
+# The README's recipe as written, then a file handler added so the test can read what was written.
+LOGCONF = (
+    readme_recipe('# logconf.py')
+    + """
+LOGGING['handlers']['file'] = {
+    'class': 'logging.FileHandler', 'filename': 'app.log', 'formatter': 'default', 'filters': ['mask']
 }
+for logger in (LOGGING['loggers']['uvicorn'], LOGGING['loggers']['uvicorn.access'], LOGGING['root']):
+    logger['handlers'].append('file')
 """
+)
 
 MAIN = """
 import logging
@@ -265,3 +246,22 @@ def test_uvicorn_server_logs_no_secret(app_dir: App) -> None:
     assert (
         'Exception in ASGI application' in logged and 'RuntimeError: lost connection to postgresql://shop:…(' in logged
     )
+
+
+def test_readme_structlog_recipe_masks_as_pasted(app_dir: App) -> None:
+    script = (
+        'from config import settings\n'
+        + readme_recipe('import structlog')
+        + "structlog.get_logger().info('calling upstream', credential=settings.api_token.get_secret_value(),"
+        " dsn=settings.database_url, note='plain words')\n"
+    )
+    write(app_dir.root / 'slog.py', script)
+    result = subprocess.run(
+        [sys.executable, 'slog.py'], cwd=app_dir.root, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert app_dir.api_token not in result.stdout and app_dir.db_password not in result.stdout
+    event = json.loads(result.stdout)
+    assert event['event'] == 'calling upstream' and event['note'] == 'plain words'
+    assert event['credential'].endswith(f'…({len(app_dir.api_token)})')
+    assert event['dsn'].startswith('postgresql://shop:…(') and event['dsn'].endswith('@db.internal.shop.io:5432/shop')

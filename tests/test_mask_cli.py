@@ -6,6 +6,7 @@ import os
 import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,27 @@ def test_files_are_masked_in_order_and_bytes_kept(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert result.stdout == b'caf\xe9 latin-1 line\r\npush ghp_\xe2\x80\xa6(40)\r\n' + CLEAN[0].encode()
     assert result.stderr == b''
+
+
+@pytest.mark.skipif(not hasattr(os, 'mkfifo'), reason='named pipes are POSIX')
+def test_a_named_pipe_is_masked_like_a_file(tmp_path: Path) -> None:
+    """`guard mask <(kubectl logs -f app)` and /dev/stdin name pipes, not regular files."""
+    fifo = tmp_path / 'app.pipe'
+    os.mkfifo(fifo)
+    token = github_token()
+    proc = subprocess.Popen([*GUARD.split(), 'mask', '-q', str(fifo)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    writer = None
+    while writer is None and proc.poll() is None:  # a pipe opens for writing once guard reads it
+        try:
+            writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:
+            time.sleep(0.05)
+    if writer is not None:
+        os.set_blocking(writer, True)
+        os.write(writer, f'pushed with {token}\n'.encode())
+        os.close(writer)
+    out, err = proc.communicate(timeout=120)
+    assert (proc.returncode, out, err) == (0, 'pushed with ghp_…(40)\n'.encode(), b'')
 
 
 def test_a_missing_file_exits_2_naming_it(tmp_path: Path) -> None:

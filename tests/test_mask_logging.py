@@ -104,6 +104,27 @@ def test_extra_fields_are_masked_with_their_name_as_context() -> None:
     assert stream.getvalue() == f'login failed user=alice password=…({len(pw)})\n'
 
 
+def test_extra_fields_holding_dicts_and_lists_are_masked_and_the_apps_objects_kept() -> None:
+    """A JSON formatter prints every extra, containers included: `extra={'headers': request.headers}`."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter('%(message)s %(headers)s %(tokens)s %(attempt)s'))
+    handler.addFilter(MaskingFilter())
+    log = logging.getLogger(f'test.extra.{random_body(6)}')
+    log.propagate = False
+    log.addHandler(handler)
+    bearer, token = random_body(40), github_token()
+    headers = {'authorization': f'Bearer {bearer}', 'accept': 'application/json'}
+    log.warning('upstream refused', extra={'headers': headers, 'tokens': [token], 'attempt': 3})
+    out = stream.getvalue()
+    assert bearer not in out and token not in out, out
+    assert out == (
+        f"upstream refused {{'authorization': 'Bearer {bearer[:4]}…(40)', 'accept': 'application/json'}} "
+        "['ghp_…(40)'] 3\n"
+    )
+    assert headers['authorization'] == f'Bearer {bearer}'  # the application's own dict, untouched
+
+
 def test_uvicorn_access_records_keep_their_args() -> None:
     """uvicorn's AccessFormatter unpacks record.args: masking must keep it a 5-tuple."""
     from uvicorn.logging import AccessFormatter

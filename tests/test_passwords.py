@@ -8,6 +8,7 @@ import base64
 import json
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -187,6 +188,21 @@ def test_decoding_goes_two_levels_deep_and_no_further() -> None:
     assert [f.rule_id for f in scan('config/app.conf', f'BLOB={twice}\n')] == ['stripe-secret-key']
     thrice = base64.b64encode(twice.encode()).decode()
     assert scan('config/app.conf', f'BLOB={thrice}\n') == []
+
+
+def test_the_second_level_decodes_any_text_not_only_the_listed_words() -> None:
+    slack = 'xoxb-' + random_body(12, '0123456789') + '-' + random_body(24)
+    dsn = f'postgresql://app:{random_body(16)}@pg.acme-corp.io:5432/app'
+    for blob, rule in (
+        (b64(b64('SLACK_BOT_TOKEN=' + slack)), 'slack-bot-token-legacy'),
+        (b64(b64('glpat-' + random_body(20))), 'gitlab-pat'),
+        (b64(b64(dsn)), 'connection-string'),  # '://' at an offset leaves no needle of its own
+        (b64('next=' + quote(dsn, safe='')), 'connection-string'),  # percent-encoded, then base64
+    ):
+        found = scan('config/app.conf', f'BLOB={blob}\n')
+        assert [f.rule_id for f in found] == [rule], blob
+        assert found[0].column == len('BLOB=') + 1 and found[0].end_column == found[0].column + len(blob)
+    assert scan('config/app.conf', f'NOTE={b64(b64("a sentence of words, nothing more"))}\n') == []
 
 
 def test_needles_occur_in_every_alignment_of_an_encoding() -> None:

@@ -402,6 +402,36 @@ def _plant_missing_key(repo: Path) -> None:
     env_file.write_text(''.join(line + '\n' for line in env_file.read_text().splitlines() if 'JWT_SECRET' not in line))
 
 
+def _plant_crashing_validator(repo: Path) -> None:
+    # a KeyError, not a ValidationError: the probe once returned no verdict and the hook passed
+    config = repo / 'apps/backend/app/config.py'
+    config.write_text(
+        config.read_text()
+        .replace('from pydantic import Field, SecretStr', 'from pydantic import Field, SecretStr, field_validator')
+        .replace(
+            '\n\nsettings = Settings()',
+            "\n    @field_validator('database_url')\n    @classmethod\n    def known_database(cls, value):\n"
+            '        return {}[value]\n\n\nsettings = Settings()',
+        )
+    )
+
+
+def _plant_own_source(repo: Path) -> None:
+    # the class reads the secret from its own JSON file; the .env under test lacks it
+    config = repo / 'apps/backend/app/config.py'
+    config.write_text(
+        config.read_text().replace(
+            "extra='ignore')\n",
+            "extra='ignore', json_file='config.json')\n\n    @classmethod\n"
+            '    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, *others):\n'
+            '        from pydantic_settings import JsonConfigSettingsSource\n\n'
+            '        return (init_settings, env_settings, JsonConfigSettingsSource(settings_cls))\n',
+        )
+    )
+    write(repo / 'apps/backend/config.json', '{"jwt_secret_key": "%s"}' % ('k' * 48))
+    _plant_missing_key(repo)
+
+
 def _plant_token(repo: Path) -> None:
     write(repo / 'apps/backend/app/keys.py', f'TOKEN = "{github_token()}"\n')
     git('add', '.', cwd=repo)
@@ -438,6 +468,16 @@ PLANTS = {
         'apps/backend/app/config.py:5: env-schema-missing JWT_SECRET_KEY',
     ),
     'token': (_plant_token, 'guard-secrets', 'apps/backend/app/keys.py:1: github-pat'),
+    'crashing-validator': (
+        _plant_crashing_validator,
+        'guard-env-schema',
+        'env-schema-error app.config.Settings raised KeyError in known_database',
+    ),
+    'own-source': (
+        _plant_own_source,
+        'guard-env-schema',
+        'apps/backend/app/config.py:5: env-schema-missing JWT_SECRET_KEY',
+    ),
 }
 
 
@@ -467,5 +507,5 @@ def test_four_hooks_fail_on_each_planted_problem(
     assert status[hook] == 'Failed', failed.stdout
     assert expected in failed.stdout, failed.stdout
     # and no other hook, but for a key missing from the local .env, which env-example reports too
-    also = {'guard-env-example'} if plant == 'missing-key' else set()
+    also = {'guard-env-example'} if plant in ('missing-key', 'own-source') else set()
     assert {h for h, s in status.items() if s == 'Failed'} == {hook, *also}, failed.stdout

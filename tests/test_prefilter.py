@@ -97,3 +97,25 @@ def test_keywords_too_big_for_a_dfa_stay_an_nfa_in_the_prefilter_and_the_history
     gate = bytes_matcher({big, 'ghp_'})
     assert gate(text.encode()) and not gate(b'nothing here')
     assert time.process_time() - started < 2.0
+
+
+def _every_start(lowered: str, keyword: str) -> list[int]:
+    return [i for i in range(len(lowered)) if lowered.startswith(keyword, i)]
+
+
+def test_located_words_come_back_with_every_start_in_ascii_text() -> None:
+    """hits(): the owners as owners_present() gives them and, for ASCII text, each located word's
+    every start (overlaps included), across slice boundaries; non-ASCII text gives no offsets."""
+    rng = random.Random(3)
+    located = frozenset({'secret', 'ia', 'key'})
+    prefilter = Prefilter(KEYWORDS, located=located)
+    prefilter.SLICE = 16
+    for _ in range(400):
+        text = ''.join(rng.choices('akiagh_psecrtAKIGHPSEY x\n', k=rng.randint(0, 120)))
+        owners, starts = prefilter.hits(text)
+        assert owners == _reference(KEYWORDS, text)
+        assert starts is not None
+        lowered = text.lower()
+        expected = {w: _every_start(lowered, w) for w in located if w in lowered}
+        assert {w: sorted(s) for w, s in starts.items()} == expected, text
+    assert prefilter.hits('caf\u00e9 secret')[1] is None

@@ -29,3 +29,34 @@ def test_find_all_and_line_span() -> None:
 def test_lone_surrogates_keep_offsets_and_do_not_raise() -> None:
     text = 'caf\udce9 secret = 1'  # b'caf\xe9 ...' decoded with surrogateescape
     assert WordFinder(['secret']).spans(text) == [(5, 11)]
+
+
+def test_located_spans_equal_the_automaton_spans() -> None:
+    """Given every start of its words in any case (the prefilter's offsets), located_spans()
+    reports what spans() reports: the usual casings only, leftmost, none overlapping."""
+    import random
+
+    finder = WordFinder(('secret', 'token', 'salt', 'pass'))
+    rng = random.Random(9)
+    pieces = [
+        'secret',
+        'SECRET',
+        'Secret',
+        'sEcret',
+        'token',
+        'TOKEN',
+        'oken',
+        'salt',
+        'SALT',
+        'pass',
+        'PASS',
+        't',
+        's',
+        ' ',
+        '=',
+    ]
+    for _ in range(2000):
+        text = ''.join(rng.choices(pieces, k=rng.randint(0, 30)))
+        lowered = text.lower()
+        starts = {w: [i for i in range(len(text)) if lowered.startswith(w, i)] for w in finder.words}
+        assert finder.located_spans(text, starts) == finder.spans(text), text

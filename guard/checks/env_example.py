@@ -12,9 +12,10 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from guard import dotenv
-from guard.checks import CheckResult, Workspace, exposure, join, parent
 from guard.checks import env_usage as usage_mod
+from guard.checks import exposure
 from guard.checks.schema_model import Schema
+from guard.checks.workspace import CheckResult, Workspace, join, parent
 from guard.filters import glob_to_regex
 from guard.models import Finding, Fragment, Severity
 from guard.sources import decode_text
@@ -193,9 +194,7 @@ def undocumented(
 
 def placeholder_findings(ws: Workspace, templates: Iterable[str]) -> Iterator[Finding]:
     """A value the secret scanner flags is a real secret in a template: the classic leak."""
-    from guard.api import make_scanner
-
-    scanner = make_scanner(ws.config)
+    scanner = ws.scanner
     for template in templates:
         data = ws.read(template)
         text = decode_text(data) if data is not None else None

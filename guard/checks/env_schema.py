@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from guard import dotenv
-from guard.checks import SCHEMA_FILE, CheckResult, Workspace, settings_class
+from guard.brief import clip
+from guard.checks import settings_class
 from guard.checks.schema_model import Schema, Variable, describe, load_schema
+from guard.checks.workspace import SCHEMA_FILE, CheckResult, Workspace
 from guard.errors import InputError, UsageError
 from guard.models import Finding, Severity
 from guard.redact import preview
@@ -44,6 +46,7 @@ class Supplied:
     value: str
     source: str
     line: int | None = None
+    secret_file: bool = False  # from a secrets directory, which holds more than the app reads
 
     @property
     def where(self) -> str:
@@ -133,20 +136,25 @@ def validate_settings_isolated(
     """The class validated in a child that sees only `sources` (settings_probe.py)."""
     values = {name: s.value for name, s in sources.values.items()}
     answer = settings_class.probe(ref, app_dir, values, 'validate')
+    if 'errors' not in answer:  # no verdict is never a pass
+        raise InputError(f'cannot validate {ref!r}: the settings probe gave no result; run the app to see why')
     findings: list[Finding] = []
     notes: list[str] = []
-    for described, errors in [
-        (answer['class'], answer.get('errors') or []),
-        *((o['class'], o['errors']) for o in answer.get('others', [])),
-    ]:
+    for described, outcome in [(answer['class'], answer), *((o['class'], o) for o in answer.get('others', []))]:
         names = settings_class.resolve_names(described['env_names'], values, bool(described.get('case_sensitive')))
         path, line = settings_class.declared_path(ws, described)
+        errors = outcome.get('errors') or []
         findings += _error_findings(errors, names, sources, {}, Declared(path, line=line), foreign=True)
+        if outcome.get('crash'):
+            findings.append(settings_class.crash_finding(ws, described, outcome['crash'], sources.describe()))
     if answer.get('import_problem'):
+        from guard.redact import redact_secrets
+
         notes.append(
             f'env-schema: importing {ref} stopped after its settings failed validation '
-            f'({answer["import_problem"]}); the failures are reported'
+            f'({clip(redact_secrets(str(answer["import_problem"])))}); the failures are reported'
         )
+    notes += settings_class.source_notes(answer.get('overridden_sources') or [])
     return findings, notes
 
 
@@ -183,6 +191,10 @@ def gather(ws: Workspace, app_dir: Path | None = None) -> Sources:
     files: list[str] = []
     findings: list[Finding] = []
     notes: list[str] = []
+    asked = secrets_dirs(ws)
+    for directory in asked:  # lowest first: every env file wins over them
+        values.update(read_secrets_dir(ws, directory))
+        files.append(f'{ws.relative(directory)}/')
     for path in paths:
         shown = ws.relative(path)
         try:
@@ -206,10 +218,45 @@ def gather(ws: Workspace, app_dir: Path | None = None) -> Sources:
         for entry in parsed.entries:
             if entry.value is not None:
                 values[entry.key] = Supplied(entry.value, shown, entry.line)
-    use_environ = ws.options.environ if ws.options.environ is not None else not files
+    use_environ = ws.options.environ if ws.options.environ is not None else len(files) == len(asked)
     if use_environ:
         values.update({k: Supplied(v, 'environment') for k, v in os.environ.items()})
     return Sources(values, tuple(files), use_environ, tuple(findings), tuple(notes))
+
+
+def secrets_dirs(ws: Workspace) -> list[Path]:
+    """--secrets-dir, else env.secrets_dir (relative to the config): none unless asked."""
+    if ws.options.secrets_dirs:
+        return [ws.cwd / d for d in ws.options.secrets_dirs]
+    return [ws.config.root / d for d in ws.env.secrets_dir]
+
+
+def read_secrets_dir(ws: Workspace, directory: Path) -> dict[str, Supplied]:
+    """A secrets directory as pydantic-settings reads one: each regular file (a symlink to
+    one too, as Kubernetes mounts them) is a variable named by the file, its text stripped."""
+    shown = ws.relative(directory)
+    try:
+        names = sorted(os.listdir(directory))
+    except FileNotFoundError:
+        raise InputError(f'{shown}: secrets directory not found; pass an existing directory to --secrets-dir') from None
+    except OSError as e:
+        raise InputError(f'{shown}: cannot read the secrets directory: {e.strerror}') from None
+    values: dict[str, Supplied] = {}
+    for name in names:
+        path = directory / name
+        if name.startswith('..') or not path.is_file():  # Kubernetes' ..data and its timestamped dirs
+            continue
+        try:
+            with open(path, 'rb') as f:
+                data = f.read(ws.config.max_file_size + 1)
+        except OSError as e:
+            raise InputError(f'{ws.relative(path)}: cannot read the secret file: {e.strerror}') from None
+        if len(data) > ws.config.max_file_size:
+            continue  # not a value: the receipt's byte count says it was seen
+        ws.read_files += 1
+        ws.read_bytes += len(data)
+        values[name] = Supplied(data.decode('utf-8', 'replace').strip(), ws.relative(path), secret_file=True)
+    return values
 
 
 # --- the schema as a pydantic-settings model --------------------------------------------------
@@ -462,7 +509,7 @@ def _given(variable: Variable | None, value: str, environment: str | None) -> bo
 def _unknown_keys(schema: Schema, sources: Sources) -> Iterator[Finding]:
     """Keys an env file sets that the schema does not declare: usually a typo."""
     for name, supplied in sources.values.items():
-        if supplied.source != 'environment' and schema.get(name) is None:
+        if supplied.source != 'environment' and not supplied.secret_file and schema.get(name) is None:
             yield Finding(
                 rule_id='env-schema-unknown',
                 severity=Severity.LOW,
@@ -549,7 +596,7 @@ def _safe_message(message: str, value: str) -> str:
     message = message.removeprefix('Value error, ').removeprefix('Assertion failed, ')
     if len(value) >= 4 and value in message:
         message = message.replace(value, preview(value))
-    return message
+    return clip(message, 160)
 
 
 # --- a project's own BaseSettings class (validated in settings_probe.py) --------------------

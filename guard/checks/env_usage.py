@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 
 from guard import git
-from guard.checks import Workspace
+from guard.checks.workspace import Workspace
 from guard.filters import glob_to_regex
 from guard.sources import decode_text
 

@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterable, Iterator
 
 from guard import dotenv
-from guard.checks import Workspace
 from guard.checks.env_usage import Usage
 from guard.checks.schema_model import Schema
+from guard.checks.workspace import Workspace
 from guard.models import Finding, Fragment, Severity
 from guard.sources import decode_text
 
@@ -110,8 +110,6 @@ def _entries(ws: Workspace, paths: Iterable[str]) -> dict[str, list[dotenv.Entry
 
 def _values_flagged(ws: Workspace, paths: Iterable[str]) -> dict[tuple[str, int], Finding]:
     """(path, line) → the scanner's finding, for lines that set a public-prefixed key."""
-    from guard.api import make_scanner
-
     todo = []
     for path in paths:
         data = ws.read(path)
@@ -120,7 +118,7 @@ def _values_flagged(ws: Workspace, paths: Iterable[str]) -> dict[tuple[str, int]
             todo.append((path, text.replace('\r\n', '\n')))
     if not todo:
         return {}
-    scanner = make_scanner(ws.config)
+    scanner = ws.scanner
     out: dict[tuple[str, int], Finding] = {}
     for path, text in todo:
         for found in scanner.scan(Fragment(path=path, text=text)):

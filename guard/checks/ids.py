@@ -24,6 +24,7 @@ REPORTS: dict[str, str] = {
     'env-schema-invalid': 'An env value that does not match its type in the schema',
     'env-schema-missing': 'A variable the schema requires that no env file sets',
     'env-schema-unknown': 'A variable of an env file that the schema does not declare',
+    'env-schema-error': 'A settings class whose own code raised on the values (the app would not start)',
     'env-file-not-ignored': 'An env file that .gitignore does not ignore',
     'env-public-secret': 'A secret under a prefix that ships it to the browser (NEXT_PUBLIC_, VITE_…)',
     'env-secret-default': 'A secret with a default value in code or in the schema',

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from guard.brief import brief, clip
 from guard.dotenv import VALID_NAME
 from guard.errors import ConfigError
 
@@ -125,7 +126,7 @@ def parse_schema(text: str, source: str) -> Schema:
 def _variable(name: str, spec: Any, where: _Where, environments: tuple[str, ...]) -> Variable:
     at = where.at('variables', name)
     if not VALID_NAME.fullmatch(name):
-        raise ConfigError(f'{at}: {name!r} is not a valid variable name (letters, digits, _)')
+        raise ConfigError(f'{at}: {brief(name)} is not a valid variable name (letters, digits, _)')
     if isinstance(spec, str):
         spec = {'type': spec}
     if spec is None:
@@ -135,7 +136,7 @@ def _variable(name: str, spec: Any, where: _Where, environments: tuple[str, ...]
     kind = TYPE_ALIASES.get(str(spec.get('type', 'str')), str(spec.get('type', 'str')))
     if kind not in TYPE_KEYS:
         raise ConfigError(
-            f'{where.at("variables", name, "type")}: unknown type {kind!r}; known: {", ".join(TYPE_KEYS)}'
+            f'{where.at("variables", name, "type")}: unknown type {brief(kind)}; known: {", ".join(TYPE_KEYS)}'
         )
     _known(spec, (*COMMON_KEYS, *TYPE_KEYS[kind]), where, ('variables', name), f'for type {kind}')
     constraints = {k: spec[k] for k in TYPE_KEYS[kind] if k in spec}
@@ -154,7 +155,9 @@ def _variable(name: str, spec: Any, where: _Where, environments: tuple[str, ...]
         ('default', default, default is None or isinstance(default, SCALAR | list)),
     ):
         if not ok:
-            raise ConfigError(f'{where.at("variables", name, key)}: {name}.{key} has the wrong type ({value!r})')
+            raise ConfigError(
+                f'{where.at("variables", name, key)}: {clip(name, 60)}.{key} has the wrong type ({brief(value)})'
+            )
     if kind == 'enum' and 'choices' not in constraints:
         raise ConfigError(f'{at}: {name} is an enum: list its values in `choices`')
     return Variable(
@@ -216,7 +219,7 @@ def _constraint_problem(key: str, value: Any) -> str | None:
         try:
             re.compile(str(value))
         except re.error as e:
-            return f'is not a valid regex: {e}'
+            return f'is not a valid regex: {clip(str(e), 80)}'
         return None
     if key in ('choices', 'schemes'):
         ok = isinstance(value, list) and value and all(isinstance(v, str | int | float | bool) for v in value)
@@ -241,7 +244,9 @@ def _known(
     for key in data:
         if key not in known:
             suffix = f' {context}' if context else ''
-            raise ConfigError(f'{where.at(*keys, str(key))}: unknown key {key!r}{suffix}; known: {", ".join(known)}')
+            raise ConfigError(
+                f'{where.at(*keys, str(key))}: unknown key {brief(key)}{suffix}; known: {", ".join(known)}'
+            )
 
 
 class _Where:

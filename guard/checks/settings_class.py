@@ -16,8 +16,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from guard.checks import Workspace
+from guard.brief import clip
+from guard.checks.workspace import Workspace
 from guard.errors import InputError, UsageError
+from guard.models import Finding, Severity
 
 PROBE_TIMEOUT = 120  # seconds: an import that hangs (a network call at import time) fails clearly
 # Kept for the child on Windows, where Python needs them to start; nothing of the shell else.
@@ -65,7 +67,12 @@ def _ends(path: str, tail: str) -> bool:
 def probe(ref: str, app_dir: Path, values: Mapping[str, str], mode: str) -> dict[str, Any]:
     """Run settings_probe in a child with a clean environment; its JSON answer."""
     split_ref(ref)
-    request = json.dumps({'ref': ref, 'app_dir': os.fspath(app_dir), 'values': dict(values), 'mode': mode})
+    import secrets
+
+    nonce = secrets.token_hex(8)  # marks the answer: the project's code can write to stdout too
+    request = json.dumps(
+        {'ref': ref, 'app_dir': os.fspath(app_dir), 'values': dict(values), 'mode': mode, 'nonce': nonce}
+    )
     env = {k: os.environ[k] for k in _PLATFORM_ENV if k in os.environ}
     try:
         proc = subprocess.run(
@@ -80,8 +87,8 @@ def probe(ref: str, app_dir: Path, values: Mapping[str, str], mode: str) -> dict
     except subprocess.TimeoutExpired:
         raise InputError(f'cannot import {ref!r}: the import took over {PROBE_TIMEOUT} s') from None
     try:
-        lines = proc.stdout.strip().splitlines()
-        answer: dict[str, Any] = json.loads(lines[-1] if lines else b'')
+        marked = [line for line in proc.stdout.splitlines() if line.startswith(nonce.encode())]
+        answer: dict[str, Any] = json.loads(marked[-1][len(nonce) :] if marked else b'')
     except ValueError:
         # the project's code ended the process (sys.exit, os._exit, a crash): its output may
         # hold values, so only the exit code is shown
@@ -114,3 +121,38 @@ def declared_path(ws: Workspace, described: Mapping[str, Any]) -> tuple[str, int
     if not source:
         return str(described.get('name', 'settings')), None
     return ws.relative(Path(source)), described.get('line')
+
+
+def crash_finding(ws: Workspace, described: Mapping[str, Any], crash: Mapping[str, Any], looked: str) -> Finding:
+    """A class whose own code raised (a validator's KeyError) on the values under test: the
+    app would not start with them. At the raising line when it is in the repository; its
+    text was masked in the child and goes through the scanner's redaction here."""
+    from guard.redact import redact_secrets
+
+    path, line = declared_path(ws, described)
+    where = ''
+    if crash.get('file'):
+        raised_at = ws.relative(Path(str(crash['file'])))
+        where = f' in {crash.get("function") or "?"} ({raised_at}:{crash.get("line")})'
+        if not Path(raised_at).is_absolute():
+            path, line = raised_at, crash.get('line')
+    text = clip(redact_secrets(str(crash.get('text') or '')), 120)
+    return Finding(
+        rule_id='env-schema-error',
+        severity=Severity.HIGH,
+        path=path,
+        line=line,
+        message=f'{described.get("name", "the settings class")} raised {clip(str(crash.get("type")), 60)}{where} '
+        f'when built from {looked}{": " + text if text else ""}; the app would not start with these values',
+    )
+
+
+def source_notes(overridden: Iterable[str]) -> list[str]:
+    """What the receipt says about classes that choose their own sources."""
+    names = ', '.join(map(str, overridden))
+    if not names:
+        return []
+    return [
+        f'env-schema: {names} chooses its own sources (settings_customise_sources): only its init '
+        'arguments and the values under test count, not its files, secrets directories or vaults'
+    ]

@@ -15,6 +15,8 @@ from collections.abc import Iterator, Sequence
 
 from guard.errors import INTERNAL_ERROR, INTERRUPTED, TERMINATED, GuardError, Terminated
 
+ERROR_LIMIT = 600  # characters of an error line: a site that quotes user data cuts its part shorter
+
 
 @contextlib.contextmanager
 def error_handler() -> Iterator[list[int]]:
@@ -23,9 +25,11 @@ def error_handler() -> Iterator[list[int]]:
     try:
         yield code
     except GuardError as e:
+        from guard.brief import clip
         from guard.redact import redact_secrets  # its message may quote a value or a config line
 
-        say(f'guard: {redact_secrets(str(e))}')
+        # cut before the scanner runs over it; the end, where the fix is named, is kept
+        say(f'guard: {redact_secrets(clip(str(e), ERROR_LIMIT, tail=ERROR_LIMIT // 3))}')
         code[0] = e.exit_code
     except KeyboardInterrupt:
         say('guard: interrupted')

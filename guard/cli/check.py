@@ -30,6 +30,13 @@ from guard.config import load_config
     help='env-schema: an env file to validate (repeat it: later files win).',
 )
 @click.option(
+    '--secrets-dir',
+    'secrets_dirs',
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help='env-schema: also read this secrets directory, one file per variable (env files win over it).',
+)
+@click.option(
     '--environ/--no-environ',
     default=None,
     help='env-schema: include the process environment (default: only when no env file is given).',
@@ -46,6 +53,7 @@ def check(
     settings_ref: str | None,
     settings_dir: Path | None,
     env_files: tuple[Path, ...],
+    secrets_dirs: tuple[Path, ...],
     environ: bool | None,
     environment: str | None,
     fmt: str,
@@ -61,6 +69,7 @@ def check(
         settings=settings_ref,
         settings_dir=settings_dir,
         env_files=env_files,
+        secrets_dirs=secrets_dirs,
         environ=environ,
         environment=environment,
         explicit=which != 'all',

@@ -19,9 +19,10 @@ from guard.detectors.connstrings import (
     NetrcDetector,
 )
 from guard.detectors.credfiles import CredentialStoreDetector
+from guard.detectors.dbeaver import DBeaverDetector
 from guard.detectors.decoding import DecodingDetector
 from guard.detectors.hashes import HashFileDetector, PasswordHashDetector
-from guard.detectors.rules import Rule, RuleDetector, builtin_rules
+from guard.detectors.rules import UNKNOWN, Rule, RuleDetector, builtin_rules, builtin_windows
 from guard.errors import ConfigError
 from guard.models import Finding, Fragment
 
@@ -31,6 +32,7 @@ PARSERS: tuple[type[Detector], ...] = (
     KeyValueConnectionDetector,
     CredentialFileDetector,
     NetrcDetector,
+    DBeaverDetector,  # before the assignments: its message names the store and the connection
     AssignmentDetector,
     CommandLineDetector,
     PasswordHashDetector,
@@ -47,7 +49,11 @@ def build_detectors(disabled: frozenset[str] = frozenset(), extra: Sequence[Rule
     """Every enabled detector: rules first, then the parsers that rules cannot express. A parser
     with some of its ids disabled runs without them; with all of them (or its own id), not at all."""
     users = {id(rule) for rule in extra}  # the config's own rules run on RE2
-    detectors: list[Detector] = [RuleDetector(rule, id(rule) in users) for rule in active_rules(disabled, extra)]
+    widths = builtin_windows()
+    detectors: list[Detector] = [
+        RuleDetector(rule, True) if id(rule) in users else RuleDetector(rule, window=widths.get(rule.id, UNKNOWN))
+        for rule in active_rules(disabled, extra)
+    ]
     for parser in PARSERS:
         detector = parser()
         # a detector's own id turns it off, unless it is also an id it reports: then only that id

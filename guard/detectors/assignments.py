@@ -16,14 +16,14 @@ import binascii
 import bisect
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
-from guard.detectors.base import secret_finding
+from guard.detectors.base import Located, secret_finding
 from guard.detectors.entropy import char_classes, shannon_entropy
 from guard.detectors.filekinds import CONFIG, CREDENTIAL, OTHER, file_kind
 from guard.detectors.lazyre import lazy
-from guard.detectors.passwords import judge_stored, names_stored_secret
+from guard.detectors.passwords import judge_credential, judge_stored, names_stored_secret
 from guard.detectors.placeholders import (
     is_phrase,
     is_placeholder,
@@ -581,6 +581,8 @@ _CONN_CONTEXT = lazy(
     r'(?i)(?<![\w.\-])(?:host|hostaddr|server|data source|dbname|initial catalog)'
     r'[ \t]*=|loginmodule'
 )
+# a quoted string that ends (then a separator) between a URL and a key: the URL is another value
+_CLOSED_QUOTE = lazy(r'["\'][ \t]*[,;}\]]')
 _SECTION = lazy(r'^(?:([A-Za-z_][\w-]*):[ \t]*|---.*)$', re.MULTILINE)
 _BASE64 = lazy(r'^[A-Za-z0-9+/]{4,}={0,2}$')
 # `API_KEY: str = "…"`: a declared type between key and literal
@@ -693,9 +695,10 @@ def judge_value(key_class: str, value: str, kind: str = OTHER) -> tuple[Severity
 
         value = html.unescape(value)  # `&#x3C;string>` in generated docs is `<string>`
     strict = kind in (CONFIG, CREDENTIAL) and key_class != KeyClass.AMBIGUOUS
+    stored = kind == CREDENTIAL and key_class == KeyClass.PASSWORD  # every password the file stores
     if (
         (len(value) < 8 and not strict)
-        or _NUMBERISH.match(value)
+        or (_NUMBERISH.match(value) and not (stored and value.isdigit()))  # a PIN-like password is one
         or _PUBLIC_VALUE.search(value)
         or _HOST_PORT.match(value)
         or value.startswith('arn:')
@@ -712,7 +715,7 @@ def judge_value(key_class: str, value: str, kind: str = OTHER) -> tuple[Severity
     if strict:
         if _REGEX_SYNTAX.search(value) or _CIPHERTEXT.match(value) or _encodes_nothing(value):
             return None
-        return judge_stored(value, secret_key=key_class == KeyClass.SECRET)
+        return judge_credential(value) if stored else judge_stored(value, secret_key=key_class == KeyClass.SECRET)
     if ' ' in value and not (len(value) >= 32 and shannon_entropy(value) >= 4.3 and value.count(' ') <= 3):
         return None  # prose
     if _REGEX_SYNTAX.search(value) or _CIPHERTEXT.match(value):
@@ -1009,7 +1012,7 @@ def _block_scalar(text: str, key_at: int, after: int) -> tuple[str, int, bool] |
     return value, start + indent, False
 
 
-class AssignmentDetector:
+class AssignmentDetector(Located):
     """A key naming a secret, assigned a value that is one."""
 
     id = 'generic-secret-assignment'
@@ -1091,7 +1094,15 @@ class AssignmentDetector:
         }
     )
 
+    located = _SECRET_WORDS.words
+
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
+        return self._detect(fragment, _SECRET_WORDS.spans(fragment.text))
+
+    def detect_located(self, fragment: Fragment, starts: Mapping[str, Sequence[int]]) -> Iterator[Finding]:
+        return self._detect(fragment, _SECRET_WORDS.located_spans(fragment.text, starts))
+
+    def _detect(self, fragment: Fragment, words: list[tuple[int, int]]) -> Iterator[Finding]:
         text = fragment.text
         if 'kind: SealedSecret' in text:
             return  # encrypted to the cluster's key: safe in git
@@ -1100,14 +1111,16 @@ class AssignmentDetector:
         kind = file_kind(fragment.path)
         sections = _sections(text) if 'kind: Secret' in text else None
         next_free = 0
-        for word_start, word_end in _SECRET_WORDS.spans(text):
+        for word_start, word_end in words:
             if word_start < next_free:
                 continue
             if text[word_start] in 'iI':  # 'identified': SQL's `IDENTIFIED BY '…'`
                 found = _identified_by(text, word_start, extension in _SQL_EXTENSIONS)
                 if found is not None:
                     next_free = found.offset + len(found.value)
-                    yield from self._report(fragment, found, KeyClass.PASSWORD, kind)
+                    # a SQL script or dump creates the account it names: its password is one, weak or not
+                    sql = kind == OTHER and extension in _SQL_EXTENSIONS
+                    yield from self._report(fragment, found, KeyClass.PASSWORD, CONFIG if sql else kind)
                 continue
             if text.startswith('(', word_end) and _PAIR_CLASS.search(text, max(0, word_start - 6), word_end):
                 found = _auth_pair(text, word_end, text[_key_start(text, word_start) : word_end])
@@ -1229,7 +1242,10 @@ class AssignmentDetector:
         key_start = _key_start(text, at)
         if '<' in text[line_start:key_start] and text[key_start - 1 : key_start] in (' ', '\t'):
             return False  # `<connection host="db" password="…"/>`: attributes of an element, not a libpq string
-        return '://' in text[line_start:at] or bool(_CONN_CONTEXT.search(text, line_start, line_end))
+        url = text.rfind('://', line_start, at)
+        if url >= 0 and not _CLOSED_QUOTE.search(text, url, key_start):
+            return True  # `jdbc:postgresql://h/db?user=a&password=…`; not `"url": "https://…", "password": …`
+        return bool(_CONN_CONTEXT.search(text, line_start, line_end))
 
 
 def _identified_by(text: str, word_start: int, sql: bool) -> Assignment | None:

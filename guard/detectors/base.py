@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Protocol
 
 from guard.models import Confidence, Finding, Fragment, Severity
@@ -20,6 +20,20 @@ class Detector(Protocol):
     reports: dict[str, str]
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]: ...
+
+
+class Located:
+    """A detector that can take where its words occur from the scanner's prefilter pass instead
+    of searching the text for them again: `detect_located` finds what `detect` finds. A base
+    class, not a protocol: the scanner asks `isinstance` of every detector (docs/performance.md)."""
+
+    keywords: frozenset[str]
+    located: frozenset[str] = frozenset()  # lowercase words beside its keywords whose offsets it takes
+
+    # starts: lowercase keyword or located word → start offsets of its occurrences (any case) in
+    # the fragment's text, which is ASCII; a word absent from the text is absent from the mapping
+    def detect_located(self, fragment: Fragment, starts: Mapping[str, Sequence[int]]) -> Iterator[Finding]:
+        raise NotImplementedError
 
 
 class LineCursor:

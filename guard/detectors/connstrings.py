@@ -19,7 +19,7 @@ from urllib.parse import unquote
 from guard.detectors.base import secret_finding
 from guard.detectors.filekinds import CREDENTIAL, DOCS, OTHER, file_kind
 from guard.detectors.lazyre import lazy
-from guard.detectors.passwords import is_service_default, is_stand_in
+from guard.detectors.passwords import is_service_default, is_stand_in, judge_credential
 from guard.detectors.placeholders import (
     is_doc_host,
     is_local_host,
@@ -131,6 +131,8 @@ _HEX32 = lazy(r'\s*[0-9a-f]{32}\s*')
 
 
 _STORE_FORMATS = frozenset({'.pgpass', '.netrc'})
+# files of URLs with userinfo, one stored credential a line (git's credential-store helper)
+_URL_STORES = frozenset({'.git-credentials', 'git-credentials'})
 
 
 class Credential(NamedTuple):
@@ -149,10 +151,11 @@ class Verdict(NamedTuple):
     confidence: Confidence
 
 
-def judge(cred: Credential, kind: str = OTHER) -> Verdict | None:
+def judge(cred: Credential, kind: str = OTHER, *, store: bool = False) -> Verdict | None:
     """Is this a real password, and how bad is its leak? None for stand-ins and local defaults.
     Outside docs, tests and examples (filekinds), any password to a host that is not local is one,
-    weak or equal to the user name; so is every one a credential file stores but a local default."""
+    weak or equal to the user name; so is every one a credential file stores (`store`: the entry is
+    the file's own, as every line of `.git-credentials` is), local defaults graded low."""
     password, user = cred.password, cred.user
     bare = password.strip('\'"\\#')
     hosts = [h for h in cred.hosts if h]
@@ -162,9 +165,16 @@ def judge(cred: Credential, kind: str = OTHER) -> Verdict | None:
         return None
     random = looks_random(password)
     local = bool(hosts) and all(is_local_host(h) for h in hosts)
-    stored = kind == CREDENTIAL and cred.kind in _STORE_FORMATS  # the file's own entries, not text inside them
+    stored = kind == CREDENTIAL and (
+        store or cred.kind in _STORE_FORMATS
+    )  # the file's own entries, not text inside them
     public = any(is_public_host(h) for h in hosts)
-    if stored or public or (kind != DOCS and hosts and not local):
+    if stored:
+        graded = judge_credential(bare, user=user, local=local)
+        if graded is None:
+            return None
+        return Verdict(Severity.CRITICAL, Confidence.HIGH) if public else Verdict(*graded)
+    if public or (kind != DOCS and hosts and not local):
         if is_stand_in(bare) or (local and is_service_default(bare, user)):
             return None
         if public:  # a hosted service: even a tutorial's password there may be live
@@ -319,8 +329,10 @@ def _message(cred: Credential) -> str:
     return f'{cred.kind} connection string with a password for {host}{more}'
 
 
-def _finding(fragment: Fragment, cred: Credential, rule_id: str, message: str | None = None) -> Finding | None:
-    verdict = judge(cred, file_kind(fragment.path))
+def _finding(
+    fragment: Fragment, cred: Credential, rule_id: str, message: str | None = None, *, store: bool = False
+) -> Finding | None:
+    verdict = judge(cred, file_kind(fragment.path), store=store)
     if verdict is None:
         return None
     finding = secret_finding(
@@ -349,9 +361,10 @@ class ConnectionStringDetector:
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
         text = fragment.text
+        store = os.path.basename(fragment.path).lower() in _URL_STORES
         for found in self._credentials(text):
             cred, rule_id = found
-            finding = _finding(fragment, cred, rule_id)
+            finding = _finding(fragment, cred, rule_id, store=store)
             if finding is not None:
                 yield finding
 

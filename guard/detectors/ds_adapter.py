@@ -1,7 +1,7 @@
 """detect-secrets' plugins as one guard detector: the only module that imports detect_secrets.
 
-Opt-in (`detectors: [detect-secrets]`) and imported lazily: detect_secrets costs
-~150 ms to import, more than the whole pre-commit budget. It runs offline: its
+Opt-in (`detectors: [detect-secrets]`) and imported lazily: importing detect_secrets costs
+more than the whole pre-commit budget (docs/performance.md). It runs offline: its
 network verification filter is never enabled. Findings get rule ids
 `ds:<secret type>` and go through `secret_finding` like guard's own, so the
 scanner's dedupe (same line, same secret hash) merges them with guard's; they rank

@@ -128,6 +128,34 @@ def is_stand_in(value: str) -> bool:
     return is_sequential(lowered)  # '12345678', 'abcdefgh'
 
 
+@functools.lru_cache(maxsize=4096)
+def is_stored_stand_in(value: str) -> bool:
+    """What holds a password's place in a credential file. Narrower than `is_stand_in`: a file whose
+    job is to store passwords stores '123456', 'qwerty' and 'ab1' as they are, so only the marks of
+    a template count (empty, masks, references, slot words, `<your-token>`)."""
+    stripped = value.strip().strip('\'"`')
+    if not stripped or _MASK.match(stripped):
+        return True
+    lowered = stripped.lower()
+    if lowered in STAND_IN_WORDS:
+        return True
+    if is_reference(stripped) or has_embedded_reference(stripped) or is_stored_elsewhere(stripped):
+        return True
+    return bool(_MARK.search(lowered) or _OWNED_SLOT.match(stripped) or is_wordy_placeholder_phrase(stripped))
+
+
+def judge_credential(value: str, *, user: str = '', local: bool = False) -> tuple[Severity, Confidence] | None:
+    """A password a credential file stores (`.pgpass`, `.netrc`, `.my.cnf`, DBeaver…): every one is a
+    finding, whatever it looks like. A local service's default account (`postgres` on localhost) is
+    graded low, not dropped: the file is a store of passwords, and the next entry may be production's."""
+    if is_stored_stand_in(value):
+        return None
+    confidence = Confidence.HIGH if shannon_entropy(value) >= 3.5 and len(value) >= 12 else Confidence.MEDIUM
+    if is_service_default(value, user):
+        return (Severity.LOW if local else Severity.MEDIUM), Confidence.MEDIUM
+    return (Severity.MEDIUM if local else Severity.HIGH), confidence
+
+
 def is_service_default(value: str, user: str = '') -> bool:
     """`postgres` for postgres, the user's own name: a container's default, not a chosen password."""
     lowered = value.strip().lower()

@@ -1,20 +1,21 @@
-"""Rules as data: YAML under guard/rules/, turned into detectors.
+"""Rules as data: YAML under guard/rules/ (read at start-up from the generated guard/rules/builtin.json),
+turned into detectors.
 
-A rule's regex is compiled the first time its keywords occur in a fragment, so
-a run that sees only a few keywords (a 20-line commit) never pays for the rest; the
-keyword windows and the validators are imported only then too.
+A rule's regex is compiled the first time its keywords occur in a fragment, so a run that sees
+only a few keywords (a 20-line commit) never pays for the rest; the validators are imported only
+then too (docs/performance.md).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from guard.brief import brief
-from guard.detectors.base import secret_finding
+from guard.detectors.base import Located, secret_finding
 from guard.detectors.entropy import shannon_entropy
 from guard.detectors.placeholders import is_placeholder
 from guard.errors import ConfigError
@@ -40,6 +41,7 @@ RULE_KEYS = frozenset(
     }
 )
 REQUIRED_KEYS = ('id', 'description', 'pattern', 'samples')
+UNKNOWN = -1  # a window width not worked out yet
 
 
 class Rule(NamedTuple):
@@ -61,10 +63,11 @@ class Rule(NamedTuple):
     remediation: str | None = None  # one line: what to do about a leaked one (reports show it)
 
 
-class RuleDetector:
-    """A detector driven by one Rule."""
+class RuleDetector(Located):
+    """A detector driven by one Rule (its keywords' offsets are all it takes from the prefilter)."""
 
-    def __init__(self, rule: Rule, user: bool = False) -> None:
+    def __init__(self, rule: Rule, user: bool = False, window: int | None = UNKNOWN) -> None:
+        """`window`: the rule's window width when known already (None: it has none)."""
         self.rule = rule
         self.id = rule.id
         self.keywords = rule.keywords
@@ -76,6 +79,8 @@ class RuleDetector:
             if isinstance(rule.secret_group, str):  # RE2's match.start() takes numbers only
                 self.rule = rule._replace(secret_group=self._regex.groupindex[rule.secret_group])
         self.reports = {rule.id: rule.description}
+        if window != UNKNOWN:
+            self.__dict__['_window'] = window  # what the cached property below would compute
 
     @functools.cached_property
     def _regex(self) -> re.Pattern[str]:
@@ -88,7 +93,11 @@ class RuleDetector:
         return windows.window_width(self.rule.pattern, self.keywords)
 
     @functools.cached_property
-    def _finditer(self) -> Callable[[re.Pattern[str], str, frozenset[str], int | None], Iterator[re.Match[str]]]:
+    def _finditer(
+        self,
+    ) -> Callable[
+        [re.Pattern[str], str, frozenset[str], int | None, Mapping[str, Sequence[int]] | None], Iterator[re.Match[str]]
+    ]:
         from guard.detectors.windows import finditer
 
         return finditer
@@ -102,10 +111,18 @@ class RuleDetector:
         return self._compile(self.rule.paths) if self.rule.paths else None
 
     def detect(self, fragment: Fragment) -> Iterator[Finding]:
+        return self._detect(fragment, None)
+
+    def detect_located(self, fragment: Fragment, starts: Mapping[str, Sequence[int]]) -> Iterator[Finding]:
+        # A user's rule runs on RE2, whose search from an offset is not proven equal to re's: the
+        # windows then apply only where they did before (big texts), searched for again.
+        return self._detect(fragment, None if self._compile is not re.compile else starts)
+
+    def _detect(self, fragment: Fragment, starts: Mapping[str, Sequence[int]] | None) -> Iterator[Finding]:
         rule = self.rule
         if self._paths is not None and not self._paths.search(fragment.path):
             return
-        for match in self._finditer(self._regex, fragment.text, self.keywords, self._window):
+        for match in self._finditer(self._regex, fragment.text, self.keywords, self._window, starts):
             secret = match.group(rule.secret_group)
             confidence = self._confidence(secret) if secret else None
             if confidence is not None:
@@ -283,12 +300,24 @@ def rules_from_yaml(text: str, where: str, user: bool = False) -> list[Rule]:
     return rules
 
 
-@functools.cache
 def builtin_rules() -> tuple[Rule, ...]:
-    """Every rule shipped in guard/rules/*.yaml, ids unique (parsed once per change: guard/rulecache.py)."""
-    from guard import rulecache
+    """Every rule shipped in guard/rules/*.yaml, ids unique, as generated into guard/rules/builtin.json."""
+    return _builtin()[0]
 
-    return rulecache.cached(Rule, parse_builtin_rules)
+
+def builtin_windows() -> dict[str, int | None]:
+    """Each built-in rule's keyword-window width, worked out when the rule file was generated."""
+    return _builtin()[1]
+
+
+@functools.cache
+def _builtin() -> tuple[tuple[Rule, ...], dict[str, int | None]]:
+    from guard import rulefile
+
+    try:
+        return rulefile.load(Rule)
+    except (OSError, ValueError):  # not plain files (a zip), or a file from another version: parse
+        return parse_builtin_rules(), {}
 
 
 def parse_builtin_rules() -> tuple[Rule, ...]:

@@ -2,8 +2,8 @@
 
 Python's `re` finds a pattern that opens with a literal at memchr speed, but most
 token rules open with a lookbehind (`(?<![A-Za-z0-9])(oy2…)`) or a class, and then
-it tries every position: 20-50 MB/s. On a 4 MB minified bundle or lockfile whose
-base64 happens to hold `oy2` or `eaaa`, that is most of a scan's time.
+it tries every position (docs/performance.md). The scanner's prefilter hands over where
+the keywords are; without it (non-ASCII text) they are searched for here.
 
 A rule qualifies when (1) every match must contain one of a finite set of literal
 strings, each of which contains one of the rule's keywords (case-insensitively),
@@ -24,7 +24,7 @@ import importlib
 import itertools
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 # The parser `re` itself uses: private, hence looked up by name (sre_parse before 3.11).
@@ -59,12 +59,25 @@ def window_width(pattern: str, keywords: frozenset[str]) -> int | None:
 
 def windows(lowered: str, keywords: frozenset[str], width: int) -> list[tuple[int, int]]:
     """Merged [start, end) windows around every occurrence of a keyword in `lowered`."""
-    spans: list[tuple[int, int]] = []
-    for keyword in keywords:
-        at = lowered.find(keyword)
-        while at >= 0:
-            spans.append((max(0, at - width), min(len(lowered), at + len(keyword) + width + MARGIN)))
-            at = lowered.find(keyword, at + 1)
+    return _merged(((k, _find_all(lowered, k)) for k in keywords), width, len(lowered))
+
+
+def _find_all(lowered: str, keyword: str) -> list[int]:
+    found = []
+    at = lowered.find(keyword)
+    while at >= 0:
+        found.append(at)
+        at = lowered.find(keyword, at + 1)
+    return found
+
+
+def _merged(occurrences: Iterable[tuple[str, Sequence[int]]], width: int, size: int) -> list[tuple[int, int]]:
+    """Merged [start, end) windows around keywords at the given starts, in a text of `size`."""
+    spans = [
+        (max(0, at - width), min(size, at + len(keyword) + width + MARGIN))
+        for keyword, starts in occurrences
+        for at in starts
+    ]
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
@@ -75,16 +88,31 @@ def windows(lowered: str, keywords: frozenset[str], width: int) -> list[tuple[in
     return merged
 
 
-def finditer(regex: re.Pattern[str], text: str, keywords: frozenset[str], width: int | None) -> Iterator[re.Match[str]]:
-    """regex.finditer(text), through keyword windows when the rule qualifies and the text is big."""
-    if width is None or len(text) < max(MIN_TEXT, 4 * width):
+def finditer(
+    regex: re.Pattern[str],
+    text: str,
+    keywords: frozenset[str],
+    width: int | None,
+    starts: Mapping[str, Sequence[int]] | None = None,
+) -> Iterator[re.Match[str]]:
+    """regex.finditer(text), through keyword windows when the rule qualifies and the text is big
+    enough; `starts`: where each (lowercase, ASCII) keyword occurs in `text`, found already by the
+    scanner's prefilter, which makes windows pay on texts of any size."""
+    if width is None or len(text) < 4 * width:
         yield from regex.finditer(text)
         return
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a few characters lower to two: offsets would drift
+    if starts is not None and all(k.isascii() for k in keywords):
+        spans = _merged(((k, starts.get(k, ())) for k in keywords), width, len(text))
+    elif len(text) < MIN_TEXT:
         yield from regex.finditer(text)
         return
-    for start, end in windows(lowered, keywords, width):
+    else:
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a few characters lower to two: offsets would drift
+            yield from regex.finditer(text)
+            return
+        spans = windows(lowered, keywords, width)
+    for start, end in spans:
         for match in regex.finditer(text, start, end):
             if end == len(text) or match.end() + MARGIN <= end:
                 yield match

@@ -1,16 +1,13 @@
-"""Where a few words occur in a text, in their usual casings, in one pass.
+"""Where a few words occur in a text, in their usual casings, in one pass (an automaton: docs/performance.md).
 
 Detectors that parse around a word (`password`, `Token`, `SECRET`) need its offsets.
-Measured on 18.6 MB of the CPython tree (the files holding such words): one
-ahocorasick_rs DFA over the text 0.13 s; lowercasing first and then one literal
-regex per word 0.32 s; one regex alternation over the lowercased text 0.48 s.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from guard import textcodec
 
@@ -19,7 +16,13 @@ class WordFinder:
     """Start and end offsets of `words` written lower, Capitalised or UPPER case."""
 
     def __init__(self, words: Iterable[str]) -> None:
+        words = tuple(words)
         self.variants = tuple(dict.fromkeys(v for w in words for v in (w.lower(), w.capitalize(), w.upper())))
+        self.words = frozenset(w.lower() for w in words)
+        self._variants = frozenset(self.variants)
+        # No word inside another: then the automaton's leftmost non-overlapping matches are the
+        # occurrences taken from the left, each after the one before ends (see `located_spans`).
+        self._nested = any(a != b and a in b for a in self.words for b in self.words)
 
     @functools.cached_property
     def _find(self) -> Callable[[str], list[tuple[int, int]]]:
@@ -48,6 +51,27 @@ class WordFinder:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         return self._find(text)
+
+    def located_spans(self, text: str, starts: Mapping[str, Sequence[int]]) -> list[tuple[int, int]]:
+        """`spans(text)` of an ASCII text, from where the words occur in any case (the scanner's
+        prefilter found them), with no second pass over the text."""
+        if self._nested or not text.isascii():
+            return self._find(text)
+        variants = self._variants
+        found = sorted(
+            (at, at + len(word))
+            for word in self.words
+            for at in starts.get(word, ())
+            if text[at : at + len(word)] in variants
+        )
+        # As the automaton reports them: no word holds another, so ordering by start orders by end too
+        spans = []
+        free = 0
+        for start, end in found:
+            if start >= free:
+                spans.append((start, end))
+                free = end
+        return spans
 
 
 def find_all(haystack: str, needle: str) -> list[int]:

@@ -17,6 +17,7 @@ from guard.models import Finding, Fragment
 
 if TYPE_CHECKING:  # importing guard.detectors compiles nothing, but loads every detector module
     from guard.detectors.base import Detector
+    from guard.mask.blocks import BlockMasker
 
 PATH = '<log>'  # the fragment's path: no detector that judges by file name (.pgpass, master.key) fires
 # Findings whose preview shows no characters: a password's first letters are too much of it.
@@ -45,7 +46,17 @@ class Masker:
         self.detectors = (*self._base, *([literal] if literal is not None else []))
         # detectors that judge by file name (.pgpass, master.key) never fire on a log: left out, no
         # detector runs on text without one of its keywords, and a clean line costs one prefilter pass
-        self._scanner = Scanner([d for d in self.detectors if _reads(d, PATH)])
+        self.scanned = tuple(d for d in self.detectors if _reads(d, PATH))
+        self._scanner = Scanner(self.scanned)
+        self._blocks: BlockMasker | None = None
+
+    def blocks(self) -> BlockMasker:
+        """These detectors over blocks of whole lines as bytes (`guard mask`), built once."""
+        if self._blocks is None:
+            from guard.mask.blocks import BlockMasker
+
+            self._blocks = BlockMasker(self)
+        return self._blocks
 
     def with_values(self, values: Iterable[str]) -> Masker:
         """The same detectors, and more exact values to mask wherever they appear."""
@@ -56,7 +67,11 @@ class Masker:
         text = scannable(text)
         # the scanner's prefilter and detectors, without its inline allows: a log line's
         # `guard:allow` must not unmask anything
-        detectors = self._scanner.candidates(text)
+        found = self.found(text, self._scanner.candidates(text))
+        return merge(every_occurrence(text, found)) if found else []
+
+    def found(self, text: str, detectors: Sequence[Detector]) -> list[Span]:
+        """The spans `detectors` report in `text` (made `scannable`), unsorted, each once."""
         if not detectors:
             return []
         fragment = Fragment(PATH, text)
@@ -71,7 +86,7 @@ class Masker:
             start = starts[finding.line - 1] + finding.column - 1
             start, end = _trimmed(text, start, start + finding.end_column - finding.column)
             found.append(Span(start, end, replacement(finding)))
-        return merge(_every_occurrence(text, found))
+        return found
 
     def mask(self, text: str) -> str:
         """`text` with every secret replaced by its preview; everything else unchanged."""
@@ -130,11 +145,13 @@ def merge(spans: Iterable[Span]) -> list[Span]:
     return out
 
 
-def _every_occurrence(text: str, spans: list[Span]) -> list[Span]:
+def every_occurrence(text: str, spans: list[Span]) -> list[Span]:
     """The spans found, and every other place the same secret is written in `text`: a value a
     detector knew by its key (`password=…`) is masked where the line repeats it alone, too."""
     replacements = {text[s.start : s.end]: s.replacement for s in spans}
     secrets = [s for s in replacements if s]
+    if not secrets:
+        return spans
     if len(secrets) == 1:
         secret = secrets[0]
         places = []

@@ -82,6 +82,12 @@ def mask_record(masker: Masker, record: logging.LogRecord) -> None:
             value = fields[key]
             if isinstance(value, str):
                 fields[key] = _mask_value(masker, key, value)
+            elif not isinstance(value, _PLAIN):
+                # a dict or list (a JSON formatter prints every extra): masked as a copy, the
+                # application's own object is left as it was
+                masked_value = _mask_any(masker, key, value, _DEPTH)
+                if masked_value is not value:  # (no == test: a numpy array's is no bool)
+                    fields[key] = masked_value
 
 
 def _masked_message(masker: Masker, record: logging.LogRecord, masked: str) -> tuple[Any, Any]:

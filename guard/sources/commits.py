@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from guard import git
+from guard.brief import brief, clip
 from guard.errors import GitError, InputError, UsageError
 from guard.models import Commit, Fragment
 from guard.sources import Tally, Wanted
@@ -188,7 +189,7 @@ def range_commits(spec: str, *, default_branch: str = '') -> Selection:
     """The commits of `A..B` (or `A...B`), handling a zero or missing base as CI sees them."""
     match = re.fullmatch(r'(.*?)(\.\.\.?)(.*)', spec)
     if match is None:
-        raise UsageError(f'--range {spec!r}: expected BASE..HEAD, e.g. origin/main..HEAD')
+        raise UsageError(f'--range {brief(spec)}: expected BASE..HEAD, e.g. origin/main..HEAD')
     # A...B means "since the merge base" in CI (git diff); for commits that is A..B too, while
     # rev-list's own A...B (symmetric difference) would add the base branch's new commits.
     base, head = match.group(1) or 'HEAD', match.group(3) or 'HEAD'
@@ -200,7 +201,9 @@ def commits_between(base: str, head: str, *, default_branch: str = '') -> Select
     if head_sha is None:
         if head == 'HEAD':
             raise GitError('HEAD is not a commit: this branch has no commits yet, so the range holds none')
-        raise GitError(f'{head!r} is not a commit here: check the name, or fetch it (git fetch origin {head})')
+        raise GitError(
+            f'{brief(head)} is not a commit here: check the name, or fetch it (git fetch origin {clip(head, 60)})'
+        )
     if base in git.ZERO_OIDS:
         return new_commits(head, head_sha, 'new branch (zero base)', default_branch=default_branch)
     base_sha = git.rev_parse(base)
@@ -211,8 +214,8 @@ def commits_between(base: str, head: str, *, default_branch: str = '') -> Select
             # only an object id names a commit that may have been rewritten away; a name that
             # resolves to nothing is a typo or an unfetched branch, never "scan the unpushed"
             raise GitError(
-                f'unknown revision {base!r}: check the name (git branch -a lists them), '
-                f'or fetch it (git fetch {_default_remote()} {base})'
+                f'unknown revision {brief(base)}: check the name (git branch -a lists them), '
+                f'or fetch it (git fetch {_default_remote()} {clip(base, 60)})'
             )
         return new_commits(
             head, head_sha, f'base {base[:12]} is not in this repository (force-push?)', default_branch=default_branch
@@ -322,7 +325,9 @@ def pre_push_commits(lines: str, remote: str | None) -> Selection:
             continue
         parts = raw.rsplit(maxsplit=3)
         if len(parts) != 4:
-            raise InputError(f'pre-push input line {raw!r}: expected <local-ref> <local-oid> <remote-ref> <remote-oid>')
+            raise InputError(
+                f'pre-push input line {brief(raw)}: expected <local-ref> <local-oid> <remote-ref> <remote-oid>'
+            )
         _local_ref, local_oid, remote_ref, remote_oid = parts
         if local_oid in git.ZERO_OIDS:
             notes.append(f'{remote_ref}: deletion, nothing to scan')

@@ -15,7 +15,7 @@ from guard import git
 from guard.models import Fragment
 from guard.sources import Tally, Wanted, never
 from guard.sources.diff import FileChange, drop_binary_hunks, parse_patch
-from guard.sources.files import read_file
+from guard.sources.files import encrypted_store_text, read_file
 
 
 class StagedSource:
@@ -62,14 +62,35 @@ def staged_fragments(paths: Sequence[str], *, max_size: int, tally: Tally) -> It
             patch = parse_patch(drop_binary_hunks(section))
             del section  # its fragments are all that is kept, until they are scanned
             for change in patch.files:
-                count_change(change, tally)
+                if not _is_store(change):
+                    count_change(change, tally)
             changes += patch.files
             fragments = list(reversed(patch.fragments))
             del patch
             while fragments:
                 yield fragments.pop()
+    yield from _staged_stores([c for c in changes if _is_store(c)], tally)
     if paths:
         yield from _unstaged_files(paths, changes, max_size, tally)
+
+
+def _is_store(change: FileChange) -> bool:
+    return not change.deleted and not change.submodule and change.path.lower().endswith('credentials-config.json')
+
+
+def _staged_stores(changes: Sequence[FileChange], tally: Tally) -> Iterator[Fragment]:
+    """Encrypted credential stores (DBeaver's credentials-config.json) are binary in any diff: their
+    staged blobs are read whole and decrypted (sources.files.encrypted_store_text)."""
+    if not changes:
+        return
+    blobs = git.cat_files([f':{change.path}' for change in changes])
+    for change in changes:
+        text = encrypted_store_text(change.path, blobs[f':{change.path}'] or b'')
+        if text is None:
+            count_change(change, tally)  # another program's file of that name, or another key
+            continue
+        tally.files += 1
+        yield Fragment(change.path, text)
 
 
 def count_change(change: FileChange, tally: Tally) -> None:
