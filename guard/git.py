@@ -6,6 +6,7 @@ import contextlib
 import os
 import re
 import subprocess
+import threading  # subprocess imports it: no cost
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, NamedTuple
@@ -144,18 +145,44 @@ READ_SIZE = 1 << 20
 ZERO_OIDS = frozenset({'0' * 40, '0' * 64})
 
 
-def staged_patch(paths: Sequence[str] = ()) -> bytes:
-    """What the next commit adds, against HEAD or (first commit) everything staged.
+@contextlib.contextmanager
+def staged_patch(paths: Sequence[str] = ()) -> Iterator[IO[bytes]]:
+    """What the next commit adds, against HEAD or (first commit) everything staged, streamed
+    (read it with patch_sections: one file's patch in memory at a time).
 
     Runs in the caller's environment, so GIT_INDEX_FILE set by `git commit -a` or
     `git commit <paths>` is honoured: the index is read only through git."""
     args = ['--literal-pathspecs', '--no-optional-locks', 'diff', '--cached', *PATCH_OPTIONS, '--diff-filter=d']
     if paths:
         args += ['--', *paths]
-    proc = run(args, check=False)
-    if proc.returncode != 0:
-        raise not_a_repo_or(proc, 'git diff --cached')
-    return proc.stdout
+    try:
+        proc = subprocess.Popen(
+            ['git', *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+    except FileNotFoundError:
+        raise GitError('git is not installed or not on PATH: install git, or pass files to scan') from None
+    assert proc.stdout is not None and proc.stderr is not None
+    errors: list[bytes] = []
+    drain = threading.Thread(target=_drain, args=(proc.stderr, errors), daemon=True)  # a full stderr pipe stalls git
+    drain.start()
+    finished = False
+    try:
+        yield proc.stdout
+        finished = True
+    finally:
+        if not finished:
+            proc.kill()
+        proc.stdout.close()
+        code = proc.wait()
+        drain.join()
+        proc.stderr.close()
+    if code != 0:
+        raise not_a_repo_or(subprocess.CompletedProcess(proc.args, code, b'', b''.join(errors)), 'git diff --cached')
+
+
+def _drain(stderr: IO[bytes], errors: list[bytes]) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        errors.append(stderr.read())
 
 
 def staged_names(paths: Sequence[str]) -> set[str]:
@@ -327,8 +354,6 @@ def author_times(args: Sequence[str]) -> Callable[[], list[int]]:
 def log_stream(commits: Sequence[str]) -> Iterator[IO[bytes]]:
     """`git log -p` records (see LOG_OPTIONS) for exactly `commits`, in their order, streamed."""
     args = ['git', 'log', '-p', *LOG_OPTIONS, '--no-walk=unsorted', '--stdin']
-    import threading  # not on the pre-commit path
-
     # GIT_FLUSH=0: git fills its stdio buffer before writing; on a pipe it would write (and
     # wake this reader) once per commit: 5,000 reads of ~1.4 KB for the 6,000-commit bench
     # log, ~40 ms more CPU on both sides
@@ -382,8 +407,22 @@ def _feed(pipe: IO[bytes], data: bytes, stderr: IO[bytes], errors: list[bytes]) 
 
 def commit_records(out: IO[bytes]) -> Iterator[bytes]:
     """Split a log stream into one bytes record per commit without holding more than one
-    commit (plus a read buffer) in memory, however long the history."""
-    keep = len(COMMIT_MARK) - 1
+    commit (plus a read buffer) in memory, however long the history. No reference to a
+    record stays here once it is yielded: the caller's dropping it frees it."""
+    return _split(out, COMMIT_MARK, drop_marker=True)
+
+
+def patch_sections(out: IO[bytes]) -> Iterator[bytes]:
+    """Split a patch stream into one section per file (each from its `diff --git ` line; the
+    first may be a preamble), holding no more than one file's patch (plus a read buffer)."""
+    return _split(out, b'\ndiff --git ', drop_marker=False)
+
+
+def _split(out: IO[bytes], mark: bytes, *, drop_marker: bool) -> Iterator[bytes]:
+    """The pieces of a stream between occurrences of `mark` (a section mark keeps its text
+    after the leading newline, which ends the piece before), empty ones left out."""
+    keep = len(mark) - 1
+    cut = len(mark) if drop_marker else 1
     parts: list[bytes] = []
     # read1: what the pipe holds now (up to READ_SIZE), so this parses while git writes on;
     # read() would wait for a full READ_SIZE and leave git blocked on a full pipe meanwhile
@@ -393,22 +432,46 @@ def commit_records(out: IO[bytes]) -> Iterator[bytes]:
             last = parts[-1]
             chunk, parts[-1] = last[-keep:] + chunk, last[:-keep]
         pos = 0
-        while (i := chunk.find(COMMIT_MARK, pos)) >= 0:
-            record = b''.join([*parts, chunk[pos:i]])
-            parts = []
-            if record:
-                yield record
-            pos = i + len(COMMIT_MARK)
+        while (i := chunk.find(mark, pos)) >= 0:
+            parts.append(chunk[pos : i + (0 if drop_marker else 1)])
+            if any(parts):
+                yield _taken(parts)
+            parts.clear()
+            pos = i + cut
         parts.append(chunk[pos:])
-    record = b''.join(parts)
-    if record:
-        yield record
+    if any(parts):
+        yield _taken(parts)
 
 
-def split_record(record: bytes) -> tuple[str, str, str, str, bytes]:
-    """(sha, author, date, message, patch) of one commit record."""
-    sha, author, date, message, patch = record.split(b'\0', 4)
-    return decode(sha), decode_lossy(author), decode(date), decode_lossy(message), patch.lstrip(b'\n')
+def _taken(parts: list[bytes]) -> bytes:
+    """The parts joined and the list emptied (so no frame keeps the pieces alive)."""
+    joined = b''.join(parts)
+    parts.clear()
+    return joined
+
+
+def record_ends(record: bytes) -> tuple[int, int, int, int]:
+    """Where the sha, author, date and message of a commit record end (their NULs)."""
+    sha = record.index(b'\0')
+    author = record.index(b'\0', sha + 1)
+    date = record.index(b'\0', author + 1)
+    return sha, author, date, record.index(b'\0', date + 1)
+
+
+def record_fields(record: bytes) -> tuple[str, str, str, str, int]:
+    """(sha, author, date, message, where the patch starts) of one commit record: the
+    patch is left in the record, not copied out."""
+    sha, author, date, message = record_ends(record)
+    start = message + 1
+    while record[start : start + 1] == b'\n':
+        start += 1
+    return (
+        decode(record[:sha]),
+        decode_lossy(record[sha + 1 : author]),
+        decode(record[author + 1 : date]),
+        decode_lossy(record[date + 1 : message]),
+        start,
+    )
 
 
 def blob_ids(specs: Sequence[str]) -> dict[str, str | None]:

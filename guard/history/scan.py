@@ -16,6 +16,10 @@ from guard.sources import Wanted
 from guard.sources.commits import EnvEvent, read_commits
 
 MIN_CHUNK = 64  # commits per worker task: enough to amortise a `git log` start
+# and at most this many: git's memory grows with the commits one `git log` walks (63 MB for
+# a 7,500-commit chunk of the generated 30,000-commit history), so long histories get more
+# chunks rather than bigger ones
+MAX_CHUNK = 2_000
 TASKS_PER_JOB = 4  # more tasks than workers, so progress is saved often and loads balance
 
 Progress = Callable[[int, int], None]
@@ -76,7 +80,7 @@ def scan_chunk(commits: Sequence[str], scanner: Scanner, wanted: Wanted, tick: C
 
 def chunks(commits: Sequence[str], jobs: int) -> list[Sequence[str]]:
     """Contiguous slices (neighbouring commits share pack deltas, which git then reuses)."""
-    size = max(MIN_CHUNK, -(-len(commits) // (jobs * TASKS_PER_JOB)))
+    size = min(MAX_CHUNK, max(MIN_CHUNK, -(-len(commits) // (jobs * TASKS_PER_JOB))))
     return [commits[i : i + size] for i in range(0, len(commits), size)]
 
 

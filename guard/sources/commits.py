@@ -72,33 +72,35 @@ def env_events(changes: Iterable[FileChange], commit: Commit) -> Iterator[EnvEve
 def read_record(record: bytes, wanted: Wanted) -> CommitRead:
     """One commit of a log stream. Its message and patch are decoded only when `wanted` says
     yes to their bytes; env files are tracked always."""
-    # Most commits hold no keyword at all: for them one look at the raw bytes decides,
-    # and nothing but the sha is decoded (the per-commit cost is most of the Python work).
-    fields = record.split(b'\0', 4)
-    patch_bytes = fields[4]
-    files = patch_bytes.count(b'diff --git ')
+    # Most commits hold no keyword at all: for them one look at the raw bytes decides, and
+    # nothing but the sha is decoded (the per-commit cost is most of the Python work). The
+    # patch stays in the record, never copied out: a huge commit costs its size once here.
+    sha_end, _author_end, date_end, message_end = git.record_ends(record)
+    files = record.count(b'diff --git ', message_end)
     # a NUL in a patch (git prints it --text) is binary, or UTF-16/32 text whose words the
     # byte-level look cannot see: only the parser's decoding tells which
-    wide = b'\0' in patch_bytes
-    in_message = wanted(fields[3])
-    in_patch = wide or wanted(patch_bytes)
-    if not (in_message or in_patch or b'.env' in patch_bytes):
-        sha = fields[0].decode('ascii')
+    wide = record.find(b'\0', message_end + 1) >= 0
+    anywhere = wanted(record)
+    if not (anywhere or wide or record.find(b'.env', message_end) >= 0):
+        sha = record[:sha_end].decode('ascii')
         return CommitRead(sha, Commit(sha), (), (), len(record), files, 0)
-    sha, author_text, date_text, message_text, patch_bytes = git.split_record(record)
+    sha, author_text, date_text, message_text, start = git.record_fields(record)
     commit = Commit(sha, author_text, date_text)
     fragments: list[Fragment] = []
+    in_message = anywhere and wanted(record[date_end + 1 : message_end])
     if in_message:
         fragments.append(Fragment(MESSAGE_PATH, message_text.rstrip('\n'), 1, commit))
+    # the patch's own look is needed only when the message could explain the record's yes
+    in_patch = wide or (anywhere and (not in_message or wanted(record[start:])))
     changes: Iterable[FileChange] = ()
     binary = 0
     if in_patch:
-        patch = parse_patch(git.decode(drop_binary_hunks(patch_bytes) if wide else patch_bytes), commit)
+        patch = parse_patch(drop_binary_hunks(record[start:]), commit) if wide else parse_patch(record, commit, start)
         fragments += patch.fragments
         changes = patch.files
         binary = patch.binary
-    elif b'.env' in patch_bytes:
-        changes = file_changes(git.decode(patch_bytes))
+    elif record.find(b'.env', start) >= 0:
+        changes = file_changes(git.decode(record[start:]))
     return CommitRead(sha, commit, tuple(fragments), tuple(env_events(changes, commit)), len(record), files, binary)
 
 
@@ -108,7 +110,9 @@ def read_commits(commits: Sequence[str], wanted: Wanted) -> Iterator[CommitRead]
         return
     with git.log_stream(commits) as out:
         for record in git.commit_records(out):
-            yield read_record(record, wanted)
+            read = read_record(record, wanted)
+            del record  # a huge commit is not held while its fragments are scanned
+            yield read
 
 
 class CommitSource:

@@ -20,7 +20,7 @@ from guard import textcodec
 from guard.models import Commit, Fragment
 
 SUBMODULE_MODE = '160000'
-_HUNK = re.compile(r'@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@')
+_HUNK = re.compile(rb'@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@')
 _ESCAPES = {'a': 7, 'b': 8, 't': 9, 'n': 10, 'v': 11, 'f': 12, 'r': 13, '"': 34, '\\': 92}
 _FILE_HEADERS = re.compile(
     r'^(diff --git |new file mode |deleted file mode |rename from |rename to )(.*)$', re.MULTILINE
@@ -123,23 +123,26 @@ def _side_path(rest: str, prefix: str) -> str | None:
 
 
 class _Parser:
-    """State of one pass over a patch; kept small so the hot loop stays in `feed`."""
+    """State of one pass over a patch; kept small so the hot loop stays in `parse_patch`.
 
-    def __init__(self, text: str, commit: Commit | None) -> None:
-        self.text = text
+    It reads bytes: only the added lines it keeps are decoded (removed lines and the
+    rest never are), each file's by its own content (guard/textcodec.py)."""
+
+    def __init__(self, data: bytes, commit: Commit | None) -> None:
+        self.data = data
         self.commit = commit
         self.fragments: list[Fragment] = []
         self.files: list[FileChange] = []
         self.file: dict[str, object] | None = None
-        # the run of added lines as (start, end) spans of `text`, each a block of `+` lines: a
+        # the run of added lines as (start, end) spans of `data`, each a block of `+` lines: a
         # fragment is cut from the patch at flush, not built from a list of line copies (which
         # cost ~10x a big patch in memory)
         self.run: list[tuple[int, int]] = []
         self.run_start = 0
-        self.file_first = 0  # index of the current file's first fragment
+        self.pending: list[tuple[bytes, int]] = []  # the current file's runs: (added bytes, first line)
 
     def add(self, start: int, end: int) -> None:
-        """The `+` line at text[start:end] joins the run."""
+        """The `+` line at data[start:end] joins the run."""
         if self.run and self.run[-1][1] + 1 == start:
             self.run[-1] = (self.run[-1][0], end)
         else:
@@ -147,7 +150,6 @@ class _Parser:
 
     def start_file(self, rest: str) -> None:
         self.end_file()
-        self.file_first = len(self.fragments)
         old, new = diff_git_paths(rest)
         self.file = {
             'path': new,
@@ -164,36 +166,30 @@ class _Parser:
             info = self.file
             if info['deleted']:
                 info['path'] = info['old_path']
-            if len(self.fragments) > self.file_first and not _plain(self.fragments, self.file_first):
-                info['binary'] = not self.decode_file()
+            if self.pending and not self.decode_file(str(info['path'])):
+                info['binary'] = True
             self.files.append(FileChange(**info))  # type: ignore[arg-type]
             self.file = None
 
     def flush(self) -> None:
         if self.run:
             if self.file is not None and not self.file['submodule']:
-                text = self.text
-                self.fragments.append(
-                    Fragment(
-                        path=str(self.file['path']),
-                        text='\n'.join(text[a + 1 : b].replace('\n+', '\n') for a, b in self.run),
-                        start_line=self.run_start,
-                        commit=self.commit,
-                    )
-                )
+                data = self.data
+                added = b'\n'.join(data[a + 1 : b].replace(b'\n+', b'\n') for a, b in self.run)
+                self.pending.append((added, self.run_start))
             self.run = []
 
-    def decode_file(self) -> bool:
-        """Re-read the current file's fragments (they hold NULs or bytes that are not
-        UTF-8) by their content: False, and none kept, when the file is binary."""
-        first = self.file_first
-        raw = [f.text.encode('utf-8', 'surrogateescape') for f in self.fragments[first:]]
-        kind = textcodec.sniff(b'\n'.join(_head(raw, textcodec.SNIFF)))
+    def decode_file(self, path: str) -> bool:
+        """The current file's runs as fragments, decoded by their content: False, and none
+        kept, when the file is binary."""
+        pending, self.pending = self.pending, []
+        if all(data.isascii() and b'\0' not in data for data, _line in pending):  # nearly always
+            self.fragments += (Fragment(path, data.decode('ascii'), line, self.commit) for data, line in pending)
+            return True
+        kind = textcodec.sniff(b'\n'.join(_head([data for data, _line in pending], textcodec.SNIFF)))
         if kind.codec is None:
-            del self.fragments[first:]
             return False
-        for i, (fragment, data) in enumerate(zip(self.fragments[first:], raw, strict=True)):
-            self.fragments[first + i] = fragment._replace(text=_run_text(data, kind, fragment.start_line))
+        self.fragments += (Fragment(path, _run_text(data, kind, line), line, self.commit) for data, line in pending)
         return True
 
     def header(self, line: str) -> None:
@@ -228,11 +224,6 @@ class _Parser:
             info['old_path'] = c_unquote(line.split(' ', 2)[2])
         elif line.startswith(('Binary files ', 'GIT binary patch')):
             info['binary'] = True
-
-
-def _plain(fragments: list[Fragment], first: int) -> bool:
-    """Whether fragments[first:] are ASCII text without NULs (nearly always: no decoding)."""
-    return all(f.text.isascii() and '\0' not in f.text for f in fragments[first:])
 
 
 def _head(parts: list[bytes], size: int) -> list[bytes]:
@@ -291,55 +282,89 @@ def _added_sample(section: bytes, hunks: int) -> bytes:
     return b'\n'.join(line[1:] for line in lines if line.startswith(b'+'))[: textcodec.SNIFF]
 
 
-def parse_patch(text: str, commit: Commit | None = None) -> Patch:
-    """Fragments of added lines and the file changes in `text` (one or many files)."""
-    parser = _Parser(text, commit)
+def parse_patch(patch: bytes | str, commit: Commit | None = None, start: int = 0) -> Patch:
+    """Fragments of added lines and the file changes in `patch` (one or many files), read
+    from offset `start` of it (a commit's patch inside its log record, not copied out)."""
+    data = patch.encode('utf-8', 'surrogateescape') if isinstance(patch, str) else patch
+    parser = _Parser(data, commit)
     old_left = new_left = 0
     new_line = 0
-    end = -1
-    size = len(text)
-    while end < size:  # line by line without text.split: one line in memory at a time
+    end = start - 1
+    size = len(data)
+    while end < size:  # line by line without data.split: one line in memory at a time
         start = end + 1
-        end = text.find('\n', start)
+        end = data.find(b'\n', start)
         if end < 0:
             end = size
-        line = text[start:end]
+        first = data[start : start + 1]
         if old_left > 0 or new_left > 0:
-            first = line[:1]
-            if first == '+':
+            if first == b'+':
                 if not parser.run:
                     parser.run_start = new_line
                 parser.add(start, end)
                 new_line += 1
                 new_left -= 1
-            elif first == '-':
+            elif first == b'-':
                 old_left -= 1
-            elif first == ' ':
+            elif first == b' ':
                 parser.flush()
                 new_line += 1
                 new_left -= 1
                 old_left -= 1
-            elif first != '\\':  # `\ No newline at end of file` is a marker, not content
+            elif first != b'\\':  # `\ No newline at end of file` is a marker, not content
                 old_left = new_left = 0
                 parser.flush()
             if old_left > 0 or new_left > 0:
                 continue
             parser.flush()
             continue
-        if line.startswith('@@ '):
-            match = _HUNK.match(line)
+        if first == b'@' and data.startswith(b'@@ ', start):
+            match = _HUNK.match(data, start, end)
             if match is None:
                 continue
             old_count, new_start, new_count = match.groups()
             old_left = 1 if old_count is None else int(old_count)
             new_left = 1 if new_count is None else int(new_count)
             new_line = int(new_start)
-        elif line.startswith('diff --git '):
-            parser.start_file(line[11:])
-        else:
-            parser.header(line)
+            body = _hunk_body(data, end + 1, old_left, new_left)
+            if body is not None:  # the usual -U0 hunk, read in C; else line by line below
+                if new_left:
+                    parser.run_start = new_line
+                    parser.add(body[0], body[1])
+                    parser.flush()
+                old_left = new_left = 0
+                end = body[2] - 1
+        elif first == b'd' and data.startswith(b'diff --git ', start):
+            parser.start_file(_text(data[start + 11 : end]))
+        elif end > start:
+            parser.header(_text(data[start:end]))
     parser.end_file()
     return Patch(tuple(parser.fragments), tuple(parser.files))
+
+
+_REMOVED = re.compile(rb'(?:-[^\n]*\n)*')
+_ADDED = re.compile(rb'(?:\+[^\n]*\n)*')
+_MARKER = re.compile(rb'(?:\\[^\n]*\n)?')  # `\ No newline at end of file`
+
+
+def _hunk_body(data: bytes, pos: int, removed: int, added: int) -> tuple[int, int, int] | None:
+    """A -U0 hunk's body from `pos`: its removed lines, then its added ones, each block perhaps
+    followed by git's no-newline marker. (Where its added lines start, where the last one
+    ends, where the hunk ends), or None when the body is not that shape (the caller then reads
+    it line by line)."""
+    minus = _REMOVED.match(data, pos).end()  # type: ignore[union-attr]  # a * pattern always matches
+    if data.count(b'\n', pos, minus) != removed:
+        return None
+    first = _MARKER.match(data, minus).end()  # type: ignore[union-attr]
+    plus = _ADDED.match(data, first).end()  # type: ignore[union-attr]
+    if data.count(b'\n', first, plus) != added:
+        return None
+    return first, plus - 1, _MARKER.match(data, plus).end()  # type: ignore[union-attr]
+
+
+def _text(line: bytes) -> str:
+    """A header line as text: paths keep their bytes as surrogates (git.decode's rule)."""
+    return line.decode('utf-8', 'surrogateescape')
 
 
 def file_changes(text: str) -> Iterator[FileChange]:

@@ -55,16 +55,23 @@ class StagedSource:
 def staged_fragments(paths: Sequence[str], *, max_size: int, tally: Tally) -> Iterator[Fragment]:
     """Added lines of the staged change; files passed but not staged at all are read whole,
     so `pre-commit run --all-files` still checks every file it names."""
-    data = git.staged_patch(paths)
-    tally.bytes += len(data)
-    patch = parse_patch(git.decode(drop_binary_hunks(data)))
-    for change in patch.files:
-        if not _is_store(change):
-            count_change(change, tally)
-    yield from patch.fragments
-    yield from _staged_stores([c for c in patch.files if _is_store(c)], tally)
+    changes: list[FileChange] = []
+    with git.staged_patch(paths) as out:
+        for section in git.patch_sections(out):  # one file's patch in memory at a time
+            tally.bytes += len(section)
+            patch = parse_patch(drop_binary_hunks(section))
+            del section  # its fragments are all that is kept, until they are scanned
+            for change in patch.files:
+                if not _is_store(change):
+                    count_change(change, tally)
+            changes += patch.files
+            fragments = list(reversed(patch.fragments))
+            del patch
+            while fragments:
+                yield fragments.pop()
+    yield from _staged_stores([c for c in changes if _is_store(c)], tally)
     if paths:
-        yield from _unstaged_files(paths, patch.files, max_size, tally)
+        yield from _unstaged_files(paths, changes, max_size, tally)
 
 
 def _is_store(change: FileChange) -> bool:
