@@ -204,6 +204,7 @@ def test_local_host_with_a_generated_password_is_reported_lower() -> None:
     assert local.severity == Severity.MEDIUM
 
 
+@pytest.mark.no_cover  # a CPU-time bound measures the code, not the coverage tracer
 @pytest.mark.parametrize('detector', DETECTORS, ids=lambda d: d.id)
 def test_linear_on_adversarial_near_misses(detector) -> None:
     units = [

@@ -105,6 +105,7 @@ def test_hostile_input_is_linear_and_safe(text: str) -> None:
     assert len(env.entries) + len(env.problems) >= 1
 
 
+@pytest.mark.no_cover  # a CPU-time bound measures the code, not the coverage tracer
 def test_a_long_run_of_blanks_before_a_comment_is_linear() -> None:
     """`\\s+#` searched from every blank of the run: minutes for 1 MB (CPU seconds per MB bound)."""
     import time

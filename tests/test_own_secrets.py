@@ -168,6 +168,7 @@ def test_history_scans_see_own_secrets_and_a_changed_env_invalidates_the_store(r
     assert [(f['rule_id'], f['line']) for f in second if f['rule_id'] == 'own-secret'] == [('own-secret', 2)]
 
 
+@pytest.mark.no_cover  # a CPU-time bound measures the code, not the coverage tracer
 def test_a_megabyte_value_is_found_whole_in_linear_time(repo: Path) -> None:
     """A 1 MB value in .env once took minutes (its DFA was built byte by byte); now it is looked up by
     its first characters and compared whole, and the scanner's prefilter stays an NFA for it."""
@@ -197,6 +198,7 @@ def test_a_value_is_not_reported_for_its_prefix_alone(repo: Path) -> None:
     assert [(f['path'], f['line']) for f in own_findings('a.txt', 'b.txt')] == [('b.txt', 1)]
 
 
+@pytest.mark.no_cover  # a CPU-time bound measures the code, not the coverage tracer
 def test_a_hostile_env_file_is_read_in_linear_time(repo: Path) -> None:
     write(repo / '.gitignore', '.env\n')
     write(repo / '.env', 'A=x' + ' ' * 1_000_000 + 'y # comment\n' + 'B=' + '=' * 1_000_000 + '\n')

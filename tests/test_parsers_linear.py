@@ -40,6 +40,7 @@ def _parsers() -> list[Detector]:
 PARSERS = _parsers()
 
 
+@pytest.mark.no_cover  # a CPU-time bound measures the code, not the coverage tracer
 @pytest.mark.parametrize('detector', PARSERS, ids=lambda d: d.id)
 @pytest.mark.parametrize('filler', FILLERS, ids=lambda f: '+'.join(f'{ord(c):02x}' for c in f))
 def test_keyword_then_a_megabyte_of_one_character(detector: Detector, filler: str) -> None:
@@ -70,6 +71,7 @@ NESTED = (
 )
 
 
+@pytest.mark.no_cover  # a CPU-time bound measures the code, not the coverage tracer
 @pytest.mark.parametrize('unit', NESTED, ids=range(len(NESTED)))
 def test_nested_encodings_in_a_megabyte_are_decoded_in_linear_time(unit: str) -> None:
     (decoding,) = [d for d in PARSERS if d.id == 'decoded']

@@ -226,6 +226,7 @@ def test_public_samples_are_silent_but_other_values_of_their_form_are_not() -> N
 # ---- linear time --------------------------------------------------------------------------------
 
 
+@pytest.mark.no_cover  # a CPU-time bound measures the code, not the coverage tracer
 @pytest.mark.parametrize(
     'detector',
     [PasswordHashDetector(), HashFileDetector(), CredentialStoreDetector(), DecodingDetector(build_detectors())],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from guard.models import Fragment
 from guard.scanner import Prefilter, Scanner, ascii_lower
 
@@ -82,6 +84,7 @@ def test_keywords_across_slice_boundaries_are_found() -> None:
     assert prefilter.owners_present('ghp_' * 10) == {2, 3}
 
 
+@pytest.mark.no_cover  # a CPU-time bound measures the code, not the coverage tracer
 def test_keywords_too_big_for_a_dfa_stay_an_nfa_in_the_prefilter_and_the_history_gate() -> None:
     """A 512 KB keyword (any detector's, a config's) once made the DFA switch take minutes; past
     DFA_MAX_BYTES of keywords the prefilter and the history gate keep the NFA, and still match."""
