@@ -40,8 +40,7 @@ def _crypt(prefix: str, salt: int, body: int) -> str:
 
 def zoo() -> list[ZooFile]:
     pw = human
-    # no ')': a salt holding one (WordPress's generator draws it) is missed today, an open bug
-    salt = string.ascii_letters + string.digits + '!@#%^&*(-_[]{}<>~+=,.;:/?|'
+    salt = string.ascii_letters + string.digits + '!@#%^&*()-_[]{}<>~+=,.;:/?|'  # WordPress's generator's
     deploy_ftp = b64(random_body(16))
     return [
         ZooFile(

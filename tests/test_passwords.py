@@ -168,6 +168,26 @@ def test_wordpress_nonce_salt_with_spaces_is_a_secret() -> None:
     assert finding.message == 'secret assigned to NONCE_SALT'
 
 
+# WordPress's key generator (api.wordpress.org/secret-key) draws from these, blank included; PHP's
+# single quotes hold all of them but the quote itself
+WP_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%^&*()-_ []{}<>~`+=,.;:/?|'
+
+
+def test_every_generated_wordpress_salt_is_a_secret() -> None:
+    """A salt can hold `%U%`, `{fMd8}` (reference shapes) or start with '/' (a path's): 2,000 of them,
+    each with the whole alphabet, are all found."""
+    salts = [random_body(64, WP_ALPHABET) for _ in range(2000)]
+    missed = [s for s in salts if not scan('wp-config.php', f"<?php\ndefine( 'AUTH_KEY', '{s}' );\n")]
+    assert missed == []
+
+
+@pytest.mark.parametrize(
+    'value', ['/var/www/html/wp-content', '/run/secrets/wp auth key', '${WP_AUTH_KEY}', '%(auth_key)s']
+)
+def test_a_path_or_a_reference_under_a_wordpress_key_is_quiet(value: str) -> None:
+    assert scan('wp-config.php', f"<?php\ndefine( 'AUTH_KEY', '{value}' );\n") == []
+
+
 # ---- bullet 7: encoded values -------------------------------------------------------------------
 
 

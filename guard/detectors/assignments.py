@@ -554,6 +554,8 @@ _PUBLIC_VALUE = lazy(
 )
 _NUMBERISH = lazy(r'^[-+]?\d+(?:[.,:]\d+)*[a-zA-Z%]{0,3}$|^(?:true|false|yes|no|on|off|null|nil|none)$', re.I)
 _URLISH = lazy(r'^[A-Za-z][A-Za-z0-9+.\-]*://|^(?:/|\./|\.\./|~/|file:|[A-Za-z]:\\)')
+# a character no path holds: `^&]}{[;#()<>|!*?` in a value that starts with '/' make it no path
+_NOT_PATH = lazy(r'[^\w./~+@:%=,-]')
 # bcrypt, argon2, sha-crypt, PBKDF2: a password's hash opens nothing
 # and MySQL's mysql_native_password hash ('*' and 40 hex, `IDENTIFIED BY PASSWORD '*6BB4…'`)
 _PASSWORD_HASH = lazy(
@@ -638,6 +640,17 @@ class Assignment(NamedTuple):
     key_class: str | None = None  # the form names what the value is (`IDENTIFIED BY '…'`), whatever the key
 
 
+def _generated_not_path(value: str) -> bool:
+    """'/QC0zbITcNp…' (base64) or './:o1b_b.NG…', '/f^p%zYS&L]s}…' (WordPress salts): they start
+    the way a path does but are generated."""
+    packed = value.strip().replace(' ', '')  # the generator draws blanks too
+    return (
+        packed[:1] in ('/', '.', '~')
+        and looks_random(packed)
+        and bool(_BASE64.match(value) or _NOT_PATH.search(packed))
+    )
+
+
 def classify_key(key: str) -> str | None:
     """Does the key name a secret, and how sure is that? None for keys that only mention one."""
     words = [w.lower() for w in _WORDS.findall(key)]
@@ -702,9 +715,9 @@ def judge_value(key_class: str, value: str, kind: str = OTHER) -> tuple[Severity
         or _PUBLIC_VALUE.search(value)
         or _HOST_PORT.match(value)
         or value.startswith('arn:')
-        or (_URLISH.match(value) and not (value[0] == '/' and _BASE64.match(value) and looks_random(value)))
+        or (_URLISH.match(value) and not _generated_not_path(value))
     ):
-        return None  # a URL or a path; base64 may start with '/' too ('/QC0zbITcNp…')
+        return None  # a URL or a path; base64 and generated salts may start with '/' too
     if (
         value.startswith('-----BEGIN')
         or _FILE_VALUE.search(value)

@@ -16,6 +16,7 @@ from guard.detectors.lazyre import lazy
 from guard.detectors.placeholders import (
     DOCUMENTED_VALUES,
     SLOT_WORDS,
+    counts_as_mark,
     has_embedded_reference,
     is_phrase,
     is_reference,
@@ -119,7 +120,7 @@ def is_stand_in(value: str) -> bool:
         return True
     if is_reference(stripped) or has_embedded_reference(stripped) or is_stored_elsewhere(stripped):
         return True
-    if _MARK.search(lowered) or _OWNED_SLOT.match(stripped) or is_wordy_placeholder_phrase(stripped):
+    if _marked(lowered, stripped) or _OWNED_SLOT.match(stripped) or is_wordy_placeholder_phrase(stripped):
         return True
     if (_EXPRESSION.match(stripped) or '/' in stripped) and is_word_path(stripped):
         return True  # `settings.DB_PASSWORD`, `prod/db/password`: where the value is, not the value
@@ -141,7 +142,11 @@ def is_stored_stand_in(value: str) -> bool:
         return True
     if is_reference(stripped) or has_embedded_reference(stripped) or is_stored_elsewhere(stripped):
         return True
-    return bool(_MARK.search(lowered) or _OWNED_SLOT.match(stripped) or is_wordy_placeholder_phrase(stripped))
+    return bool(_marked(lowered, stripped) or _OWNED_SLOT.match(stripped) or is_wordy_placeholder_phrase(stripped))
+
+
+def _marked(lowered: str, value: str) -> bool:
+    return any(counts_as_mark(m.group(), value) for m in _MARK.finditer(lowered))
 
 
 def judge_credential(value: str, *, user: str = '', local: bool = False) -> tuple[Severity, Confidence] | None:

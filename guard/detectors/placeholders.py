@@ -328,11 +328,23 @@ DOC_DOMAINS = (
 
 def is_reference(value: str) -> bool:
     """`${DB_PASSWORD}`, `{{ .Values.x }}`, `%API_KEY%`, `<token>`: the value lives elsewhere."""
-    return bool(_REFERENCE.match(value.strip()))
+    return bool(_REFERENCE.match(value.strip())) and not _dense_random(value)
 
 
 def has_embedded_reference(value: str) -> bool:
-    return bool(_EMBEDDED_REFERENCE.search(value))
+    """A reference inside the value (`postgres://${USER}:${PW}@db`), unless the value is generated
+    or what lies around the reference is: a salt can hold `%U%`, `{fMd8}` or `$(P| T…)` by chance."""
+    if _EMBEDDED_REFERENCE.search(value) is None or _dense_random(value):
+        return False
+    rest = _EMBEDDED_REFERENCE.sub(' ', value)
+    return not any(len(run) >= 20 and looks_random(run) for run in rest.split())
+
+
+def _dense_random(value: str) -> bool:
+    """Long, of every character class and near the entropy of its length: a generated value
+    (a 64-character WordPress salt: ~5.4 bits a character; a templated URL or a Helm
+    expression of that length stays under 4.8)."""
+    return len(value) >= 40 and char_classes(value) >= 4 and shannon_entropy(value) >= 5.0
 
 
 def is_stored_elsewhere(value: str) -> bool:
@@ -355,7 +367,7 @@ def is_placeholder(value: str) -> bool:
         return True  # 's3cr3t', 'p@ssw0rd', 'secret123', 'admin!'
     if is_reference(stripped) or has_embedded_reference(stripped) or is_stored_elsewhere(stripped):
         return True
-    if _PLACEHOLDER_MARK.search(lowered):
+    if any(counts_as_mark(m.group(), stripped) for m in _PLACEHOLDER_MARK.finditer(lowered)):
         return True
     if _WORDY.fullmatch(stripped) and _PLACEHOLDER_PHRASE.search(lowered):
         return True
@@ -364,6 +376,11 @@ def is_placeholder(value: str) -> bool:
     if has_ascending_run(lowered):
         return True  # 'glpat-ABCDEFGHIJKLMNOPQRST', 'npm_0123456789abcdef…', 'abCDeFGhiJKlmnOP…'
     return is_sequential(stripped) or is_sequential(lowered.strip('0123456789')) or _counts_up(lowered)
+
+
+def counts_as_mark(found: str, value: str) -> bool:
+    """A stand-in's mark; an elision or a mask (`...`, `***`) inside a generated value is chance."""
+    return bool(found.strip('.*•…')) or not _dense_random(value)
 
 
 def is_wordy_placeholder_phrase(value: str) -> bool:
