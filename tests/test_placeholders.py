@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import string
+
 import pytest
 
 from guard.detectors.entropy import has_ascending_run, is_sequential, longest_sequential_run
@@ -108,10 +110,15 @@ def test_stored_elsewhere(value: str) -> None:
         '__API_TOKEN__',
         'ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)',
         '{cipher}AQB3fSGkmVbn7pCCNvFE1hBC',
+        '00000000-0000-0000-0000-000000000000',  # the nil UUID, a template's favourite key
+        'XXXX-XXXX-XXXX-XXXX',
     ],
 )
 def test_placeholders(value: str) -> None:
     assert is_placeholder(value), value
+
+
+SALT_ALPHABET = string.ascii_letters + string.digits + '!@#^&*()-_[]<>~+=,;:/?|'
 
 
 @pytest.mark.parametrize(
@@ -123,6 +130,12 @@ def test_placeholders(value: str) -> None:
         'Hangar-Kestrel-1987!',
         'npg_' + random_body(12),
         random_body(32, '0123456789abcdef'),
+        # a generated WordPress salt can hold an elision, a mask or a reference's shape by chance
+        random_body(30, SALT_ALPHABET)
+        + '...'
+        + random_body(15, SALT_ALPHABET)
+        + '%U%'
+        + random_body(15, SALT_ALPHABET),
     ],
 )
 def test_real_values_are_not_placeholders(value: str) -> None:

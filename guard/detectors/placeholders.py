@@ -373,6 +373,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if has_repeat_run(stripped) and longest_run(stripped) >= max(6, len(stripped) // 2):
         return True  # 'ghp_xxxxxxxxxxxxxxxx', '0000000000'
+    if _one_symbol(lowered):
+        return True  # '00000000-0000-0000-0000-000000000000', 'xxxx-xxxx-xxxx'
     if has_ascending_run(lowered):
         return True  # 'glpat-ABCDEFGHIJKLMNOPQRST', 'npm_0123456789abcdef…', 'abCDeFGhiJKlmnOP…'
     return is_sequential(stripped) or is_sequential(lowered.strip('0123456789')) or _counts_up(lowered)
@@ -381,6 +383,12 @@ def is_placeholder(value: str) -> bool:
 def counts_as_mark(found: str, value: str) -> bool:
     """A stand-in's mark; an elision or a mask (`...`, `***`) inside a generated value is chance."""
     return bool(found.strip('.*•…')) or not _dense_random(value)
+
+
+def _one_symbol(lowered: str) -> bool:
+    """One letter or digit repeated, whatever separates the groups: the nil UUID, 'xxxx-xxxx'."""
+    alnum = {c for c in lowered if c.isalnum()}
+    return len(alnum) == 1 and sum(c.isalnum() for c in lowered) >= 6
 
 
 def is_wordy_placeholder_phrase(value: str) -> bool:
