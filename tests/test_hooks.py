@@ -185,7 +185,9 @@ def test_hooks_path_blocks_commits_and_pushes_and_uninstall_undoes_it(repo: Path
     assert hooks_path_config(repo) is None
     assert not (repo / '.githooks').exists()  # guard created it: gone
     after = sorted(str(p.relative_to(repo)) for p in (repo / '.git').rglob('*') if 'objects' not in p.parts)
-    assert [p for p in after if 'guard' in p] == []  # no record left behind
+    # no install record left behind; the fingerprint salt the blocked commit made stays (a scan's, not
+    # the install's: the store's and baselines' fingerprints depend on it)
+    assert [p for p in after if 'guard' in p and p not in ('.git/guard', '.git/guard/salt')] == []
     assert set(git_dir_before) <= set(after)
     assert git_run('push', '-q', 'origin', 'main', cwd=repo).returncode == 0  # no hook any more
 

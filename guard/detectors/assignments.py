@@ -561,6 +561,7 @@ _NOT_PATH = lazy(r'[^\w./~+@:%=,-]')
 _PASSWORD_HASH = lazy(
     r'^\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|pbkdf2[\w-]*)\$|^(?:pbkdf2_sha256|bcrypt_sha256)\$'
     r'|^\*[0-9A-Fa-f]{40}$'
+    r'|^\{(?:S?SHA(?:256|384|512)?|S?MD5|CRYPT|PBKDF2[\w-]*|ARGON2)\}'  # LDAP's userPassword schemes
 )
 _HOST_PORT = lazy(r'^[\w.\-]+:\d{1,5}$')
 _FILE_VALUE = lazy(r'\.(?:pem|key|crt|cer|p12|pfx|jks|json|txt|yaml|yml|env|asc|gpg|der|keystore)$', re.I)
