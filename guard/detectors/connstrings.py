@@ -275,7 +275,7 @@ def parse_key_value(text: str, at: int, value_match: re.Match[str]) -> Credentia
     low = window.lower()
     if not _KV_CONTEXT.search(low):
         return None
-    ado = bool(_ADO_PAIR.search(text, line_start, line_end))
+    ado = bool(_ADO_PAIR.search(window))  # the window, not the line: a 1 MB line is searched once per key
     host = _KV_HOST.search(low)
     user = _KV_USER.search(low)
     hosts = (_host_of(host.group(1).split(',')[0].removeprefix('tcp:')),) if host else ()
