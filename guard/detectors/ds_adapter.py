@@ -77,7 +77,8 @@ def potential_secrets(path: str, numbered_lines: list[tuple[int, str]]) -> list[
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
     from detect_secrets.settings import transient_settings
 
-    plugins = [{'name': cls.__name__} for cls in get_mapping_from_secret_type_to_class().values()]
+    classes: list[type] = list(get_mapping_from_secret_type_to_class().values())
+    plugins = [{'name': plugin.__name__} for plugin in classes]
     with transient_settings({'plugins_used': plugins}) as settings:
         settings.disable_filters(VERIFICATION_FILTER)  # absent from fresh defaults: stays so
         return list(scan._process_line_based_plugins(numbered_lines, filename=path))
