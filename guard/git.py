@@ -170,12 +170,7 @@ def staged_patch(paths: Sequence[str] = ()) -> Iterator[IO[bytes]]:
         yield proc.stdout
         finished = True
     finally:
-        if not finished:
-            proc.kill()
-        proc.stdout.close()
-        code = proc.wait()
-        drain.join()
-        proc.stderr.close()
+        code = _reap(proc, drain, stopped_early=not finished)
     if code != 0:
         raise not_a_repo_or(subprocess.CompletedProcess(proc.args, code, b'', b''.join(errors)), 'git diff --cached')
 
@@ -183,6 +178,18 @@ def staged_patch(paths: Sequence[str] = ()) -> Iterator[IO[bytes]]:
 def _drain(stderr: IO[bytes], errors: list[bytes]) -> None:
     with contextlib.suppress(OSError, ValueError):
         errors.append(stderr.read())
+
+
+def _reap(proc: subprocess.Popen[bytes], helper: threading.Thread, *, stopped_early: bool) -> int:
+    """A streamed git's end: killed if its reader stopped early, waited for, its pipe thread joined."""
+    if stopped_early:
+        proc.kill()
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    code = proc.wait()
+    helper.join()
+    proc.stderr.close()
+    return code
 
 
 def staged_names(paths: Sequence[str]) -> set[str]:
@@ -377,12 +384,7 @@ def log_stream(commits: Sequence[str]) -> Iterator[IO[bytes]]:
         yield proc.stdout
         finished = True
     finally:
-        if not finished:
-            proc.kill()
-        proc.stdout.close()
-        code = proc.wait()
-        helper.join()
-        proc.stderr.close()
+        code = _reap(proc, helper, stopped_early=not finished)
     if code != 0:
         refuse_unsafe(b''.join(errors))
         raise GitError(f'git log failed: {decode(b"".join(errors)).strip() or code}')
